@@ -1,0 +1,1 @@
+"""wijkmonitor helpers: every computation the pipeline and the notebooks rely on."""

@@ -1,0 +1,438 @@
+"""Typed models of everything in params/, validated when loaded.
+
+A researcher edits YAML by hand once a year; a typo must stop the run at once with
+the file, the key and what was expected, not surface later as a wrong figure. Values
+that end up in file names or papermill parameters (keys, codes) are checked by
+pattern, so no params file can write outside the project or inject code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from helpers.paths import Paths
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+GemeenteCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
+AreaCode = Annotated[str, StringConstraints(pattern=r"^(WK\d{6}|BU\d{8})$")]
+TableId = Annotated[str, StringConstraints(pattern=r"^\d{5}NED$")]
+ColumnName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+M = TypeVar("M", bound=BaseModel)
+
+Level = Literal["input", "activity", "output", "outcome", "impact", "context"]
+Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
+Source = Literal["cbs_kwb", "survey", "registration"]
+Unit = Literal["aantal", "procent", "euro", "per_km2", "per_1000"]
+AreaLevel = Literal["buurt", "wijk", "gemeente", "programma"]
+
+LEVEL_LABELS: dict[str, str] = {
+    "input": "Input",
+    "activity": "Activiteit",
+    "output": "Output",
+    "outcome": "Outcome / effect",
+    "impact": "Impact",
+    "context": "Context",
+}
+
+
+class ParamsError(ValueError):
+    """A params file is missing, unreadable or breaks a rule; the message says where."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- cycle
+
+
+class CycleYears(Strict):
+    year: Year = Field(description="latest data year reported on in this cycle")
+    years: list[Year] = Field(min_length=1)
+    base_year: Year = Field(description="nulmeting: the year changes are measured from")
+
+    @model_validator(mode="after")
+    def _years_consistent(self) -> CycleYears:
+        if sorted(set(self.years)) != self.years:
+            raise ValueError("years must be increasing without duplicates")
+        if self.year not in self.years:
+            raise ValueError(f"year {self.year} is not among years {self.years}")
+        if self.base_year not in self.years:
+            raise ValueError(f"base_year {self.base_year} is not among years {self.years}")
+        return self
+
+
+class DemoSettings(Strict):
+    seed: int = Field(ge=0)
+
+
+class CbsSettings(Strict):
+    catalog_url: str = Field(pattern=r"^[A-Za-z0-9.\-]+(:\d+)?$")
+    use_https: bool = True
+    kwb_tables: dict[Year, TableId] = Field(min_length=1)
+    retries: int = Field(default=3, ge=0, le=10)
+
+
+class Comparison(Strict):
+    nederland: Literal["NL00"] = "NL00"
+    gemeenten: dict[GemeenteCode, str] = Field(min_length=1)
+
+
+class Suppression(Strict):
+    min_count: int = Field(default=5, ge=1)
+    min_denominator: int = Field(default=50, ge=1)
+    min_survey_n: int = Field(default=30, ge=1)
+
+
+class Cycle(Strict):
+    cycle: CycleYears
+    source: Literal["demo", "cbs"]
+    local_data: str = Field(pattern=r"^data/raw/[a-z0-9_\-/]+$")
+    demo: DemoSettings
+    cbs: CbsSettings
+    comparison: Comparison
+    suppression: Suppression
+    programmes: list[Key] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tables_for_years(self) -> Cycle:
+        missing = [y for y in self.cycle.years if y not in self.cbs.kwb_tables]
+        if missing:
+            raise ValueError(f"cbs.kwb_tables has no table id for year(s) {missing}")
+        if ".." in self.local_data:
+            raise ValueError("local_data must stay inside data/raw/")
+        return self
+
+    def kwb_table(self, year: int) -> str:
+        return self.cbs.kwb_tables[year]
+
+    @property
+    def gemeenten(self) -> list[str]:
+        return list(self.comparison.gemeenten)
+
+
+# ----------------------------------------------------------------------- catalogue
+
+
+class DefinitionChange(Strict):
+    from_year: Year
+    note: str = Field(min_length=1)
+
+
+class Indicator(Strict):
+    """One definition per indicator: where its value comes from and how to read it."""
+
+    id: Key
+    label: str = Field(min_length=1)
+    level: Level
+    unit: Unit
+    source: Source
+    column: ColumnName | None = None
+    numerator: ColumnName | None = None
+    denominator: ColumnName | None = None
+    scale: float = Field(default=100.0, gt=0)
+    area_level: AreaLevel = "programma"
+    direction: Direction
+    description: str = ""
+    changes: list[DefinitionChange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_formula(self) -> Indicator:
+        has_column = self.column is not None
+        has_ratio = self.numerator is not None or self.denominator is not None
+        if has_column == has_ratio:
+            raise ValueError("give either `column` or both `numerator` and `denominator`")
+        if has_ratio and (self.numerator is None or self.denominator is None):
+            raise ValueError("a ratio needs both `numerator` and `denominator`")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator is not None
+
+    def definition_version(self, year: int) -> int:
+        """1 for the original definition, +1 for every change in force by `year`."""
+        return 1 + sum(1 for change in self.changes if change.from_year <= year)
+
+
+class Catalogue(Strict):
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_ids(cls, indicators: list[Indicator]) -> list[Indicator]:
+        seen: set[str] = set()
+        for indicator in indicators:
+            if indicator.id in seen:
+                raise ValueError(f"indicator id {indicator.id!r} is defined twice")
+            seen.add(indicator.id)
+        return indicators
+
+    def get(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+
+# ---------------------------------------------------------------------- programmes
+
+
+class AreaPeriod(Strict):
+    from_year: Year
+    codes: list[AreaCode] = Field(min_length=1)
+
+
+class Effort(Strict):
+    id: Key
+    label: str = Field(min_length=1)
+    project: Key = Field(description="project key in the local registrations")
+    indicators: list[Key] = Field(default_factory=list)
+
+
+class Goal(Strict):
+    id: Key
+    label: str = Field(min_length=1)
+    indicators: list[Key] = Field(default_factory=list)
+    efforts: list[Effort] = Field(default_factory=list)
+
+
+class Target(Strict):
+    indicator: Key
+    year: Year
+    value: float
+
+
+class Programme(Strict):
+    key: Key
+    name: str = Field(min_length=1)
+    gemeente: GemeenteCode
+    description: str = ""
+    areas: list[AreaPeriod] = Field(min_length=1)
+    goals: list[Goal] = Field(min_length=1)
+    local_indicators: list[Indicator] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    deep_dives: list[Key] = Field(default_factory=list)
+
+    @field_validator("areas")
+    @classmethod
+    def _areas_ordered(cls, areas: list[AreaPeriod]) -> list[AreaPeriod]:
+        years = [period.from_year for period in areas]
+        if years != sorted(set(years)):
+            raise ValueError("area periods must have increasing, distinct from_year")
+        return areas
+
+    @model_validator(mode="after")
+    def _areas_in_gemeente(self) -> Programme:
+        number = self.gemeente[2:]
+        for period in self.areas:
+            for code in period.codes:
+                if code[2:6] != number:
+                    raise ValueError(
+                        f"area {code} (from {period.from_year}) lies outside gemeente "
+                        f"{self.gemeente}"
+                    )
+        return self
+
+    def area_codes(self, year: int) -> list[str]:
+        """The CBS codes that make up the programme area in `year` (empty before the first)."""
+        current: list[str] = []
+        for period in self.areas:
+            if period.from_year <= year:
+                current = list(period.codes)
+        return current
+
+    def indicator_ids(self) -> list[str]:
+        """Every indicator the network names, in order of first mention, without repeats."""
+        ids: list[str] = []
+        for goal in self.goals:
+            for indicator in goal.indicators:
+                ids.append(indicator)
+            for effort in goal.efforts:
+                ids.extend(effort.indicators)
+        return list(dict.fromkeys(ids))
+
+
+# ------------------------------------------------------------------------- logbook
+
+
+class LogEntry(Strict):
+    date: dt.date
+    programme: Key | Literal["all"] = "all"
+    change: Literal["indicator_added", "indicator_dropped", "indicator_redefined", "area_changed"]
+    indicator: Key | None = None
+    from_year: Year
+    reason: str = Field(min_length=1)
+    breaks_series: bool = False
+
+
+class Logbook(Strict):
+    entries: list[LogEntry] = Field(default_factory=list)
+
+    def for_programme(self, key: str) -> list[LogEntry]:
+        return [e for e in self.entries if e.programme in (key, "all")]
+
+
+# --------------------------------------------------------------------- the project
+
+
+class Project(Strict):
+    """All params together, checked against each other."""
+
+    cycle: Cycle
+    catalogue: Catalogue
+    programmes: dict[str, Programme]
+    logbook: Logbook
+
+    def indicators_for(self, key: str) -> list[Indicator]:
+        """Joint indicators followed by the programme's local ones."""
+        return [*self.catalogue.indicators, *self.programmes[key].local_indicators]
+
+    def indicator(self, key: str, indicator_id: str) -> Indicator:
+        for indicator in self.indicators_for(key):
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int) and parts:
+            parts[-1] += f"[{item}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(top level)"
+
+
+def _describe(error: ValidationError, path: Path) -> str:
+    lines = [f"{path}: invalid parameters"]
+    for issue in error.errors():
+        message = issue["msg"].removeprefix("Value error, ")
+        got = issue.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        lines.append(f"  key {_location(issue['loc'])}: {message}{shown}")
+    return "\n".join(lines)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, naming the file and line on a syntax error."""
+    if not path.is_file():
+        raise ParamsError(f"{path}: file not found")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{path}: not valid YAML: {error}") from error
+
+
+def load_model(model: type[M], path: Path) -> M:
+    """Load `path` into `model`, or raise ParamsError naming file, key and expectation."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ParamsError(_describe(error, path)) from None
+
+
+def load_cycle(paths: Paths) -> Cycle:
+    return load_model(Cycle, paths.cycle_file)
+
+
+def load_catalogue(paths: Paths) -> Catalogue:
+    return load_model(Catalogue, paths.catalogue_file)
+
+
+def load_logbook(paths: Paths) -> Logbook:
+    return load_model(Logbook, paths.logbook_file)
+
+
+def load_programme(paths: Paths, key: str) -> Programme:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
+        raise ParamsError(f"{paths.cycle_file}: programme key {key!r} is not a lowercase slug")
+    path = paths.programme_file(key)
+    programme = load_model(Programme, path)
+    if programme.key != key:
+        raise ParamsError(f"{path}: key {programme.key!r} must equal the file name {key!r}")
+    return programme
+
+
+def load_project(paths: Paths) -> Project:
+    """Load and cross-check every params file."""
+    cycle = load_cycle(paths)
+    catalogue = load_catalogue(paths)
+    programmes = {key: load_programme(paths, key) for key in cycle.programmes}
+    logbook = load_logbook(paths)
+    _cross_check(paths, cycle, catalogue, programmes, logbook)
+    return Project(cycle=cycle, catalogue=catalogue, programmes=programmes, logbook=logbook)
+
+
+def _cross_check(
+    paths: Paths,
+    cycle: Cycle,
+    catalogue: Catalogue,
+    programmes: dict[str, Programme],
+    logbook: Logbook,
+) -> None:
+    joint = {indicator.id for indicator in catalogue.indicators}
+    for key, programme in programmes.items():
+        path = paths.programme_file(key)
+        if programme.gemeente not in cycle.comparison.gemeenten:
+            raise ParamsError(
+                f"{path}: key gemeente: {programme.gemeente} is not among "
+                f"comparison.gemeenten in {paths.cycle_file}"
+            )
+        local = {indicator.id for indicator in programme.local_indicators}
+        clash = joint & local
+        if clash:
+            raise ParamsError(
+                f"{path}: key local_indicators: {sorted(clash)} already in the joint catalogue"
+            )
+        known = joint | local
+        for goal_index, goal in enumerate(programme.goals):
+            named = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
+            for indicator in named:
+                if indicator not in known:
+                    raise ParamsError(
+                        f"{path}: key goals[{goal_index}] ({goal.id}): unknown indicator "
+                        f"{indicator!r}; expected one of the catalogue or local_indicators"
+                    )
+        for target_index, target in enumerate(programme.targets):
+            if target.indicator not in known:
+                raise ParamsError(
+                    f"{path}: key targets[{target_index}].indicator: unknown indicator "
+                    f"{target.indicator!r}"
+                )
+        for dive in programme.deep_dives:
+            notebook = paths.deep_dives / f"{dive}.ipynb"
+            if not notebook.is_file():
+                raise ParamsError(f"{path}: key deep_dives: no notebook {notebook}")
+        first = programme.areas[0].from_year
+        if first > cycle.cycle.years[0]:
+            raise ParamsError(
+                f"{path}: key areas[0].from_year: {first} is after the first cycle year "
+                f"{cycle.cycle.years[0]}; give the area for every year covered"
+            )
+    for index, entry in enumerate(logbook.entries):
+        if entry.programme != "all" and entry.programme not in programmes:
+            raise ParamsError(
+                f"{paths.logbook_file}: key entries[{index}].programme: unknown programme "
+                f"{entry.programme!r}"
+            )

@@ -1,0 +1,130 @@
+"""Every project path, resolved from the project root.
+
+Stages, notebooks and tests ask this module for a path instead of building one by
+hand, so a copy of the project (a test's temporary clone) works from wherever it is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the project root: `WIJKMONITOR_ROOT`, or the nearest parent holding dvc.yaml."""
+    env = os.environ.get("WIJKMONITOR_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "dvc.yaml").is_file() and (folder / "params").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"no wijkmonitor project (dvc.yaml + params/) at or above {here}; "
+        "run from inside the project or set WIJKMONITOR_ROOT"
+    )
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The project's folders and files, all under one root."""
+
+    root: Path
+
+    @classmethod
+    def from_root(cls, root: Path | None = None) -> Paths:
+        return cls(Path(root).resolve() if root else find_root())
+
+    # configuration
+    @property
+    def params(self) -> Path:
+        return self.root / "params"
+
+    @property
+    def cycle_file(self) -> Path:
+        return self.params / "cycle.yaml"
+
+    @property
+    def catalogue_file(self) -> Path:
+        return self.params / "indicators.yaml"
+
+    @property
+    def logbook_file(self) -> Path:
+        return self.params / "logbook.yaml"
+
+    @property
+    def programmes_dir(self) -> Path:
+        return self.params / "programmes"
+
+    def programme_file(self, key: str) -> Path:
+        return self.programmes_dir / f"{key}.yaml"
+
+    # raw data (input, never modified by the pipeline after fetch)
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def raw_cbs(self) -> Path:
+        return self.raw / "cbs"
+
+    @property
+    def raw_demo(self) -> Path:
+        return self.raw / "demo"
+
+    # derived data
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def validation_dir(self) -> Path:
+        return self.processed / "validation"
+
+    @property
+    def indicators_dir(self) -> Path:
+        return self.processed / "indicators"
+
+    def indicator_table(self, programme: str) -> Path:
+        return self.indicators_dir / f"{programme}.csv"
+
+    @property
+    def metrics_file(self) -> Path:
+        return self.processed / "metrics.json"
+
+    def programme_out(self, programme: str) -> Path:
+        return self.processed / "programmes" / programme
+
+    @property
+    def joint_out(self) -> Path:
+        return self.processed / "joint"
+
+    # notebooks and reports
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def programme_template(self) -> Path:
+        return self.notebooks / "programme.ipynb"
+
+    @property
+    def joint_template(self) -> Path:
+        return self.notebooks / "joint.ipynb"
+
+    @property
+    def deep_dives(self) -> Path:
+        return self.notebooks / "deep_dives"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def site(self) -> Path:
+        return self.reports / "_site"
+
+    @property
+    def validation_report_dir(self) -> Path:
+        return self.reports / "validation"

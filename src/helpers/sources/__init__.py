@@ -1,0 +1,1 @@
+"""Raw data sources: CBS (cbsodata), the synthetic demo generator, and local files."""
