@@ -1,0 +1,47 @@
+# wijkmonitor — the README's commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help env run test lint lab status lock
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "[make] setting up $(VENV)/ (Python packages from PyPI, pinned in requirements.lock)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "wijkmonitor (Python 3)" >/dev/null
+	touch $(STAMP)
+
+env: $(STAMP) ## create .venv/ if missing (or outdated)
+
+run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (demo data by default)
+	$(BIN)/dvc repro
+	@echo
+	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
+
+test: $(STAMP) ## lint and the full test suite (real papermill, DVC and great-expectations)
+	$(BIN)/ruff check src tests
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff only
+	$(BIN)/ruff check src tests
+
+status: $(STAMP) ## what dvc repro would run
+	$(BIN)/dvc status
+
+lab: $(STAMP) ## JupyterLab on the project's environment
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+
+lock: $(STAMP) ## regenerate requirements.lock from requirements.in
+	$(BIN)/uv pip compile requirements.in -p 3.11 --no-header --quiet -o requirements.lock

@@ -1,0 +1,220 @@
+"""The whole cycle with a real `dvc repro` on temporary copies of the project.
+
+These are the slowest tests (each cold build executes every notebook): one module
+build is shared by the read-only checks; tests that change the project work on a
+copy of that build (with its DVC cache), so they pay only for what they rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from support import VENV_BIN, copy_project, pipeline_env, run
+
+pytestmark = pytest.mark.pipeline
+
+PROGRAMMES = ["overvecht", "soesterkwartier", "vollenhove", "betere_buurten"]
+DVC = str(VENV_BIN / "dvc")
+
+
+def ran_stages(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def digest_tree(folder: Path, pattern: str = "*") -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob(pattern))
+        if path.is_file()
+    }
+
+
+def processed_and_figures(root: Path) -> dict[str, str]:
+    """Digests of what must be reproducible to the byte: processed tables and figures."""
+    digests = digest_tree(root / "data" / "processed" / "indicators")
+    digests["metrics.json"] = digest_tree(root / "data" / "processed", "metrics.json")[
+        "metrics.json"
+    ]
+    for png in sorted((root / "data" / "processed").rglob("*.png")):
+        digests[str(png.relative_to(root))] = hashlib.sha256(png.read_bytes()).hexdigest()
+    return digests
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str]:
+    """A fresh copy of the project after one cold `dvc repro` (and that run's output)."""
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    result = run([DVC, "repro"], root)
+    return root, result.stdout + result.stderr
+
+
+@pytest.fixture
+def built_copy(built, tmp_path) -> Path:
+    """A private copy of the module build, DVC cache included, to change freely."""
+    root, _ = built
+    target = tmp_path / "project"
+    shutil.copytree(root, target, symlinks=True)
+    return target
+
+
+def test_cold_run_builds_every_report(built):
+    root, output = built
+    expected = {"fetch", "demo", "validate", "indicators", "joint", "report"}
+    expected |= {f"analyse@{key}" for key in PROGRAMMES}
+    assert expected <= ran_stages(output)
+    site = root / "reports" / "_site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for key in PROGRAMMES:
+        table = root / "data" / "processed" / "indicators" / f"{key}.csv"
+        assert table.stat().st_size > 1000
+        assert f"{key}" in index
+    html_pages = list(site.rglob("*.html"))
+    assert len(html_pages) >= len(PROGRAMMES) + 2
+    assert all("SYNTHETISCH" in p.read_text(encoding="utf-8").upper() for p in html_pages)
+    metrics = json.loads((root / "data" / "processed" / "metrics.json").read_text())
+    assert set(metrics) == set(PROGRAMMES)
+    assert 0 < metrics["overvecht"]["ervaren_gezondheid"] < 100
+    assert (root / "dvc.lock").is_file()
+
+
+def test_second_repro_reruns_nothing(built_copy):
+    result = run([DVC, "repro"], built_copy)
+    assert ran_stages(result.stdout) == set()
+    assert "didn't change, skipping" in result.stdout
+
+
+def test_changing_one_programme_reruns_only_that_programme(built_copy):
+    params = built_copy / "params" / "programmes" / "soesterkwartier.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("value: 45", "value: 40"), encoding="utf-8"
+    )
+    result = run([DVC, "repro"], built_copy)
+    stages = ran_stages(result.stdout)
+    assert "analyse@soesterkwartier" in stages
+    assert "report" in stages
+    for other in ("overvecht", "vollenhove", "betere_buurten"):
+        assert f"analyse@{other}" not in stages
+    assert "joint" not in stages
+
+
+def test_two_clean_runs_are_byte_identical(built, tmp_path):
+    root, _ = built
+    second = copy_project(tmp_path / "second")
+    run([DVC, "repro"], second)
+    first_digests = processed_and_figures(root)
+    assert len([k for k in first_digests if k.endswith(".png")]) >= 8
+    assert processed_and_figures(second) == first_digests
+
+
+def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
+    root, _ = built
+    project = copy_project(tmp_path / "killed")
+    process = subprocess.Popen(
+        [DVC, "repro"],
+        cwd=project,
+        env=pipeline_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = ""
+    deadline = time.monotonic() + 600
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen += line
+        if "Running stage 'analyse@" in line or time.monotonic() > deadline:
+            break
+    time.sleep(2.0)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert "Running stage 'analyse@" in seen
+    assert not (project / "reports" / "_site" / "index.html").exists()
+
+    run([DVC, "repro"], project)
+    assert processed_and_figures(project) == processed_and_figures(root)
+    assert (project / "reports" / "_site" / "index.html").is_file()
+
+
+def _outputs_digest(root: Path) -> dict[str, str]:
+    digests = digest_tree(root / "data" / "processed" / "indicators")
+    digests.update(digest_tree(root / "reports" / "_site"))
+    return digests
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "params/indicators.yaml",
+            "level: outcome",
+            "level: uitkomst",
+            ["params/indicators.yaml", "level", "input", "outcome"],
+        ),
+        (
+            "params/programmes/overvecht.yaml",
+            "codes: [WK034403]",
+            "codes: [WK03440]",
+            ["params/programmes/overvecht.yaml", "areas[0].codes[0]", "WK03440"],
+        ),
+        (
+            "params/programmes/vollenhove.yaml",
+            "name: Vollenhove Vooruit\n",
+            "",
+            ["params/programmes/vollenhove.yaml", "name", "Field required"],
+        ),
+    ],
+    ids=["unknown-level", "malformed-area-code", "missing-key"],
+)
+def test_broken_params_stop_the_run_and_keep_outputs(built_copy, file, old, new, expected):
+    before = _outputs_digest(built_copy)
+    path = built_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run([DVC, "repro"], built_copy, check=False)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    for fragment in expected:
+        assert fragment in message
+    assert _outputs_digest(built_copy) == before
+
+
+def test_corrupted_demo_value_stops_at_validate(built_copy):
+    before = _outputs_digest(built_copy)
+    local = built_copy / "data" / "raw" / "local"
+    shutil.copytree(built_copy / "data" / "raw" / "demo", local)
+    survey = local / "survey" / "gezondheidsmonitor.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    fields = lines[1].split(",")
+    fields[header.index("percentage")] = "140.0"
+    lines[1] = ",".join(fields)
+    survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw_before = digest_tree(local)
+    cycle = built_copy / "params" / "cycle.yaml"
+    cycle.write_text(
+        cycle.read_text(encoding="utf-8").replace(
+            "local_data: data/raw/demo", "local_data: data/raw/local"
+        ),
+        encoding="utf-8",
+    )
+    result = run([DVC, "repro"], built_copy, check=False)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Running stage 'validate'" in message
+    assert "Running stage 'indicators'" not in message
+    assert "gezondheidsmonitor.csv" in message
+    assert "percentage" in message
+    assert digest_tree(local) == raw_before
+    assert _outputs_digest(built_copy) == before
+    assert (built_copy / "reports" / "validation" / "index.html").is_file()
