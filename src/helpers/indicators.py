@@ -116,20 +116,15 @@ def _cbs_rows(project: Project, key: str, kwb: pd.DataFrame) -> pd.DataFrame:
     columns = {c for i in indicators for c in (i.column, i.numerator, i.denominator) if c}
     members = membership(project, key, project.cycle.cycle.years)
     agg = _cbs_aggregates(kwb, members, columns)
-    wide = agg.pivot_table(
-        index=["area_role", "area_code", "area_name", "year"],
-        columns="column",
-        values="value",
-        dropna=False,
-        aggfunc="first",
-    )
-    meta = agg.groupby(["area_role", "area_code", "area_name", "year"]).agg(
+    area_keys = ["area_role", "area_code", "area_name", "year"]
+    meta = agg.groupby(area_keys, sort=False).agg(
         members=("members", "max"),
         table_id=("table_id", "first"),
         table_modified=("table_modified", "first"),
         boundary_flag=("boundary_flag", "max"),
         synthetic=("synthetic", "max"),
     )
+    wide = agg.set_index([*area_keys, "column"])["value"].unstack("column").reindex(meta.index)
     frames = [_cbs_indicator(indicator, wide, meta) for indicator in indicators]
     return pd.concat(frames, ignore_index=True)
 
