@@ -1,0 +1,556 @@
+"""A seeded synthetic data set in the exact formats of the real sources.
+
+Without a route to CBS the whole cycle still runs: `write_demo_cbs` writes KWB
+tables as `cbsodata` stores them (padded region keys, OData column keys whose
+positions shift from year to year, `null` for what CBS keeps secret), and
+`write_demo_local` writes a survey export, registrations and notes. Nothing
+downstream can tell them from real data except by the markers that say they are
+synthetic (`"Synthetic": true` in TableInfos, `SYNTHETIC.txt`), which every
+report shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from helpers.config import Programme, Project
+from helpers.io import atomic_dir
+
+SURVEY_WAVES = (2016, 2020, 2022, 2024)
+SURVEY_INDICATORS = {
+    # indicator: (Nederland level, spread between areas, sign of disadvantage)
+    "ErvarenGezondheidGoedZeerGoed": (76.0, 9.0, -1),
+    "Eenzaam": (47.0, 7.0, 1),
+    "MoeiteMetRondkomen": (18.0, 8.0, 1),
+    "Vrijwilligerswerk": (28.0, 6.0, -1),
+}
+SOORT = {"land": "Land", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
+AGE_GROUPS = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
+NL_INHABITANTS = 17_400_000
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str
+    gemeente: str
+
+
+def demo_regions() -> list[Region]:
+    """The areas the demo covers: Nederland, four gemeenten, their wijken and some buurten."""
+    text = resources.files("helpers.sources").joinpath("demo_regions.csv").read_text("utf-8")
+    return [Region(**row) for row in csv.DictReader(io.StringIO(text))]
+
+
+def pad(value: str, width: int = 10) -> str:
+    """CBS pads region keys and short strings with spaces to a fixed width."""
+    return value.ljust(width)
+
+
+def _code_seed(code: str) -> int:
+    """A stable number per area code (Python's hash() is salted per process)."""
+    return zlib.crc32(code.encode())
+
+
+def _rng(project: Project, *salt: int) -> np.random.Generator:
+    return np.random.default_rng([project.cycle.demo.seed, *salt])
+
+
+def _json_text(data: object) -> str:
+    """What cbsodata writes (`json.dump(data, f, indent=2)`)."""
+    return json.dumps(data, indent=2)
+
+
+# ------------------------------------------------------------------------------ CBS
+
+
+def topic_keys(year: int) -> list[tuple[str, str, str, str]]:
+    """(base name, title, datatype, unit) of each topic, in the year's column order.
+
+    The order changes between years, as at CBS: from 2022 a marital-status block
+    is inserted before the households, from 2024 a second origin topic, so the
+    `_<position>` suffixes shift and code must match on base names.
+    """
+    indeling = (
+        "IndelingswijzigingGemeenteWijkBuurt"
+        if year >= 2024
+        else "IndelingswijzigingWijkenEnBuurten"
+    )
+    topics = [
+        ("Gemeentenaam", "Gemeentenaam", "String", "naam"),
+        ("SoortRegio", "Soort regio", "String", "omschrijving"),
+        ("Codering", "Codering", "String", "code"),
+        (indeling, "Indelingswijziging", "String", "code"),
+        ("AantalInwoners", "Aantal inwoners", "Long", "aantal"),
+        ("Mannen", "Mannen", "Long", "aantal"),
+        ("Vrouwen", "Vrouwen", "Long", "aantal"),
+        ("k_0Tot15Jaar", "0 tot 15 jaar", "Long", "aantal"),
+        ("k_15Tot25Jaar", "15 tot 25 jaar", "Long", "aantal"),
+        ("k_25Tot45Jaar", "25 tot 45 jaar", "Long", "aantal"),
+        ("k_45Tot65Jaar", "45 tot 65 jaar", "Long", "aantal"),
+        ("k_65JaarOfOuder", "65 jaar of ouder", "Long", "aantal"),
+    ]
+    if year >= 2022:
+        topics.append(("Ongehuwd", "Ongehuwd", "Long", "aantal"))
+    if year >= 2024:
+        topics.append(("Nederland", "Herkomstland Nederland", "Long", "aantal"))
+    topics += [
+        ("HuishoudensTotaal", "Huishoudens totaal", "Long", "aantal"),
+        ("Eenpersoonshuishoudens", "Eenpersoonshuishoudens", "Long", "aantal"),
+        ("HuishoudensZonderKinderen", "Huishoudens zonder kinderen", "Long", "aantal"),
+        ("HuishoudensMetKinderen", "Huishoudens met kinderen", "Long", "aantal"),
+        ("GemiddeldeHuishoudensgrootte", "Gemiddelde huishoudensgrootte", "Double", "aantal"),
+        ("Bevolkingsdichtheid", "Bevolkingsdichtheid", "Long", "aantal inwoners per km²"),
+        ("Woningvoorraad", "Woningvoorraad", "Long", "aantal"),
+    ]
+    return topics
+
+
+def odata_keys(year: int) -> list[str]:
+    """The OData column keys of the year's table: `<base>_<position>`."""
+    return [f"{base}_{i}" for i, (base, *_) in enumerate(topic_keys(year), start=1)]
+
+
+def _data_properties(year: int) -> list[dict]:
+    props: list[dict] = [
+        {
+            "odata.type": "Cbs.OData.GeoDetail",
+            "ID": 0,
+            "Position": 0,
+            "ParentID": None,
+            "Type": "GeoDetail",
+            "Key": "WijkenEnBuurten",
+            "Title": "Wijken en buurten",
+            "Description": "",
+            "MapYear": year,
+        }
+    ]
+    for i, (base, title, datatype, unit) in enumerate(topic_keys(year), start=1):
+        props.append(
+            {
+                "odata.type": "Cbs.OData.Topic",
+                "ID": i,
+                "Position": i,
+                "ParentID": None,
+                "Type": "Topic",
+                "Key": f"{base}_{i}",
+                "Title": title,
+                "Description": "",
+                "Datatype": datatype,
+                "Unit": unit,
+                "Decimals": 1 if datatype == "Double" else 0,
+                "Default": "Impossible" if datatype == "String" else "Missing",
+                "PresentationType": "Absolute",
+            }
+        )
+    return props
+
+
+def _table_infos(table_id: str, year: int) -> list[dict]:
+    return [
+        {
+            "odata.type": "Cbs.OData.TableInfo",
+            "ID": 0,
+            "Title": f"SYNTHETISCH — Kerncijfers wijken en buurten {year}",
+            "ShortTitle": f"Kerncijfers wijken en buurten {year}",
+            "Identifier": table_id,
+            "Summary": "Synthetische gegevens van de wijkmonitor-demo, in het formaat van CBS.",
+            "Modified": f"{year + 1}-03-27T02:00:00",
+            "Period": str(year),
+            "ShortDescription": "Synthetische demo: deze cijfers beschrijven geen echte wijk.",
+            "Language": "nl",
+            "Catalog": "CBS",
+            "Frequency": "Perjaar",
+            "Status": "Definitief",
+            "Synthetic": True,
+        }
+    ]
+
+
+GEMEENTE_SIZE = {"GM0344": 370_000, "GM0307": 160_000, "GM0355": 66_000, "GM0356": 64_000}
+
+
+def _base_population(project: Project, regions: list[Region]) -> dict[str, float]:
+    """Inhabitants per buurt/wijk in the first year; totals add up level by level."""
+    rng = _rng(project, 0)
+    sizes: dict[str, float] = {}
+    for gemeente, total in GEMEENTE_SIZE.items():
+        members = [r for r in regions if r.gemeente == gemeente]
+        wijken = [r for r in members if r.level == "wijk"]
+        buurten = [r for r in members if r.level == "buurt"]
+        for wijk in wijken:
+            own = [b for b in buurten if b.code[2:8] == wijk.code[2:]]
+            if own:
+                for buurt in own:
+                    sizes[buurt.code] = float(int(total / len(buurten) * rng.uniform(0.15, 1.8)))
+                sizes[wijk.code] = sum(sizes[b.code] for b in own)
+            else:
+                sizes[wijk.code] = float(int(total / len(wijken) * rng.uniform(0.6, 1.4)))
+    return sizes
+
+
+def _region_shares(project: Project, code: str) -> np.ndarray:
+    """A stable age profile per area (shares of the five age groups)."""
+    rng = _rng(project, 1, _code_seed(code))
+    shares = np.array([0.16, 0.12, 0.27, 0.26, 0.19]) * rng.uniform(0.7, 1.3, 5)
+    return shares / shares.sum()
+
+
+def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> dict[str, float]:
+    """Counts for one leaf area (buurt, or wijk without buurten), internally consistent."""
+    rng = _rng(project, 2, year, _code_seed(code))
+    shares = _region_shares(project, code)
+    ages = np.floor(shares * inhabitants).astype(int)
+    ages[2] += inhabitants - ages.sum()
+    mannen = round(inhabitants * rng.uniform(0.47, 0.52))
+    households = round(inhabitants / rng.uniform(1.7, 2.4))
+    single = round(households * rng.uniform(0.3, 0.55))
+    with_children = round((households - single) * rng.uniform(0.35, 0.6))
+    values = {
+        "AantalInwoners": inhabitants,
+        "Mannen": mannen,
+        "Vrouwen": inhabitants - mannen,
+        **{group: int(n) for group, n in zip(AGE_GROUPS, ages, strict=True)},
+        "Ongehuwd": round(inhabitants * rng.uniform(0.45, 0.55)),
+        "Nederland": round(inhabitants * rng.uniform(0.5, 0.85)),
+        "HuishoudensTotaal": households,
+        "Eenpersoonshuishoudens": single,
+        "HuishoudensZonderKinderen": households - single - with_children,
+        "HuishoudensMetKinderen": with_children,
+        "Woningvoorraad": round(households * rng.uniform(1.0, 1.05)),
+        "Oppervlakte": float(rng.uniform(0.4, 4.0)),
+    }
+    return values
+
+
+SUMMED = [
+    "AantalInwoners",
+    "Mannen",
+    "Vrouwen",
+    *AGE_GROUPS,
+    "Ongehuwd",
+    "Nederland",
+    "HuishoudensTotaal",
+    "Eenpersoonshuishoudens",
+    "HuishoudensZonderKinderen",
+    "HuishoudensMetKinderen",
+    "Woningvoorraad",
+    "Oppervlakte",
+]
+
+
+def _year_values(project: Project, regions: list[Region], year: int) -> dict[str, dict]:
+    """Values of every region in one year: leaves drift, parents are sums of children."""
+    base = _base_population(project, regions)
+    years_since = year - project.cycle.cycle.years[0]
+    values: dict[str, dict] = {}
+    leaves = [r for r in regions if r.code in base and not _has_children(r, base)]
+    for leaf in leaves:
+        growth = _rng(project, 3, year, _code_seed(leaf.code)).uniform(-0.012, 0.02)
+        inhabitants = round(base[leaf.code] * (1 + 0.006 * years_since + growth))
+        values[leaf.code] = _leaf_values(project, leaf.code, inhabitants, year)
+    for region in regions:
+        if region.level == "wijk" and region.code not in values:
+            children = [c for c in values if c.startswith("BU") and c[2:8] == region.code[2:]]
+            values[region.code] = _sum(values, children)
+    for region in regions:
+        if region.level == "gemeente":
+            wijken = [c for c in values if c.startswith("WK") and c[2:6] == region.code[2:]]
+            values[region.code] = _sum(values, wijken)
+    nl = _leaf_values(project, "NL00", int(NL_INHABITANTS * (1 + 0.005 * years_since)), year)
+    nl["Oppervlakte"] = 33_700.0
+    values["NL00"] = nl
+    return values
+
+
+def _has_children(region: Region, base: dict[str, float]) -> bool:
+    return region.level == "wijk" and any(
+        c.startswith("BU") and c[2:8] == region.code[2:] for c in base
+    )
+
+
+def _sum(values: dict[str, dict], codes: list[str]) -> dict[str, float]:
+    return {key: sum(values[c][key] for c in codes) for key in SUMMED}
+
+
+def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: dict) -> dict:
+    keys = odata_keys(year)
+    derived = {
+        "Gemeentenaam": pad(gemeente_names.get(region.gemeente, "Nederland"), 24),
+        "SoortRegio": pad(SOORT[region.level]),
+        "Codering": pad(region.code),
+        "GemiddeldeHuishoudensgrootte": round(
+            counts["AantalInwoners"] / max(counts["HuishoudensTotaal"], 1), 1
+        ),
+        "Bevolkingsdichtheid": round(counts["AantalInwoners"] / counts["Oppervlakte"]),
+    }
+    row: dict = {"ID": row_id, "WijkenEnBuurten": pad(region.code)}
+    for key in keys:
+        base = key.rsplit("_", 1)[0]
+        if base.startswith("Indelingswijziging"):
+            row[key] = pad("1")
+        elif base in derived:
+            row[key] = derived[base]
+        else:
+            row[key] = int(counts[base])
+    return row
+
+
+def _secret(row: dict, region: Region) -> dict:
+    """CBS withholds household figures of very small buurten: null, never zero."""
+    if region.level == "buurt" and row[_key_of(row, "AantalInwoners")] < 600:
+        for key in list(row):
+            if key.startswith(("Eenpersoonshuishoudens", "HuishoudensMetKinderen")):
+                row[key] = None
+    return row
+
+
+def _key_of(row: dict, base: str) -> str:
+    return next(k for k in row if k.rsplit("_", 1)[0] == base)
+
+
+def kwb_table(project: Project, year: int) -> dict[str, list]:
+    """One year's KWB table as cbsodata stores it: entity set name -> records."""
+    regions = demo_regions()
+    values = _year_values(project, regions, year)
+    names = {r.code: r.name for r in regions if r.level == "gemeente"}
+    rows = [
+        _secret(_row(region, year, values[region.code], i, names), region)
+        for i, region in enumerate(regions)
+    ]
+    dimension = [
+        {
+            "Key": pad(r.code),
+            "Title": r.name,
+            "Description": "",
+            "Municipality": r.gemeente or None,
+            "DetailRegionCode": r.code,
+        }
+        for r in regions
+    ]
+    table_id = project.cycle.kwb_table(year)
+    return {
+        "TableInfos": _table_infos(table_id, year),
+        "DataProperties": _data_properties(year),
+        "CategoryGroups": [],
+        "TypedDataSet": rows,
+        "WijkenEnBuurten": dimension,
+    }
+
+
+def write_demo_cbs(project: Project, out_dir: Path) -> list[Path]:
+    """Write a synthetic KWB table for every year of the cycle into `out_dir/<TableId>/`."""
+    written: list[Path] = []
+    with atomic_dir(out_dir) as tmp:
+        for year in project.cycle.cycle.years:
+            table_id = project.cycle.kwb_table(year)
+            folder = tmp / table_id
+            folder.mkdir()
+            for name, records in kwb_table(project, year).items():
+                (folder / f"{name}.json").write_text(_json_text(records), encoding="utf-8")
+            written.append(out_dir / table_id)
+    return written
+
+
+# ---------------------------------------------------------------------------- local
+
+
+def _area_names() -> dict[str, str]:
+    return {r.code: r.name for r in demo_regions()}
+
+
+def survey_areas(project: Project, year: int) -> list[str]:
+    """Every area a survey wave reports on: programme members, gemeenten, Nederland."""
+    codes: list[str] = ["NL00", *project.cycle.gemeenten]
+    for key in project.cycle.programmes:
+        programme = project.programmes[key]
+        members = programme.area_codes(year) or programme.areas[0].codes
+        codes.extend(members)
+    return list(dict.fromkeys(codes))
+
+
+def _respondents(rng: np.random.Generator, code: str) -> int:
+    if code == "NL00":
+        return int(rng.integers(380_000, 420_000))
+    if code.startswith("GM"):
+        return int(rng.integers(2_500, 9_000))
+    if code.startswith("WK"):
+        return int(rng.integers(300, 900))
+    return int(rng.integers(24, 150))
+
+
+def _area_offset(project: Project, code: str, indicator: str, spread: float, sign: int) -> float:
+    """How far an area sits from Nederland: programme areas are disadvantaged ones."""
+    rng = _rng(project, 5, _code_seed(code + indicator))
+    if code == "NL00":
+        return 0.0
+    if code.startswith("GM"):
+        return float(rng.normal(0, spread / 3))
+    return float(sign * abs(rng.normal(0.8 * spread, 0.4 * spread)))
+
+
+def survey_rows(project: Project) -> list[dict]:
+    """The health-monitor export: one row per wave, area and indicator."""
+    names = _area_names()
+    rows = []
+    for year in SURVEY_WAVES:
+        for code in survey_areas(project, year):
+            rng = _rng(project, 4, year, _code_seed(code))
+            n = _respondents(rng, code)
+            for indicator, (level, spread, sign) in SURVEY_INDICATORS.items():
+                offset = _area_offset(project, code, indicator, spread, sign)
+                trend = (year - 2020) * (0.4 if indicator == "Eenzaam" else -0.2)
+                p = float(np.clip(level + offset + trend + rng.normal(0, 1.0), 2, 98))
+                half = 1.96 * np.sqrt(p * (100 - p) / n)
+                rows.append(
+                    {
+                        "jaar": year,
+                        "gebiedcode": code,
+                        "gebiednaam": names.get(code, code),
+                        "indicator": indicator,
+                        "percentage": f"{p:.1f}",
+                        "ondergrens": f"{max(p - half, 0):.1f}",
+                        "bovengrens": f"{min(p + half, 100):.1f}",
+                        "n": n,
+                    }
+                )
+    return rows
+
+
+def _efforts_by_project(programme: Programme) -> dict[str, list[str]]:
+    projects: dict[str, list[str]] = {}
+    for goal in programme.goals:
+        for effort in goal.efforts:
+            projects.setdefault(effort.project, []).extend(effort.indicators)
+    return projects
+
+
+def registration_rows(project: Project, key: str) -> tuple[list[str], list[dict]]:
+    """Columns and rows of one programme's registrations, per project and year."""
+    programme = project.programmes[key]
+    local = [i for i in programme.local_indicators if i.source == "registration" and i.column]
+    columns = ["jaar", "project", "activiteiten", "deelnemers", "vrijwilligers", "budget_eur"]
+    columns += [i.column for i in local if i.column]
+    rows = []
+    for p, (name, indicator_ids) in enumerate(sorted(_efforts_by_project(programme).items())):
+        scale = _rng(project, 6, p, len(key)).uniform(0.4, 1.6)
+        for year in project.cycle.cycle.years:
+            rng = _rng(project, 7, year, p, len(key))
+            grow = 1 + 0.12 * (year - project.cycle.cycle.years[0])
+            activities = int(rng.integers(2, 40) * scale * grow) + 1
+            row = {
+                "jaar": year,
+                "project": name,
+                "activiteiten": activities,
+                "deelnemers": int(activities * rng.uniform(4, 14)),
+                "vrijwilligers": int(rng.integers(1, 30) * scale),
+                "budget_eur": int(round(rng.uniform(20_000, 250_000) * scale, -2)),
+            }
+            for indicator in local:
+                counted = indicator.id in indicator_ids
+                row[indicator.column or ""] = int(rng.integers(3, 90) * scale) if counted else ""
+            rows.append(row)
+    return columns, rows
+
+
+NOTE_TEXTS = {
+    "citaat": [
+        "Sinds de inloop op dinsdag ken ik mijn buren weer bij naam.",
+        "Eerst durfde ik niet te vragen om hulp met de rekeningen, nu wel.",
+        "Mijn dochter sport nu twee keer per week op het plein.",
+        "Het voelt alsof de wijk weer van ons is.",
+    ],
+    "observatie": [
+        "Opkomst bij de activiteiten is hoger in de wintermaanden.",
+        "Vooral ouderen die alleen wonen vinden de weg naar de huiskamer.",
+        "Jongeren haken af als een activiteit te ver van huis is.",
+    ],
+    "werksessie": [
+        "Partners zien meer samenwerking, maar de doorverwijzing loopt nog stroef.",
+        "Bewoners willen zelf meer activiteiten organiseren; er is behoefte aan een klein budget.",
+    ],
+}
+NOTE_SOURCES = {
+    "citaat": "bewoner, inloopochtend buurthuis",
+    "observatie": "opbouwwerker",
+    "werksessie": "werksessie met uitvoeringspartners",
+}
+
+
+def notes_for(project: Project, key: str, year: int) -> dict:
+    """Qualitative notes of one programme and year (counting and telling)."""
+    programme = project.programmes[key]
+    rng = _rng(project, 8, year, len(key))
+    items = []
+    for i in range(int(rng.integers(2, 5))):
+        kind = ["citaat", "observatie", "werksessie"][int(rng.integers(0, 3))]
+        texts = NOTE_TEXTS[kind]
+        goal = programme.goals[int(rng.integers(0, len(programme.goals)))]
+        items.append(
+            {
+                "goal": goal.id,
+                "type": kind,
+                "text": texts[int(rng.integers(0, len(texts)))],
+                "source": NOTE_SOURCES[kind],
+                "date": f"{year}-{3 + 2 * i:02d}-{int(rng.integers(1, 28)):02d}",
+            }
+        )
+    return {"programme": key, "year": year, "items": items}
+
+
+def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+SYNTHETIC_NOTICE = """SYNTHETISCHE GEGEVENS / SYNTHETIC DATA
+
+Everything in this folder was generated by `wijkmonitor demo` (seed {seed}) in the
+formats of the real sources (see docs/data_formats.md). The figures describe no
+real neighbourhood and must not be quoted. Reports built on them say so on every page.
+"""
+
+
+def write_demo_local(project: Project, out_dir: Path) -> list[Path]:
+    """Write synthetic local sources (survey, registrations, notes) into `out_dir`."""
+    files: dict[str, str] = {
+        "SYNTHETIC.txt": SYNTHETIC_NOTICE.format(seed=project.cycle.demo.seed),
+        "survey/gezondheidsmonitor.csv": _csv_text(
+            [
+                "jaar",
+                "gebiedcode",
+                "gebiednaam",
+                "indicator",
+                "percentage",
+                "ondergrens",
+                "bovengrens",
+                "n",
+            ],
+            survey_rows(project),
+        ),
+    }
+    for key in project.cycle.programmes:
+        files[f"registrations/{key}.csv"] = _csv_text(*registration_rows(project, key))
+        for year in project.cycle.cycle.years:
+            files[f"notes/{key}/{year}.yaml"] = yaml.safe_dump(
+                notes_for(project, key, year), allow_unicode=True, sort_keys=False, width=88
+            )
+    with atomic_dir(out_dir) as tmp:
+        for name, text in files.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return [out_dir / name for name in files]
