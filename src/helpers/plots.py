@@ -70,7 +70,8 @@ def indicator_trend(
     for role, group in series.groupby("area_role", sort=False):
         group = group.sort_values("year")
         colour = ROLE_COLOURS.get(str(role), "#444444")
-        label = f"{ROLE_LABELS.get(str(role), role)}: {group['area_name'].iloc[0]}"
+        name = group["area_name"].iloc[0]
+        label = name if role == "nederland" else f"{ROLE_LABELS.get(str(role), role)}: {name}"
         ax.plot(group["year"], group["value"], marker="o", color=colour, label=label)
         if {"lower", "upper"} <= set(group.columns) and group["lower"].notna().any():
             ax.fill_between(
@@ -86,7 +87,9 @@ def indicator_trend(
     ax.set_ylabel(unit)
     years = sorted({int(y) for y in series["year"]} | ({target[0]} if target else set()))
     ax.set_xticks(years)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9
+    )
     if synthetic:
         _watermark(fig)
     fig.tight_layout()

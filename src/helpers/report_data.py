@@ -254,8 +254,9 @@ def _format_change(change: float, unit: str) -> str:
     if math.isnan(change):
         return MISSING
     sign = "+" if change > 0 else ""
-    suffix = " procentpunt" if unit == "procent" else ""
-    return f"{sign}{change:.1f}".replace(".", ",") + suffix
+    if unit == "procent":
+        return f"{sign}{change:.1f}".replace(".", ",") + " procentpunt"
+    return sign + format_value(change, unit)
 
 
 def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | None:
