@@ -133,27 +133,32 @@ def _outcome(item: Any, source: Source) -> Outcome:
         rule=str(meta.get("rule", config.type)),
         kind=str(config.type),
         severity=str(meta.get("severity", CRITICAL)),
-        column=column,
+        column=column.removeprefix("numeric:"),
         success=bool(item.success),
     )
     if not outcome.success:
-        outcome.unexpected, outcome.examples = _examples(item.result or {}, source, column)
+        outcome.unexpected, outcome.examples = _examples(item, source, column)
     return outcome
 
 
-def _examples(result: dict, source: Source, column: str) -> tuple[int, list[str]]:
+def _examples(item: Any, source: Source, column: str) -> tuple[int, list[str]]:
+    """Where the failure is: rows with their raw text, or the values that are missing."""
+    result = item.result or {}
     indices = list(result.get("unexpected_index_list") or [])
     count = int(result.get("unexpected_count") or len(indices) or 1)
-    raw = f"raw:{column}"
+    raw = "raw:" + column.removeprefix("numeric:")
     if indices and column in source.frame.columns:
         shown = source.frame[raw] if raw in source.frame.columns else source.frame[column]
         return count, [
             f"{source.row_label(int(i))}: {shown.loc[i]!r}" for i in indices[:MAX_EXAMPLES]
         ]
-    if "observed_value" in result:
+    wanted = item.expectation_config.kwargs.get("value_set")
+    if item.expectation_config.type.endswith("distinct_values_to_contain_set") and wanted:
+        missing = sorted(set(wanted) - set(source.frame[column]))
+        return len(missing), [f"missing: {', '.join(missing)}"]
+    if result.get("observed_value") is not None:
         return count, [f"observed: {result['observed_value']!r}"]
-    missing = result.get("details", {}).get("mismatched")
-    return count, [f"mismatch: {missing!r}"] if missing else []
+    return count, []
 
 
 # --------------------------------------------------------------------------- sources

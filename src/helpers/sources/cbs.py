@@ -21,7 +21,6 @@ import pandas as pd
 from helpers.config import Project
 
 NUMERIC_TYPES = {"Long", "Double", "Integer", "Decimal", "Float", "Short", "Byte"}
-ENTITY_FILES = ("TableInfos", "DataProperties", "CategoryGroups", "TypedDataSet", "WijkenEnBuurten")
 _SUFFIX = re.compile(r"_\d+$")
 
 
@@ -48,7 +47,12 @@ def _wanted(code: str, project: Project) -> bool:
 
 
 def _download_table(table_id: str, folder: Path, project: Project) -> None:
-    """Download one table's entity sets with the real cbsodata client into `folder`."""
+    """Download one table with the real cbsodata client into `folder`, as it stores it.
+
+    cbsodata 1.3.5 inverts `typed` in `download_data` (typed=False keeps the
+    TypedDataSet), so the result is checked rather than trusted. The server-side
+    filter is coarse (`substringof`), the rows are narrowed to our areas here.
+    """
     import cbsodata
 
     settings = project.cycle.cbs
@@ -56,17 +60,18 @@ def _download_table(table_id: str, folder: Path, project: Project) -> None:
     cbsodata.options.catalog_url = settings.catalog_url
     cbsodata.options.use_https = settings.use_https
     try:
-        for name in ENTITY_FILES:
-            if name == "TypedDataSet":
-                records = cbsodata.cbsodata3._download_metadata(
-                    table_id, name, filters=region_filter(project)
-                )
-                records = [r for r in records if _wanted(r["WijkenEnBuurten"], project)]
-            else:
-                records = cbsodata.cbsodata3._download_metadata(table_id, name)
-            (folder / f"{name}.json").write_text(json.dumps(records, indent=2), encoding="utf-8")
+        cbsodata.download_data(
+            table_id, dir=str(folder), typed=False, filters=region_filter(project)
+        )
     finally:
         cbsodata.options.catalog_url, cbsodata.options.use_https = old
+    data = folder / "TypedDataSet.json"
+    if not data.is_file():
+        raise RuntimeError(f"cbsodata wrote no TypedDataSet.json for {table_id}")
+    (folder / "UntypedDataSet.json").unlink(missing_ok=True)
+    rows = json.loads(data.read_text(encoding="utf-8"))
+    kept = [row for row in rows if _wanted(str(row.get("WijkenEnBuurten", "")), project)]
+    data.write_text(json.dumps(kept, indent=2), encoding="utf-8")
 
 
 def fetch_kwb(
@@ -116,13 +121,15 @@ def read_kwb_table(folder: Path, year: int) -> pd.DataFrame:
     properties = _load(folder, "DataProperties")
     rows = pd.DataFrame(_load(folder, "TypedDataSet"))
     topics = [p for p in properties if p.get("Type") == "Topic"]
-    numeric = [p["Key"] for p in topics if p.get("Datatype") in NUMERIC_TYPES]
+    numeric = [
+        p["Key"] for p in topics if p.get("Datatype") in NUMERIC_TYPES and p["Key"] in rows.columns
+    ]
     bases = pd.Series([base_name(k) for k in numeric])
     names = {
         key: base if (bases == base).sum() == 1 else key
         for key, base in zip(numeric, bases, strict=True)
     }
-    flag = next((p["Key"] for p in topics if p["Key"].startswith("Indelingswijziging")), None)
+    flag = next((k for k in rows.columns if str(k).startswith("Indelingswijziging")), None)
     long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=numeric, var_name="key")
     long["area_code"] = long["WijkenEnBuurten"].str.strip()
     long["column"] = long["key"].map(names)

@@ -1,0 +1,125 @@
+"""The demo data: seeded, in the real formats, internally consistent, marked synthetic."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from support import REPO
+
+from helpers.config import load_project
+from helpers.indicators import programme_table
+from helpers.paths import Paths
+from helpers.sources import demo
+from helpers.sources.cbs import read_kwb_long
+from helpers.sources.local import is_synthetic, read_notes, read_registrations, read_survey
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(Paths.from_root(REPO))
+
+
+@pytest.fixture(scope="module")
+def raw(project, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("raw")
+    demo.write_demo_cbs(project, root / "cbs")
+    demo.write_demo_local(project, root / "demo")
+    return root
+
+
+def digests(folder: Path) -> dict[str, str]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def rows(raw: Path, table_id: str) -> pd.DataFrame:
+    return pd.DataFrame(json.loads((raw / "cbs" / table_id / "TypedDataSet.json").read_text()))
+
+
+def test_two_runs_write_identical_bytes(project, raw, tmp_path):
+    demo.write_demo_cbs(project, tmp_path / "cbs")
+    demo.write_demo_local(project, tmp_path / "demo")
+    assert digests(tmp_path) == digests(raw)
+
+
+def test_tables_have_the_cbsodata_shape(project, raw):
+    for year in project.cycle.cycle.years:
+        folder = raw / "cbs" / project.cycle.kwb_table(year)
+        assert {p.name for p in folder.iterdir()} == {
+            "TableInfos.json",
+            "DataProperties.json",
+            "CategoryGroups.json",
+            "TypedDataSet.json",
+            "WijkenEnBuurten.json",
+        }
+        info = json.loads((folder / "TableInfos.json").read_text())[0]
+        assert info["Synthetic"] is True and info["Title"].startswith("SYNTHETISCH")
+        assert info["Period"] == str(year)
+    frame = rows(raw, "85984NED")
+    assert (frame["WijkenEnBuurten"].str.len() == 10).all()
+    assert set(frame["SoortRegio_2"]) == {"Land      ", "Gemeente  ", "Wijk      ", "Buurt     "}
+    assert "IndelingswijzigingGemeenteWijkBuurt_4" in frame.columns
+
+
+def test_column_positions_shift_between_years(raw):
+    key_2022 = [c for c in rows(raw, "85318NED").columns if c.startswith("HuishoudensTotaal_")]
+    key_2024 = [c for c in rows(raw, "85984NED").columns if c.startswith("HuishoudensTotaal_")]
+    assert key_2022 != key_2024
+
+
+def test_counts_add_up_across_levels(raw):
+    frame = rows(raw, "85984NED").assign(code=lambda f: f["WijkenEnBuurten"].str.strip())
+    inhabitants = frame.set_index("code")["AantalInwoners_5"]
+    ages = [c for c in frame.columns if c.startswith("k_") and "Jaar" in c]
+    assert (frame[ages].sum(axis=1) == frame["AantalInwoners_5"]).all()
+    assert (frame["Mannen_6"] + frame["Vrouwen_7"] == frame["AantalInwoners_5"]).all()
+    wijken = inhabitants[inhabitants.index.str.startswith("WK0344")]
+    assert wijken.sum() == inhabitants["GM0344"]
+    buurten = inhabitants[inhabitants.index.str.startswith("BU035502")]
+    assert buurten.sum() == inhabitants["WK035502"]
+
+
+def test_long_reader_matches_by_base_name(project, raw):
+    kwb = read_kwb_long(raw / "cbs", project)
+    assert set(kwb["year"]) == set(project.cycle.cycle.years)
+    households = kwb[kwb["column"].eq("HuishoudensTotaal")]
+    assert set(households["year"]) == set(project.cycle.cycle.years)
+    assert kwb["synthetic"].all()
+
+
+def test_local_sources_read_back(project, raw):
+    local = raw / "demo"
+    assert is_synthetic(local)
+    survey = read_survey(local)
+    assert survey["percentage"].between(0, 100).all()
+    assert {"WK034403", "BU03550205", "GM0344", "NL00"} <= set(survey["gebiedcode"])
+    assert (survey["n"] < 30).any(), "a small buurt sample exercises suppression"
+    registrations = read_registrations(local, "overvecht")
+    assert registrations["schuldhulptrajecten"].notna().any()
+    notes = read_notes(local, "overvecht")
+    goal_ids = {g.id for g in project.programmes["overvecht"].goals}
+    assert set(notes["goal"]) <= goal_ids and len(notes) >= 6
+
+
+def test_missing_registrations_give_an_empty_table(tmp_path):
+    assert read_registrations(tmp_path, "nergens").empty
+
+
+@pytest.mark.parametrize("key", ["overvecht", "soesterkwartier", "vollenhove", "betere_buurten"])
+def test_indicator_table_builds_from_demo(project, raw, key):
+    local = raw / "demo"
+    table = programme_table(
+        project,
+        key,
+        read_kwb_long(raw / "cbs", project),
+        read_survey(local),
+        read_registrations(local, key),
+        local_synthetic=True,
+    )
+    own = table[table["area_role"].eq("programma") & table["indicator_id"].eq("inwoners")]
+    assert own["value"].notna().any()
+    assert table["synthetic"].all()

@@ -1,0 +1,135 @@
+"""Validation with real great-expectations suites over demo data and corrupted copies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from support import REPO
+
+from helpers.config import load_project
+from helpers.paths import Paths
+from helpers.sources import demo
+from helpers.validate import CRITICAL, WARNING, main_validate, validate_sources
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(Paths.from_root(REPO))
+
+
+@pytest.fixture(scope="module")
+def clean_root(project, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("clean")
+    demo.write_demo_cbs(project, root / "data" / "raw" / "cbs")
+    demo.write_demo_local(project, root / "data" / "raw" / "demo")
+    return root
+
+
+@pytest.fixture
+def root(clean_root, tmp_path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(clean_root, copy)
+    return copy
+
+
+def digests(folder: Path) -> dict[str, str]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def replace_in(path: Path, line: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def run(project, root: Path, capsys) -> tuple[int, str, dict, str]:
+    paths = Paths(root)
+    code = main_validate(
+        project,
+        paths,
+        root / "data" / "raw" / "demo",
+        html_path=root / "reports" / "validation" / "index.html",
+        json_path=root / "data" / "processed" / "validation" / "summary.json",
+    )
+    out = capsys.readouterr()
+    summary = json.loads((root / "data/processed/validation/summary.json").read_text())
+    page = (root / "reports/validation/index.html").read_text(encoding="utf-8")
+    return code, out.out + out.err, summary, page
+
+
+def test_demo_data_pass(project, root, capsys):
+    code, output, summary, page = run(project, root, capsys)
+    assert code == 0, output
+    assert summary["passed"] is True and summary["critical_failures"] == 0
+    assert "Validatie geslaagd" in page
+    assert "https://" not in page, "the report works offline"
+
+
+def test_out_of_range_percentage_names_file_line_column_and_value(project, root, capsys):
+    survey = root / "data/raw/demo/survey/gezondheidsmonitor.csv"
+    fields = survey.read_text().split("\n")[17].split(",")
+    replace_in(survey, 18, f",{fields[4]},", ",140.0,")
+    before = digests(root / "data" / "raw")
+    code, output, summary, page = run(project, root, capsys)
+    assert code == 1
+    assert "data/raw/demo/survey/gezondheidsmonitor.csv" in output
+    assert "line 18 (row 17)" in output and "column percentage" in output and "140.0" in output
+    assert "between 0 and 100" in output
+    assert summary["suites"]["survey"]["failed_critical"] >= 1
+    assert "Pijplijn gestopt" in page and "140.0" in page
+    assert digests(root / "data" / "raw") == before, "raw data are never modified"
+
+
+def test_decimal_comma_is_not_a_number(project, root, capsys):
+    survey = root / "data/raw/demo/survey/gezondheidsmonitor.csv"
+    fields = survey.read_text().split("\n")[4].split(",")
+    replace_in(survey, 5, f",{fields[5]},", ',"12,5",')
+    code, output, _, _ = run(project, root, capsys)
+    assert code == 1
+    assert "column ondergrens" in output and "'12,5'" in output
+
+
+def test_missing_programme_area_in_cbs_table(project, root, capsys):
+    table = root / "data/raw/cbs/85984NED/TypedDataSet.json"
+    rows = json.loads(table.read_text())
+    table.write_text(json.dumps([r for r in rows if r["WijkenEnBuurten"] != "WK034403  "]))
+    code, output, _, _ = run(project, root, capsys)
+    assert code == 1
+    assert "85984NED/TypedDataSet.json" in output and "WK034403" in output
+
+
+def test_negative_registration_is_critical(project, root, capsys):
+    path = root / "data/raw/demo/registrations/vollenhove.csv"
+    fields = path.read_text().split("\n")[1].split(",")
+    replace_in(path, 2, f",{fields[2]},{fields[3]},", f",-{fields[2]},{fields[3]},")
+    code, output, _, _ = run(project, root, capsys)
+    assert code == 1
+    assert "registrations/vollenhove.csv" in output and "column activiteiten" in output
+
+
+def test_unknown_project_is_only_a_warning(project, root, capsys):
+    path = root / "data/raw/demo/registrations/overvecht.csv"
+    project_key = path.read_text().split("\n")[1].split(",")[1]
+    replace_in(path, 2, f",{project_key},", ",onbekend_project,")
+    code, output, summary, _ = run(project, root, capsys)
+    assert code == 0
+    assert "warning:" in output and "onbekend_project" in output
+    assert summary["warnings"] >= 1
+
+
+def test_severities_are_set_on_every_expectation(project, root):
+    summary = validate_sources(project, Paths(root), root / "data/raw/demo")
+    severities = {o.severity for s in summary.suites for o in s.outcomes}
+    assert severities == {CRITICAL, WARNING}
+
+
+def test_missing_table_is_a_critical_failure_not_a_traceback(project, root, capsys):
+    shutil.rmtree(root / "data/raw/cbs/84583NED")
+    code, output, _, _ = run(project, root, capsys)
+    assert code == 1 and "84583NED/TypedDataSet.json" in output
