@@ -23,4 +23,3 @@ def shared_cbs() -> Path:
             pytest.fail(message + " (required when CI=true)")
         pytest.skip(message)
     return SHARED_CBS
-

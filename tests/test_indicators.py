@@ -75,11 +75,20 @@ def base_values(inwoners: float, old: float, hh: float = 100, alone: float = 40)
 
 
 EMPTY_SURVEY = pd.DataFrame(
-    columns=["jaar", "gebiedcode", "gebiednaam", "indicator", "percentage", "ondergrens",
-             "bovengrens", "n"]
+    columns=[
+        "jaar",
+        "gebiedcode",
+        "gebiednaam",
+        "indicator",
+        "percentage",
+        "ondergrens",
+        "bovengrens",
+        "n",
+    ]
 )
-EMPTY_REGISTRATIONS = pd.DataFrame(columns=["jaar", "project", "activiteiten", "deelnemers",
-                                            "vrijwilligers", "budget_eur"])
+EMPTY_REGISTRATIONS = pd.DataFrame(
+    columns=["jaar", "project", "activiteiten", "deelnemers", "vrijwilligers", "budget_eur"]
+)
 
 
 def nieuwegein_table(project: Project, values: dict) -> pd.DataFrame:
@@ -169,8 +178,12 @@ def test_survey_single_area_keeps_published_estimate_and_several_are_weighted(pr
         columns=EMPTY_SURVEY.columns,
     )
     table = programme_table(
-        project, "betere_buurten", kwb_rows(project, full_values()), survey,
-        EMPTY_REGISTRATIONS, local_synthetic=True,
+        project,
+        "betere_buurten",
+        kwb_rows(project, full_values()),
+        survey,
+        EMPTY_REGISTRATIONS,
+        local_synthetic=True,
     )
     area = row(table, "programma", 2020, "eenzaamheid")
     count = 50 + 90 + 40

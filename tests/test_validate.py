@@ -67,7 +67,7 @@ def test_demo_data_pass(project, root, capsys):
     code, output, summary, page = run(project, root, capsys)
     assert code == 0, output
     assert summary["passed"] is True and summary["critical_failures"] == 0
-    assert "Validatie geslaagd" in page
+    assert "Validatie geslaagd" in page and "SYNTHETISCHE GEGEVENS" in page
     assert "https://" not in page, "the report works offline"
 
 

@@ -87,9 +87,7 @@ def indicator_trend(
     ax.set_ylabel(unit)
     years = sorted({int(y) for y in series["year"]} | ({target[0]} if target else set()))
     ax.set_xticks(years)
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9
-    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9)
     if synthetic:
         _watermark(fig)
     fig.tight_layout()

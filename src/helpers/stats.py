@@ -24,9 +24,7 @@ def wilson_interval(count: float, nobs: float, alpha: float = 0.05) -> tuple[flo
     return (float(low) * 100, float(high) * 100)
 
 
-def proportion_change_pvalue(
-    count_a: float, nobs_a: float, count_b: float, nobs_b: float
-) -> float:
+def proportion_change_pvalue(count_a: float, nobs_a: float, count_b: float, nobs_b: float) -> float:
     """p-value for a difference between two survey waves (score test, independent samples)."""
     values = (count_a, nobs_a, count_b, nobs_b)
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):

@@ -24,7 +24,12 @@ from helpers.config import Project
 from helpers.io import write_text_atomic
 from helpers.paths import Paths
 from helpers.sources.cbs import base_name
-from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS, SURVEY_FILE
+from helpers.sources.local import (
+    REGISTRATION_COLUMNS,
+    SURVEY_COLUMNS,
+    SURVEY_FILE,
+    is_synthetic,
+)
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -59,6 +64,7 @@ class SuiteResult:
 @dataclass
 class ValidationSummary:
     suites: list[SuiteResult]
+    synthetic: bool = False
 
     def failures(self, severity: str) -> list[tuple[SuiteResult, Outcome]]:
         return [(s, o) for s in self.suites for o in s.failed if o.severity == severity]
@@ -443,7 +449,18 @@ def validate_sources(project: Project, paths: Paths, local: Path) -> ValidationS
     suites = [kwb_suite(v, project, paths, y) for y in project.cycle.cycle.years]
     suites.append(survey_suite(v, project, paths, local))
     suites += [registrations_suite(v, project, paths, local, k) for k in project.cycle.programmes]
-    return ValidationSummary(suites)
+    return ValidationSummary(suites, synthetic=_any_synthetic(project, paths, local))
+
+
+def _any_synthetic(project: Project, paths: Paths, local: Path) -> bool:
+    """Demo data say so in TableInfos (CBS) or with SYNTHETIC.txt (local sources)."""
+    if is_synthetic(local):
+        return True
+    for year in project.cycle.cycle.years:
+        info = paths.raw_cbs / project.cycle.kwb_table(year) / "TableInfos.json"
+        if info.is_file() and json.loads(info.read_text(encoding="utf-8"))[0].get("Synthetic"):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- reports
@@ -505,6 +522,12 @@ def summary_to_html(summary: ValidationSummary) -> str:
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>",
         f"<title>Validatie ruwe gegevens</title><style>{STYLE}</style></head><body>",
         "<h1>Validatie van de ruwe gegevens</h1>",
+        (
+            "<p class='banner warning'>SYNTHETISCHE GEGEVENS: deze validatie gaat over de "
+            "demogegevens van wijkmonitor, niet over echte bronnen.</p>"
+            if summary.synthetic
+            else ""
+        ),
         f"<p class='banner {state[0]}'>{html.escape(state[1])} "
         f"Waarschuwingen: {len(summary.failures(WARNING))}.</p>",
     ]
