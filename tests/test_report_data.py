@@ -116,6 +116,13 @@ def test_alt_text_names_first_and_last_values(table):
     assert "Utrecht: 65.0 in 2020, 66.0 in 2024." in text
 
 
+def test_no_change_is_shown_across_a_series_break(table):
+    assert not report_data.breaks_since(table, "ervaren_gezondheid", 2020)
+    table.loc[table["area_role"].eq("programma") & table["year"].eq(2022), "series_break"] = True
+    assert report_data.breaks_since(table, "ervaren_gezondheid", 2020)
+    assert not report_data.breaks_since(table, "ervaren_gezondheid", 2022)
+
+
 def test_suppression_summary_counts_withheld_cells(table):
     summary = report_data.suppression_summary(table)
     assert summary["aantal cellen"].sum() == 1

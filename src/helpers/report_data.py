@@ -235,6 +235,7 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
         rows = ctx.table[ctx.table["indicator_id"].eq(indicator.id)]
         year = int(rows["year"].max()) if not rows.empty else None
     change = change_since(own_area.set_index("year")["value"], ctx.base_year)
+    broken = breaks_since(ctx.table, indicator.id, ctx.base_year)
     target = next((t for t in ctx.programme.targets if t.indicator == indicator.id), None)
     return {
         "indicator": indicator.label,
@@ -243,11 +244,23 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
         ctx.programme.name: _shown(ctx, indicator, "programma", year),
         ctx.gemeente_name: _shown(ctx, indicator, "gemeente", year),
         "Nederland": _shown(ctx, indicator, "nederland", year),
-        f"verschil t.o.v. {ctx.base_year}": _format_change(change, indicator.unit),
+        f"verschil t.o.v. {ctx.base_year}": (
+            f"{MISSING} (breuk in reeks)" if broken else _format_change(change, indicator.unit)
+        ),
         "streefwaarde": (
             f"{format_value(target.value, indicator.unit)} in {target.year}" if target else MISSING
         ),
     }
+
+
+def breaks_since(table: pd.DataFrame, indicator_id: str, base_year: int) -> bool:
+    """True when the programme-area series breaks after the base year (no change is shown)."""
+    rows = table[
+        table["indicator_id"].eq(indicator_id)
+        & table["area_role"].eq("programma")
+        & table["year"].gt(base_year)
+    ]
+    return bool(rows["series_break"].astype(bool).any())
 
 
 def _format_change(change: float, unit: str) -> str:
