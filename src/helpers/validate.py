@@ -33,7 +33,7 @@ from helpers.sources.local import (
 
 CRITICAL = "critical"
 WARNING = "warning"
-CODE_PATTERN = r"^(NL00|GM\d{4}|WK\d{6}|BU\d{8})\s*$"
+CODE_PATTERN = r"^(?:NL00|GM\d{4}|WK\d{6}|BU\d{8})\s*$"
 MAX_EXAMPLES = 5
 
 
