@@ -8,6 +8,7 @@ values ever leave this module.
 
 from __future__ import annotations
 
+import json
 import math
 import platform
 from dataclasses import dataclass
@@ -278,6 +279,25 @@ def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | 
         if target.indicator == indicator_id:
             return (target.year, target.value)
     return None
+
+
+def quality_findings(ctx: ProgrammeContext) -> pd.DataFrame:
+    """Validation warnings that concern this programme's sources (its data-quality section)."""
+    path = ctx.paths.validation_dir / "findings.json"
+    findings = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    own = {f"registrations_{ctx.key}", f"notes_{ctx.key}", "survey", "params"}
+    rows = [
+        {
+            "bron": f["file"],
+            "kolom": f["column"] or MISSING,
+            "regel": f["rule"],
+            "rijen": f["rows"],
+            "ernst": "waarschuwing" if f["severity"] == "warning" else "kritiek",
+        }
+        for f in findings
+        if f["suite"] in own or f["suite"].startswith("kwb_")
+    ]
+    return pd.DataFrame(rows, columns=["bron", "kolom", "regel", "rijen", "ernst"])
 
 
 def suppression_summary(table: pd.DataFrame) -> pd.DataFrame:

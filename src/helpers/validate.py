@@ -23,12 +23,20 @@ import pandas as pd
 from helpers.config import Project
 from helpers.io import write_text_atomic
 from helpers.paths import Paths
-from helpers.sources.cbs import base_name
+from helpers.sources.cbs import NUMERIC_TYPES, base_name
 from helpers.sources.local import (
+    MISSING_MARKERS,
     REGISTRATION_COLUMNS,
     SURVEY_COLUMNS,
-    SURVEY_FILE,
+    SURVEY_STEM,
+    SourceError,
     is_synthetic,
+    note_files,
+    read_note_items,
+    read_raw_table,
+    registrations_path,
+    survey_path,
+    to_number,
 )
 
 CRITICAL = "critical"
@@ -76,15 +84,23 @@ class ValidationSummary:
 
 @dataclass(frozen=True)
 class Source:
-    """A frame to validate: where it came from and how its rows are named."""
+    """A frame to validate, with a `where` column naming each row as a person finds it."""
 
     name: str
     file: str
     frame: pd.DataFrame
-    csv: bool
 
     def row_label(self, index: int) -> str:
-        return f"line {index + 2} (row {index + 1})" if self.csv else f"record {index + 1}"
+        return str(self.frame.loc[index, "where"])
+
+
+DERIVED = ("raw:", "numeric:", "marker:", "whole:")
+
+
+def _base_column(column: str) -> str:
+    for prefix in DERIVED:
+        column = column.removeprefix(prefix)
+    return column
 
 
 # ------------------------------------------------------------------ great-expectations
@@ -114,9 +130,25 @@ class Validator:
         )
         self.datasource = self.context.data_sources.add_pandas("wijkmonitor")
 
-    def expect(self, kind: str, severity: str, rule: str, **kwargs: Any) -> Any:
-        """An expectation of class `kind` whose meta carries severity and rule in words."""
-        return getattr(self.e, kind)(meta={"severity": severity, "rule": rule}, **kwargs)
+    def expect(
+        self,
+        kind: str,
+        severity: str,
+        rule: str,
+        *,
+        hide: bool = False,
+        rows: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """An expectation of class `kind` whose meta carries severity and rule in words.
+
+        `hide` keeps the offending values out of messages (personal data); `rows` is a
+        pandas query limiting the expectation to some rows.
+        """
+        meta = {"severity": severity, "rule": rule, "hide_values": hide, "rows": rows}
+        if rows:
+            kwargs.update(row_condition=rows, condition_parser="pandas")
+        return getattr(self.e, kind)(meta=meta, **kwargs)
 
     def validate(self, source: Source, expectations: list[Any]) -> SuiteResult:
         asset = self.datasource.add_dataframe_asset(name=source.name)
@@ -134,12 +166,13 @@ class Validator:
 def _outcome(item: Any, source: Source) -> Outcome:
     config = item.expectation_config
     meta = config.meta or {}
+    columns = config.kwargs.get("column_list")
     column = str(config.kwargs.get("column") or config.kwargs.get("column_A") or "")
     outcome = Outcome(
         rule=str(meta.get("rule", config.type)),
         kind=str(config.type),
         severity=str(meta.get("severity", CRITICAL)),
-        column=column.removeprefix("numeric:"),
+        column=", ".join(columns) if columns else _base_column(column),
         success=bool(item.success),
     )
     if not outcome.success:
@@ -147,27 +180,58 @@ def _outcome(item: Any, source: Source) -> Outcome:
     return outcome
 
 
+def _plain(value: object) -> str:
+    """2021.0 -> '2021': values as a person wrote them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _examples(item: Any, source: Source, column: str) -> tuple[int, list[str]]:
-    """Where the failure is: rows with their raw text, or the values that are missing."""
+    """Where the failure is: rows with their raw text, or what is missing."""
     result = item.result or {}
+    kwargs = item.expectation_config.kwargs
+    kind = item.expectation_config.type
     indices = list(result.get("unexpected_index_list") or [])
     count = int(result.get("unexpected_count") or len(indices) or 1)
-    raw = "raw:" + column.removeprefix("numeric:")
-    if indices and column in source.frame.columns:
-        shown = source.frame[raw] if raw in source.frame.columns else source.frame[column]
+    frame = source.frame
+    if indices and (item.expectation_config.meta or {}).get("hide_values"):
+        return count, [source.row_label(int(i)) for i in indices[:MAX_EXAMPLES]]
+    if indices:
+        shown = _base_column(column)
+        shown = f"raw:{shown}" if f"raw:{shown}" in frame.columns else shown
         return count, [
-            f"{source.row_label(int(i))}: {shown.loc[i]!r}" for i in indices[:MAX_EXAMPLES]
+            f"{source.row_label(int(i))}: {frame.loc[i, shown]!r}"
+            if shown in frame.columns
+            else source.row_label(int(i))
+            for i in indices[:MAX_EXAMPLES]
         ]
-    wanted = item.expectation_config.kwargs.get("value_set")
-    if item.expectation_config.type.endswith("distinct_values_to_contain_set") and wanted:
-        missing = sorted(set(wanted) - set(source.frame[column]))
-        return len(missing), [f"missing: {', '.join(missing)}"]
+    if kind.endswith("distinct_values_to_contain_set"):
+        query = (item.expectation_config.meta or {}).get("rows")
+        rows = frame.query(query) if query else frame
+        missing = sorted(set(kwargs["value_set"]) - set(rows[column]))
+        return len(missing), [f"missing: {', '.join(_plain(m) for m in missing)}"]
+    if kind.endswith("table_columns_to_match_set"):
+        missing = [c for c in kwargs["column_set"] if c not in frame.columns]
+        return len(missing), [f"missing column(s): {', '.join(missing)}"]
+    if kind.endswith("table_row_count_to_be_between"):
+        return 1, [f"{result.get('observed_value', 0)} data rows"]
     if result.get("observed_value") is not None:
         return count, [f"observed: {result['observed_value']!r}"]
     return count, []
 
 
 # --------------------------------------------------------------------------- sources
+
+# Personal data must never reach a published note: e-mail addresses, Dutch phone
+# numbers, and nine-digit numbers that could be a BSN.
+PERSONAL_DATA = [
+    r"[\w.+-]+@[\w-]+\.[\w.-]+",
+    r"(?:\+31|0031|\b0)[\s-]?[1-9](?:[\s-]?\d){8}\b",
+    r"\b\d{9}\b",
+    r"\b\d{4}\.\d{2}\.\d{3}\b",
+]
+NOTE_TYPES = ["citaat", "observatie", "werksessie"]
 
 
 def _relative(path: Path, paths: Paths) -> str:
@@ -177,36 +241,114 @@ def _relative(path: Path, paths: Paths) -> str:
         return str(path)
 
 
-def _numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Numeric copies of text columns; the text stays beside them for messages."""
+def _typed(frame: pd.DataFrame, numbers: list[str], whole: list[str] = ()) -> pd.DataFrame:
+    """Numeric copies of text columns, with flags a suite can expect on.
+
+    `numeric:<c>` is False for text that is not a number (a decimal comma, a word),
+    `marker:<c>` is True for a missing-value marker read as missing, `whole:<c>`
+    is False for a count with decimals. The text stays in `raw:<c>` for messages.
+    """
     out = frame.copy()
-    for column in columns:
-        if column in out.columns:
-            out[f"raw:{column}"] = out[column]
-            text = out[column].astype("string").str.strip().replace("", pd.NA)
-            out[column] = pd.to_numeric(text, errors="coerce").astype(float)
-            out[f"numeric:{column}"] = text.isna() | out[column].notna()
+    for column in numbers:
+        if column not in out.columns:
+            continue
+        text = out[column].astype("string").str.strip().fillna("")
+        out[f"raw:{column}"] = out[column]
+        out[column] = to_number(text)
+        markers = text.isin(MISSING_MARKERS)
+        out[f"marker:{column}"] = markers
+        out[f"numeric:{column}"] = text.eq("") | markers | out[column].notna()
+        if column in whole:
+            out[f"whole:{column}"] = out[column].isna() | out[column].eq(out[column].round())
     return out
 
 
-def _missing_file(name: str, file: str, severity: str) -> SuiteResult:
+def _with_where(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    return frame.assign(where=labels).reset_index(drop=True)
+
+
+def _csv_where(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    if path.suffix == ".xlsx":
+        return _with_where(frame, [f"sheet row {i + 2}" for i in range(len(frame))])
+    return _with_where(frame, [f"line {i + 2} (row {i + 1})" for i in range(len(frame))])
+
+
+def _failed(name: str, file: str, severity: str, rule: str, example: str) -> SuiteResult:
+    """A suite that could not run because its input is missing or unreadable."""
     return SuiteResult(
-        name,
-        file,
-        [Outcome(f"the file {file} exists", "file_exists", severity, "", False, 1, [file])],
+        name, file, [Outcome(rule, "read_source", severity, "", False, 1, [example])]
     )
 
 
+def _number_checks(
+    v: Validator, frame: pd.DataFrame, columns: list[str], what: str, marker_severity: str
+) -> list[Any]:
+    checks = []
+    for column in columns:
+        if f"numeric:{column}" not in frame.columns:
+            continue
+        checks += [
+            v.expect(
+                "ExpectColumnValuesToBeInSet",
+                CRITICAL,
+                f"{column} is a number written with a decimal point ({what})",
+                column=f"numeric:{column}",
+                value_set=[True],
+            ),
+            v.expect(
+                "ExpectColumnValuesToBeInSet",
+                marker_severity,
+                f"{column}: a missing-value marker ('.', 'x') is read as missing",
+                column=f"marker:{column}",
+                value_set=[False],
+            ),
+        ]
+        if f"whole:{column}" in frame.columns:
+            checks.append(
+                v.expect(
+                    "ExpectColumnValuesToBeInSet",
+                    CRITICAL,
+                    f"{column} is a whole number",
+                    column=f"whole:{column}",
+                    value_set=[True],
+                )
+            )
+    return checks
+
+
+def _kwb_frame(folder: Path) -> tuple[dict, pd.DataFrame, set[str], set[str]]:
+    """TableInfos, data rows, the year's region list and its numeric topic base names."""
+    load = lambda name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))  # noqa: E731
+    info = load("TableInfos")[0]
+    frame = pd.DataFrame(load("TypedDataSet"))
+    regions = {str(r["Key"]).strip() for r in load("WijkenEnBuurten")}
+    topics = {
+        base_name(p["Key"])
+        for p in load("DataProperties")
+        if p.get("Type") == "Topic" and p.get("Datatype") in NUMERIC_TYPES
+    }
+    return info, frame, regions, topics
+
+
 def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteResult:
-    """Codes, types, ranges and completeness of one year's CBS KWB table."""
+    """Codes, region list, types, ranges and completeness of one year's KWB table."""
     table_id = project.cycle.kwb_table(year)
     folder = paths.raw_cbs / table_id
     data_file = folder / "TypedDataSet.json"
     name = f"kwb_{year}_{table_id}"
-    if not data_file.is_file() or not (folder / "TableInfos.json").is_file():
-        return _missing_file(name, _relative(data_file, paths), CRITICAL)
-    info = json.loads((folder / "TableInfos.json").read_text(encoding="utf-8"))[0]
-    frame = pd.DataFrame(json.loads(data_file.read_text(encoding="utf-8")))
+    file = _relative(data_file, paths)
+    try:
+        info, frame, regions, _ = _kwb_frame(folder)
+    except FileNotFoundError as error:
+        return _failed(
+            name,
+            file,
+            CRITICAL,
+            "the CBS table is there (run `dvc repro fetch`)",
+            f"missing: {_relative(Path(error.filename), paths)}",
+        )
+    except (json.JSONDecodeError, KeyError, IndexError, TypeError) as error:
+        return _failed(name, file, CRITICAL, "the CBS table is valid cbsodata JSON", str(error))
     keys = {base_name(c): c for c in frame.columns}
     inhabitants, over_65 = keys.get("AantalInwoners", ""), keys.get("k_65JaarOfOuder", "")
     frame = frame.assign(
@@ -214,10 +356,9 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
         soort=frame[keys.get("SoortRegio", "WijkenEnBuurten")].astype(str).str.strip(),
         period=str(info.get("Period", "")).strip(),
     )
-    frame = _numeric(frame, [c for c in (inhabitants, over_65) if c])
-    needed = sorted(
-        {"NL00", *project.cycle.gemeenten}
-        | {c for k in project.cycle.programmes for c in project.programmes[k].area_codes(year)}
+    frame = _with_where(
+        _typed(frame, [c for c in (inhabitants, over_65) if c]),
+        [f"record {i + 1} ({c})" for i, c in enumerate(frame["code"])],
     )
     members = sorted(
         {c for k in project.cycle.programmes for c in project.programmes[k].area_codes(year)}
@@ -226,7 +367,7 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
         v.expect(
             "ExpectColumnValuesToBeInSet",
             CRITICAL,
-            f"TableInfos.Period is {year} (the table of this year)",
+            f"TableInfos.Period is {year}: the table of this year",
             column="period",
             value_set=[str(year)],
         ),
@@ -244,6 +385,13 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
             regex=CODE_PATTERN,
         ),
         v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            f"region key is in the {year} region list (WijkenEnBuurten.json)",
+            column="code",
+            value_set=sorted(regions),
+        ),
+        v.expect(
             "ExpectColumnValuesToBeUnique", CRITICAL, "each region appears once", column="code"
         ),
         v.expect(
@@ -258,45 +406,38 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
             CRITICAL,
             "the table holds Nederland, every comparison gemeente and every programme area",
             column="code",
-            value_set=needed,
+            value_set=sorted({"NL00", *project.cycle.gemeenten, *members}),
         ),
     ]
-    if inhabitants:
-        checks += [
-            v.expect(
-                "ExpectColumnValuesToBeInSet",
-                CRITICAL,
-                "AantalInwoners is a number",
-                column=f"numeric:{inhabitants}",
-                value_set=[True],
-            ),
-            v.expect(
-                "ExpectColumnValuesToBeBetween",
-                CRITICAL,
-                "AantalInwoners between 0 and 20 000 000",
-                column=inhabitants,
-                min_value=0,
-                max_value=20_000_000,
-            ),
-            v.expect(
-                "ExpectColumnValuesToNotBeNull",
-                WARNING,
-                "programme areas have a published AantalInwoners",
-                column=inhabitants,
-                row_condition=f"code in {members!r}",
-                condition_parser="pandas",
-            ),
-        ]
-    else:
+    if not inhabitants:
         checks.append(
             v.expect(
                 "ExpectColumnToExist",
                 CRITICAL,
-                "AantalInwoners column exists",
+                "AantalInwoners is in the table",
                 column="AantalInwoners",
             )
         )
-    if inhabitants and over_65:
+        return v.validate(Source(name, file, frame), checks)
+    checks += _number_checks(v, frame, [inhabitants], "CBS", WARNING)
+    checks += [
+        v.expect(
+            "ExpectColumnValuesToBeBetween",
+            CRITICAL,
+            "AantalInwoners between 0 and 20 000 000",
+            column=inhabitants,
+            min_value=0,
+            max_value=20_000_000,
+        ),
+        v.expect(
+            "ExpectColumnValuesToNotBeNull",
+            WARNING,
+            "programme areas have a published AantalInwoners",
+            column=inhabitants,
+            rows=f"code in {members!r}",
+        ),
+    ]
+    if over_65:
         checks.append(
             v.expect(
                 "ExpectColumnPairValuesAToBeGreaterThanB",
@@ -308,53 +449,127 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
                 ignore_row_if="either_value_is_missing",
             )
         )
-    source = Source(name, _relative(data_file, paths), frame, csv=False)
-    return v.validate(source, checks)
+    return v.validate(Source(name, file, frame), checks)
+
+
+def params_suite(v: Validator, project: Project, paths: Paths) -> SuiteResult:
+    """Params against the CBS tables: areas in each year's region list, indicators per year."""
+    areas, columns = [], []
+    for year in project.cycle.cycle.years:
+        folder = paths.raw_cbs / project.cycle.kwb_table(year)
+        try:
+            _, _, regions, topics = _kwb_frame(folder)
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            continue  # the table's own suite reports it
+        for key in project.cycle.programmes:
+            for code in project.programmes[key].area_codes(year):
+                areas.append((f"params/programmes/{key}.yaml: {code} in {year}", code in regions))
+        for indicator in project.catalogue.indicators:
+            if indicator.source != "cbs_kwb":
+                continue
+            for column in filter(
+                None, (indicator.column, indicator.numerator, indicator.denominator)
+            ):
+                columns.append(
+                    (
+                        f"params/indicators.yaml: {indicator.id} ({column}) in {year}",
+                        column in topics,
+                    )
+                )
+    frame = pd.DataFrame(
+        [(w, known, True) for w, known in areas] + [(w, True, ok) for w, ok in columns],
+        columns=["where", "area_known", "column_known"],
+    )
+    checks = [
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "each programme area code exists in that year's CBS region list (renamed, "
+            "split or merged? list the areas per year under `areas`)",
+            column="area_known",
+            value_set=[True],
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            WARNING,
+            "each CBS column of the catalogue exists in that year's table (else no value)",
+            column="column_known",
+            value_set=[True],
+        ),
+    ]
+    return v.validate(Source("params", "params/", frame), checks)
+
+
+def _read_local(path: Path | None, expected: Path, paths: Paths) -> pd.DataFrame | str:
+    """The raw table, or the reason it cannot be read (a missing file is named as such)."""
+    if path is None:
+        return f"missing: {_relative(expected, paths)} (or .xlsx)"
+    try:
+        return read_raw_table(path)
+    except SourceError as error:
+        return str(error).replace(str(paths.root) + "/", "")
+    except (pd.errors.ParserError, ValueError) as error:
+        return f"{_relative(path, paths)}: not a readable table ({error})"
 
 
 def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> SuiteResult:
-    """Types, ranges and codes of the health-survey export."""
-    path = local / SURVEY_FILE
-    if not path.is_file():
-        return _missing_file("survey", _relative(path, paths), CRITICAL)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    numbers = ["jaar", "percentage", "ondergrens", "bovengrens", "n"]
-    frame = _numeric(frame, numbers)
-    known = sorted({i.column for i in project.catalogue.indicators if i.source == "survey"})
+    """Columns, types, ranges, intervals, codes, duplicates and coverage of the survey export."""
+    path = survey_path(local)
+    file = _relative(path or local / f"{SURVEY_STEM}.csv", paths)
+    raw = _read_local(path, local / f"{SURVEY_STEM}.csv", paths)
+    if isinstance(raw, str):
+        return _failed("survey", file, CRITICAL, "the survey export is a readable table", raw)
+    frame = _csv_where(
+        path,
+        _typed(raw, ["jaar", "percentage", "ondergrens", "bovengrens", "n"], whole=["jaar", "n"]),
+    )
     checks = [
         v.expect(
             "ExpectTableColumnsToMatchSet",
             CRITICAL,
             "the export has the documented columns",
-            column_set=SURVEY_COLUMNS + [c for c in frame.columns if ":" in c],
+            column_set=SURVEY_COLUMNS,
             exact_match=False,
         ),
+        v.expect(
+            "ExpectTableRowCountToBeBetween", CRITICAL, "the export has data rows", min_value=1
+        ),
     ]
-    for column in numbers:
-        if column in frame.columns:
-            checks.append(
-                v.expect(
-                    "ExpectColumnValuesToBeInSet",
-                    CRITICAL,
-                    f"{column} is a number (decimal point)",
-                    column=f"numeric:{column}",
-                    value_set=[True],
-                )
-            )
-    for column in ("percentage", "ondergrens", "bovengrens"):
-        checks.append(
-            v.expect(
-                "ExpectColumnValuesToBeBetween",
-                CRITICAL,
-                f"{column} is between 0 and 100",
-                column=column,
-                min_value=0,
-                max_value=100,
-            )
+    if not set(SURVEY_COLUMNS) <= set(raw.columns) or raw.empty:
+        return v.validate(Source("survey", file, frame), checks)
+    known = sorted({i.column for i in project.catalogue.indicators if i.source == "survey"})
+    cycle = project.cycle.cycle
+    checks += _number_checks(
+        v, frame, ["jaar", "percentage", "ondergrens", "bovengrens", "n"], "survey", WARNING
+    )
+    checks += [
+        v.expect(
+            "ExpectColumnValuesToBeBetween",
+            CRITICAL,
+            f"{c} is between 0 and 100",
+            column=c,
+            min_value=0,
+            max_value=100,
         )
+        for c in ("percentage", "ondergrens", "bovengrens")
+    ]
     checks += [
         v.expect(
             "ExpectColumnValuesToBeBetween", CRITICAL, "n is not negative", column="n", min_value=0
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeBetween",
+            CRITICAL,
+            f"jaar is not after the cycle year {cycle.year}",
+            column="jaar",
+            max_value=cycle.year,
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeBetween",
+            WARNING,
+            f"jaar lies within the cycle ({cycle.years[0]}–{cycle.year}); older waves are not used",
+            column="jaar",
+            min_value=cycle.years[0],
         ),
         v.expect(
             "ExpectColumnValuesToMatchRegex",
@@ -362,6 +577,12 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
             "gebiedcode is NL00, GMnnnn, WKnnnnnn or BUnnnnnnnn",
             column="gebiedcode",
             regex=CODE_PATTERN,
+        ),
+        v.expect(
+            "ExpectCompoundColumnsToBeUnique",
+            CRITICAL,
+            "one row per year, area and indicator",
+            column_list=["jaar", "gebiedcode", "indicator"],
         ),
         v.expect(
             "ExpectColumnValuesToBeInSet",
@@ -373,30 +594,59 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         v.expect(
             "ExpectColumnPairValuesAToBeGreaterThanB",
             WARNING,
+            "the estimate is not below the lower bound",
+            column_A="percentage",
+            column_B="ondergrens",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        v.expect(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            WARNING,
             "the upper bound is not below the estimate",
             column_A="bovengrens",
             column_B="percentage",
             or_equal=True,
             ignore_row_if="either_value_is_missing",
         ),
+        v.expect(
+            "ExpectColumnDistinctValuesToContainSet",
+            WARNING,
+            "every programme area is in the latest wave",
+            column="gebiedcode",
+            value_set=_survey_areas(project, frame),
+            rows=f"jaar == {int(frame['jaar'].max())}",
+        )
+        if frame["jaar"].notna().any()
+        else None,
     ]
-    if not set(SURVEY_COLUMNS) <= set(frame.columns):
-        checks = checks[:1]
-    return v.validate(Source("survey", _relative(path, paths), frame, csv=True), checks)
+    return v.validate(Source("survey", file, frame), [c for c in checks if c is not None])
+
+
+def _survey_areas(project: Project, frame: pd.DataFrame) -> list[str]:
+    latest = int(frame["jaar"].max())
+    return sorted(
+        {c for k in project.cycle.programmes for c in project.programmes[k].area_codes(latest)}
+    )
 
 
 def registrations_suite(
     v: Validator, project: Project, paths: Paths, local: Path, key: str
 ) -> SuiteResult:
-    """Years, counts and project keys of one programme's registrations."""
-    path = local / "registrations" / f"{key}.csv"
+    """Years, counts, duplicates and project keys of one programme's registrations."""
     name = f"registrations_{key}"
-    if not path.is_file():
-        return _missing_file(name, _relative(path, paths), WARNING)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    counts = [c for c in frame.columns if c not in ("jaar", "project")]
-    frame = _numeric(frame, ["jaar", *counts])
-    projects = sorted({e.project for g in project.programmes[key].goals for e in g.efforts})
+    path = registrations_path(local, key)
+    expected = local / "registrations" / f"{key}.csv"
+    file = _relative(path or expected, paths)
+    if path is None:
+        return _failed(
+            name, file, WARNING, "the programme has registrations", f"missing: {file} (or .xlsx)"
+        )
+    raw = _read_local(path, expected, paths)
+    if isinstance(raw, str):
+        return _failed(name, file, CRITICAL, "the registrations are a readable table", raw)
+    counts = [c for c in raw.columns if c not in ("jaar", "project")]
+    frame = _csv_where(path, _typed(raw, ["jaar", *counts], whole=["jaar", *counts]))
     checks = [
         v.expect(
             "ExpectTableColumnsToMatchSet",
@@ -405,50 +655,128 @@ def registrations_suite(
             column_set=REGISTRATION_COLUMNS,
             exact_match=False,
         ),
+        v.expect("ExpectTableRowCountToBeBetween", CRITICAL, "the file has data rows", min_value=1),
     ]
-    if set(REGISTRATION_COLUMNS) <= set(frame.columns):
-        checks += [
-            v.expect(
-                "ExpectColumnValuesToBeInSet",
+    if not set(REGISTRATION_COLUMNS) <= set(raw.columns) or raw.empty:
+        return v.validate(Source(name, file, frame), checks)
+    programme = project.programmes[key]
+    projects = sorted({e.project for g in programme.goals for e in g.efforts})
+    years = [float(y) for y in project.cycle.cycle.years]
+    checks += _number_checks(v, frame, ["jaar", *counts], "registration", CRITICAL)
+    checks += [
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "jaar is a year of the cycle",
+            column="jaar",
+            value_set=years,
+        ),
+        v.expect(
+            "ExpectCompoundColumnsToBeUnique",
+            CRITICAL,
+            "one row per year and project",
+            column_list=["jaar", "project"],
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            WARNING,
+            "project is one of the programme's efforts",
+            column="project",
+            value_set=projects,
+        ),
+        v.expect(
+            "ExpectColumnDistinctValuesToContainSet",
+            WARNING,
+            "every year of the programme is registered",
+            column="jaar",
+            value_set=[y for y in years if programme.area_codes(int(y))],
+        ),
+    ]
+    checks += [
+        v.expect(
+            "ExpectColumnValuesToBeBetween", CRITICAL, f"{c} is not negative", column=c, min_value=0
+        )
+        for c in counts
+    ]
+    return v.validate(Source(name, file, frame), checks)
+
+
+def notes_suite(v: Validator, project: Project, paths: Paths, local: Path, key: str) -> SuiteResult:
+    """Goals, types, dates and personal data of one programme's qualitative notes."""
+    name = f"notes_{key}"
+    folder = _relative(local / "notes" / key, paths)
+    rows, labels = [], []
+    for path in note_files(local, key):
+        try:
+            items = read_note_items(path)
+        except SourceError as error:
+            return _failed(
+                name,
+                folder,
                 CRITICAL,
-                "jaar is a year of the cycle",
-                column="jaar",
-                value_set=[float(y) for y in project.cycle.cycle.years],
-            ),
-            v.expect(
-                "ExpectColumnValuesToBeInSet",
-                WARNING,
-                "project is one of the programme's efforts",
-                column="project",
-                value_set=projects,
-            ),
-        ]
-        for column in counts:
-            checks += [
-                v.expect(
-                    "ExpectColumnValuesToBeInSet",
-                    CRITICAL,
-                    f"{column} is a whole number",
-                    column=f"numeric:{column}",
-                    value_set=[True],
-                ),
-                v.expect(
-                    "ExpectColumnValuesToBeBetween",
-                    CRITICAL,
-                    f"{column} is not negative",
-                    column=column,
-                    min_value=0,
-                ),
-            ]
-    return v.validate(Source(name, _relative(path, paths), frame, csv=True), checks)
+                "each notes file is valid YAML",
+                str(error).replace(str(paths.root) + "/", ""),
+            )
+        rows += items
+        labels += [f"{_relative(path, paths)} item {i + 1}" for i in range(len(items))]
+    if not rows:
+        return _failed(
+            name, folder, WARNING, "the programme has qualitative notes", f"no notes in {folder}"
+        )
+    frame = _with_where(pd.DataFrame(rows), labels)
+    frame["date_ok"] = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce").notna()
+    goals = sorted(g.id for g in project.programmes[key].goals)
+    checks = [
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "goal is a goal id of the programme",
+            column="goal",
+            value_set=goals,
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "type is citaat, observatie or werksessie",
+            column="type",
+            value_set=NOTE_TYPES,
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "date is a date (YYYY-MM-DD)",
+            column="date_ok",
+            value_set=[True],
+        ),
+        v.expect(
+            "ExpectColumnValuesToNotMatchRegexList",
+            CRITICAL,
+            "no personal data (e-mail address, phone number, BSN-like number) in the text",
+            column="text",
+            regex_list=PERSONAL_DATA,
+            hide=True,
+        ),
+        v.expect(
+            "ExpectColumnValuesToNotMatchRegexList",
+            CRITICAL,
+            "no personal data in the source",
+            column="source",
+            regex_list=PERSONAL_DATA,
+            hide=True,
+        ),
+    ]
+    return v.validate(Source(name, folder, frame), checks)
 
 
 def validate_sources(project: Project, paths: Paths, local: Path) -> ValidationSummary:
     """Run every suite; never raises on bad data, reports it."""
     v = Validator()
     suites = [kwb_suite(v, project, paths, y) for y in project.cycle.cycle.years]
+    suites.append(params_suite(v, project, paths))
     suites.append(survey_suite(v, project, paths, local))
-    suites += [registrations_suite(v, project, paths, local, k) for k in project.cycle.programmes]
+    for key in project.cycle.programmes:
+        suites.append(registrations_suite(v, project, paths, local, key))
+        suites.append(notes_suite(v, project, paths, local, key))
     return ValidationSummary(suites, synthetic=_any_synthetic(project, paths, local))
 
 
@@ -467,9 +795,10 @@ def _any_synthetic(project: Project, paths: Paths, local: Path) -> bool:
 
 
 def failure_line(suite: SuiteResult, outcome: Outcome) -> str:
-    """`file, column c: examples - rule [kind, severity]`."""
+    """`file, column c (n rows): examples - rule [kind, severity]`."""
     where = f"{suite.file}, column {outcome.column}" if outcome.column else suite.file
-    examples = "; ".join(outcome.examples) or f"{outcome.unexpected} value(s)"
+    where += f" ({outcome.unexpected} row{'s' if outcome.unexpected != 1 else ''})"
+    examples = "; ".join(outcome.examples) or "see the validation report"
     return f"{where}: {examples} — violates: {outcome.rule} [{outcome.kind}, {outcome.severity}]"
 
 
@@ -490,6 +819,27 @@ def summary_to_json(summary: ValidationSummary) -> str:
         },
     }
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+FINDINGS_FILE = "findings.json"
+
+
+def summary_to_findings(summary: ValidationSummary) -> str:
+    """Every failed expectation in words, for the reports' data-quality section."""
+    findings = [
+        {
+            "suite": suite.name,
+            "file": suite.file,
+            "column": outcome.column,
+            "severity": outcome.severity,
+            "rule": outcome.rule,
+            "rows": outcome.unexpected,
+            "examples": outcome.examples,
+        }
+        for suite in summary.suites
+        for outcome in suite.failed
+    ]
+    return json.dumps(findings, indent=2, ensure_ascii=False) + "\n"
 
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem}
@@ -553,6 +903,7 @@ def main_validate(
     summary = validate_sources(project, paths, local_dir)
     write_text_atomic(html_path, summary_to_html(summary))
     write_text_atomic(json_path, summary_to_json(summary))
+    write_text_atomic(json_path.with_name(FINDINGS_FILE), summary_to_findings(summary))
     for suite in summary.suites:
         print(
             f"[wijkmonitor]   {suite.name}: {len(suite.outcomes) - len(suite.failed)}"

@@ -21,6 +21,9 @@ import pandas as pd
 from helpers.config import Project
 
 NUMERIC_TYPES = {"Long", "Double", "Integer", "Decimal", "Float", "Short", "Byte"}
+# CBS's geo files mark secret or missing values with -99997, -99995, -99991; text
+# markers ('.', 'x') are read as missing too. Validation reports both.
+GEO_MISSING = -99990
 _SUFFIX = re.compile(r"_\d+$")
 
 
@@ -133,7 +136,8 @@ def read_kwb_table(folder: Path, year: int) -> pd.DataFrame:
     long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=numeric, var_name="key")
     long["area_code"] = long["WijkenEnBuurten"].str.strip()
     long["column"] = long["key"].map(names)
-    long["value"] = pd.to_numeric(long["value"]).astype(float)
+    values = pd.to_numeric(long["value"], errors="coerce").astype(float)
+    long["value"] = values.mask(values.le(GEO_MISSING))
     flags = (
         pd.to_numeric(rows[flag].astype(str).str.strip(), errors="coerce")
         if flag

@@ -25,7 +25,7 @@ import yaml
 from helpers.config import Programme, Project
 from helpers.io import atomic_dir
 
-SURVEY_WAVES = (2016, 2020, 2022, 2024)
+SURVEY_WAVES = (2020, 2022, 2024)
 SURVEY_INDICATORS = {
     # indicator: (Nederland level, spread between areas, sign of disadvantage)
     "ErvarenGezondheidGoedZeerGoed": (76.0, 9.0, -1),

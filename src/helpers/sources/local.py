@@ -1,17 +1,22 @@
 """Readers of the local sources: survey export, registrations and qualitative notes.
 
-They run after validation, so they convert types without second-guessing values;
-a missing file or column still gets an error that names the file.
+Municipal exports arrive as CSV (comma or semicolon, UTF-8 or Windows-1252) or
+Excel. `read_raw_table` is strict and kind: it detects encoding and delimiter,
+reads every cell as text so validation can point at the exact bad cell, and
+stops with a clear error on what cannot be a table (an empty file, merged Excel
+header cells). The typed readers run after validation.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-SURVEY_FILE = "survey/gezondheidsmonitor.csv"
+SURVEY_STEM = "survey/gezondheidsmonitor"
 SURVEY_COLUMNS = [
     "jaar",
     "gebiedcode",
@@ -31,6 +36,14 @@ REGISTRATION_COLUMNS = [
     "budget_eur",
 ]
 NOTE_COLUMNS = ["year", "goal", "type", "text", "source", "date"]
+EXTENSIONS = (".csv", ".xlsx")
+ENCODINGS = ("utf-8-sig", "cp1252")
+# How CBS and GGD exports mark a value that is missing or secret.
+MISSING_MARKERS = {".", "x", "-", "?"}
+
+
+class SourceError(ValueError):
+    """A local file that cannot be read as a table; the message names the file."""
 
 
 def is_synthetic(local_dir: Path) -> bool:
@@ -38,49 +51,136 @@ def is_synthetic(local_dir: Path) -> bool:
     return (local_dir / "SYNTHETIC.txt").is_file()
 
 
-def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+def find_table(local_dir: Path, stem: str) -> Path | None:
+    """`<stem>.csv` or `<stem>.xlsx`, whichever exists (CSV first)."""
+    for extension in EXTENSIONS:
+        path = local_dir / f"{stem}{extension}"
+        if path.is_file():
+            return path
+    return None
+
+
+def survey_path(local_dir: Path) -> Path | None:
+    return find_table(local_dir, SURVEY_STEM)
+
+
+def registrations_path(local_dir: Path, key: str) -> Path | None:
+    return find_table(local_dir, f"registrations/{key}")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(f"{path}: not readable as UTF-8 or Windows-1252 text")
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty (expected a header row and data rows)")
+    text = _decode(path, data)
+    return pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False)
+
+
+def _read_excel_text(path: Path) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=False).worksheets[0]
+    except Exception as error:  # openpyxl raises many types for a broken file
+        raise SourceError(f"{path}: not a readable Excel workbook ({error})") from error
+    merged = [str(r) for r in sheet.merged_cells.ranges if r.min_row == 1]
+    if merged:
+        raise SourceError(
+            f"{path}: merged header cells {', '.join(merged)}; unmerge them so every column "
+            "has its own name in row 1"
+        )
+    if sheet.max_row < 1 or sheet.max_column < 1 or sheet.cell(1, 1).value is None:
+        raise SourceError(f"{path}: the first sheet is empty (expected a header row)")
+    return pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+
+
+def read_raw_table(path: Path) -> pd.DataFrame:
+    """Every cell as text, header names stripped; a SourceError names what is wrong."""
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in required if c not in frame.columns]
+        raise SourceError(f"{path}: file not found")
+    frame = _read_excel_text(path) if path.suffix == ".xlsx" else _read_csv_text(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.apply(lambda column: column.str.strip())
+
+
+def to_number(column: pd.Series) -> pd.Series:
+    """Text to float; missing-value markers and empty cells become NaN."""
+    text = column.astype("string").str.strip()
+    text = text.mask(text.isin(MISSING_MARKERS) | text.eq(""))
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def _require(path: Path, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise SourceError(f"{path}: missing column(s) {', '.join(missing)}")
     return frame
 
 
 def read_survey(local_dir: Path) -> pd.DataFrame:
     """The health-monitor export with numeric columns typed."""
-    frame = _read_csv(local_dir / SURVEY_FILE, SURVEY_COLUMNS)
-    frame["jaar"] = frame["jaar"].astype(int)
+    path = survey_path(local_dir) or local_dir / f"{SURVEY_STEM}.csv"
+    frame = _require(path, read_raw_table(path), SURVEY_COLUMNS)
+    frame["jaar"] = to_number(frame["jaar"]).astype(int)
     for column in ("percentage", "ondergrens", "bovengrens", "n"):
-        frame[column] = pd.to_numeric(frame[column].replace("", None)).astype(float)
+        frame[column] = to_number(frame[column])
     return frame
 
 
 def read_registrations(local_dir: Path, key: str) -> pd.DataFrame:
     """One programme's registrations; an empty table when it registered nothing."""
-    path = local_dir / "registrations" / f"{key}.csv"
-    if not path.is_file():
+    path = registrations_path(local_dir, key)
+    if path is None:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in REGISTRATION_COLUMNS})
-    frame = _read_csv(path, REGISTRATION_COLUMNS)
-    frame["jaar"] = frame["jaar"].astype(int)
+    frame = _require(path, read_raw_table(path), REGISTRATION_COLUMNS)
+    frame["jaar"] = to_number(frame["jaar"]).astype(int)
     for column in frame.columns.drop(["jaar", "project"]):
-        frame[column] = pd.to_numeric(frame[column].replace("", None)).astype(float)
+        frame[column] = to_number(frame[column])
     return frame
+
+
+def note_files(local_dir: Path, key: str) -> list[Path]:
+    folder = local_dir / "notes" / key
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def read_note_items(path: Path) -> list[dict]:
+    """The items of one notes file, each with its year; a SourceError names the file."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SourceError(f"{path}: not valid YAML ({error})".replace("\n", " ")) from error
+    if not isinstance(document, dict) or "year" not in document:
+        raise SourceError(f"{path}: expected keys programme, year, items")
+    items = document.get("items") or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise SourceError(f"{path}: `items` must be a list of notes")
+    return [
+        {"year": str(document["year"]), **{c: str(i.get(c, "")) for c in NOTE_COLUMNS[1:]}}
+        for i in items
+    ]
 
 
 def read_notes(local_dir: Path, key: str) -> pd.DataFrame:
     """All notes of one programme, one row per item, oldest year first."""
-    rows = []
-    folder = local_dir / "notes" / key
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        try:
-            year = int(document["year"])
-            items = document.get("items") or []
-            rows += [
-                {"year": year, **{c: str(item[c]) for c in NOTE_COLUMNS[1:]}} for item in items
-            ]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{path}: note without {error} (see docs/data_formats.md)") from error
-    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    rows = [item for path in note_files(local_dir, key) for item in read_note_items(path)]
+    frame = pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    return frame
