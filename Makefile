@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint lab status lock
+.PHONY: help env run test lint lab status lock bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,14 +31,17 @@ run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (d
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
 
 test: $(STAMP) ## lint and the full test suite (real papermill, DVC and great-expectations)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
 lint: $(STAMP) ## ruff only
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 
 status: $(STAMP) ## what dvc repro would run
 	$(BIN)/dvc status
+
+bench: $(STAMP) ## benchmark (validation of demo data and of a country-sized KWB year)
+	$(BIN)/python benchmarks/bench.py
 
 lab: $(STAMP) ## JupyterLab on the project's environment
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

@@ -255,6 +255,20 @@ CASES = [
         "survey semicolon delimiter is detected", transform_csv(SURVEY, lambda f: f, sep=";"), None
     ),
     Case("survey Windows-1252 encoding is detected", cp1252_survey, None),
+    Case(
+        "survey unknown delimiter",
+        transform_csv(SURVEY, lambda f: f, sep="|"),
+        "critical",
+        (SURVEY, "missing column(s)"),
+    ),
+    Case(
+        "survey in UTF-16",
+        lambda root: (root / SURVEY).write_bytes(
+            (root / SURVEY).read_text(encoding="utf-8").encode("utf-16")
+        ),
+        "critical",
+        (SURVEY,),
+    ),
     Case("survey empty file", write_text(SURVEY, ""), "critical", (SURVEY, "empty")),
     Case(
         "survey header only",
