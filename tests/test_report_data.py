@@ -116,6 +116,15 @@ def test_alt_text_names_first_and_last_values(table):
     assert "Utrecht: 65.0 in 2020, 66.0 in 2024." in text
 
 
+def test_change_pvalue_uses_both_waves_and_their_respondents():
+    def series(n: float) -> pd.DataFrame:
+        return pd.DataFrame({"year": [2020, 2024], "value": [50.0, 56.0], "n": [n, n]})
+
+    large, small = (report_data.change_pvalue(series(n), 2020) for n in (4000.0, 60.0))
+    assert large < 0.001 < 0.3 < small < 1
+    assert np.isnan(report_data.change_pvalue(series(100.0), 2022))
+
+
 def test_no_change_is_shown_across_a_series_break(table):
     assert not report_data.breaks_since(table, "ervaren_gezondheid", 2020)
     table.loc[table["area_role"].eq("programma") & table["year"].eq(2022), "series_break"] = True

@@ -22,7 +22,7 @@ from helpers.disclosure import REASONS
 from helpers.indicators import read_indicator_table
 from helpers.paths import Paths
 from helpers.sources.local import read_notes
-from helpers.stats import change_since
+from helpers.stats import change_since, proportion_change_pvalue
 
 LEVEL_LABELS = {
     "input": "input",
@@ -246,12 +246,37 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
         ctx.gemeente_name: _shown(ctx, indicator, "gemeente", year),
         "Nederland": _shown(ctx, indicator, "nederland", year),
         f"verschil t.o.v. {ctx.base_year}": (
-            f"{MISSING} (breuk in reeks)" if broken else _format_change(change, indicator.unit)
+            f"{MISSING} (breuk in reeks)"
+            if broken
+            else _format_change(change, indicator.unit) + _significance(own_area, ctx.base_year)
         ),
         "streefwaarde": (
             f"{format_value(target.value, indicator.unit)} in {target.year}" if target else MISSING
         ),
     }
+
+
+def change_pvalue(series: pd.DataFrame, base_year: int) -> float:
+    """p-value of the change between the base-year wave and the latest (survey rows with n)."""
+    rows = series.dropna(subset=["value", "n"]).set_index("year")
+    if base_year not in rows.index or rows.index.max() == base_year:
+        return math.nan
+    base, latest = rows.loc[base_year], rows.loc[rows.index.max()]
+    return proportion_change_pvalue(
+        base["value"] / 100 * base["n"],
+        base["n"],
+        latest["value"] / 100 * latest["n"],
+        latest["n"],
+    )
+
+
+def _significance(series: pd.DataFrame, base_year: int) -> str:
+    if "n" not in series.columns:
+        return ""
+    p = change_pvalue(series, base_year)
+    if math.isnan(p):
+        return ""
+    return " (p < 0,001)" if p < 0.001 else f" (p = {p:.3f})".replace(".", ",")
 
 
 def breaks_since(table: pd.DataFrame, indicator_id: str, base_year: int) -> bool:
