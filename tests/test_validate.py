@@ -9,11 +9,19 @@ from pathlib import Path
 
 import pytest
 from support import REPO
+from validate_fixtures import topic_keys, write_sources
 
 from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.sources import demo
-from helpers.validate import CRITICAL, WARNING, main_validate, validate_sources
+from helpers.validate import (
+    CRITICAL,
+    WARNING,
+    main_validate,
+    summary_to_html,
+    summary_to_json,
+    validate_sources,
+)
 
 
 @pytest.fixture(scope="module")
@@ -123,13 +131,85 @@ def test_unknown_project_is_only_a_warning(project, root, capsys):
     assert summary["warnings"] >= 1
 
 
-def test_severities_are_set_on_every_expectation(project, root):
-    summary = validate_sources(project, Paths(root), root / "data/raw/demo")
-    severities = {o.severity for s in summary.suites for o in s.outcomes}
-    assert severities == {CRITICAL, WARNING}
-
-
 def test_missing_table_is_a_critical_failure_not_a_traceback(project, root, capsys):
     shutil.rmtree(root / "data/raw/cbs/84583NED")
     code, output, _, _ = run(project, root, capsys)
     assert code == 1 and "84583NED/TypedDataSet.json" in output
+
+
+@pytest.fixture(scope="module")
+def written_root(project, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("written")
+    write_sources(project, root)
+    return root
+
+
+@pytest.fixture
+def written(written_root, tmp_path) -> Path:
+    """A copy of the hand-written sources (docs/data_formats.md), free to corrupt."""
+    copy = tmp_path / "written"
+    shutil.copytree(written_root, copy)
+    return copy
+
+
+def run_written(project, root: Path, capsys) -> tuple[int, str, dict, str]:
+    paths = Paths(root)
+    code = main_validate(
+        project,
+        paths,
+        root / "data/raw/local",
+        html_path=paths.validation_report_dir / "index.html",
+        json_path=paths.validation_dir / "summary.json",
+    )
+    out = capsys.readouterr()
+    summary = json.loads((paths.validation_dir / "summary.json").read_text())
+    page = (paths.validation_report_dir / "index.html").read_text(encoding="utf-8")
+    return code, out.out + out.err, summary, page
+
+
+def test_documented_formats_pass_without_findings(project, written_root):
+    summary = validate_sources(project, Paths(written_root), written_root / "data/raw/local")
+    findings = [(s.name, o.rule, o.examples) for s in summary.suites for o in s.failed]
+    assert findings == [], "the formats of docs/data_formats.md are valid as written"
+    assert {o.severity for s in summary.suites for o in s.outcomes} == {CRITICAL, WARNING}
+    assert not summary.synthetic
+    text = summary_to_json(summary)
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
+    assert data["critical_failures"] == 0 and data["warnings"] == 0
+    assert str(written_root) not in text, "the metric holds relative paths only"
+    page = summary_to_html(summary)
+    assert "Validatie geslaagd" in page and "SYNTHETISCHE" not in page
+
+
+def test_inhabitants_found_by_base_name_whatever_the_position(project, written, capsys):
+    column = topic_keys(2020)["AantalInwoners"]
+    assert column != topic_keys(2021)["AantalInwoners"], "the fixture shifts positions"
+    table = written / "data/raw/cbs/84799NED/TypedDataSet.json"
+    rows = json.loads(table.read_text())
+    rows[1][column] = 25_000_000
+    table.write_text(json.dumps(rows))
+    code, output, summary, _ = run_written(project, written, capsys)
+    assert code == 1
+    assert "84799NED/TypedDataSet.json" in output and "25000000" in output
+    assert f"record 2 ({rows[1]['WijkenEnBuurten'].strip()})" in output
+    assert summary["suites"]["kwb_2020_84799NED"]["failed_critical"] == 1
+
+
+def test_implausible_cbs_values_are_warnings_only(project, written, capsys):
+    keys = topic_keys(2022)
+    table = written / "data/raw/cbs/85318NED/TypedDataSet.json"
+    rows = json.loads(table.read_text())
+    area = next(r for r in rows if r["WijkenEnBuurten"].startswith(("WK", "BU")))
+    rows[0][keys["k_65JaarOfOuder"]] = rows[0][keys["AantalInwoners"]] + 1
+    area[keys["AantalInwoners"]] = None
+    table.write_text(json.dumps(rows))
+    code, output, summary, page = run_written(project, written, capsys)
+    assert code == 0, output
+    assert summary["critical_failures"] == 0
+    assert summary["suites"]["kwb_2022_85318NED"]["failed_warning"] == 2
+    assert output.count("warning: data/raw/cbs/85318NED/TypedDataSet.json") == 2
+    over_65 = keys["k_65JaarOfOuder"]
+    assert "65+" in output and f"{over_65} {rows[0][over_65]}" in output, "both sides shown"
+    assert area["WijkenEnBuurten"].strip() in output
+    assert "Validatie geslaagd" in page and "Waarschuwingen: 2" in page

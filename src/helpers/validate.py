@@ -155,9 +155,9 @@ class Validator:
         batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
             batch_parameters={"dataframe": source.frame}
         )
-        suite = self.context.suites.add(self.gx.ExpectationSuite(name=source.name))
-        for expectation in expectations:
-            suite.add_expectation(expectation)
+        # Not added to the context: a stored suite is serialised again on every added
+        # expectation, work an ephemeral run never reads back.
+        suite = self.gx.ExpectationSuite(name=source.name, expectations=expectations)
         result = batch.validate(suite, result_format="COMPLETE")
         outcomes = [_outcome(item, source) for item in result.results]
         return SuiteResult(source.name, source.file, outcomes)
@@ -168,16 +168,36 @@ def _outcome(item: Any, source: Source) -> Outcome:
     meta = config.meta or {}
     columns = config.kwargs.get("column_list")
     column = str(config.kwargs.get("column") or config.kwargs.get("column_A") or "")
+    pair = [column, config.kwargs["column_B"]] if "column_B" in config.kwargs else []
     outcome = Outcome(
         rule=str(meta.get("rule", config.type)),
         kind=str(config.type),
         severity=str(meta.get("severity", CRITICAL)),
-        column=", ".join(columns) if columns else _base_column(column),
+        column=", ".join(columns or pair) if columns or pair else _base_column(column),
         success=bool(item.success),
     )
     if not outcome.success:
         outcome.unexpected, outcome.examples = _examples(item, source, column)
+        outcome.examples = _pair_examples(item, source, pair) if pair else outcome.examples
     return outcome
+
+
+def _raw_cell(frame: pd.DataFrame, index: int, column: str) -> str:
+    """The cell as it was in the file (the text before numeric coercion, if any)."""
+    shown = _base_column(column)
+    shown = f"raw:{shown}" if f"raw:{shown}" in frame.columns else shown
+    value = frame.loc[index, shown]
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
+def _pair_examples(item: Any, source: Source, pair: list[str]) -> list[str]:
+    """Both values of a failing row: a comparison is only readable with its two sides."""
+    indices = (item.result or {}).get("unexpected_index_list") or []
+    return [
+        f"{source.row_label(int(i))}: "
+        + ", ".join(f"{c} {_raw_cell(source.frame, i, c)}" for c in pair)
+        for i in indices[:MAX_EXAMPLES]
+    ]
 
 
 def _plain(value: object) -> str:
@@ -198,11 +218,10 @@ def _examples(item: Any, source: Source, column: str) -> tuple[int, list[str]]:
     if indices and (item.expectation_config.meta or {}).get("hide_values"):
         return count, [source.row_label(int(i)) for i in indices[:MAX_EXAMPLES]]
     if indices:
-        shown = _base_column(column)
-        shown = f"raw:{shown}" if f"raw:{shown}" in frame.columns else shown
+        known = _base_column(column) in frame.columns
         return count, [
-            f"{source.row_label(int(i))}: {frame.loc[i, shown]!r}"
-            if shown in frame.columns
+            f"{source.row_label(int(i))}: {_raw_cell(frame, i, column)}"
+            if known
             else source.row_label(int(i))
             for i in indices[:MAX_EXAMPLES]
         ]

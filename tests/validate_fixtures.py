@@ -1,0 +1,227 @@
+"""Minimal raw sources written by hand after docs/data_formats.md, not by the demo generator.
+
+Validation must accept the documented formats themselves; tests on these files do not
+depend on what `helpers.sources.demo` happens to write. Column positions shift per
+year (as at CBS), so only matching by base name finds them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import yaml
+
+from helpers.config import Project
+
+SURVEY_HEADER = [
+    "jaar",
+    "gebiedcode",
+    "gebiednaam",
+    "indicator",
+    "percentage",
+    "ondergrens",
+    "bovengrens",
+    "n",
+]
+SURVEY_INDICATORS = ["ErvarenGezondheidGoedZeerGoed", "Eenzaam", "MoeiteMetRondkomen"]
+KWB_TOPICS = [
+    ("Gemeentenaam", "String"),
+    ("SoortRegio", "String"),
+    ("Codering", "String"),
+    ("IndelingswijzigingWijkenEnBuurten", "String"),
+    ("AantalInwoners", "Long"),
+    ("k_0Tot15Jaar", "Long"),
+    ("k_65JaarOfOuder", "Long"),
+    ("HuishoudensTotaal", "Long"),
+    ("Eenpersoonshuishoudens", "Long"),
+    ("Woningvoorraad", "Long"),
+]
+INHABITANTS = {"Land": 17_900_000, "Gemeente": 300_000, "Wijk": 12_000, "Buurt": 2_000}
+
+
+def pad(text: str, width: int = 10) -> str:
+    """CBS pads region keys and categories to a fixed width."""
+    return text.ljust(width)
+
+
+def region_kind(code: str) -> str:
+    return {"NL": "Land", "GM": "Gemeente", "WK": "Wijk", "BU": "Buurt"}[code[:2]]
+
+
+def kwb_regions(project: Project, year: int) -> list[str]:
+    """Nederland, the comparison gemeenten and every programme area of `year`."""
+    areas = {c for p in project.programmes.values() for c in p.area_codes(year)}
+    return ["NL00", *sorted(project.cycle.gemeenten), *sorted(areas)]
+
+
+def topic_keys(year: int) -> dict[str, str]:
+    """Base name -> `<Name>_<position>`; positions shift with the year as at CBS."""
+    shift = year % 3
+    keys = {}
+    for index, (name, _) in enumerate(KWB_TOPICS, start=1):
+        if name == "IndelingswijzigingWijkenEnBuurten" and year >= 2024:
+            name = "IndelingswijzigingGemeenteWijkBuurt"
+        position = index if index <= 4 else index + shift
+        keys[KWB_TOPICS[index - 1][0]] = f"{name}_{position}"
+    return keys
+
+
+def kwb_row(index: int, code: str, keys: dict[str, str]) -> dict:
+    kind = region_kind(code)
+    people = INHABITANTS[kind]
+    return {
+        "ID": index,
+        "WijkenEnBuurten": pad(code),
+        keys["Gemeentenaam"]: pad("Gemeente", 24),
+        keys["SoortRegio"]: pad(kind),
+        keys["Codering"]: pad(code),
+        keys["IndelingswijzigingWijkenEnBuurten"]: pad("1"),
+        keys["AantalInwoners"]: people,
+        keys["k_0Tot15Jaar"]: people // 6,
+        keys["k_65JaarOfOuder"]: people // 5,
+        keys["HuishoudensTotaal"]: people // 2,
+        keys["Eenpersoonshuishoudens"]: people // 5,
+        keys["Woningvoorraad"]: people // 2,
+    }
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_kwb_table(project: Project, cbs_dir: Path, year: int) -> Path:
+    """One year's table folder as cbsodata.download_data writes it."""
+    table_id = project.cycle.kwb_table(year)
+    folder = cbs_dir / table_id
+    folder.mkdir(parents=True)
+    keys = topic_keys(year)
+    codes = kwb_regions(project, year)
+    write_json(
+        folder / "TableInfos.json",
+        [
+            {
+                "ID": 0,
+                "Identifier": table_id,
+                "Title": f"Kerncijfers wijken en buurten {year}",
+                "Period": str(year),
+                "Modified": f"{year + 1}-03-27T02:00:00",
+            }
+        ],
+    )
+    properties = [{"ID": 0, "Position": 0, "Type": "GeoDetail", "Key": "WijkenEnBuurten"}]
+    for name, datatype in KWB_TOPICS:
+        key = keys[name]
+        properties.append(
+            {
+                "ID": len(properties),
+                "Position": int(key.rsplit("_", 1)[1]),
+                "ParentID": None,
+                "Type": "Topic",
+                "Key": key,
+                "Title": name,
+                "Description": "",
+                "Datatype": datatype,
+                "Unit": "aantal" if datatype == "Long" else "",
+                "Decimals": 0,
+            }
+        )
+    write_json(folder / "DataProperties.json", properties)
+    write_json(folder / "TypedDataSet.json", [kwb_row(i, c, keys) for i, c in enumerate(codes)])
+    write_json(
+        folder / "WijkenEnBuurten.json",
+        [
+            {
+                "Key": pad(code),
+                "Title": code,
+                "Description": "",
+                "Municipality": None if code == "NL00" else f"GM{code[2:6]}",
+                "DetailRegionCode": code,
+            }
+            for code in codes
+        ],
+    )
+    write_json(folder / "CategoryGroups.json", [])
+    return folder
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def survey_rows(project: Project) -> list[list[object]]:
+    """Every wave in the cycle (even years), for every area of that year and indicator."""
+    rows = []
+    for year in (y for y in project.cycle.cycle.years if y % 2 == 0):
+        for code in kwb_regions(project, year):
+            for number, indicator in enumerate(SURVEY_INDICATORS):
+                value = 40.0 + number * 5
+                rows.append(
+                    [year, code, code, indicator, value, value - 2.5, value + 2.5, 120 + number]
+                )
+    return rows
+
+
+def registration_rows(project: Project, key: str) -> tuple[list[str], list[list[object]]]:
+    """Header and one row per year with an area and effort project, with local columns."""
+    programme = project.programmes[key]
+    local = [i.column for i in programme.local_indicators if i.source == "registration"]
+    header = [
+        "jaar",
+        "project",
+        "activiteiten",
+        "deelnemers",
+        "vrijwilligers",
+        "budget_eur",
+        *local,
+    ]
+    projects = sorted({e.project for g in programme.goals for e in g.efforts})
+    rows = [
+        [year, name, 12, 150, 8, 25_000, *([3] * len(local))]
+        for year in project.cycle.cycle.years
+        if programme.area_codes(year)
+        for name in projects
+    ]
+    return header, rows
+
+
+def write_local_sources(project: Project, local_dir: Path) -> Path:
+    """Survey export, registrations and one notes file per programme (not synthetic)."""
+    write_csv(
+        local_dir / "survey" / "gezondheidsmonitor.csv",
+        SURVEY_HEADER,
+        survey_rows(project),
+    )
+    year = project.cycle.cycle.year
+    for key in project.cycle.programmes:
+        header, rows = registration_rows(project, key)
+        write_csv(local_dir / "registrations" / f"{key}.csv", header, rows)
+        note = {
+            "programme": key,
+            "year": year,
+            "items": [
+                {
+                    "goal": project.programmes[key].goals[0].id,
+                    "type": "citaat",
+                    "text": "Er is meer te doen in de buurt.",
+                    "source": "bewoner, inloopochtend",
+                    "date": f"{year}-05-14",
+                }
+            ],
+        }
+        notes = local_dir / "notes" / key / f"{year}.yaml"
+        notes.parent.mkdir(parents=True, exist_ok=True)
+        notes.write_text(yaml.safe_dump(note, allow_unicode=True), encoding="utf-8")
+    return local_dir
+
+
+def write_sources(project: Project, root: Path) -> Path:
+    """Every raw source under `root/data/raw` (local sources in data/raw/local); return it."""
+    for year in project.cycle.cycle.years:
+        write_kwb_table(project, root / "data" / "raw" / "cbs", year)
+    return write_local_sources(project, root / "data" / "raw" / "local")
