@@ -22,6 +22,7 @@ from helpers.config import (
 from helpers.disclosure import apply_suppression, published_cells_respect_threshold
 from helpers.indicators import membership, programme_table, read_indicator_table, table_to_csv
 from helpers.paths import Paths
+from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS
 from helpers.stats import change_since, index_to_base, wilson_interval
 
 NIEUWEGEIN_2019 = ["BU03560401", "BU03560402", "BU03560403"]
@@ -74,21 +75,8 @@ def base_values(inwoners: float, old: float, hh: float = 100, alone: float = 40)
     }
 
 
-EMPTY_SURVEY = pd.DataFrame(
-    columns=[
-        "jaar",
-        "gebiedcode",
-        "gebiednaam",
-        "indicator",
-        "percentage",
-        "ondergrens",
-        "bovengrens",
-        "n",
-    ]
-)
-EMPTY_REGISTRATIONS = pd.DataFrame(
-    columns=["jaar", "project", "activiteiten", "deelnemers", "vrijwilligers", "budget_eur"]
-)
+EMPTY_SURVEY = pd.DataFrame(columns=SURVEY_COLUMNS)
+EMPTY_REGISTRATIONS = pd.DataFrame(columns=REGISTRATION_COLUMNS)
 
 
 def nieuwegein_table(project: Project, values: dict) -> pd.DataFrame:

@@ -24,6 +24,7 @@ import yaml
 
 from helpers.config import Programme, Project
 from helpers.io import atomic_dir
+from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS
 
 SURVEY_WAVES = (2020, 2022, 2024)
 SURVEY_INDICATORS = {
@@ -439,7 +440,7 @@ def registration_rows(project: Project, key: str) -> tuple[list[str], list[dict]
     """Columns and rows of one programme's registrations, per project and year."""
     programme = project.programmes[key]
     local = [i for i in programme.local_indicators if i.source == "registration" and i.column]
-    columns = ["jaar", "project", "activiteiten", "deelnemers", "vrijwilligers", "budget_eur"]
+    columns = list(REGISTRATION_COLUMNS)
     columns += [i.column for i in local if i.column]
     rows = []
     for p, (name, indicator_ids) in enumerate(sorted(_efforts_by_project(programme).items())):
@@ -528,19 +529,7 @@ def write_demo_local(project: Project, out_dir: Path) -> list[Path]:
     """Write synthetic local sources (survey, registrations, notes) into `out_dir`."""
     files: dict[str, str] = {
         "SYNTHETIC.txt": SYNTHETIC_NOTICE.format(seed=project.cycle.demo.seed),
-        "survey/gezondheidsmonitor.csv": _csv_text(
-            [
-                "jaar",
-                "gebiedcode",
-                "gebiednaam",
-                "indicator",
-                "percentage",
-                "ondergrens",
-                "bovengrens",
-                "n",
-            ],
-            survey_rows(project),
-        ),
+        "survey/gezondheidsmonitor.csv": _csv_text(SURVEY_COLUMNS, survey_rows(project)),
     }
     for key in project.cycle.programmes:
         files[f"registrations/{key}.csv"] = _csv_text(*registration_rows(project, key))
