@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -63,3 +64,9 @@ def run(cmd: list[str], cwd: Path, check: bool = True, timeout: int = 900):
             f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
         )
     return result
+
+
+def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
+    """sha256 of every file under `folder` (matching `pattern`), keyed by relative path."""
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file())
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}

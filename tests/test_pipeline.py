@@ -7,7 +7,6 @@ copy of that build (with its DVC cache), so they pay only for what they rerun.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import VENV_BIN, copy_project, pipeline_env, run
+from support import VENV_BIN, copy_project, digests, pipeline_env, run
 
 pytestmark = pytest.mark.pipeline
 
@@ -30,23 +29,14 @@ def ran_stages(output: str) -> set[str]:
     return set(re.findall(r"Running stage '([^']+)'", output))
 
 
-def digest_tree(folder: Path, pattern: str = "*") -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob(pattern))
-        if path.is_file()
-    }
-
-
 def processed_and_figures(root: Path) -> dict[str, str]:
     """Digests of what must be reproducible to the byte: processed tables and figures."""
-    digests = digest_tree(root / "data" / "processed" / "indicators")
-    digests["metrics.json"] = digest_tree(root / "data" / "processed", "metrics.json")[
-        "metrics.json"
-    ]
-    for png in sorted((root / "data" / "processed").rglob("*.png")):
-        digests[str(png.relative_to(root))] = hashlib.sha256(png.read_bytes()).hexdigest()
-    return digests
+    found = digests(root / "data" / "processed" / "indicators")
+    found["metrics.json"] = digests(root / "data" / "processed", "metrics.json")["metrics.json"]
+    found.update(
+        {f"figures/{name}": digest for name, digest in digests(root / "data", "*.png").items()}
+    )
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +136,9 @@ def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
 
 
 def _outputs_digest(root: Path) -> dict[str, str]:
-    digests = digest_tree(root / "data" / "processed" / "indicators")
-    digests.update(digest_tree(root / "reports" / "_site"))
-    return digests
+    found = digests(root / "data" / "processed" / "indicators")
+    found.update(digests(root / "reports" / "_site"))
+    return found
 
 
 @pytest.mark.parametrize(
@@ -200,7 +190,7 @@ def test_corrupted_demo_value_stops_at_validate(built_copy):
     fields[header.index("percentage")] = "140.0"
     lines[1] = ",".join(fields)
     survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    raw_before = digest_tree(local)
+    raw_before = digests(local)
     cycle = built_copy / "params" / "cycle.yaml"
     cycle.write_text(
         cycle.read_text(encoding="utf-8").replace(
@@ -215,6 +205,6 @@ def test_corrupted_demo_value_stops_at_validate(built_copy):
     assert "Running stage 'indicators'" not in message
     assert "gezondheidsmonitor.csv" in message
     assert "percentage" in message
-    assert digest_tree(local) == raw_before
+    assert digests(local) == raw_before
     assert _outputs_digest(built_copy) == before
     assert (built_copy / "reports" / "validation" / "index.html").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import nbformat
 import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
-from support import REPO
+from support import REPO, digests
 
 from helpers import render
 from helpers.config import load_project
@@ -89,11 +88,6 @@ def paths(project, executed, tmp_path) -> Paths:
     paths.reports.mkdir()
     shutil.copy(REPO / "reports" / "_quarto.yml", paths.reports / "_quarto.yml")
     return paths
-
-
-def digests(folder: Path) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_staging_sets_titles_drops_parameters_and_appends_deep_dives(project, paths):

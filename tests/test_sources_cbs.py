@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from cbs_server import ReplayServer, kwb_2024_tables
-from support import REPO
+from support import REPO, digests
 
 from helpers.config import Project, load_project
 from helpers.paths import Paths
@@ -24,11 +22,6 @@ def one_year_project(address: str, retries: int = 1) -> Project:
     return project.model_copy(
         update={"cycle": cycle.model_copy(update={"cycle": years, "cbs": cbs, "source": "cbs"})}
     )
-
-
-def digest(folder) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_base_name_drops_the_shifting_position():
@@ -66,8 +59,8 @@ def test_unreachable_cbs_keeps_the_previous_snapshot(shared_cbs, tmp_path):
     with ReplayServer(kwb_2024_tables(shared_cbs)) as server:
         project = one_year_project(server.address)
         fetch_kwb(project, tmp_path / "cbs", log=lambda _: None, backoff=0)
-        before = digest(tmp_path / "cbs")
+        before = digests(tmp_path / "cbs")
         server.fail_next = 10
         with pytest.raises(CbsUnavailable, match=r"85984NED.*previous snapshot"):
             fetch_kwb(project, tmp_path / "cbs", log=lambda _: None, backoff=0)
-    assert digest(tmp_path / "cbs") == before
+    assert digests(tmp_path / "cbs") == before

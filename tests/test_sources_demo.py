@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import REPO
+from support import REPO, digests
 
 from helpers.config import load_project
 from helpers.indicators import programme_table
@@ -29,11 +28,6 @@ def raw(project, tmp_path_factory) -> Path:
     demo.write_demo_cbs(project, root / "cbs")
     demo.write_demo_local(project, root / "demo")
     return root
-
-
-def digests(folder: Path) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def rows(raw: Path, table_id: str) -> pd.DataFrame:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO
+from support import REPO, digests
 from validate_fixtures import topic_keys, write_sources
 
 from helpers.config import load_project
@@ -42,11 +41,6 @@ def root(clean_root, tmp_path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(clean_root, copy)
     return copy
-
-
-def digests(folder: Path) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def replace_in(path: Path, line: int, old: str, new: str) -> None:

@@ -9,7 +9,6 @@ output was touched.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import REPO
+from support import REPO, digests
 
 from helpers.config import load_project
 from helpers.paths import Paths
@@ -426,11 +425,6 @@ def clean(project, tmp_path_factory) -> Path:
     earlier.parent.mkdir(parents=True)
     earlier.write_text("an earlier good output\n")
     return root
-
-
-def digests(folder: Path) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_catalogue_is_broad():

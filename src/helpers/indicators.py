@@ -20,6 +20,7 @@ import pandas as pd
 from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.io import write_text_atomic
+from helpers.sources.cbs import KWB_LONG_COLUMNS
 from helpers.stats import wilson_interval
 
 COLUMNS = [
@@ -77,20 +78,11 @@ def _sum_all_or_nan(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Ser
 def _cbs_aggregates(kwb: pd.DataFrame, members: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
     """Aggregate the needed KWB columns over each compared area's members."""
     grid = members.merge(pd.DataFrame({"column": sorted(columns)}), how="cross")
-    values = kwb[kwb["column"].isin(columns)].rename(columns={"area_code": "member_code"})
+    values = kwb.loc[kwb["column"].isin(columns), KWB_LONG_COLUMNS].rename(
+        columns={"area_code": "member_code"}
+    )
     merged = grid.merge(
-        values[
-            [
-                "year",
-                "member_code",
-                "column",
-                "value",
-                "table_id",
-                "table_modified",
-                "boundary_flag",
-                "synthetic",
-            ]
-        ],
+        values,
         on=["year", "member_code", "column"],
         how="left",
     )

@@ -27,6 +27,19 @@ GEO_MISSING = -99990
 _SUFFIX = re.compile(r"_\d+$")
 
 
+# The long KWB frame: one row per year, area and column (by base name).
+KWB_LONG_COLUMNS = [
+    "year",
+    "area_code",
+    "column",
+    "value",
+    "table_id",
+    "table_modified",
+    "boundary_flag",
+    "synthetic",
+]
+
+
 class CbsUnavailable(RuntimeError):
     """CBS could not be reached after all retries; the previous snapshot is kept."""
 
@@ -150,18 +163,7 @@ def read_kwb_table(folder: Path, year: int) -> pd.DataFrame:
     long["table_id"] = info.get("Identifier", folder.name)
     long["table_modified"] = info.get("Modified", "")
     long["synthetic"] = bool(info.get("Synthetic", False))
-    return long[
-        [
-            "year",
-            "area_code",
-            "column",
-            "value",
-            "table_id",
-            "table_modified",
-            "boundary_flag",
-            "synthetic",
-        ]
-    ]
+    return long[KWB_LONG_COLUMNS]
 
 
 def read_kwb_long(raw_dir: Path, project: Project) -> pd.DataFrame:
