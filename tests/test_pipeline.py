@@ -17,7 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from support import VENV_BIN, copy_project, digests, pipeline_env, run
+
+from helpers.analyse import CYCLE_KEYS_READ, fingerprint_files
+from helpers.config import load_project
+from helpers.paths import Paths
 
 pytestmark = pytest.mark.pipeline
 
@@ -58,9 +63,10 @@ def built_copy(built, tmp_path) -> Path:
 
 def test_cold_run_builds_every_report(built):
     root, output = built
-    expected = {"fetch", "demo", "validate", "indicators", "joint", "report"}
-    expected |= {f"analyse@{key}" for key in PROGRAMMES}
+    expected = {"fetch", "demo", "validate", "indicators", "analyse", "joint", "report"}
     assert expected <= ran_stages(output)
+    for key in PROGRAMMES:
+        assert f"analyse {key}: executing (no previous output)" in output
     site = root / "reports" / "_site"
     index = (site / "index.html").read_text(encoding="utf-8")
     for key in PROGRAMMES:
@@ -76,6 +82,25 @@ def test_cold_run_builds_every_report(built):
     assert (root / "dvc.lock").is_file()
 
 
+def test_fingerprint_covers_every_input_dvc_declares_for_the_analyse_stage(built):
+    """The stage's deps in dvc.yaml and the per-programme fingerprints must not drift apart."""
+    root, _ = built
+    stage = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]["analyse"]
+    paths = Paths.from_root(root)
+    project = load_project(paths)
+    covered = {
+        str(p.relative_to(root))
+        for key in project.cycle.programmes
+        for p in fingerprint_files(project, paths, key)
+    }
+    for dep in stage["deps"]:
+        dep = dep.replace("${local_data}", project.cycle.local_data)
+        assert (root / dep).exists(), dep
+        assert any(name == dep or name.startswith(dep + "/") for name in covered), dep
+    declared = {key for entry in stage["params"] for key in entry["params/cycle.yaml"]}
+    assert set(CYCLE_KEYS_READ) == declared - {"programmes"}
+
+
 def test_second_repro_reruns_nothing(built_copy):
     result = run([DVC, "repro"], built_copy)
     assert ran_stages(result.stdout) == set()
@@ -83,17 +108,24 @@ def test_second_repro_reruns_nothing(built_copy):
 
 
 def test_changing_one_programme_reruns_only_that_programme(built_copy):
+    programmes = built_copy / "data" / "processed" / "programmes"
+    before = {key: digests(programmes / key) for key in PROGRAMMES}
     params = built_copy / "params" / "programmes" / "soesterkwartier.yaml"
     params.write_text(
         params.read_text(encoding="utf-8").replace("value: 45", "value: 40"), encoding="utf-8"
     )
     result = run([DVC, "repro"], built_copy)
     stages = ran_stages(result.stdout)
-    assert "analyse@soesterkwartier" in stages
-    assert "report" in stages
-    for other in ("overvecht", "vollenhove", "betere_buurten"):
-        assert f"analyse@{other}" not in stages
+    assert {"analyse", "report"} <= stages
     assert "joint" not in stages
+    assert (
+        "analyse soesterkwartier: executing (changed: params/programmes/soesterkwartier.yaml)"
+        in result.stdout
+    )
+    assert digests(programmes / "soesterkwartier") != before["soesterkwartier"]
+    for other in ("overvecht", "vollenhove", "betere_buurten"):
+        assert f"analyse {other}: up to date, not executed" in result.stdout
+        assert digests(programmes / other) == before[other]
 
 
 def test_two_clean_runs_are_byte_identical(built, tmp_path):
@@ -122,12 +154,12 @@ def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
     assert process.stdout is not None
     for line in process.stdout:
         seen += line
-        if "Running stage 'analyse@" in line or time.monotonic() > deadline:
+        if "analyse: 4 programme(s) on" in line or time.monotonic() > deadline:
             break
     time.sleep(2.0)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert "Running stage 'analyse@" in seen
+    assert "Running stage 'analyse'" in seen
     assert not (project / "reports" / "_site" / "index.html").exists()
 
     run([DVC, "repro"], project)
@@ -208,3 +240,26 @@ def test_corrupted_demo_value_stops_at_validate(built_copy):
     assert digests(local) == raw_before
     assert _outputs_digest(built_copy) == before
     assert (built_copy / "reports" / "validation" / "index.html").is_file()
+
+
+def test_analyse_runs_on_a_dask_cluster_named_in_params(built, built_copy):
+    """Same stage, same code path, with the scheduler address in params/cycle.yaml."""
+    distributed = pytest.importorskip("distributed")
+    root, _ = built
+    keys = ["soesterkwartier", "vollenhove"]
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        cycle = built_copy / "params" / "cycle.yaml"
+        text = cycle.read_text(encoding="utf-8")
+        assert "  scheduler:\n" in text
+        cycle.write_text(
+            text.replace("  scheduler:\n", f"  scheduler: {cluster.scheduler_address}\n"),
+            encoding="utf-8",
+        )
+        result = run([str(VENV_BIN / "wijkmonitor"), "analyse", "--force", *keys], built_copy)
+    assert f"on Dask scheduler {cluster.scheduler_address}" in result.stdout
+    for key in keys:
+        figures = f"data/processed/programmes/{key}"
+        assert digests(built_copy / figures, "*.png") == digests(root / figures, "*.png")
+        assert len(digests(built_copy / figures, "*.png")) >= 2

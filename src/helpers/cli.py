@@ -14,11 +14,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.analyse import execute_notebook
 from helpers.config import ParamsError, Project, load_project
 from helpers.io import atomic_dir
 from helpers.paths import Paths
 
-PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 
 
@@ -86,47 +86,25 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
     return 0
 
 
-def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) -> None:
-    """Run one notebook with papermill in the project's own kernel."""
-    import papermill
-
-    papermill.execute_notebook(
-        str(template),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(cwd),
-    )
-
-
 def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    key = args.programme
-    if key not in project.programmes:
+    from helpers.analyse import analyse, tidy_outputs
+
+    keys = args.programmes or list(project.cycle.programmes)
+    unknown = [key for key in keys if key not in project.programmes]
+    if unknown:
         raise ParamsError(
-            f"{paths.cycle_file}: key programmes: {key!r} is not a programme of this cycle"
+            f"{paths.cycle_file}: key programmes: {unknown} not programme(s) of this cycle"
         )
-    target = paths.programme_out(key)
-    with atomic_dir(target) as tmp:
-        started = time.perf_counter()
-        log(f"analyse {key}: executing notebooks/programme.ipynb")
-        execute_notebook(
-            paths.programme_template,
-            tmp / PROGRAMME_NOTEBOOK,
-            {"programme": key, "root": str(paths.root), "out_dir": str(tmp)},
-            paths.root,
-        )
-        for dive in project.programmes[key].deep_dives:
-            log(f"analyse {key}: deep dive {dive}")
-            dive_out = tmp / "deep_dives" / dive
-            dive_out.mkdir(parents=True)
-            execute_notebook(
-                paths.deep_dives / f"{dive}.ipynb",
-                dive_out / f"{dive}.ipynb",
-                {"programme": key, "root": str(paths.root), "out_dir": str(dive_out)},
-                paths.root,
-            )
-        log(f"analyse {key}: done in {time.perf_counter() - started:.1f} s")
+    if not args.programmes:
+        tidy_outputs(project, paths, log)
+    started = time.perf_counter()
+    timings = analyse(project, paths, keys, force=args.force, log=log)
+    for key, seconds in timings.items():
+        log(f"analyse {key}: done in {seconds:.1f} s")
+    log(
+        f"analyse: {len(timings)} executed, {len(keys) - len(timings)} up to date, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -171,8 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="synthetic local sources to data/raw/demo")
     sub.add_parser("validate", help="expectation suites over every raw source")
     sub.add_parser("indicators", help="raw data to one indicator table per programme")
-    analyse = sub.add_parser("analyse", help="execute the programme notebook (papermill)")
-    analyse.add_argument("programme")
+    analyse = sub.add_parser(
+        "analyse", help="execute the programmes' notebooks (papermill), in parallel"
+    )
+    analyse.add_argument("programmes", nargs="*", help="programme keys (default: all)")
+    analyse.add_argument(
+        "--force", action="store_true", help="execute even where the inputs did not change"
+    )
     sub.add_parser("joint", help="execute the cross-programme notebook")
     sub.add_parser("report", help="render the reports (Quarto, or nbconvert without it)")
     return parser

@@ -100,6 +100,17 @@ class Suppression(Strict):
     min_survey_n: int = Field(default=30, ge=1)
 
 
+class Fanout(Strict):
+    """How the analyse stage spreads notebooks; it never changes what they produce."""
+
+    workers: int = Field(default=0, ge=0, le=256, description="0 = every core")
+    scheduler: str | None = Field(
+        default=None,
+        pattern=r"^(tcp|tls|inproc|ucx)://[A-Za-z0-9.\-\[\]:]+$",
+        description="Dask distributed scheduler address; empty runs locally",
+    )
+
+
 class Cycle(Strict):
     cycle: CycleYears
     source: Literal["demo", "cbs"]
@@ -109,6 +120,7 @@ class Cycle(Strict):
     comparison: Comparison
     suppression: Suppression
     programmes: list[Key] = Field(min_length=1)
+    fanout: Fanout = Fanout()
 
     @model_validator(mode="after")
     def _tables_for_years(self) -> Cycle:

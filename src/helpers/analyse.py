@@ -1,0 +1,215 @@
+"""The analyse stage: every programme's notebooks, in parallel, rerun only where needed.
+
+DVC decides whether the stage runs; a fingerprint of each programme's own inputs
+decides which programmes' notebooks run again. So a change to one programme's params
+re-executes that programme's notebooks only, while the notebooks of all stale
+programmes share the machine's cores (`helpers.fanout`). Each programme's folder is
+replaced whole when its notebooks succeed; a failure leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from helpers.config import Project, load_project
+from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
+from helpers.io import atomic_dir, write_text_atomic
+from helpers.paths import Paths
+
+PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
+FINGERPRINT = "inputs.json"
+# The keys of params/cycle.yaml the analyse stage declares in dvc.yaml, less the list
+# of programmes: no programme's report reads that list. Everything else in the file
+# reaches the notebooks through the indicator tables.
+CYCLE_KEYS_READ = ("cycle", "comparison")
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    template: Path
+    output: Path
+    parameters: dict
+
+
+def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) -> None:
+    """Run one notebook with papermill in the project's own kernel."""
+    import papermill
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(
+        str(template),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(cwd),
+    )
+
+
+def programme_notebooks(
+    project: Project, paths: Paths, key: str, out_dir: Path
+) -> list[NotebookRun]:
+    """The notebooks of one programme's report: the annual report and its deep dives."""
+    runs = [
+        NotebookRun(
+            paths.programme_template,
+            out_dir / PROGRAMME_NOTEBOOK,
+            {"programme": key, "root": str(paths.root), "out_dir": str(out_dir)},
+        )
+    ]
+    for dive in project.programmes[key].deep_dives:
+        dive_out = out_dir / "deep_dives" / dive
+        runs.append(
+            NotebookRun(
+                paths.deep_dives / f"{dive}.ipynb",
+                dive_out / f"{dive}.ipynb",
+                {"programme": key, "root": str(paths.root), "out_dir": str(dive_out)},
+            )
+        )
+    return runs
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+
+
+def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
+    """Every file a programme's notebooks read (or whose code they run), in a stable order.
+
+    Kept in step with the analyse stage's deps in dvc.yaml by a test: DVC watches
+    the union for all programmes, this narrows it to one programme.
+    """
+    local = paths.root / project.cycle.local_data
+    files = [
+        *_files(paths.notebooks, ["*.ipynb"]),
+        *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
+        paths.catalogue_file,
+        paths.logbook_file,
+        paths.programme_file(key),
+        paths.validation_dir / "findings.json",
+        *[
+            p
+            for p in _files(paths.indicators_dir, [f"{key}.csv", f"{key}_*.csv"])
+            if p.parent == paths.indicators_dir
+        ],
+        *_files(local / "notes" / key, ["*"]),
+    ]
+    return [p for p in files if p.is_file()]
+
+
+def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str]:
+    """sha256 of each input of one programme, by path relative to the project root."""
+    prints = {
+        str(p.relative_to(paths.root)): _digest(p) for p in fingerprint_files(project, paths, key)
+    }
+    cycle = yaml.safe_load(paths.cycle_file.read_text(encoding="utf-8")) or {}
+    read = {k: cycle.get(k) for k in CYCLE_KEYS_READ}
+    canonical = json.dumps(read, sort_keys=True, default=str).encode()
+    prints[f"{paths.cycle_file.relative_to(paths.root)} (read keys)"] = hashlib.sha256(
+        canonical
+    ).hexdigest()
+    return prints
+
+
+def stored_fingerprint(paths: Paths, key: str) -> dict[str, str] | None:
+    path = paths.programme_out(key) / FINGERPRINT
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+
+
+def why_stale(project: Project, paths: Paths, key: str) -> str | None:
+    """Why a programme's notebooks must run again, or None when its outputs are current."""
+    old = stored_fingerprint(paths, key)
+    if old is None:
+        return "no previous output"
+    new = input_fingerprint(project, paths, key)
+    changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    if not changed:
+        return None
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return f"changed: {shown}"
+
+
+def analyse_programme(root: str, key: str) -> float:
+    """Execute one programme's notebooks into a fresh folder; seconds taken.
+
+    Runs in a worker process (or on a Dask worker), so it takes plain arguments and
+    loads the params itself. The fingerprint is written last: a folder without one
+    is never taken for current.
+    """
+    started = time.perf_counter()
+    paths = Paths.from_root(Path(root))
+    project = load_project(paths)
+    fingerprint = input_fingerprint(project, paths, key)
+    with atomic_dir(paths.programme_out(key)) as tmp:
+        for run in programme_notebooks(project, paths, key, tmp):
+            execute_notebook(run.template, run.output, run.parameters, paths.root)
+        write_text_atomic(tmp / FINGERPRINT, json.dumps(fingerprint, indent=1, sort_keys=True))
+    return time.perf_counter() - started
+
+
+def tidy_outputs(project: Project, paths: Paths, log: Callable[[str], None]) -> None:
+    """Drop what is not a current programme's output: folders of programmes no longer in
+    the cycle, and temporary folders left by an interrupted run (the outs persist)."""
+    folder = paths.processed / "programmes"
+    if not folder.is_dir():
+        return
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith("."):
+            log(f"analyse: removing {child.name} (left by an interrupted run)")
+        elif child.name not in project.programmes:
+            log(f"analyse: removing output of {child.name} (not a programme of this cycle)")
+        else:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def analyse(
+    project: Project,
+    paths: Paths,
+    keys: list[str],
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Bring the given programmes' outputs up to date; seconds per programme executed."""
+    stale = {}
+    for key in keys:
+        reason = "forced" if force else why_stale(project, paths, key)
+        if reason is None:
+            log(f"analyse {key}: up to date, not executed")
+        else:
+            log(f"analyse {key}: executing ({reason})")
+            stale[key] = reason
+    if not stale:
+        return {}
+    workers = worker_count(project.cycle.fanout.workers, len(stale))
+    scheduler = scheduler_address(project.cycle.fanout.scheduler)
+    where = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local worker(s)"
+    log(f"analyse: {len(stale)} programme(s) on {where}")
+    import papermill  # noqa: F401  (imported once here; forked workers inherit it)
+
+    jobs = [Job(f"analyse {key}", analyse_programme, (str(paths.root), key)) for key in stale]
+    outcomes = run_jobs(jobs, workers, scheduler, log=log)
+    return {o.name.removeprefix("analyse "): float(o.result) for o in outcomes}
