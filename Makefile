@@ -14,11 +14,14 @@ export MPLBACKEND := Agg
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# Packages are installed with their bytecode compiled: where PYTHONDONTWRITEBYTECODE
+# is set (as on CI machines), every process would otherwise compile pandas, DVC and
+# matplotlib from source at each import — the largest waste the benchmark found.
 $(STAMP): requirements.lock pyproject.toml
 	@echo "[make] setting up $(VENV)/ (Python packages from PyPI, pinned in requirements.lock)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "wijkmonitor (Python 3)" >/dev/null
 	touch $(STAMP)
@@ -40,7 +43,7 @@ lint: $(STAMP) ## ruff only
 status: $(STAMP) ## what dvc repro would run
 	$(BIN)/dvc status
 
-bench: $(STAMP) ## benchmark (validation of demo data and of a country-sized KWB year)
+bench: $(STAMP) ## benchmark of the whole cycle (~30 min): timings, ratios, peak memory
 	$(BIN)/python benchmarks/bench.py
 
 lab: $(STAMP) ## JupyterLab on the project's environment
