@@ -10,8 +10,8 @@ not publish stays unpublished: it is never reconstructed from other cells.
 Secondary suppression closes disclosure by difference: where cells add up to a
 published total (the age groups of an area add up to its inhabitants), one
 withheld cell could be recovered as the total minus the others. In every such
-partition at least two cells are withheld and together they hold at least
-`min_count`, or none is.
+partition the withheld cells are none, all zero, or at least two that together
+hold at least `min_count`.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ def secondary_reasons(
     """Add 'secondary' where a withheld cell could be recovered from its partition's total.
 
     `partition` labels the cells that add up to one published total (NaN: in none). A
-    partition is safe when no cell is withheld, or at least two are and together they
-    hold at least `min_count` (their sum, which the total reveals, is no small number).
-    Until every partition is safe, its smallest published non-zero cell is withheld too.
+    partition is safe when the total reveals nothing small: its withheld cells are all
+    zero, or at least two that together hold at least `min_count`. Until every
+    partition is safe, its smallest published non-zero cell is withheld too.
     """
     reasons = reasons.copy()
     in_partition = partition.notna()
@@ -89,9 +89,7 @@ def secondary_reasons(
         withheld = reasons[in_partition].ne("")
         per_part = pd.DataFrame({"p": part, "w": withheld, "s": size.where(withheld, 0.0)})
         stats = per_part.groupby("p", sort=False).agg(count=("w", "sum"), total=("s", "sum"))
-        unsafe = stats.index[
-            stats["count"].gt(0) & (stats["count"].lt(2) | stats["total"].lt(rules.min_count))
-        ]
+        unsafe = stats.index[_unsafe(stats["count"], stats["total"], rules)]
         candidates = order_key[~withheld & part.isin(unsafe) & magnitude[in_partition].notna()]
         if candidates.empty:
             return reasons
@@ -141,5 +139,13 @@ def partitions_are_safe(
     ).dropna(subset=["p"])
     frame["s"] = frame["s"].where(frame["w"], 0.0)
     stats = frame.groupby("p").agg(count=("w", "sum"), total=("s", "sum"))
-    withheld = stats[stats["count"].gt(0)]
-    return bool((withheld["count"].ge(2) & withheld["total"].ge(rules.min_count)).all())
+    return not bool(_unsafe(stats["count"], stats["total"], rules).any())
+
+
+def _unsafe(count: pd.Series, total: pd.Series, rules: Suppression) -> pd.Series:
+    """Partitions whose withheld cells the total reveals: one non-zero cell, or a small sum.
+
+    Withheld zeros reveal nothing a published zero would not (zero counts are published).
+    """
+    revealed = total.gt(0)
+    return revealed & (count.eq(1) | total.lt(rules.min_count))

@@ -23,10 +23,11 @@ WILSON = "Wilson-interval (95%)"
 TWO_PROPORTION_TEST = "toets op verschil tussen twee onafhankelijke proporties (score-toets)"
 TREND_METHOD = "lineaire trend (kleinste kwadraten, statsmodels OLS), 95%-interval van de helling"
 TARGET_RULE = (
-    "op koers als de laatste waarde minstens zo ver richting de streefwaarde ligt als de "
-    "rechte lijn van de waarde in het basisjaar naar de streefwaarde in het streefjaar "
-    "voor het laatste meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere meting "
-    "of bij een breuk in de reeks sinds het basisjaar"
+    "op koers als de streefwaarde al bereikt is (in de gewenste richting), of als de "
+    "laatste waarde minstens zo ver richting de streefwaarde ligt als de rechte lijn van "
+    "de waarde in het basisjaar naar de streefwaarde in het streefjaar voor het laatste "
+    "meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere meting of bij een "
+    "breuk in de reeks sinds het basisjaar"
 )
 DID_CAVEAT = "beschrijvend verschil met de gemeente, geen causaal effect"
 ALPHA = 0.05
@@ -157,16 +158,24 @@ def target_status(
     target: Target,
     direction: str,
 ) -> str:
-    """on_track / not_on_track / unknown by `TARGET_RULE` (straight line base -> target)."""
+    """on_track / not_on_track / unknown by `TARGET_RULE`.
+
+    The expected value in the latest year lies on the straight line from the base
+    value (base year) to the target (target year); the latest value must be at least as
+    far toward the target. A target already reached in the good direction is on track.
+    """
     if latest_year is None or latest_year <= base_year or target.year <= base_year:
         return "unknown"
     if math.isnan(base_value) or math.isnan(latest_value):
         return "unknown"
+    good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
+    if good and (latest_value - target.value) * good >= 0:
+        return "on_track"
     share = min((latest_year - base_year) / (target.year - base_year), 1.0)
     expected = base_value + (target.value - base_value) * share
     toward = np.sign(target.value - base_value)
     if toward == 0:
-        toward = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
+        toward = good
     if toward == 0:
         return "on_track" if math.isclose(latest_value, target.value) else "not_on_track"
     return "on_track" if (latest_value - expected) * toward >= 0 else "not_on_track"
