@@ -172,4 +172,5 @@ def test_aggregating_buurten_never_publishes_a_small_cell(buurten, take):
     assert published["denominator"].dropna().ge(50).all()
     counts_shown = published.loc[published["indicator_id"].eq("inwoners"), "value"]
     assert not counts_shown.between(1, 4).any()
-    assert result.loc[result["suppressed"], ["value", "numerator", "denominator"]].isna().all().all()
+    withheld = result.loc[result["suppressed"], ["value", "numerator", "denominator"]]
+    assert withheld.isna().all().all()
