@@ -58,10 +58,6 @@ def primary_reasons(table: pd.DataFrame, rules: Suppression) -> pd.Series:
     return reasons
 
 
-# Kept under its old name: tests and reports call it.
-suppression_reasons = primary_reasons
-
-
 def cell_magnitude(table: pd.DataFrame) -> pd.Series:
     """The count a cell stands for: its numerator for a share, else its value."""
     return table["numerator"].where(table["numerator"].notna(), table["value"]).astype(float)
