@@ -84,10 +84,12 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         counts = reasons[reasons.ne("")].value_counts().sort_index()
         withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
-    written = write_tables(tables, paths.indicators_dir, paths.metrics_file, project)
+    summaries = paths.processed / "summaries"
+    written = write_tables(tables, paths.indicators_dir, summaries, paths.metrics_file, project)
     log(
-        f"indicators done: {len(written)} file(s) (table and summary per programme) in "
-        f"{paths.indicators_dir.relative_to(paths.root)}, key metrics in "
+        f"indicators done: {len(written)} file(s): tables in "
+        f"{paths.indicators_dir.relative_to(paths.root)}, statistics in "
+        f"{summaries.relative_to(paths.root)}, key metrics in "
         f"{paths.metrics_file.relative_to(paths.root)}"
     )
     return 0

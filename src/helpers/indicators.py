@@ -460,17 +460,26 @@ def _metric(value: float) -> float | None:
 
 
 def write_tables(
-    tables: dict[str, pd.DataFrame], out_dir: Path, metrics_file: Path, project: Project
+    tables: dict[str, pd.DataFrame],
+    out_dir: Path,
+    summary_dir: Path,
+    metrics_file: Path,
+    project: Project,
 ) -> list[Path]:
-    """Write every programme's table, its summary and the metrics file, each atomically."""
+    """Write every programme's table, its summary and the metrics file, each atomically.
+
+    Summaries go to their own folder: they carry the programme's targets, and a changed
+    target must not look like changed indicator tables to the stages that read only those.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    summary_dir.mkdir(parents=True, exist_ok=True)
     written = []
     summaries = {}
     for key, table in tables.items():
         path = out_dir / f"{key}.csv"
         write_text_atomic(path, table_to_csv(table))
         summaries[key] = programme_summary(project, key, table)
-        summary_path = out_dir / f"{key}_summary.csv"
+        summary_path = summary_dir / f"{key}_summary.csv"
         write_text_atomic(summary_path, table_to_csv(summaries[key]))
         written += [path, summary_path]
     metrics = key_metrics(tables, project, summaries)
