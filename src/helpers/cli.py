@@ -80,9 +80,18 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         tables[key] = programme_table(
             project, key, kwb, survey, registrations, local_synthetic=synthetic
         )
-        suppressed = int(tables[key]["suppressed"].sum())
-        log(f"indicators {key}: {len(tables[key])} rows, {suppressed} suppressed")
-    write_tables(tables, paths.indicators_dir, paths.metrics_file, project)
+        reasons = tables[key]["suppression_reason"]
+        counts = reasons[reasons.ne("")].value_counts().sort_index()
+        withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
+        log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
+    summaries = paths.processed / "summaries"
+    written = write_tables(tables, paths.indicators_dir, summaries, paths.metrics_file, project)
+    log(
+        f"indicators done: {len(written)} file(s): tables in "
+        f"{paths.indicators_dir.relative_to(paths.root)}, statistics in "
+        f"{summaries.relative_to(paths.root)}, key metrics in "
+        f"{paths.metrics_file.relative_to(paths.root)}"
+    )
     return 0
 
 

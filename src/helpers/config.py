@@ -161,6 +161,11 @@ class Indicator(Strict):
     scale: float = Field(default=100.0, gt=0)
     area_level: AreaLevel = "programma"
     direction: Direction
+    group: Key | None = Field(
+        default=None,
+        description="breakdown by population group (e.g. leeftijd): the indicators of one "
+        "group split the same denominator into parts that add up to it; shown as context",
+    )
     description: str = ""
     changes: list[DefinitionChange] = Field(default_factory=list)
 
@@ -181,6 +186,12 @@ class Indicator(Strict):
     def definition_version(self, year: int) -> int:
         """1 for the original definition, +1 for every change in force by `year`."""
         return 1 + sum(1 for change in self.changes if change.from_year <= year)
+
+    @model_validator(mode="after")
+    def _group_is_a_share(self) -> Indicator:
+        if self.group is not None and not (self.is_ratio and self.unit == "procent"):
+            raise ValueError("a `group` indicator must be a share (procent with numerator)")
+        return self
 
 
 class Catalogue(Strict):
@@ -226,6 +237,8 @@ class Goal(Strict):
 
 
 class Target(Strict):
+    """A programme's target: `value` for `indicator` in its area by `year`."""
+
     indicator: Key
     year: Year
     value: float
@@ -299,6 +312,18 @@ class Logbook(Strict):
 
     def for_programme(self, key: str) -> list[LogEntry]:
         return [e for e in self.entries if e.programme in (key, "all")]
+
+    def redefinitions(self, key: str, indicator_id: str) -> list[DefinitionChange]:
+        """The logbook's redefinitions of one indicator for one programme, as definition changes.
+
+        A redefinition recorded in the logbook counts like one in the catalogue: it raises
+        the definition version from its year on.
+        """
+        return [
+            DefinitionChange(from_year=e.from_year, note=e.reason)
+            for e in self.for_programme(key)
+            if e.change == "indicator_redefined" and e.indicator == indicator_id
+        ]
 
 
 # --------------------------------------------------------------------- the project

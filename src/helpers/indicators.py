@@ -5,13 +5,15 @@ Nederland, from the catalogue's definition. A programme area made of several
 buurten is aggregated from its members: counts summed, rates recomputed from summed
 numerators and denominators, survey percentages weighted by respondents. A member
 without a published value makes the aggregate unpublished: nothing is imputed.
+
+`indicator_values` does the CBS and survey part for any membership frame, the
+whole country included, with vectorised group-by aggregations (no loop per area).
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,17 +22,18 @@ import pandas as pd
 from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.io import write_text_atomic
-from helpers.sources.cbs import KWB_LONG_COLUMNS
-from helpers.stats import wilson_interval
+from helpers.stats import indicator_summary, wilson_intervals
 
 COLUMNS = [
     "programme",
     "area_role",
     "area_code",
     "area_name",
+    "area_level",
     "year",
     "indicator_id",
     "level",
+    "group",
     "unit",
     "value",
     "numerator",
@@ -46,7 +49,11 @@ COLUMNS = [
     "series_break",
     "synthetic",
 ]
+MEMBER_COLUMNS = ["area_role", "area_code", "area_name", "year", "member_code"]
+AREA_KEYS = ["area_role", "area_code", "area_name", "year"]
 ROLE_ORDER = {"programma": 0, "gemeente": 1, "nederland": 2}
+CBS_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+_SURVEY_NAMES = {"jaar": "year", "gebiedcode": "member_code", "indicator": "column"}
 
 
 def membership(project: Project, key: str, years: Iterable[int]) -> pd.DataFrame:
@@ -62,157 +69,210 @@ def membership(project: Project, key: str, years: Iterable[int]) -> pd.DataFrame
             rows.append(("programma", key, programme.name, year, code))
         rows.append(("gemeente", programme.gemeente, gemeente_name, year, programme.gemeente))
         rows.append(("nederland", "NL00", "Nederland", year, "NL00"))
-    return pd.DataFrame(
-        rows, columns=["area_role", "area_code", "area_name", "year", "member_code"]
+    return pd.DataFrame(rows, columns=MEMBER_COLUMNS)
+
+
+def _areas(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Number each compared area; return (members with `_area`, one row per area).
+
+    The area frame has the member count and the CBS level of the members
+    (`land`/`gemeente`/`wijk`/`buurt`, `gemengd` when they differ).
+    """
+    members = members[MEMBER_COLUMNS].drop_duplicates(ignore_index=True)
+    members["_area"] = members.groupby(AREA_KEYS, sort=False).ngroup()
+    level = members["member_code"].str[:2].map(CBS_LEVELS).fillna("onbekend")
+    grouped = pd.DataFrame({"_area": members["_area"], "level": level}).groupby("_area")["level"]
+    first = members.drop_duplicates("_area").set_index("_area")[AREA_KEYS]
+    areas = first.assign(
+        members=members.groupby("_area").size(),
+        area_level=grouped.min().where(grouped.nunique().eq(1), "gemengd"),
     )
+    return members, areas.sort_index()
 
 
-def _sum_all_or_nan(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
-    """Sum per group, but nan when any member lacks a value (no partial totals)."""
-    grouped = frame.groupby(keys, sort=False)[column]
-    total = grouped.sum(min_count=1)
-    missing = grouped.apply(lambda s: s.isna().any())
-    return total.mask(missing)
-
-
-def _cbs_aggregates(kwb: pd.DataFrame, members: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
-    """Aggregate the needed KWB columns over each compared area's members."""
-    grid = members.merge(pd.DataFrame({"column": sorted(columns)}), how="cross")
-    values = kwb.loc[kwb["column"].isin(columns), KWB_LONG_COLUMNS].rename(
-        columns={"area_code": "member_code"}
+def _cbs_values(
+    indicators: Sequence[Indicator],
+    members: pd.DataFrame,
+    areas: pd.DataFrame,
+    kwb: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every CBS indicator for every area: sums over members, all-or-nothing."""
+    columns = sorted({c for i in indicators for c in (i.column, i.numerator, i.denominator) if c})
+    values = kwb.loc[kwb["column"].isin(columns)].rename(columns={"area_code": "member_code"})
+    merged = members[["_area", "year", "member_code"]].merge(
+        values, on=["year", "member_code"], how="inner"
     )
-    merged = grid.merge(
-        values,
-        on=["year", "member_code", "column"],
-        how="left",
-    )
-    keys = ["area_role", "area_code", "area_name", "year", "column"]
-    grouped = merged.groupby(keys, sort=False)
-    result = pd.DataFrame(
-        {
-            "value": _sum_all_or_nan(merged, keys, "value"),
-            "members": grouped["member_code"].nunique(),
-            "table_id": grouped["table_id"].first(),
-            "table_modified": grouped["table_modified"].first(),
-            "boundary_flag": grouped["boundary_flag"].max(),
-            "synthetic": grouped["synthetic"].max(),
-        }
-    )
-    return result.reset_index()
+    merged["column"] = pd.Categorical(merged["column"], categories=columns)
+    by_column = merged.groupby(["_area", "column"], observed=False)["value"]
+    shape = (len(areas), len(columns))
 
+    def wide(series: pd.Series) -> pd.DataFrame:
+        return series.unstack("column").reindex(index=areas.index, columns=columns)
 
-def _cbs_rows(project: Project, key: str, kwb: pd.DataFrame) -> pd.DataFrame:
-    indicators = [i for i in project.indicators_for(key) if i.source == "cbs_kwb"]
-    if not indicators:
-        return pd.DataFrame()
-    columns = {c for i in indicators for c in (i.column, i.numerator, i.denominator) if c}
-    members = membership(project, key, project.cycle.cycle.years)
-    agg = _cbs_aggregates(kwb, members, columns)
-    area_keys = ["area_role", "area_code", "area_name", "year"]
-    meta = agg.groupby(area_keys, sort=False).agg(
-        members=("members", "max"),
+    total = wide(by_column.sum(min_count=1)) if len(merged) else pd.DataFrame(
+        np.full(shape, np.nan), index=areas.index, columns=columns
+    )
+    present = wide(by_column.count()).fillna(0) if len(merged) else total.fillna(0)
+    rows = wide(by_column.size()).fillna(0) if len(merged) else total.fillna(0)
+    count = areas["members"].to_numpy()[:, None]
+    complete = present.to_numpy() == count
+    total = total.where(complete)
+    secret = pd.DataFrame(rows.to_numpy() > present.to_numpy(), index=areas.index, columns=columns)
+    meta = merged.groupby("_area").agg(
         table_id=("table_id", "first"),
         table_modified=("table_modified", "first"),
         boundary_flag=("boundary_flag", "max"),
         synthetic=("synthetic", "max"),
+    ).reindex(areas.index)
+    base = areas.assign(
+        source="cbs_kwb:" + meta["table_id"].fillna("?").astype(str),
+        source_modified=meta["table_modified"].fillna("").astype(str),
+        synthetic=meta["synthetic"].fillna(False).astype(bool),
+        cbs_boundary_changed=meta["boundary_flag"].fillna(1).ge(3),
+        lower=np.nan,
+        upper=np.nan,
+        n=np.nan,
     )
-    wide = agg.set_index([*area_keys, "column"])["value"].unstack("column").reindex(meta.index)
-    frames = [_cbs_indicator(indicator, wide, meta) for indicator in indicators]
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(
+        [_cbs_indicator(indicator, base, total, secret) for indicator in indicators],
+        ignore_index=True,
+    )
 
 
-def _cbs_indicator(indicator: Indicator, wide: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    out = meta.reset_index()
-    reason = pd.Series("", index=out.index)
+def _cbs_indicator(
+    indicator: Indicator, base: pd.DataFrame, total: pd.DataFrame, secret: pd.DataFrame
+) -> pd.DataFrame:
+    out = base.copy()
+    reason = np.full(len(out), "", dtype=object)
+    needed = [c for c in (indicator.column, indicator.numerator, indicator.denominator) if c]
     if indicator.is_ratio:
-        numerator = wide[indicator.numerator].to_numpy()
-        denominator = wide[indicator.denominator].to_numpy()
+        numerator = total[indicator.numerator].to_numpy()
+        denominator = total[indicator.denominator].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(denominator > 0, numerator / denominator * indicator.scale, np.nan)
         out["numerator"] = numerator
         out["denominator"] = denominator
     else:
-        value = wide[indicator.column].to_numpy().astype(float)
+        value = total[indicator.column].to_numpy().astype(float)
         out["numerator"] = np.nan
         out["denominator"] = np.nan
         if indicator.unit != "aantal":
             several = out["members"].gt(1).to_numpy()
             value = np.where(several, np.nan, value)
-            reason = reason.mask(several, "not_aggregable")
+            reason[several] = "not_aggregable"
     out["value"] = value
-    missing = out["value"].isna() & reason.eq("")
-    has_table = out["table_id"].notna()
-    out["suppression_reason"] = reason.mask(missing & has_table, "cbs_not_published")
-    out["lower"] = np.nan
-    out["upper"] = np.nan
-    out["n"] = np.nan
-    out["source"] = "cbs_kwb:" + out["table_id"].fillna("?").astype(str)
-    out["source_modified"] = out["table_modified"].fillna("")
-    out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
-    out["cbs_boundary_changed"] = out["boundary_flag"].fillna(1).ge(3)
+    withheld = secret[needed].any(axis=1).to_numpy() & np.isnan(value) & (reason == "")
+    reason[withheld] = "cbs_not_published"
+    out["suppression_reason"] = reason
     return _with_definition(out, indicator)
 
 
-def _survey_rows(project: Project, key: str, survey: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
-    indicators = [i for i in project.indicators_for(key) if i.source == "survey"]
-    waves = sorted(set(survey["jaar"].astype(int)) & set(project.cycle.cycle.years))
-    if not indicators or not waves:
-        return pd.DataFrame()
-    members = membership(project, key, waves)
-    data = survey.rename(
-        columns={"jaar": "year", "gebiedcode": "member_code", "indicator": "column"}
+def _survey_values(
+    indicators: Sequence[Indicator],
+    members: pd.DataFrame,
+    areas: pd.DataFrame,
+    survey: pd.DataFrame,
+    synthetic: bool,
+) -> pd.DataFrame:
+    """Every survey indicator in every wave: one member keeps its published estimate and
+    interval; several are weighted by respondents with a Wilson interval."""
+    data = survey.rename(columns=_SURVEY_NAMES)
+    names = sorted({i.column for i in indicators if i.column})
+    data = data.loc[data["column"].isin(names)]
+    waves = set(survey["jaar"].astype(int))
+    areas = areas[areas["year"].isin(waves)]
+    members = members[members["_area"].isin(areas.index)]
+    merged = members[["_area", "year", "member_code"]].merge(
+        data, on=["year", "member_code"], how="inner"
+    )
+    merged["complete"] = merged["percentage"].notna() & merged["n"].notna()
+    merged["count"] = merged["percentage"] / 100 * merged["n"]
+    merged["column"] = pd.Categorical(merged["column"], categories=names)
+    stats = merged.groupby(["_area", "column"], observed=False).agg(
+        rows=("complete", "size"),
+        complete=("complete", "sum"),
+        n=("n", "sum"),
+        count=("count", "sum"),
+        percentage=("percentage", "first"),
+        lower=("ondergrens", "first"),
+        upper=("bovengrens", "first"),
+    )
+    base = areas.assign(
+        numerator=np.nan,
+        denominator=np.nan,
+        source="survey",
+        source_modified="",
+        synthetic=synthetic,
+        cbs_boundary_changed=False,
     )
     frames = []
     for indicator in indicators:
-        rows = members.merge(
-            data[data["column"] == indicator.column], on=["year", "member_code"], how="left"
-        )
-        frames.append(_survey_indicator(indicator, rows, synthetic))
+        own = stats.xs(indicator.column, level="column").reindex(areas.index)
+        frames.append(_survey_indicator(indicator, base, own))
     return pd.concat(frames, ignore_index=True)
 
 
-def _survey_indicator(indicator: Indicator, rows: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
-    records = []
-    for (role, code, name, year), group in rows.groupby(
-        ["area_role", "area_code", "area_name", "year"], sort=False
-    ):
-        record = {"area_role": role, "area_code": code, "area_name": name, "year": year}
-        record.update(_survey_estimate(group))
-        records.append(record)
-    out = pd.DataFrame.from_records(records)
-    out["numerator"] = np.nan
-    out["denominator"] = np.nan
-    out["suppression_reason"] = ""
-    out["source"] = "survey"
-    out["source_modified"] = ""
-    out["synthetic"] = synthetic
-    out["cbs_boundary_changed"] = False
+def _survey_indicator(indicator: Indicator, base: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    out = base.copy()
+    members = out["members"].to_numpy()
+    complete = own["complete"].fillna(0).to_numpy() == members
+    single = complete & (members == 1)
+    several = complete & (members > 1)
+    n = own["n"].to_numpy(dtype=float)
+    count = own["count"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = np.round(count / n * 100, 1)
+    low, high = wilson_intervals(np.where(several, count, np.nan), np.where(several, n, np.nan))
+    out["value"] = np.where(single, own["percentage"], np.where(several, pooled, np.nan))
+    out["lower"] = np.where(single, own["lower"], low)
+    out["upper"] = np.where(single, own["upper"], high)
+    out["n"] = np.where(complete, n, np.nan)
+    not_published = ~complete & own["rows"].fillna(0).to_numpy().astype(bool)
+    out["suppression_reason"] = np.where(not_published, "source_not_published", "")
     return _with_definition(out, indicator)
 
 
-def _survey_estimate(group: pd.DataFrame) -> dict[str, float]:
-    """One member: the published estimate; several: respondent-weighted, Wilson interval."""
-    if group["percentage"].isna().any() or group["n"].isna().any():
-        return {"value": math.nan, "lower": math.nan, "upper": math.nan, "n": math.nan}
-    if len(group) == 1:
-        row = group.iloc[0]
-        return {
-            "value": float(row["percentage"]),
-            "lower": float(row["ondergrens"]),
-            "upper": float(row["bovengrens"]),
-            "n": float(row["n"]),
-        }
-    n = float(group["n"].sum())
-    count = float((group["percentage"] / 100 * group["n"]).sum())
-    lower, upper = wilson_interval(count, n)
-    return {"value": round(count / n * 100, 1), "lower": lower, "upper": upper, "n": n}
+def indicator_values(
+    indicators: Sequence[Indicator],
+    members: pd.DataFrame,
+    kwb: pd.DataFrame,
+    survey: pd.DataFrame | None = None,
+    *,
+    survey_synthetic: bool = False,
+) -> pd.DataFrame:
+    """CBS and survey indicator values for every area in any membership frame.
+
+    `members` has columns area_role, area_code, area_name, year, member_code (one row
+    per CBS area that belongs to a compared area in a year); `kwb` is the long KWB
+    frame of `sources.cbs.read_kwb_long`; `survey` the health-monitor export of
+    `sources.local.read_survey`. Returns one row per area, year and indicator with
+    value, numerator, denominator, lower, upper, n, the source's own suppression in
+    `suppression_reason`, area_level, source, definition_version and
+    `cbs_boundary_changed`; small-number suppression is applied later
+    (`disclosure.apply_suppression`). Vectorised: the whole country in seconds.
+    """
+    members, areas = _areas(members)
+    parts = []
+    cbs = [i for i in indicators if i.source == "cbs_kwb"]
+    if cbs and not areas.empty:
+        parts.append(_cbs_values(cbs, members, areas, kwb))
+    own_survey = [i for i in indicators if i.source == "survey"]
+    if own_survey and survey is not None and not survey.empty and not areas.empty:
+        parts.append(_survey_values(own_survey, members, areas, survey, survey_synthetic))
+    if not parts:
+        return pd.DataFrame(columns=[*COLUMNS, "cbs_boundary_changed"])
+    return pd.concat(parts, ignore_index=True).drop(columns=["members"])
 
 
 def _registration_rows(
-    project: Project, key: str, registrations: pd.DataFrame, synthetic: bool
+    project: Project,
+    key: str,
+    indicators: Sequence[Indicator],
+    registrations: pd.DataFrame,
+    synthetic: bool,
 ) -> pd.DataFrame:
+    """Input/activity/output from the programme's own registrations, summed over projects."""
     programme = project.programmes[key]
-    indicators = [i for i in project.indicators_for(key) if i.source == "registration"]
     years = project.cycle.cycle.years
     frames = []
     for indicator in indicators:
@@ -226,8 +286,9 @@ def _registration_rows(
                 "area_role": "programma",
                 "area_code": key,
                 "area_name": programme.name,
+                "area_level": "programma",
                 "year": years,
-                "value": [float(per_year.get(year, np.nan)) for year in years],
+                "value": per_year.reindex(years).to_numpy(dtype=float),
             }
         )
         for name in ("numerator", "denominator", "lower", "upper", "n"):
@@ -244,16 +305,31 @@ def _registration_rows(
 def _with_definition(out: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     out["indicator_id"] = indicator.id
     out["level"] = indicator.level
+    out["group"] = indicator.group or ""
     out["unit"] = indicator.unit
-    out["definition_version"] = [indicator.definition_version(int(y)) for y in out["year"]]
+    changes = np.sort([change.from_year for change in indicator.changes])
+    years = out["year"].to_numpy(dtype=int)
+    out["definition_version"] = 1 + np.searchsorted(changes, years, side="right")
     return out
+
+
+def effective_indicators(project: Project, key: str) -> list[Indicator]:
+    """The programme's indicators with the logbook's redefinitions added to their changes."""
+    result = []
+    for indicator in project.indicators_for(key):
+        extra = project.logbook.redefinitions(key, indicator.id)
+        if extra:
+            indicator = indicator.model_copy(update={"changes": [*indicator.changes, *extra]})
+        result.append(indicator)
+    return result
 
 
 def _series_breaks(table: pd.DataFrame, project: Project, key: str) -> pd.Series:
     """True where a series must not be joined to the year before it.
 
     A break comes from the logbook (entries with `breaks_series`), from a change of
-    definition, or from CBS flagging a boundary change of a member area (flag 3).
+    definition (catalogue or logbook), or from CBS flagging a boundary change of a
+    member area (flag 3).
     """
     breaks = table["cbs_boundary_changed"].astype(bool) & table["area_role"].eq("programma")
     ordered = table.sort_values(["indicator_id", "area_role", "year"])
@@ -271,6 +347,17 @@ def _series_breaks(table: pd.DataFrame, project: Project, key: str) -> pd.Series
     return breaks
 
 
+def group_partitions(table: pd.DataFrame) -> pd.Series:
+    """Label the cells of one area, year and population group: they add up to a total.
+
+    Used for secondary suppression (the total minus the other groups would reveal a
+    withheld group). NaN for cells outside any group.
+    """
+    keys = table["area_role"] + "|" + table["area_code"] + "|" + table["year"].astype(str)
+    label = keys + "|" + table["group"].fillna("")
+    return label.where(table["group"].fillna("").ne(""))
+
+
 def programme_table(
     project: Project,
     key: str,
@@ -281,22 +368,36 @@ def programme_table(
     local_synthetic: bool,
 ) -> pd.DataFrame:
     """The tidy indicator table of one programme, suppressed and sorted."""
-    parts = [
-        _cbs_rows(project, key, kwb),
-        _survey_rows(project, key, survey, local_synthetic),
-        _registration_rows(project, key, registrations, local_synthetic),
-    ]
+    indicators = effective_indicators(project, key)
+    members = membership(project, key, project.cycle.cycle.years)
+    values = indicator_values(
+        indicators, members, kwb, survey, survey_synthetic=local_synthetic
+    )
+    registered = [i for i in indicators if i.source == "registration"]
+    parts = [values, _registration_rows(project, key, registered, registrations, local_synthetic)]
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     table["programme"] = key
     table["series_break"] = _series_breaks(table, project, key)
-    table = apply_suppression(table, project.cycle.suppression)
-    order = {ind.id: i for i, ind in enumerate(project.indicators_for(key))}
+    table = apply_suppression(table, project.cycle.suppression, group_partitions(table))
+    order = {ind.id: i for i, ind in enumerate(indicators)}
     table = table.assign(
         _ind=table["indicator_id"].map(order), _role=table["area_role"].map(ROLE_ORDER)
     ).sort_values(["_ind", "_role", "year"], kind="stable")
     table["year"] = table["year"].astype(int)
     table["definition_version"] = table["definition_version"].astype(int)
+    table["synthetic"] = table["synthetic"].astype(bool)
+    table["series_break"] = table["series_break"].astype(bool)
     return table[COLUMNS].reset_index(drop=True)
+
+
+def programme_summary(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The statistics per indicator and area role of one programme (`stats.SUMMARY_COLUMNS`)."""
+    return indicator_summary(
+        table,
+        effective_indicators(project, key),
+        project.programmes[key].targets,
+        project.cycle.cycle.base_year,
+    )
 
 
 def table_to_csv(table: pd.DataFrame) -> str:
@@ -306,37 +407,81 @@ def table_to_csv(table: pd.DataFrame) -> str:
 
 def read_indicator_table(path: Path) -> pd.DataFrame:
     """Read a processed indicator table back with its types."""
-    table = pd.read_csv(path, keep_default_na=True, dtype={"suppression_reason": str})
-    table["suppression_reason"] = table["suppression_reason"].fillna("")
-    table["source_modified"] = table["source_modified"].fillna("")
+    text_columns = ["suppression_reason", "source_modified", "group", "area_level"]
+    table = pd.read_csv(path, keep_default_na=True, dtype={c: str for c in text_columns})
+    for column in text_columns:
+        if column in table.columns:
+            table[column] = table[column].fillna("")
     return table
 
 
-def key_metrics(tables: dict[str, pd.DataFrame], project: Project) -> dict[str, dict]:
-    """Latest published value of each outcome/impact indicator per programme (DVC metrics)."""
+def read_summary(path: Path) -> pd.DataFrame:
+    """Read a processed summary back with its types (empty text stays '')."""
+    text_columns = ["group", "test_name", "target_status", "target_rule", "did_note", "note"]
+    summary = pd.read_csv(path, dtype={c: str for c in text_columns})
+    for column in text_columns:
+        summary[column] = summary[column].fillna("")
+    return summary
+
+
+KEY_LEVELS = ("outcome", "impact")
+
+
+def key_metrics(
+    tables: dict[str, pd.DataFrame],
+    project: Project,
+    summaries: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, dict]:
+    """The key indicators per programme, for `dvc metrics show/diff`.
+
+    Per programme: the latest published value in the programme area of every
+    outcome/impact indicator and of every indicator with a target (flat, by id), and
+    under `change_since_base` their change since the base year (empty across a break).
+    """
     metrics: dict[str, dict] = {}
     for key, table in tables.items():
-        headline = table["level"].isin(["outcome", "impact"])
-        area = table[table["area_role"].eq("programma") & headline]
-        values: dict[str, float | None] = {}
-        for indicator_id, series in area.groupby("indicator_id", sort=False):
-            published = series.dropna(subset=["value"])
-            latest = published.loc[published["year"].idxmax()] if not published.empty else None
-            values[indicator_id] = None if latest is None else round(float(latest["value"]), 2)
-        metrics[key] = values
+        summary = (summaries or {}).get(key)
+        if summary is None:
+            summary = programme_summary(project, key, table)
+        targeted = {t.indicator for t in project.programmes[key].targets}
+        own = summary[summary["area_role"].eq("programma")]
+        own = own[own["level"].isin(KEY_LEVELS) | own["indicator_id"].isin(targeted)]
+        values: dict = {}
+        changes: dict = {}
+        for row in own.itertuples():
+            values[row.indicator_id] = _metric(row.latest_value)
+            changes[row.indicator_id] = _metric(row.change_since_base)
+        metrics[key] = {**values, "change_since_base": changes}
     return metrics
 
 
+def _metric(value: float) -> float | None:
+    return None if pd.isna(value) else round(float(value), 2)
+
+
 def write_tables(
-    tables: dict[str, pd.DataFrame], out_dir: Path, metrics_file: Path, project: Project
+    tables: dict[str, pd.DataFrame],
+    out_dir: Path,
+    summary_dir: Path,
+    metrics_file: Path,
+    project: Project,
 ) -> list[Path]:
-    """Write every programme's table and the metrics file, each atomically."""
+    """Write every programme's table, its summary and the metrics file, each atomically.
+
+    Summaries go to their own folder: they carry the programme's targets, and a changed
+    target must not look like changed indicator tables to the stages that read only those.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    summary_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    summaries = {}
     for key, table in tables.items():
         path = out_dir / f"{key}.csv"
         write_text_atomic(path, table_to_csv(table))
-        written.append(path)
-    metrics = key_metrics(tables, project)
+        summaries[key] = programme_summary(project, key, table)
+        summary_path = summary_dir / f"{key}_summary.csv"
+        write_text_atomic(summary_path, table_to_csv(summaries[key]))
+        written += [path, summary_path]
+    metrics = key_metrics(tables, project, summaries)
     write_text_atomic(metrics_file, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     return written

@@ -1,27 +1,93 @@
-"""Statistics behind the monitor's statements: intervals, tests, change and index.
+"""Statistics behind the monitor's statements: intervals, tests, change, trend, index, target.
 
 Thin wrappers around statsmodels, so the report can name the method and a test can
-compare our figures with the library's reference results.
+compare our figures with the library's reference results. `indicator_summary` turns
+one programme's indicator table into the summary the reports read: one row per
+indicator and area role, published values only, never across a series break.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
+
+from helpers.config import Indicator, Target
 
 WILSON = "Wilson-interval (95%)"
 TWO_PROPORTION_TEST = "toets op verschil tussen twee onafhankelijke proporties (score-toets)"
+TREND_METHOD = "lineaire trend (kleinste kwadraten, statsmodels OLS), 95%-interval van de helling"
+TARGET_RULE = (
+    "op koers als de streefwaarde al bereikt is (in de gewenste richting), of als de "
+    "laatste waarde minstens zo ver richting de streefwaarde ligt als de rechte lijn van "
+    "de waarde in het basisjaar naar de streefwaarde in het streefjaar voor het laatste "
+    "meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere meting of bij een "
+    "breuk in de reeks sinds het basisjaar"
+)
+DID_CAVEAT = "beschrijvend verschil met de gemeente, geen causaal effect"
+ALPHA = 0.05
+REGISTER_SOURCES = ("cbs_kwb", "registration")
+
+SUMMARY_COLUMNS = [
+    "indicator_id",
+    "group",
+    "level",
+    "unit",
+    "area_role",
+    "area_code",
+    "latest_year",
+    "latest_value",
+    "base_year",
+    "base_value",
+    "change_since_base",
+    "previous_year",
+    "change_since_previous",
+    "test_name",
+    "p_value",
+    "significant",
+    "trend_slope",
+    "trend_lower",
+    "trend_upper",
+    "trend_from_year",
+    "index_latest",
+    "did_vs_gemeente",
+    "did_note",
+    "target_year",
+    "target_value",
+    "target_status",
+    "target_rule",
+    "break_since_base",
+    "note",
+]
 
 
-def wilson_interval(count: float, nobs: float, alpha: float = 0.05) -> tuple[float, float]:
+def wilson_interval(count: float, nobs: float, alpha: float = ALPHA) -> tuple[float, float]:
     """95% Wilson interval of a proportion, in percent; (nan, nan) without observations."""
     if not nobs or nobs <= 0 or math.isnan(count) or math.isnan(nobs):
         return (math.nan, math.nan)
     low, high = proportion_confint(count, nobs, alpha=alpha, method="wilson")
     return (float(low) * 100, float(high) * 100)
+
+
+def wilson_intervals(
+    count: np.ndarray, nobs: np.ndarray, alpha: float = ALPHA
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised `wilson_interval`: arrays of lower and upper bounds in percent."""
+    count = np.asarray(count, dtype=float)
+    nobs = np.asarray(nobs, dtype=float)
+    ok = np.isfinite(count) & np.isfinite(nobs) & (nobs > 0)
+    low = np.full(count.shape, np.nan)
+    high = np.full(count.shape, np.nan)
+    if ok.any():
+        lo, hi = proportion_confint(count[ok], nobs[ok], alpha=alpha, method="wilson")
+        low[ok] = np.asarray(lo) * 100
+        high[ok] = np.asarray(hi) * 100
+    return low, high
 
 
 def proportion_change_pvalue(count_a: float, nobs_a: float, count_b: float, nobs_b: float) -> float:
@@ -52,3 +118,232 @@ def index_to_base(series: pd.Series, base_year: int) -> pd.Series:
     if base is None or pd.isna(base) or base == 0:
         return pd.Series(np.nan, index=series.index, dtype=float)
     return series.astype(float) / float(base) * 100
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Slope per year of a straight line through a series, with its confidence interval."""
+
+    slope: float
+    lower: float
+    upper: float
+    points: int
+
+
+def linear_trend(years: Sequence[float], values: Sequence[float], alpha: float = ALPHA) -> Trend:
+    """OLS of value on year; nan below three points (a line through two has no interval)."""
+    x = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if len(x) < 3:
+        return Trend(math.nan, math.nan, math.nan, len(x))
+    fit = sm.OLS(y, sm.add_constant(x - x.min())).fit()
+    low, high = fit.conf_int(alpha=alpha)[1]
+    return Trend(float(fit.params[1]), float(low), float(high), len(x))
+
+
+def difference_in_differences(
+    area_base: float, area_latest: float, gemeente_base: float, gemeente_latest: float
+) -> float:
+    """The area's change minus its gemeente's change over the same years (descriptive only)."""
+    return (area_latest - area_base) - (gemeente_latest - gemeente_base)
+
+
+def target_status(
+    base_year: int,
+    base_value: float,
+    latest_year: int | None,
+    latest_value: float,
+    target: Target,
+    direction: str,
+) -> str:
+    """on_track / not_on_track / unknown by `TARGET_RULE`.
+
+    The expected value in the latest year lies on the straight line from the base
+    value (base year) to the target (target year); the latest value must be at least as
+    far toward the target. A target already reached in the good direction is on track.
+    """
+    if latest_year is None or latest_year <= base_year or target.year <= base_year:
+        return "unknown"
+    if math.isnan(base_value) or math.isnan(latest_value):
+        return "unknown"
+    good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
+    if good and (latest_value - target.value) * good >= 0:
+        return "on_track"
+    share = min((latest_year - base_year) / (target.year - base_year), 1.0)
+    expected = base_value + (target.value - base_value) * share
+    toward = np.sign(target.value - base_value)
+    if toward == 0:
+        toward = good
+    if toward == 0:
+        return "on_track" if math.isclose(latest_value, target.value) else "not_on_track"
+    return "on_track" if (latest_value - expected) * toward >= 0 else "not_on_track"
+
+
+# ------------------------------------------------------------------------ summary
+
+
+def _published(table: pd.DataFrame) -> pd.DataFrame:
+    return table[~table["suppressed"].astype(bool) & table["value"].notna()]
+
+
+def _broken_between(breaks: pd.Series, after: int, upto: int) -> bool:
+    """True when a break falls in (after, upto]: the two years are on different lines."""
+    years = breaks.index
+    return bool(breaks[(years > after) & (years <= upto)].any())
+
+
+def _segment_start(breaks: pd.Series, year: int) -> int:
+    """First year of the line `year` is on (the latest break at or before it)."""
+    starts = breaks.index[breaks.to_numpy() & (breaks.index <= year)]
+    return int(starts.max()) if len(starts) else int(breaks.index.min())
+
+
+def _series_row(
+    indicator: Indicator,
+    rows: pd.DataFrame,
+    base_year: int,
+    target: Target | None,
+) -> dict:
+    """The summary of one indicator in one area (published rows of all years)."""
+    breaks = rows.set_index("year")["series_break"].astype(bool).sort_index()
+    shown = _published(rows).set_index("year").sort_index()
+    out: dict = {"base_year": base_year, "note": ""}
+    notes: list[str] = []
+    if shown.empty:
+        out.update(latest_year=None, latest_value=math.nan, break_since_base=False)
+        notes.append("geen gepubliceerde waarde")
+        out["note"] = "; ".join(notes)
+        return out
+    latest_year = int(shown.index.max())
+    latest = shown.loc[latest_year]
+    out.update(latest_year=latest_year, latest_value=float(latest["value"]))
+    base = shown.loc[base_year] if base_year in shown.index else None
+    out["base_value"] = float(base["value"]) if base is not None else math.nan
+    broken = _broken_between(breaks, base_year, latest_year) if latest_year > base_year else False
+    out["break_since_base"] = broken
+    comparable = base is not None and latest_year > base_year and not broken
+    if broken:
+        notes.append(f"breuk in de reeks na {base_year}: geen verandering sinds het basisjaar")
+    elif base is None:
+        notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
+    if comparable:
+        out["change_since_base"] = out["latest_value"] - out["base_value"]
+        if out["base_value"] != 0:
+            out["index_latest"] = out["latest_value"] / out["base_value"] * 100
+    earlier = shown.index[shown.index < latest_year]
+    if len(earlier):
+        previous_year = int(earlier.max())
+        out["previous_year"] = previous_year
+        if _broken_between(breaks, previous_year, latest_year):
+            notes.append(f"breuk in de reeks tussen {previous_year} en {latest_year}")
+        else:
+            out["change_since_previous"] = out["latest_value"] - float(
+                shown.loc[previous_year, "value"]
+            )
+    if indicator.source == "survey" and comparable:
+        p = proportion_change_pvalue(
+            base["value"] / 100 * base["n"], base["n"], latest["value"] / 100 * latest["n"],
+            latest["n"],
+        )
+        if not math.isnan(p):
+            out.update(test_name=TWO_PROPORTION_TEST, p_value=p, significant=bool(p < ALPHA))
+    if indicator.source in REGISTER_SOURCES:
+        start = _segment_start(breaks, latest_year)
+        segment = shown[shown.index >= start]
+        trend = linear_trend(segment.index, segment["value"])
+        if not math.isnan(trend.slope):
+            out.update(
+                trend_slope=trend.slope,
+                trend_lower=trend.lower,
+                trend_upper=trend.upper,
+                trend_from_year=int(segment.index.min()),
+            )
+    if target is not None:
+        out.update(target_year=target.year, target_value=target.value, target_rule=TARGET_RULE)
+        out["target_status"] = (
+            target_status(
+                base_year, out["base_value"], latest_year, out["latest_value"], target,
+                indicator.direction,
+            )
+            if not broken
+            else "unknown"
+        )
+    out["note"] = "; ".join(notes)
+    return out
+
+
+def _did(summary: pd.DataFrame, table: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """The programme area's change against its gemeente's, over the same years."""
+    summary = summary.copy()
+    summary["did_vs_gemeente"] = np.nan
+    summary["did_note"] = ""
+    shown = _published(table).set_index(["indicator_id", "area_role", "year"])["value"]
+    for index, row in summary[summary["area_role"].eq("programma")].iterrows():
+        gemeente = summary[
+            summary["indicator_id"].eq(row["indicator_id"]) & summary["area_role"].eq("gemeente")
+        ]
+        if gemeente.empty or pd.isna(row["change_since_base"]):
+            continue
+        if bool(gemeente["break_since_base"].iloc[0]):
+            continue
+        base_key = (row["indicator_id"], "gemeente", int(row["base_year"]))
+        latest_key = (row["indicator_id"], "gemeente", int(row["latest_year"]))
+        if base_key not in shown.index or latest_key not in shown.index:
+            continue
+        g_base, g_latest = float(shown[base_key]), float(shown[latest_key])
+        if units[row["indicator_id"]] == "procent":
+            did = difference_in_differences(
+                row["base_value"], row["latest_value"], g_base, g_latest
+            )
+            unit = "procentpunt"
+        elif row["base_value"] and g_base:
+            did = difference_in_differences(
+                100.0, row["latest_value"] / row["base_value"] * 100, 100.0,
+                g_latest / g_base * 100,
+            )
+            unit = "indexpunten (basisjaar = 100)"
+        else:
+            continue
+        summary.loc[index, "did_vs_gemeente"] = did
+        summary.loc[index, "did_note"] = f"{unit}; {DID_CAVEAT}"
+    return summary
+
+
+def indicator_summary(
+    table: pd.DataFrame,
+    indicators: Sequence[Indicator],
+    targets: Sequence[Target],
+    base_year: int,
+) -> pd.DataFrame:
+    """One row per (indicator, area role) of a programme's indicator table: `SUMMARY_COLUMNS`.
+
+    Only published values are used. Nothing is computed across a series break: the
+    change since the base year, the index and the target status stay empty and `note`
+    says why; the trend uses the years since the last break.
+    """
+    by_id = {indicator.id: indicator for indicator in indicators}
+    target_of = {target.indicator: target for target in targets}
+    records = []
+    for (indicator_id, role), rows in table.groupby(["indicator_id", "area_role"], sort=False):
+        indicator = by_id[indicator_id]
+        target = target_of.get(indicator_id) if role == "programma" else None
+        record = {
+            "indicator_id": indicator_id,
+            "group": indicator.group or "",
+            "level": indicator.level,
+            "unit": indicator.unit,
+            "area_role": role,
+            "area_code": rows["area_code"].iloc[0],
+        }
+        record.update(_series_row(indicator, rows, base_year, target))
+        records.append(record)
+    summary = pd.DataFrame.from_records(records).reindex(columns=SUMMARY_COLUMNS)
+    summary = _did(summary, table, {i.id: i.unit for i in indicators})
+    for column in ("test_name", "target_status", "target_rule", "note", "did_note", "group"):
+        summary[column] = summary[column].fillna("")
+    for column in ("latest_year", "previous_year", "trend_from_year", "target_year"):
+        summary[column] = summary[column].astype("Int64")
+    summary["break_since_base"] = summary["break_since_base"].fillna(False).astype(bool)
+    return summary[SUMMARY_COLUMNS]

@@ -1,0 +1,265 @@
+"""Back-tests of the indicator engine.
+
+1. Demo data: the tables rebuilt from the seeded demo generator equal the reviewed
+   tables in tests/expected/; a few of those expected values are checked here by hand
+   against the raw demo files (read with json/csv, not with the engine's readers).
+   After a deliberate change, regenerate with `.venv/bin/python tests/test_backtest.py`,
+   review the diff (`git diff tests/expected`) and commit it.
+2. Real data: from the real recorded KWB 2024 in ../shared, fetched by the real
+   cbsodata client from a loopback server, the values for the programme areas equal
+   CBS's published values.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from cbs_server import ReplayServer, kwb_2024_tables
+from support import REPO
+
+from helpers.config import Project, load_project
+from helpers.indicators import (
+    indicator_values,
+    programme_summary,
+    programme_table,
+    read_indicator_table,
+    read_summary,
+    table_to_csv,
+)
+from helpers.paths import Paths
+from helpers.sources.cbs import fetch_kwb, read_kwb_long
+from helpers.sources.demo import write_demo_cbs, write_demo_local
+from helpers.sources.local import read_registrations, read_survey
+
+EXPECTED = Path(__file__).parent / "expected" / "indicators"
+
+
+def build_demo_tables(project: Project, folder: Path) -> dict[str, tuple[str, str]]:
+    """Generate the demo data into `folder`; CSV text of each programme's table and summary."""
+    write_demo_cbs(project, folder / "cbs")
+    write_demo_local(project, folder / "demo")
+    kwb = read_kwb_long(folder / "cbs", project)
+    survey = read_survey(folder / "demo")
+    result = {}
+    for key in project.cycle.programmes:
+        registrations = read_registrations(folder / "demo", key)
+        table = programme_table(project, key, kwb, survey, registrations, local_synthetic=True)
+        summary = programme_summary(project, key, table)
+        result[key] = (table_to_csv(table), table_to_csv(summary))
+    return result
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return load_project(Paths.from_root(REPO))
+
+
+@pytest.fixture(scope="module")
+def demo(project, tmp_path_factory) -> tuple[Path, dict[str, tuple[str, str]]]:
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, build_demo_tables(project, folder)
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, pd.DataFrame]:
+    tables = sorted(p for p in EXPECTED.glob("*.csv") if not p.stem.endswith("_summary"))
+    return {path.stem: read_indicator_table(path) for path in tables}
+
+
+@pytest.mark.parametrize("key", ["overvecht", "soesterkwartier", "vollenhove", "betere_buurten"])
+def test_demo_tables_equal_the_reviewed_expected_tables(demo, key):
+    _, built = demo
+    table, summary = built[key]
+    assert table == (EXPECTED / f"{key}.csv").read_text(encoding="utf-8")
+    assert summary == (EXPECTED / f"{key}_summary.csv").read_text(encoding="utf-8")
+
+
+def raw_kwb(folder: Path, table_id: str) -> dict[str, dict[str, float | None]]:
+    """The raw demo KWB rows by padded-stripped region code and column base name."""
+    rows = json.loads((folder / "cbs" / table_id / "TypedDataSet.json").read_text())
+    return {
+        row["WijkenEnBuurten"].strip(): {k.rsplit("_", 1)[0]: v for k, v in row.items()}
+        for row in rows
+    }
+
+
+def raw_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def cell(expected: dict, key: str, role: str, year: int, indicator: str) -> pd.Series:
+    table = expected[key]
+    hit = table[
+        table["area_role"].eq(role) & table["year"].eq(year) & table["indicator_id"].eq(indicator)
+    ]
+    assert len(hit) == 1, (key, role, year, indicator)
+    return hit.iloc[0]
+
+
+def test_expected_cbs_values_match_the_raw_demo_tables_by_hand(demo, expected, project):
+    folder, _ = demo
+    raw_2024 = raw_kwb(folder, project.cycle.kwb_table(2024))
+    assert cell(expected, "overvecht", "programma", 2024, "inwoners")["value"] == (
+        raw_2024["WK034403"]["AantalInwoners"]
+    )
+    assert cell(expected, "overvecht", "gemeente", 2024, "woningvoorraad")["value"] == (
+        raw_2024["GM0344"]["Woningvoorraad"]
+    )
+    # Betere Buurten in 2022: six buurten, the share recomputed from the summed counts.
+    raw_2022 = raw_kwb(folder, project.cycle.kwb_table(2022))
+    buurten = project.programmes["betere_buurten"].area_codes(2022)
+    old = sum(raw_2022[b]["k_65JaarOfOuder"] for b in buurten)
+    everyone = sum(raw_2022[b]["AantalInwoners"] for b in buurten)
+    share = cell(expected, "betere_buurten", "programma", 2022, "aandeel_65plus")
+    assert (share["numerator"], share["denominator"]) == (old, everyone)
+    assert share["value"] == pytest.approx(old / everyone * 100, rel=1e-9)
+    # A buurt whose household figures CBS keeps secret: the area's share is withheld.
+    secret = [b for b in buurten if raw_2022[b]["Eenpersoonshuishoudens"] is None]
+    assert secret, "the demo keeps household figures of small buurten secret"
+    alone = cell(expected, "betere_buurten", "programma", 2022, "eenpersoonshuishoudens")
+    assert alone["suppressed"] and alone["suppression_reason"] == "cbs_not_published"
+    assert math.isnan(alone["value"])
+
+
+def test_expected_survey_and_registration_values_match_the_raw_files_by_hand(demo, expected):
+    folder, _ = demo
+    survey = raw_csv(folder / "demo" / "survey" / "gezondheidsmonitor.csv")
+    wave = {(r["jaar"], r["gebiedcode"], r["indicator"]): r for r in survey}
+    own = wave[("2024", "WK034403", "Eenzaam")]
+    shown = cell(expected, "overvecht", "programma", 2024, "eenzaamheid")
+    assert (shown["value"], shown["lower"], shown["upper"], shown["n"]) == (
+        float(own["percentage"]),
+        float(own["ondergrens"]),
+        float(own["bovengrens"]),
+        float(own["n"]),
+    )
+    # Several buurten: weighted by respondents, rounded as published (one decimal).
+    codes = ["BU03560401", "BU03560402", "BU03560403", "BU03561001", "BU03561002", "BU03561003"]
+    rows = [wave[("2022", code, "Vrijwilligerswerk")] for code in codes]
+    n = sum(int(r["n"]) for r in rows)
+    count = sum(float(r["percentage"]) / 100 * int(r["n"]) for r in rows)
+    pooled = cell(expected, "betere_buurten", "programma", 2022, "vrijwilligerswerk")
+    assert pooled["n"] == n
+    assert pooled["value"] == pytest.approx(round(count / n * 100, 1))
+    assert pooled["lower"] < pooled["value"] < pooled["upper"]
+    # Registrations: summed over the programme's projects.
+    registrations = raw_csv(folder / "demo" / "registrations" / "overvecht.csv")
+    total = sum(int(r["activiteiten"]) for r in registrations if r["jaar"] == "2023")
+    assert cell(expected, "overvecht", "programma", 2023, "activiteiten")["value"] == total
+
+
+def test_expected_small_registration_counts_are_withheld(demo, expected, project):
+    folder, _ = demo
+    withheld = []
+    for key in project.cycle.programmes:
+        rows = raw_csv(folder / "demo" / "registrations" / f"{key}.csv")
+        for indicator in project.indicators_for(key):
+            if indicator.source != "registration":
+                continue
+            for year in project.cycle.cycle.years:
+                values = [r.get(indicator.column or "", "") for r in rows if r["jaar"] == str(year)]
+                total = sum(float(v) for v in values if v != "")
+                if 0 < total < project.cycle.suppression.min_count:
+                    shown = cell(expected, key, "programma", year, indicator.id)
+                    assert shown["suppressed"] and shown["suppression_reason"] == "small_count"
+                    withheld.append((key, year, indicator.id))
+    assert withheld, "the demo has at least one small registration count to withhold"
+
+
+def test_expected_summary_never_changes_across_the_area_break(expected):
+    summary = read_summary(EXPECTED / "betere_buurten_summary.csv")
+    area = summary[summary["area_role"].eq("programma") & summary["indicator_id"].eq("inwoners")]
+    row = area.iloc[0]
+    assert bool(row["break_since_base"]) and math.isnan(row["change_since_base"])
+    assert "breuk" in row["note"]
+    assert row["trend_from_year"] == 2022
+
+
+# ----------------------------------------------------------------------- real data
+
+
+def one_year_project(address: str) -> Project:
+    """The shipped params, narrowed to 2024 and pointed at the loopback server."""
+    project = load_project(Paths.from_root(REPO))
+    cycle = project.cycle
+    years = cycle.cycle.model_copy(update={"year": 2024, "years": [2024], "base_year": 2024})
+    cbs = cycle.cbs.model_copy(update={"catalog_url": address, "use_https": False, "retries": 1})
+    return project.model_copy(
+        update={"cycle": cycle.model_copy(update={"cycle": years, "cbs": cbs, "source": "cbs"})}
+    )
+
+
+@pytest.fixture(scope="module")
+def real_2024(shared_cbs, tmp_path_factory) -> tuple[Project, pd.DataFrame, dict]:
+    folder = tmp_path_factory.mktemp("real") / "cbs"
+    with ReplayServer(kwb_2024_tables(shared_cbs)) as server:
+        project = one_year_project(server.address)
+        fetch_kwb(project, folder, log=lambda _: None, backoff=0)
+    published = json.loads(
+        (shared_cbs / "niquedegraaff_kwb2024_85984NED" / "stripped_filtered_data_2024.json")
+        .read_text(encoding="utf-8")
+    )
+    return project, read_kwb_long(folder, project), published
+
+
+EMPTY_SURVEY = pd.DataFrame(columns=["jaar", "gebiedcode", "indicator", "percentage", "n"])
+
+
+@pytest.mark.parametrize(
+    ("key", "area", "gemeente"),
+    [("overvecht", "WK034403", "GM0344"), ("soesterkwartier", "WK030703", "GM0307")],
+)
+def test_real_programme_areas_equal_cbs_published_values(real_2024, key, area, gemeente):
+    project, kwb, published = real_2024
+    table = programme_table(
+        project, key, kwb, EMPTY_SURVEY, pd.DataFrame(columns=["jaar"]), local_synthetic=False
+    )
+    pairs = (("inwoners", "AantalInwoners_5"), ("woningvoorraad", "Woningvoorraad_35"))
+    for indicator, column in pairs:
+        rows = table[table["indicator_id"].eq(indicator) & table["year"].eq(2024)]
+        by_role = rows.set_index("area_role")
+        assert by_role.loc["programma", "value"] == published[area][column]
+        assert by_role.loc["gemeente", "value"] == published[gemeente][column]
+        assert by_role.loc["programma", "area_level"] == "wijk"
+        assert by_role.loc["programma", "source"] == "cbs_kwb:85984NED"
+        assert by_role.loc["programma", "source_modified"] == "2025-03-27T02:00:00"
+        assert not by_role["synthetic"].any()
+    if key == "overvecht":
+        own = table[table["indicator_id"].eq("inwoners") & table["area_role"].eq("programma")]
+        assert own["value"].iloc[0] == 35255  # Overvecht, KWB 2024
+
+
+def test_real_wijken_add_up_to_the_published_gemeente_total(real_2024):
+    """Woningvoorraad: Utrecht's ten wijken summed equal CBS's gemeente figure; Amersfoort
+    has a secret wijk, so its sum is withheld and never reconstructed."""
+    project, kwb, published = real_2024
+    woningen = [i for i in project.catalogue.indicators if i.id == "woningvoorraad"]
+    rows = []
+    for gemeente in ("GM0344", "GM0307"):
+        wijken = sorted(k for k in published if k.startswith("WK" + gemeente[2:]))
+        rows += [("som", gemeente, gemeente, 2024, wijk) for wijk in wijken]
+    members = pd.DataFrame(
+        rows, columns=["area_role", "area_code", "area_name", "year", "member_code"]
+    )
+    values = indicator_values(woningen, members, kwb).set_index("area_code")
+    assert values.loc["GM0344", "value"] == published["GM0344"]["Woningvoorraad_35"] == 167124
+    assert math.isnan(values.loc["GM0307", "value"])
+    assert values.loc["GM0307", "suppression_reason"] == "cbs_not_published"
+
+
+if __name__ == "__main__":
+    EXPECTED.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
+    built = build_demo_tables(load_project(Paths.from_root(REPO)), Path(tempfile.mkdtemp()))
+    for name, (table_text, summary_text) in built.items():
+        (EXPECTED / f"{name}.csv").write_text(table_text, encoding="utf-8")
+        (EXPECTED / f"{name}_summary.csv").write_text(summary_text, encoding="utf-8")
+        print(f"wrote {EXPECTED / name}.csv and _summary.csv", file=sys.stderr)

@@ -1,0 +1,183 @@
+"""Statistics against reference values: textbook, statsmodels and scipy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+from statsmodels.stats import proportion as sm_proportion
+from statsmodels.stats.proportion import proportion_confint
+
+from helpers.config import Indicator, Target
+from helpers.stats import (
+    DID_CAVEAT,
+    TARGET_RULE,
+    TWO_PROPORTION_TEST,
+    indicator_summary,
+    linear_trend,
+    proportion_change_pvalue,
+    target_status,
+    wilson_interval,
+    wilson_intervals,
+)
+
+
+def test_wilson_interval_matches_the_textbook_value_for_81_of_263():
+    # Wilson (1927) score interval; 81/263 is the worked example of Newcombe (1998)
+    # and the binomial-interval literature: 0.2553 to 0.3662.
+    low, high = wilson_interval(81, 263)
+    assert low == pytest.approx(25.53, abs=0.005)
+    assert high == pytest.approx(36.62, abs=0.005)
+    z = scipy_stats.norm.ppf(0.975)
+    p, n = 81 / 263, 263
+    centre = p + z * z / (2 * n)
+    radius = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert low == pytest.approx((centre - radius) / (1 + z * z / n) * 100, rel=1e-12)
+
+
+def test_vectorised_wilson_equals_statsmodels_cell_by_cell():
+    counts = np.array([0, 1, 37, 81, 250, np.nan, 5])
+    nobs = np.array([10, 40, 120, 263, 250, 100, 0])
+    low, high = wilson_intervals(counts, nobs)
+    for i, (count, n) in enumerate(zip(counts, nobs, strict=True)):
+        if np.isnan(count) or n == 0:
+            assert np.isnan(low[i]) and np.isnan(high[i])
+            continue
+        ref_low, ref_high = proportion_confint(count, n, method="wilson")
+        assert low[i] == pytest.approx(ref_low * 100)
+        assert high[i] == pytest.approx(ref_high * 100)
+        assert wilson_interval(count, n) == pytest.approx((low[i], high[i]))
+
+
+@pytest.mark.parametrize(
+    ("a", "na", "b", "nb"), [(120, 400, 150, 410), (30, 100, 31, 100), (400, 3000, 520, 3100)]
+)
+def test_two_wave_test_is_the_statsmodels_score_test(a, na, b, nb):
+    p = proportion_change_pvalue(a, na, b, nb)
+    reference = sm_proportion.test_proportions_2indep(b, nb, a, na, method="score").pvalue
+    assert p == pytest.approx(reference)
+    # Without the small-sample correction the score test is Pearson's chi-square test.
+    table = np.array([[a, na - a], [b, nb - b]])
+    chi2 = scipy_stats.chi2_contingency(table, correction=False).pvalue
+    assert p == pytest.approx(chi2, rel=0.05)
+    assert "score-toets" in TWO_PROPORTION_TEST
+
+
+def test_two_wave_test_without_observations_is_nan():
+    assert math.isnan(proportion_change_pvalue(10, 0, 12, 50))
+    assert math.isnan(proportion_change_pvalue(math.nan, 40, 12, 50))
+
+
+def test_linear_trend_agrees_with_scipy_linregress():
+    years = [2019, 2020, 2021, 2022, 2023, 2024]
+    values = [100.0, 104.0, 103.0, 109.0, 112.0, 111.0]
+    trend = linear_trend(years, values)
+    reference = scipy_stats.linregress(years, values)
+    half = scipy_stats.t.ppf(0.975, len(years) - 2) * reference.stderr
+    assert trend.slope == pytest.approx(reference.slope)
+    assert (trend.lower, trend.upper) == pytest.approx(
+        (reference.slope - half, reference.slope + half)
+    )
+    assert trend.points == 6
+    assert math.isnan(linear_trend([2020, 2021], [1.0, 2.0]).slope)
+
+
+@pytest.mark.parametrize(
+    ("latest", "direction", "expected"),
+    [
+        (44.0, "lower_is_better", "on_track"),  # line 50 -> 40 over 2020-2026: 45 in 2023
+        (45.0, "lower_is_better", "on_track"),  # exactly on the line
+        (46.0, "lower_is_better", "not_on_track"),
+        (39.0, "lower_is_better", "on_track"),  # target already reached
+        (47.0, "neutral", "not_on_track"),
+    ],
+)
+def test_target_status_follows_the_straight_line_to_the_target(latest, direction, expected):
+    target = Target(indicator="x", year=2026, value=40.0)
+    assert target_status(2020, 50.0, 2023, latest, target, direction) == expected
+
+
+def test_target_status_is_unknown_without_base_or_later_measurement():
+    target = Target(indicator="x", year=2026, value=40.0)
+    assert target_status(2020, math.nan, 2023, 45.0, target, "lower_is_better") == "unknown"
+    assert target_status(2020, 50.0, 2020, 45.0, target, "lower_is_better") == "unknown"
+    assert target_status(2020, 50.0, None, math.nan, target, "lower_is_better") == "unknown"
+
+
+def _indicator(**fields) -> Indicator:
+    base = {"label": "x", "level": "outcome", "direction": "lower_is_better"}
+    return Indicator(**{**base, **fields})
+
+
+def _rows(indicator_id, role, values, *, n=None, breaks=(), suppressed=()) -> list[dict]:
+    rows = []
+    for year, value in values.items():
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "area_role": role,
+                "area_code": role,
+                "year": year,
+                "value": np.nan if year in suppressed else value,
+                "n": n,
+                "suppressed": year in suppressed,
+                "series_break": year in breaks,
+            }
+        )
+    return rows
+
+
+def test_summary_never_computes_across_a_break_and_says_why():
+    survey = _indicator(id="eenzaam", unit="procent", source="survey", column="Eenzaam")
+    count = _indicator(id="inw", unit="aantal", source="cbs_kwb", column="A", level="context")
+    years = {2019: 100.0, 2020: 110.0, 2021: 120.0, 2022: 500.0, 2023: 510.0, 2024: 530.0}
+    table = pd.DataFrame(
+        _rows("eenzaam", "programma", {2020: 50.0, 2022: 48.0, 2024: 44.0}, n=400)
+        + _rows("eenzaam", "gemeente", {2020: 40.0, 2022: 40.0, 2024: 39.0}, n=4000)
+        + _rows("inw", "programma", years, breaks=(2022,))
+        + _rows("inw", "gemeente", {**years, 2022: 130.0, 2023: 140.0, 2024: 150.0})
+    )
+    target = Target(indicator="eenzaam", year=2026, value=40.0)
+    summary = indicator_summary(table, [survey, count], [target], base_year=2020)
+    row = summary.set_index(["indicator_id", "area_role"])
+
+    own = row.loc[("eenzaam", "programma")]
+    assert own["change_since_base"] == pytest.approx(-6.0)
+    assert own["change_since_previous"] == pytest.approx(-4.0)
+    assert own["index_latest"] == pytest.approx(88.0)
+    assert own["test_name"] == TWO_PROPORTION_TEST
+    assert own["p_value"] == pytest.approx(proportion_change_pvalue(200, 400, 176, 400))
+    assert own["significant"] == (own["p_value"] < 0.05)
+    assert own["did_vs_gemeente"] == pytest.approx(-6.0 - (-1.0))
+    assert DID_CAVEAT in own["did_note"] and "geen causaal effect" in own["did_note"]
+    # line 50 -> 40 over 2020-2026 gives 43.3 in 2024; 44 is not that far
+    assert own["target_status"] == "not_on_track"
+    assert own["target_rule"] == TARGET_RULE
+
+    broken = row.loc[("inw", "programma")]
+    assert bool(broken["break_since_base"])
+    assert math.isnan(broken["change_since_base"]) and math.isnan(broken["index_latest"])
+    assert math.isnan(broken["did_vs_gemeente"])
+    assert "breuk" in broken["note"]
+    assert broken["change_since_previous"] == pytest.approx(20.0)
+    assert broken["trend_from_year"] == 2022  # the trend starts at the break
+    assert broken["trend_slope"] == pytest.approx(15.0)
+
+    gemeente = row.loc[("inw", "gemeente")]
+    assert gemeente["change_since_base"] == pytest.approx(40.0)
+    assert gemeente["target_status"] == ""
+
+
+def test_summary_uses_only_published_values():
+    count = _indicator(id="inw", unit="aantal", source="registration", column="a")
+    table = pd.DataFrame(
+        _rows("inw", "programma", {2020: 10.0, 2021: 12.0, 2022: 3.0}, suppressed=(2022,))
+    )
+    row = indicator_summary(table, [count], [], base_year=2020).iloc[0]
+    assert row["latest_year"] == 2021
+    assert row["latest_value"] == 12.0
+    assert row["change_since_base"] == pytest.approx(2.0)
+    assert math.isnan(row["trend_slope"])  # two published points: no interval, no trend
