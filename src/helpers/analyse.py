@@ -101,11 +101,8 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
         paths.logbook_file,
         paths.programme_file(key),
         paths.validation_dir / "findings.json",
-        *[
-            p
-            for p in _files(paths.indicators_dir, [f"{key}.csv", f"{key}_*.csv"])
-            if p.parent == paths.indicators_dir
-        ],
+        paths.indicator_table(key),
+        paths.summary_table(key),
         *_files(local / "notes" / key, ["*"]),
     ]
     return [p for p in files if p.is_file()]

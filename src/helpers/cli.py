@@ -84,7 +84,7 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         counts = reasons[reasons.ne("")].value_counts().sort_index()
         withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
-    summaries = paths.processed / "summaries"
+    summaries = paths.summaries_dir
     written = write_tables(tables, paths.indicators_dir, summaries, paths.metrics_file, project)
     log(
         f"indicators done: {len(written)} file(s): tables in "

@@ -53,6 +53,7 @@ MEMBER_COLUMNS = ["area_role", "area_code", "area_name", "year", "member_code"]
 AREA_KEYS = ["area_role", "area_code", "area_name", "year"]
 ROLE_ORDER = {"programma": 0, "gemeente": 1, "nederland": 2}
 CBS_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+TABLE_META = ["table_id", "table_modified", "synthetic"]
 _SURVEY_NAMES = {"jaar": "year", "gebiedcode": "member_code", "indicator": "column"}
 
 
@@ -90,45 +91,80 @@ def _areas(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return members, areas.sort_index()
 
 
+def _join_on_member_year(
+    left_year: np.ndarray, left_member: np.ndarray, right_year: np.ndarray, right_member: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of every (left, right) pair with equal year and member: an inner join.
+
+    Both sides may repeat a key (a buurt in several compared areas; one row per KWB
+    column), so each left row is paired with the run of equal keys on the sorted right.
+    """
+    members = int(max(left_member.max(initial=0), right_member.max(initial=0))) + 1
+    left_key = left_year * members + left_member
+    right_key = right_year * members + right_member
+    order = np.argsort(right_key, kind="stable")
+    sorted_key = right_key[order]
+    start = np.searchsorted(sorted_key, left_key, side="left")
+    count = np.searchsorted(sorted_key, left_key, side="right") - start
+    left = np.repeat(np.arange(len(left_key)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return left, order[np.repeat(start, count) + offset]
+
+
 def _cbs_values(
     indicators: Sequence[Indicator],
     members: pd.DataFrame,
     areas: pd.DataFrame,
     kwb: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Every CBS indicator for every area: sums over members, all-or-nothing."""
+    """Every CBS indicator for every area: sums over members, all-or-nothing.
+
+    Codes are joined as integers and summed with `np.bincount`: at country size the
+    string joins and group-bys of pandas cost more than the arithmetic.
+    """
     columns = sorted({c for i in indicators for c in (i.column, i.numerator, i.denominator) if c})
-    values = kwb.loc[kwb["column"].isin(columns)].rename(columns={"area_code": "member_code"})
-    merged = members[["_area", "year", "member_code"]].merge(
-        values, on=["year", "member_code"], how="inner"
+    values = kwb.loc[kwb["column"].isin(columns)]
+    codes = pd.Index(members["member_code"].unique())
+    member = codes.get_indexer(values["area_code"])
+    values = values.loc[member >= 0]
+    table = pd.factorize(values["table_id"])[0]
+    tables = values[TABLE_META].astype(str).groupby(table).first()
+    left, right = _join_on_member_year(
+        members["year"].to_numpy(dtype=np.int64),
+        codes.get_indexer(members["member_code"]),
+        values["year"].to_numpy(dtype=np.int64),
+        member[member >= 0],
     )
-    merged["column"] = pd.Categorical(merged["column"], categories=columns)
-    by_column = merged.groupby(["_area", "column"], observed=False)["value"]
+    merged = pd.DataFrame(
+        {
+            "_area": members["_area"].to_numpy()[left],
+            "column": pd.Index(columns).get_indexer(values["column"])[right],
+            "value": values["value"].to_numpy(dtype=float)[right],
+            "flag": pd.to_numeric(values["boundary_flag"], errors="coerce").to_numpy(float)[right],
+            "table": table[right],
+        }
+    )
+    cell = merged["_area"].to_numpy() * len(columns) + merged["column"].to_numpy()
     shape = (len(areas), len(columns))
-
-    def wide(series: pd.Series) -> pd.DataFrame:
-        return series.unstack("column").reindex(index=areas.index, columns=columns)
-
-    total = wide(by_column.sum(min_count=1)) if len(merged) else pd.DataFrame(
-        np.full(shape, np.nan), index=areas.index, columns=columns
+    size = shape[0] * shape[1]
+    value = merged["value"].to_numpy()
+    known = ~np.isnan(value)
+    total = np.bincount(cell, weights=np.where(known, value, 0.0), minlength=size)
+    present = np.bincount(cell, weights=known, minlength=size).reshape(shape)
+    rows = np.bincount(cell, minlength=size).reshape(shape)
+    complete = present == areas["members"].to_numpy()[:, None]
+    total = pd.DataFrame(
+        np.where(complete, total.reshape(shape), np.nan), index=areas.index, columns=columns
     )
-    present = wide(by_column.count()).fillna(0) if len(merged) else total.fillna(0)
-    rows = wide(by_column.size()).fillna(0) if len(merged) else total.fillna(0)
-    count = areas["members"].to_numpy()[:, None]
-    complete = present.to_numpy() == count
-    total = total.where(complete)
-    secret = pd.DataFrame(rows.to_numpy() > present.to_numpy(), index=areas.index, columns=columns)
-    meta = merged.groupby("_area").agg(
-        table_id=("table_id", "first"),
-        table_modified=("table_modified", "first"),
-        boundary_flag=("boundary_flag", "max"),
-        synthetic=("synthetic", "max"),
-    ).reindex(areas.index)
+    secret = pd.DataFrame(rows > present, index=areas.index, columns=columns)
+    per_area = merged.groupby("_area").agg(flag=("flag", "max"), table=("table", "first"))
+    per_area = per_area.reindex(areas.index)
+    meta = tables.reindex(per_area["table"].to_numpy()).set_index(areas.index)
     base = areas.assign(
         source="cbs_kwb:" + meta["table_id"].fillna("?").astype(str),
         source_modified=meta["table_modified"].fillna("").astype(str),
-        synthetic=meta["synthetic"].fillna(False).astype(bool),
-        cbs_boundary_changed=meta["boundary_flag"].fillna(1).ge(3),
+        synthetic=meta["synthetic"].eq("True"),
+        cbs_boundary_changed=per_area["flag"].fillna(1).ge(3),
         lower=np.nan,
         upper=np.nan,
         n=np.nan,

@@ -90,6 +90,13 @@ class Paths:
         return self.indicators_dir / f"{programme}.csv"
 
     @property
+    def summaries_dir(self) -> Path:
+        return self.processed / "summaries"
+
+    def summary_table(self, programme: str) -> Path:
+        return self.summaries_dir / f"{programme}_summary.csv"
+
+    @property
     def metrics_file(self) -> Path:
         return self.processed / "metrics.json"
 
