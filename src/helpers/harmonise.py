@@ -88,10 +88,10 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
     long = pd.concat(frames, ignore_index=True)
     report = pd.concat(reports, ignore_index=True)
     breaks = series_breaks(report[report["table_id"].isin(project.cycle.cbs.kwb_tables.values())])
-    for row in report[~report["status"].isin(["mapped", "no_mapping"])].itertuples():
-        log(
-            f"columns {row.table_id} ({row.year}): {row.status}: {row.key or row.column} {row.note}"
-        )
+    notable = report[~report["status"].isin(["mapped", "no_mapping"])]
+    for (table_id, year, status), rows in notable.groupby(["table_id", "year", "status"]):
+        names = ", ".join(rows["key"].where(rows["key"].ne(""), rows["column"]))
+        log(f"columns {table_id} ({year}) {status}: {names}")
     for row in breaks.itertuples():
         log(f"series break {row.column} in {row.year}: {row.from_name} -> {row.to_name}")
     with atomic_dir(paths.processed / "cbs") as tmp:
