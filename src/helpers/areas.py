@@ -85,7 +85,8 @@ def _described(regions: RegionList, codes: Iterable[str]) -> str:
 def diagnose(code: str, year: int, lists: dict[int, RegionList]) -> tuple[str, str, list[str]]:
     """What became of `code`, missing in `year`: (kind, explanation, codes to use in `year`).
 
-    kind is renumbered, split, merged, reclassified, removed or unknown; the
+    kind is renumbered, boundary moved, split, merged, new, reclassified, removed or
+    unknown; the
     comparison is with the nearest year in `lists` whose region list holds `code`.
     """
     here = lists[year]
@@ -121,7 +122,13 @@ def diagnose(code: str, year: int, lists: dict[int, RegionList]) -> tuple[str, s
     elif len(gone) > 1 and len(new) == 1:
         kind, use = "merged", candidates
         what = f"{_described(early, gone)} were merged into {_described(late, new)} ({span})"
-    elif gone or new:
+    elif not gone:
+        kind, use = "new", candidates
+        what = (
+            f"{code} was created after {year} ({_described(late, new)} in {late.year}); "
+            f"no {year} code of {parent(code)} disappeared"
+        )
+    elif gone and new:
         kind, use = "reclassified", candidates
         what = (
             f"in {early.year} the area had {_described(early, gone) or 'no other code'}, "
