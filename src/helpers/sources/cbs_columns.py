@@ -128,9 +128,12 @@ def match_columns(
             and (name.title is None or _clean(p.get("Title")) == _clean(name.title))
             and (name.unit is None or _clean(p.get("Unit")) == _clean(name.unit))
         ]
-        if topic not in candidates:
+        if topic not in candidates and name.title is not None and title != _clean(name.title):
             note = f"mapping expects Title {name.title!r}, table has {title!r}: review the mapping"
             status = "title_changed"
+        elif topic not in candidates:
+            note = f"same name as {concept.id!r}, but Unit {unit!r}, not {name.unit!r}"
+            status = "unmapped"
         elif len(candidates) > 1:
             note = f"{len(candidates)} columns match {base!r}: give `unit` in the mapping"
             status = "ambiguous"
