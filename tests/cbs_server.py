@@ -42,7 +42,7 @@ _TERM = re.compile(r"substringof\('([^']*)',\s*WijkenEnBuurten\)|WijkenEnBuurten
 
 
 def odata_filter(expression: str, rows: list[dict]) -> list[dict]:
-    """The subset of OData v3 that `fetch_kwb` sends: `substringof`/`eq` terms joined by `or`."""
+    """The subset of OData v3 that `fetch_table` sends: `substringof`/`eq` terms joined by `or`."""
     terms = _TERM.findall(expression)
     if not terms:
         raise ValueError(f"unsupported $filter: {expression}")

@@ -304,10 +304,11 @@ def read_kwb_table(folder: Path, year: int, project: Project | None = None) -> p
     long["synthetic"] = bool(info.get("Synthetic", False))
     long["source"] = "cbs_kwb"
     long["population"] = ""
-    return _finish(long)
+    return finish_long(long)
 
 
-def _finish(long: pd.DataFrame) -> pd.DataFrame:
+def finish_long(long: pd.DataFrame) -> pd.DataFrame:
+    """Area level and gemeente from the code; the columns in HARMONISED_COLUMNS order."""
     long["area_level"] = long["area_code"].map(area_level)
     long["gemeente"] = long["area_code"].map(gemeente_of)
     long["definition_version"] = long["definition_version"].astype(int)

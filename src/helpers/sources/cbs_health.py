@@ -17,7 +17,7 @@ from helpers.config import Project
 from helpers.sources.cbs import (
     GEO_MISSING,
     HARMONISED_COLUMNS,
-    _finish,
+    finish_long,
     load_json,
     region_names,
 )
@@ -76,4 +76,4 @@ def read_health_table(folder: Path, project: Project) -> pd.DataFrame:
     long["table_modified"] = info.get("Modified") or ""
     long["synthetic"] = bool(info.get("Synthetic", False))
     long["source"] = "cbs_health"
-    return _finish(long)[HARMONISED_COLUMNS]
+    return finish_long(long)[HARMONISED_COLUMNS]
