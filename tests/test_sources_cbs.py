@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 
 import pandas as pd
@@ -18,6 +19,7 @@ from cbs_server import (
 from support import REPO, digests
 
 from helpers.areas import AreaCheckError
+from helpers.cli import main
 from helpers.config import Project, load_project
 from helpers.harmonise import harmonise
 from helpers.paths import Paths
@@ -231,6 +233,7 @@ def test_harmonise_writes_one_long_table_for_both_tables(fetched, tmp_path):
     assert kwb.loc["EuropaExclusiefNederland_23", "status"] == "unmapped"
     assert any("absent: WestersTotaal, NietWestersTotaal" in m for m in messages)
     health = columns[columns["table_id"].eq("50090NED")]
+    assert set(health["year"]) == {2020}, "the year of the area classification (MapYear)"
     assert set(health["status"]) == {"mapped", "unmapped"}
     assert (health["status"].eq("mapped")).sum() == 11
 
@@ -243,3 +246,43 @@ def test_harmonise_stops_when_a_programme_area_is_not_in_the_region_list(fetched
     with pytest.raises(AreaCheckError, match=r"BU03550205 of programme vollenhove.*2024"):
         harmonise(project, paths, log=lambda _: None)
     assert not (paths.processed / "cbs").exists()
+
+
+def test_cli_fetch_and_harmonise_with_source_cbs(shared_cbs, tmp_path, capsys):
+    """`wijkmonitor fetch` and `harmonise` as dvc.yaml calls them, on a params copy."""
+    shutil.copytree(REPO / "params", tmp_path / "params")
+    shutil.copytree(REPO / "notebooks" / "deep_dives", tmp_path / "notebooks" / "deep_dives")
+    cycle = tmp_path / "params" / "cycle.yaml"
+    text = cycle.read_text(encoding="utf-8")
+    for old, new in [
+        ("years: [2019, 2020, 2021, 2022, 2023, 2024]", "years: [2024]"),
+        ("base_year: 2020", "base_year: 2024"),
+        ("source: demo", "source: cbs"),
+        ("use_https: true", "use_https: false"),
+        ("backoff_seconds: 2", "backoff_seconds: 0"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    # the recorded 2024 region list has no buurten: these two programmes as their wijken
+    programmes = tmp_path / "params" / "programmes"
+    for key, codes in [("vollenhove", "WK035502"), ("betere_buurten", "WK035604, WK035610")]:
+        path = programmes / f"{key}.yaml"
+        path.write_text(
+            re.sub(r"codes: \[[^\]]*\]", f"codes: [{codes}]", path.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
+    tables = {**kwb_2024_tables(shared_cbs), **health_50090_tables(shared_cbs)}
+    with ReplayServer(tables, page_size=2_000) as server:
+        cycle.write_text(text.replace("opendata.cbs.nl", server.address), encoding="utf-8")
+        assert main(["--root", str(tmp_path), "fetch"]) == 0
+    assert main(["--root", str(tmp_path), "harmonise"]) == 0
+    long = pd.read_csv(tmp_path / "data/processed/cbs/cbs_long.csv", keep_default_na=False)
+    overvecht = long[long["area_code"].eq("WK034403") & long["column"].eq("AantalInwoners")]
+    assert pd.to_numeric(overvecht["value"]).tolist() == [35255.0]
+    # CBS down: the fetch stage fails naming table and URL, the snapshot stays
+    before = digests(tmp_path / "data" / "raw" / "cbs")
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path), "fetch"]) == 1
+    error = capsys.readouterr().err
+    assert f"CBS table 85984NED (KWB 2024) from http://{server.address}/ODataFeed/odata/" in error
+    assert digests(tmp_path / "data" / "raw" / "cbs") == before

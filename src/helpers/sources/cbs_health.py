@@ -40,12 +40,12 @@ def _titles(folder: Path, dimension: str) -> dict[str, str]:
 def health_match(folder: Path, project: Project) -> MatchResult:
     """The health table's columns matched to the `health` concepts of the mapping.
 
-    Its `year` is the year of the area classification (GeoDetail MapYear, 0 if absent):
+    Its `year` is the year of the area classification (MapYear of the region property, 0 if absent):
     the waves themselves are rows of the table.
     """
     properties = load_json(folder, "DataProperties")
     concepts = project.cbs_columns.health if project.cbs_columns else None
-    geo = [p for p in properties if p.get("Type") == "GeoDetail" and p.get("MapYear")]
+    geo = [p for p in properties if p.get("MapYear")]
     year = int(geo[0]["MapYear"]) if geo else 0
     return match_columns(properties, concepts, year, folder.name)
 
