@@ -286,3 +286,16 @@ def test_cli_fetch_and_harmonise_with_source_cbs(shared_cbs, tmp_path, capsys):
     error = capsys.readouterr().err
     assert f"CBS table 85984NED (KWB 2024) from http://{server.address}/ODataFeed/odata/" in error
     assert digests(tmp_path / "data" / "raw" / "cbs") == before
+
+
+def test_2024_utrecht_wijken_agree_with_the_cbs_download_workbook(shared_cbs, fetched):
+    """A second, independent recording: CBS's kwb-2024.xlsx rows for Utrecht (early release)."""
+    project, out = fetched
+    workbook = shared_cbs / "wardeiling_Society-in-the-Loop" / "CBS-Utrecht-kwb-2024.xlsx"
+    sheet = pd.read_excel(workbook, dtype=str)
+    wijken = sheet[sheet["gwb_code_10"].str.startswith("WK")].set_index("gwb_code_10")["a_inw"]
+    kwb = read_kwb_long(out, project)
+    served = kwb[kwb["column"].eq("AantalInwoners")].set_index("area_code")["value"]
+    assert len(wijken) == 10 and "WK034403" in wijken.index
+    for code, inhabitants in wijken.items():
+        assert served[code] == float(inhabitants), code
