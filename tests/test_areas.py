@@ -8,19 +8,22 @@ exports for the four gemeenten).
 from __future__ import annotations
 
 import csv
+import math
 
+import pandas as pd
 import pytest
 from cbs_server import health_csv_rows
 from support import REPO
 
 from helpers.areas import (
     AreaCheckError,
+    aggregate,
     check_areas,
     diagnose,
     region_list,
     require_areas,
 )
-from helpers.config import load_project
+from helpers.config import load_cbs_columns, load_project
 from helpers.paths import Paths
 
 PROJECT = load_project(Paths.from_root(REPO))
@@ -158,3 +161,53 @@ def test_real_2020_classification_shows_the_nieuwegein_buurten_were_split(
     assert "e.g. [BU03560400]" in message
     for code in ("WK034403", "WK030703", "BU03550205"):
         assert code not in message, "the other programme areas exist in 2020"
+
+
+def member_rows(values: dict[str, dict[str, float]], year: int = 2022) -> pd.DataFrame:
+    rows = [
+        {"year": year, "area_code": code, "column": column, "value": value}
+        for code, columns in values.items()
+        for column, value in columns.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_aggregation_follows_the_kind_of_each_concept():
+    concepts = load_cbs_columns(Paths.from_root(REPO)).kwb
+    frame = member_rows(
+        {
+            "BU03560401": {"AantalInwoners": 2000, "WmoClienten": 100, "WmoClientenRelatief": 50,
+                           "Koopwoningen": 60, "GemiddeldeHuishoudensgrootte": 2.1},
+            "BU03560402": {"AantalInwoners": 3000, "WmoClienten": 90, "WmoClientenRelatief": 30,
+                           "Koopwoningen": 40, "GemiddeldeHuishoudensgrootte": 2.5},
+        }
+    )  # fmt: skip
+    result = aggregate(frame, concepts).set_index("column")
+    assert result.loc["AantalInwoners", "value"] == 5000
+    assert result.loc["WmoClientenRelatief", "value"] == pytest.approx(190 / 5000 * 1000)
+    assert result.loc["WmoClientenRelatief", "numerator"] == 190
+    assert math.isnan(result.loc["Koopwoningen", "value"]), "a mean of percentages is not one"
+    assert result.loc["Koopwoningen", "reason"] == "not_aggregable"
+    assert result.loc["GemiddeldeHuishoudensgrootte", "reason"] == "not_aggregable"
+    assert set(result["members"]) == {2}
+
+
+def test_aggregation_never_imputes_a_missing_member():
+    concepts = load_cbs_columns(Paths.from_root(REPO)).kwb
+    frame = member_rows(
+        {
+            "BU03560401": {"AantalInwoners": 2000, "WmoClienten": float("nan")},
+            "BU03560402": {"AantalInwoners": float("nan"), "WmoClienten": 90},
+        }
+    )
+    frame = pd.concat([frame, member_rows({"BU03560401": {"WmoClientenRelatief": 40}})])
+    result = aggregate(frame, concepts).set_index("column")
+    assert math.isnan(result.loc["AantalInwoners", "value"])
+    assert result.loc["AantalInwoners", "reason"] == "member_missing"
+    # one member's rate is published, the other's not, and WmoClienten lacks one too:
+    # recomputed from the parts, which are incomplete, so not published
+    assert math.isnan(result.loc["WmoClientenRelatief", "value"])
+    assert result.loc["WmoClientenRelatief", "reason"] == "member_missing"
+    assert set(result["members"]) == {2}
+    single = aggregate(member_rows({"BU03550205": {"Koopwoningen": 38}}), concepts)
+    assert single[["value", "members", "reason"]].values.tolist() == [[38, 1, ""]]

@@ -13,13 +13,14 @@ engine marks the series break.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
+from helpers.config import Concept, Project
 
 FLAG_TEXT = {
     1: "unchanged",
@@ -214,3 +215,58 @@ def kwb_region_list(folder: Path, year: int) -> RegionList:
     rows = pd.DataFrame(json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8")))
     flags = boundary_flags(rows).dropna().astype(int).to_dict() if not rows.empty else {}
     return region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
+
+
+# ------------------------------------------------------------------ aggregation
+
+AGGREGATE_COLUMNS = ["year", "column", "value", "numerator", "denominator", "members", "reason"]
+
+
+def aggregate(values: pd.DataFrame, concepts: Iterable[Concept]) -> pd.DataFrame:
+    """One compound area (several CBS areas) per year and concept, by the concept's `kind`.
+
+    `values` holds the members' rows of the long CBS table (`year`, `area_code`,
+    `column`, `value`). A count is summed; a percentage or rate with `numerator` and
+    `denominator` concepts is recomputed from their sums; anything else (averages,
+    percentages without their parts) is not aggregable over several areas. A member
+    (any area with a row that year) without a published value leaves the aggregate
+    unpublished (`member_missing`): nothing is imputed. A single member keeps its own
+    value.
+    """
+    by_id = {c.id: c for c in concepts}
+    rows = []
+    pairs = values[["year", "column"]].drop_duplicates().sort_values(["year", "column"])
+    for year, column in pairs.itertuples(index=False):
+        concept = by_id.get(str(column))
+        in_year = values[values["year"].eq(year)]
+        codes = sorted(in_year["area_code"].unique())
+        parts = in_year.set_index(["column", "area_code"])["value"]
+        own = _part(parts, str(column), codes)
+        row = {"year": year, "column": column, "numerator": math.nan, "denominator": math.nan}
+        row.update(members=len(codes), value=math.nan, reason="")
+        if len(codes) == 1:
+            row["value"] = float(own.iloc[0])
+        elif concept is not None and concept.kind == "count":
+            row["value"], row["reason"] = _sum_or_missing(own)
+        elif concept is not None and concept.numerator and concept.denominator:
+            numerator, reason_n = _sum_or_missing(_part(parts, concept.numerator, codes))
+            denominator, reason_d = _sum_or_missing(_part(parts, concept.denominator, codes))
+            row.update(numerator=numerator, denominator=denominator)
+            row["reason"] = reason_n or reason_d
+            if not row["reason"] and denominator > 0:
+                row["value"] = numerator / denominator * concept.scale
+        else:
+            row["reason"] = "not_aggregable"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
+
+
+def _part(parts: pd.Series, column: str, codes: list[str]) -> pd.Series:
+    """The values of `column` for every member; nan where a member has none."""
+    return parts.reindex([(column, code) for code in codes])
+
+
+def _sum_or_missing(values: pd.Series) -> tuple[float, str]:
+    if values.isna().any():
+        return math.nan, "member_missing"
+    return float(values.sum()), ""
