@@ -3,13 +3,37 @@
 It answers the requests the real `cbsodata` client makes (service document, entity
 sets with `$format=json`, `$filter` and server-side paging through
 `odata.nextLink`), so tests exercise the real client against real recorded data.
+
+What is recorded and what is reconstructed (see ../shared/data/cbs/SOURCES.md):
+
+- KWB 2024 (85984NED, `kwb_2024_tables`): TableInfos, DataProperties and CategoryGroups
+  are the recorded `value` arrays. The data rows are the recorded 8-measure extract of
+  every gemeente and wijk (values unchanged, keys padded as CBS pads them); SoortRegio
+  and Codering are filled from the code, the region dimension is rebuilt from the
+  extract's codes (Title = code: the extract has no names) and has no buurten.
+- Health 50090NED (`health_50090_tables`): the data rows are the recorded CSV exports
+  of the UntypedDataSet (padded strings, unchanged) of the three waves and age groups
+  in subset_4gemeenten; the TypedDataSet is those strings parsed to numbers (empty ->
+  null). TableInfos, DataProperties and the dimensions (Leeftijd, Marges,
+  WijkenEnBuurten, Perioden) are RECONSTRUCTED from the column names and the keys in
+  the CSVs: Titles of topics are the column names split into words, Modified is null
+  (not recorded), region Titles are the gemeente name for gemeenten and the code for
+  wijken and buurten (the export has no wijk/buurt names).
+- Envelopes (`odata.metadata`, `odata.nextLink`, the service document) follow the
+  recorded bodies in HenricoWitvliet_CBSOData3.jl.
+
+Faults for the resilience tests: `fault` is called with each request path and may
+answer "500", "truncate" (status 200, JSON cut off halfway), "hang" (no answer until
+the test ends; the client's timeout fires) or None (answer normally).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -18,7 +42,7 @@ _TERM = re.compile(r"substringof\('([^']*)',\s*WijkenEnBuurten\)|WijkenEnBuurten
 
 
 def odata_filter(expression: str, rows: list[dict]) -> list[dict]:
-    """The subset of OData v3 that `fetch_kwb` sends: `substringof`/`eq` terms joined by `or`."""
+    """The subset of OData v3 that `fetch_table` sends: `substringof`/`eq` terms joined by `or`."""
     terms = _TERM.findall(expression)
     if not terms:
         raise ValueError(f"unsupported $filter: {expression}")
@@ -37,6 +61,8 @@ class ReplayServer:
         self.tables = tables
         self.page_size = page_size
         self.fail_next = 0
+        self.fault: Callable[[str], str | None] = lambda path: None
+        self.released = threading.Event()
         self.requests: list[str] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -51,6 +77,7 @@ class ReplayServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -67,11 +94,20 @@ class ReplayServer:
                     server.fail_next -= 1
                     self._send(503, {"error": "Service Unavailable"})
                     return
+                fault = server.fault(self.path)
+                if fault == "500":
+                    self._send(500, {"odata.error": {"message": {"value": "Internal error"}}})
+                    return
+                if fault == "hang":
+                    server.released.wait(10)
+                    return
                 status, body = server.answer(self.path)
-                self._send(status, body)
+                self._send(status, body, truncate=fault == "truncate")
 
-            def _send(self, status: int, body: dict) -> None:
+            def _send(self, status: int, body: dict, truncate: bool = False) -> None:
                 data = json.dumps(body).encode("utf-8")
+                if truncate:
+                    data = data[: len(data) // 2]
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
@@ -147,5 +183,131 @@ def kwb_2024_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
             "DataProperties": load("DataProperties.json"),
             "CategoryGroups": load("CategoryGroups.json"),
             "WijkenEnBuurten": dimension,
+        }
+    }
+
+
+def _words(name: str) -> str:
+    """`ErvarenGezondheidGoedZeerGoed_4` -> `Ervaren gezondheid goed zeer goed` (reconstructed)."""
+    words = re.findall(r"[A-Z]?[a-z]+|\d+|[A-Z]+(?![a-z])", re.sub(r"_\d+$", "", name))
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
+HEALTH_AGE_TITLES = {
+    "20300": "18 jaar of ouder",
+    "53115": "18 tot 65 jaar",
+    "80200": "65 jaar of ouder",
+}
+HEALTH_DIMENSIONS = ["ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden"]
+HEALTH_STRINGS = ["Gemeentenaam_1", "SoortRegio_2", "Codering_3"]
+
+
+def health_csv_rows(shared_cbs: Path) -> list[dict[str, str]]:
+    """Every recorded 50090NED row of the four-gemeenten subsets, strings as exported."""
+    folder = shared_cbs / "ImkeDekkers_Buurtvergelijker_rivm_50090NED" / "subset_4gemeenten"
+    rows: list[dict[str, str]] = []
+    for path in sorted(folder.glob("50090NED_*_NL_gemeenten_4gm_wijkbuurt.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows.extend(csv.DictReader(handle))
+    return rows
+
+
+def health_50090_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
+    """50090NED as CBS serves it: recorded rows, reconstructed metadata (module docstring)."""
+    untyped = health_csv_rows(shared_cbs)
+    columns = list(untyped[0])
+    topics = [c for c in columns if c not in HEALTH_DIMENSIONS]
+
+    def typed(row: dict[str, str]) -> dict:
+        out: dict = {"ID": int(row["ID"])}
+        for column in columns[1:]:
+            text = row[column]
+            if column in HEALTH_DIMENSIONS or column in HEALTH_STRINGS:
+                out[column] = text
+            else:
+                # CBS's TypedDataSet has null where the untyped set shows a marker
+                out[column] = None if text.strip() in ("", ".", "x") else float(text)
+        return out
+
+    properties: list[dict] = [
+        {
+            "odata.type": "Cbs.OData.Dimension",
+            "ID": 0,
+            "Position": 0,
+            "Type": "Dimension",
+            "Key": "Leeftijd",
+            "Title": "Leeftijd",
+        },
+        {
+            "odata.type": "Cbs.OData.Dimension",
+            "ID": 1,
+            "Position": 1,
+            "Type": "Dimension",
+            "Key": "Marges",
+            "Title": "Marges",
+        },
+        {
+            "odata.type": "Cbs.OData.GeoDimension",
+            "ID": 2,
+            "Position": 2,
+            "Type": "GeoDimension",
+            "Key": "WijkenEnBuurten",
+            "Title": "Wijken en buurten",
+            "MapYear": 2020,
+        },
+        {
+            "odata.type": "Cbs.OData.TimeDimension",
+            "ID": 3,
+            "Position": 3,
+            "Type": "TimeDimension",
+            "Key": "Perioden",
+            "Title": "Perioden",
+        },
+    ]
+    for position, key in enumerate(topics, start=1):
+        text = key in HEALTH_STRINGS
+        properties.append(
+            {
+                "odata.type": "Cbs.OData.Topic",
+                "ID": 3 + position,
+                "Position": position,
+                "Type": "Topic",
+                "Key": key,
+                "Title": _words(key),
+                "Description": "reconstructed from the column name (not recorded)",
+                "Datatype": "String" if text else "Double",
+                "Unit": "" if text else "%",
+                "Decimals": 0 if text else 1,
+            }
+        )
+    regions: dict[str, str] = {}
+    for row in untyped:
+        code = row["WijkenEnBuurten"]
+        soort = row["SoortRegio_2"].strip()
+        title = row["Gemeentenaam_1"].strip() if soort in ("Gemeente", "Land") else code.strip()
+        regions.setdefault(code, title)
+    dimension = lambda keys: [{"Key": k, "Title": t} for k, t in keys]  # noqa: E731
+    return {
+        "50090NED": {
+            "TableInfos": [
+                {
+                    "ID": 0,
+                    "Title": "Gezondheid per wijk en buurt; 2012/2016/2020 (indeling 2020)",
+                    "Identifier": "50090NED",
+                    "Modified": None,
+                    "Period": "2012, 2016, 2020",
+                    "ShortDescription": "reconstructed TableInfos (the export records none)",
+                }
+            ],
+            "DataProperties": properties,
+            "CategoryGroups": [],
+            "Leeftijd": dimension(HEALTH_AGE_TITLES.items()),
+            "Marges": dimension([("MW00000", "Waarde")]),
+            "WijkenEnBuurten": dimension(regions.items()),
+            "Perioden": dimension(sorted({(r["Perioden"], r["Perioden"][:4]) for r in untyped})),
+            "UntypedDataSet": [
+                {k: (v if v != "" else None) for k, v in r.items()} for r in untyped
+            ],
+            "TypedDataSet": [typed(r) for r in untyped],
         }
     }

@@ -41,6 +41,16 @@ KWB_TOPICS = [
     ("Eenpersoonshuishoudens", "Long"),
     ("Woningvoorraad", "Long"),
 ]
+# The DataProperties Titles CBS gives these topics (KWB 2022 and 2024 alike); the
+# column mapping (params/cbs_columns.yaml) matches on name and Title.
+KWB_TITLES = {
+    "AantalInwoners": "Aantal inwoners",
+    "k_0Tot15Jaar": "0 tot 15 jaar",
+    "k_65JaarOfOuder": "65 jaar of ouder",
+    "HuishoudensTotaal": "Huishoudens totaal",
+    "Eenpersoonshuishoudens": "Eenpersoonshuishoudens",
+    "Woningvoorraad": "Woningvoorraad",
+}
 INHABITANTS = {"Land": 17_900_000, "Gemeente": 300_000, "Wijk": 12_000, "Buurt": 2_000}
 
 
@@ -126,7 +136,7 @@ def write_kwb_table(project: Project, cbs_dir: Path, year: int) -> Path:
                 "ParentID": None,
                 "Type": "Topic",
                 "Key": key,
-                "Title": name,
+                "Title": KWB_TITLES.get(name, name),
                 "Description": "",
                 "Datatype": datatype,
                 "Unit": "aantal" if datatype == "Long" else "",

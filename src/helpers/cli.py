@@ -37,11 +37,19 @@ def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
         log("source: demo - writing synthetic CBS tables (SYNTHETISCH) to data/raw/cbs")
         written = write_demo_cbs(project, paths.raw_cbs)
     else:
-        from helpers.sources.cbs import fetch_kwb
+        from helpers.sources.cbs import fetch_cbs
 
-        log(f"source: cbs - fetching KWB tables from {project.cycle.cbs.catalog_url}")
-        written = fetch_kwb(project, paths.raw_cbs, log=log)
+        log(f"source: cbs - fetching CBS tables from {project.cycle.cbs.catalog_url}")
+        written = fetch_cbs(project, paths.raw_cbs, log=log)
     log(f"fetch done: {len(written)} table(s) in {paths.raw_cbs.relative_to(paths.root)}")
+    return 0
+
+
+def cmd_harmonise(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    from helpers.harmonise import harmonise
+
+    long = harmonise(project, paths, log=log)
+    log(f"harmonised CBS data: {len(long)} values in data/processed/cbs/cbs_long.csv")
     return 0
 
 
@@ -139,6 +147,7 @@ def cmd_report(project: Project, paths: Paths, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Project, Paths, argparse.Namespace], int]] = {
     "fetch": cmd_fetch,
+    "harmonise": cmd_harmonise,
     "demo": cmd_demo,
     "validate": cmd_validate,
     "indicators": cmd_indicators,
@@ -155,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=None, help="project root (default: find it)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("fetch", help="CBS KWB tables (or synthetic ones) to data/raw/cbs")
+    sub.add_parser("harmonise", help="area check; CBS snapshots to data/processed/cbs")
     sub.add_parser("demo", help="synthetic local sources to data/raw/demo")
     sub.add_parser("validate", help="expectation suites over every raw source")
     sub.add_parser("indicators", help="raw data to one indicator table per programme")

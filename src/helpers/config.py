@@ -87,6 +87,13 @@ class CbsSettings(Strict):
     use_https: bool = True
     kwb_tables: dict[Year, TableId] = Field(min_length=1)
     retries: int = Field(default=3, ge=0, le=10)
+    backoff_seconds: float = Field(
+        default=2.0, ge=0, le=300, description="wait before retry n: backoff * 2**(n-1)"
+    )
+    timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    health_table: TableId | None = Field(
+        default=None, description="RIVM/GGD health per wijk en buurt (50090NED); none: skip"
+    )
 
 
 class Comparison(Strict):
@@ -326,6 +333,82 @@ class Logbook(Strict):
         ]
 
 
+# ------------------------------------------------------------- CBS column mapping
+
+ConceptKind = Literal["count", "average", "percentage", "rate", "code"]
+
+
+class PublishedName(Strict):
+    """One name under which CBS published a concept: base name and DataProperties Title."""
+
+    name: ColumnName
+    title: str | None = Field(default=None, min_length=1, description="None: match on name")
+    unit: str | None = Field(default=None, description="also match the Unit (duplicate names)")
+    version: int = Field(default=1, ge=1, description="definition version; a change is a break")
+    note: str = ""
+
+
+class Concept(Strict):
+    """One KWB or health concept and every name it had, with how it may be aggregated.
+
+    `kind` tells the indicator engine what to do with a programme area of several
+    CBS areas: counts are summed; a percentage or rate only from the `numerator`
+    and `denominator` concepts when given; averages are never aggregated.
+    """
+
+    id: ColumnName
+    kind: ConceptKind
+    unit: str = Field(min_length=1)
+    names: list[PublishedName] = Field(min_length=1)
+    numerator: ColumnName | None = None
+    denominator: ColumnName | None = None
+    scale: float = Field(default=100.0, gt=0)
+
+    @model_validator(mode="after")
+    def _ratio_parts(self) -> Concept:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give both `numerator` and `denominator`, or neither")
+        if self.numerator is not None and self.kind not in ("percentage", "rate"):
+            raise ValueError("only a percentage or rate has a numerator and denominator")
+        return self
+
+    @property
+    def aggregable(self) -> bool:
+        return self.kind == "count" or self.numerator is not None
+
+
+class CbsColumns(Strict):
+    """params/cbs_columns.yaml: the reviewed mapping of CBS columns to our concepts."""
+
+    kwb: list[Concept] = Field(min_length=1)
+    health: list[Concept] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CbsColumns:
+        for part in (self.kwb, self.health):
+            ids: set[str] = set()
+            names: dict[str, str] = {}
+            for concept in part:
+                if concept.id in ids:
+                    raise ValueError(f"concept {concept.id!r} is defined twice")
+                ids.add(concept.id)
+                for published in concept.names:
+                    other = names.setdefault(published.name, concept.id)
+                    if other != concept.id:
+                        raise ValueError(
+                            f"name {published.name!r} is mapped to both {other!r} and "
+                            f"{concept.id!r}"
+                        )
+            for concept in part:
+                for part_id in (concept.numerator, concept.denominator):
+                    if part_id is not None and part_id not in ids:
+                        raise ValueError(f"{concept.id}: unknown concept {part_id!r}")
+        return self
+
+    def concepts(self, table: Literal["kwb", "health"]) -> list[Concept]:
+        return list(self.kwb if table == "kwb" else self.health)
+
+
 # --------------------------------------------------------------------- the project
 
 
@@ -336,6 +419,7 @@ class Project(Strict):
     catalogue: Catalogue
     programmes: dict[str, Programme]
     logbook: Logbook
+    cbs_columns: CbsColumns | None = None
 
     def indicators_for(self, key: str) -> list[Indicator]:
         """Joint indicators followed by the programme's local ones."""
@@ -418,7 +502,19 @@ def load_project(paths: Paths) -> Project:
     programmes = {key: load_programme(paths, key) for key in cycle.programmes}
     logbook = load_logbook(paths)
     _cross_check(paths, cycle, catalogue, programmes, logbook)
-    return Project(cycle=cycle, catalogue=catalogue, programmes=programmes, logbook=logbook)
+    return Project(
+        cycle=cycle,
+        catalogue=catalogue,
+        programmes=programmes,
+        logbook=logbook,
+        cbs_columns=load_cbs_columns(paths),
+    )
+
+
+def load_cbs_columns(paths: Paths) -> CbsColumns | None:
+    """The CBS column mapping, or None in a project without params/cbs_columns.yaml."""
+    path = paths.params / "cbs_columns.yaml"
+    return load_model(CbsColumns, path) if path.is_file() else None
 
 
 def _cross_check(

@@ -20,10 +20,12 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.areas import RegionList, diagnose, kwb_region_list
 from helpers.config import Project
 from helpers.io import write_text_atomic
 from helpers.paths import Paths
 from helpers.sources.cbs import NUMERIC_TYPES, base_name
+from helpers.sources.cbs_columns import match_columns
 from helpers.sources.local import (
     MISSING_MARKERS,
     REGISTRATION_COLUMNS,
@@ -471,18 +473,43 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
     return v.validate(Source(name, file, frame), checks)
 
 
+def _region_lists(project: Project, paths: Paths) -> dict[int, RegionList]:
+    """Each readable year's region list, to say what became of a missing area."""
+    lists = {}
+    for year in project.cycle.cycle.years:
+        try:
+            lists[year] = kwb_region_list(paths.raw_cbs / project.cycle.kwb_table(year), year)
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            continue
+    return lists
+
+
+def _kwb_columns(folder: Path, project: Project, year: int) -> set[str]:
+    """The names the year's numeric columns get in the long KWB table (concepts, else names)."""
+    properties = json.loads((folder / "DataProperties.json").read_text(encoding="utf-8"))
+    concepts = project.cbs_columns.kwb if project.cbs_columns else None
+    matched = match_columns(properties, concepts, year, folder.name)
+    return {m.column for m in matched.columns}
+
+
 def params_suite(v: Validator, project: Project, paths: Paths) -> SuiteResult:
     """Params against the CBS tables: areas in each year's region list, indicators per year."""
     areas, columns = [], []
+    lists = _region_lists(project, paths)
     for year in project.cycle.cycle.years:
         folder = paths.raw_cbs / project.cycle.kwb_table(year)
         try:
-            _, _, regions, topics = _kwb_frame(folder)
+            _, _, regions, _ = _kwb_frame(folder)
+            topics = _kwb_columns(folder, project, year)
         except (OSError, ValueError, KeyError, IndexError, TypeError):
             continue  # the table's own suite reports it
         for key in project.cycle.programmes:
             for code in project.programmes[key].area_codes(year):
-                areas.append((f"params/programmes/{key}.yaml: {code} in {year}", code in regions))
+                where = f"params/programmes/{key}.yaml: {code} in {year}"
+                if code not in regions and year in lists:
+                    kind, what, _ = diagnose(code, year, lists)
+                    where += f" ({kind}: {what})"
+                areas.append((where, code in regions))
         for indicator in project.catalogue.indicators:
             if indicator.source != "cbs_kwb":
                 continue

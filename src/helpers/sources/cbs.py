@@ -1,15 +1,18 @@
-"""CBS Kerncijfers wijken en buurten: fetched with cbsodata, kept as raw snapshots.
+"""CBS tables (KWB per year, health per wijk en buurt): fetched with cbsodata, kept as snapshots.
 
-`fetch_kwb` stores each year's table as `cbsodata` delivers it, so a later run
-never depends on CBS being up; `read_kwb_long` turns the snapshots into one long
-frame keyed by column *base name*, because the `_<position>` suffixes of OData
-keys shift from year to year.
+`fetch_cbs` stores each table as `cbsodata` delivers it under `data/raw/cbs/<TableId>/`,
+so a later run never depends on CBS being up: a table is downloaded into a temporary
+folder and swapped in only when complete, and after the last failed retry the previous
+snapshot is still there, byte for byte. `read_kwb_long` turns the KWB snapshots into
+one long frame whose `column` is the concept of params/cbs_columns.yaml, matched per
+year on base name and DataProperties Title (see `helpers.sources.cbs_columns`), because
+the `_<position>` suffixes of OData keys shift from year to year.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
 import shutil
 import tempfile
 import time
@@ -18,16 +21,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
+from helpers.config import CbsSettings, Project
+from helpers.sources.cbs_columns import (
+    NUMERIC_TYPES,
+    base_name,
+    match_columns,
+    numeric_values,
+)
 
-NUMERIC_TYPES = {"Long", "Double", "Integer", "Decimal", "Float", "Short", "Byte"}
+__all__ = [
+    "GEO_MISSING",
+    "HARMONISED_COLUMNS",
+    "KWB_LONG_COLUMNS",
+    "NUMERIC_TYPES",
+    "CbsUnavailable",
+    "base_name",
+    "fetch_cbs",
+    "fetch_kwb",
+    "fetch_table",
+    "read_kwb_long",
+    "read_kwb_table",
+]
+
 # CBS's geo files mark secret or missing values with -99997, -99995, -99991; text
 # markers ('.', 'x') are read as missing too. Validation reports both.
 GEO_MISSING = -99990
-_SUFFIX = re.compile(r"_\d+$")
 
-
-# The long KWB frame: one row per year, area and column (by base name).
+# The long KWB frame: one row per year, area and column (concept, or base name).
 KWB_LONG_COLUMNS = [
     "year",
     "area_code",
@@ -38,20 +58,41 @@ KWB_LONG_COLUMNS = [
     "boundary_flag",
     "synthetic",
 ]
+# What the harmonised table (data/processed/cbs/cbs_long.csv) holds for both tables.
+HARMONISED_COLUMNS = [
+    "source",
+    "table_id",
+    "table_modified",
+    "year",
+    "area_code",
+    "area_level",
+    "area_name",
+    "gemeente",
+    "column",
+    "kind",
+    "unit",
+    "definition_version",
+    "published_name",
+    "key",
+    "population",
+    "value",
+    "boundary_flag",
+    "synthetic",
+]
+AREA_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 
 
 class CbsUnavailable(RuntimeError):
     """CBS could not be reached after all retries; the previous snapshot is kept."""
 
 
-def base_name(key: str) -> str:
-    """`AantalInwoners_5` -> `AantalInwoners`: the part of a key that is stable across years."""
-    return _SUFFIX.sub("", key)
-
-
 def region_filter(project: Project) -> str:
-    """OData filter for Nederland and every comparison gemeente with its wijken and buurten."""
-    parts = ["WijkenEnBuurten eq 'NL00      '"]
+    """OData filter for Nederland and every comparison gemeente with its wijken and buurten.
+
+    `substringof` is coarse (a gemeente number can occur inside another code), so the
+    rows are narrowed again after the download (`_narrow`).
+    """
+    parts = ["WijkenEnBuurten eq 'NL00      '", "WijkenEnBuurten eq 'NL01      '"]
     parts += [f"substringof('{code[2:]}',WijkenEnBuurten)" for code in project.cycle.gemeenten]
     return " or ".join(parts)
 
@@ -59,15 +100,21 @@ def region_filter(project: Project) -> str:
 def _wanted(code: str, project: Project) -> bool:
     code = code.strip()
     numbers = {g[2:] for g in project.cycle.gemeenten}
-    return code == "NL00" or code[2:6] in numbers
+    return code in ("NL00", "NL01") or code[2:6] in numbers
+
+
+def table_url(settings: CbsSettings, table_id: str) -> str:
+    """The OData v3 feed of one table, as cbsodata 1.3.5 builds it."""
+    scheme = "https" if settings.use_https else "http"
+    return f"{scheme}://{settings.catalog_url}/ODataFeed/odata/{table_id}/"
 
 
 def _download_table(table_id: str, folder: Path, project: Project) -> None:
     """Download one table with the real cbsodata client into `folder`, as it stores it.
 
     cbsodata 1.3.5 inverts `typed` in `download_data` (typed=False keeps the
-    TypedDataSet), so the result is checked rather than trusted. The server-side
-    filter is coarse (`substringof`), the rows are narrowed to our areas here.
+    TypedDataSet), so the result is checked rather than trusted. The client's
+    timeout goes to every request (`requests` keyword).
     """
     import cbsodata
 
@@ -77,10 +124,18 @@ def _download_table(table_id: str, folder: Path, project: Project) -> None:
     cbsodata.options.use_https = settings.use_https
     try:
         cbsodata.download_data(
-            table_id, dir=str(folder), typed=False, filters=region_filter(project)
+            table_id,
+            dir=str(folder),
+            typed=False,
+            filters=region_filter(project),
+            timeout=settings.timeout_seconds,
         )
     finally:
         cbsodata.options.catalog_url, cbsodata.options.use_https = old
+    _narrow(folder, table_id, project)
+
+
+def _narrow(folder: Path, table_id: str, project: Project) -> None:
     data = folder / "TypedDataSet.json"
     if not data.is_file():
         raise RuntimeError(f"cbsodata wrote no TypedDataSet.json for {table_id}")
@@ -90,84 +145,181 @@ def _download_table(table_id: str, folder: Path, project: Project) -> None:
     data.write_text(json.dumps(kept, indent=2), encoding="utf-8")
 
 
+def _client_error(error: BaseException) -> int | None:
+    """The HTTP status of a 4xx answer (not worth retrying), else None."""
+    for candidate in (error, error.__cause__):
+        response = getattr(candidate, "response", None)
+        status = getattr(response, "status_code", None)
+        if status is not None and 400 <= status < 500 and status not in (408, 429):
+            return int(status)
+    return None
+
+
+def _swap_in(tmp: Path, target: Path) -> None:
+    """Replace `target` by the complete folder `tmp`; never a moment without a snapshot."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def fetch_table(
+    project: Project,
+    table_id: str,
+    out_dir: Path,
+    label: str,
+    log: Callable[[str], None] = print,
+    backoff: float | None = None,
+) -> Path:
+    """Fetch one table into `out_dir/<table_id>/` with retries; the old snapshot stays on failure.
+
+    Waits `backoff * 2**(attempt-1)` seconds between attempts (cbs.backoff_seconds
+    unless given). A 4xx answer (no such table) is not retried.
+    """
+    settings = project.cycle.cbs
+    wait = settings.backoff_seconds if backoff is None else backoff
+    target = out_dir / table_id
+    url = table_url(settings, table_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    attempts = settings.retries + 1
+    for attempt in range(1, attempts + 1):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", suffix=".tmp", dir=out_dir))
+        try:
+            log(f"CBS {table_id} ({label}): downloading {url} (attempt {attempt}/{attempts})")
+            _download_table(table_id, tmp, project)
+        except Exception as error:  # network, HTTP and JSON errors alike
+            shutil.rmtree(tmp, ignore_errors=True)
+            status = _client_error(error)
+            if attempt == attempts or status is not None:
+                kept = "is kept" if target.exists() else "does not exist (first fetch)"
+                raise CbsUnavailable(
+                    f"CBS table {table_id} ({label}) from {url} failed after {attempt} "
+                    f"attempt(s): {type(error).__name__}: {error}. The previous snapshot in "
+                    f"{target} {kept}; the pipeline can run on it (set `source` or retry "
+                    "later)."
+                ) from error
+            pause = wait * 2 ** (attempt - 1)
+            log(f"CBS {table_id}: {type(error).__name__}: {error}; retrying in {pause:g} s")
+            time.sleep(pause)
+            continue
+        _swap_in(tmp, target)
+        return target
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def fetch_kwb(
-    project: Project, out_dir: Path, log: Callable[[str], None] = print, backoff: float = 2.0
+    project: Project,
+    out_dir: Path,
+    log: Callable[[str], None] = print,
+    backoff: float | None = None,
 ) -> list[Path]:
     """Fetch every cycle year's KWB table into `out_dir/<TableId>/`, each replaced whole."""
-    written = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    settings = project.cycle.cbs
-    for year in project.cycle.cycle.years:
-        table_id = project.cycle.kwb_table(year)
-        target = out_dir / table_id
-        for attempt in range(1, settings.retries + 2):
-            tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", dir=out_dir))
-            try:
-                log(f"CBS {table_id} ({year}): downloading (attempt {attempt})")
-                _download_table(table_id, tmp, project)
-            except Exception as error:  # network, HTTP and JSON errors alike
-                shutil.rmtree(tmp, ignore_errors=True)
-                if attempt > settings.retries:
-                    raise CbsUnavailable(
-                        f"CBS table {table_id} ({year}) from {settings.catalog_url} failed after "
-                        f"{attempt} attempt(s): {error}. The previous snapshot in {target} "
-                        "is kept."
-                    ) from error
-                log(f"CBS {table_id}: {error}; retrying")
-                time.sleep(backoff * attempt)
-                continue
-            if target.exists():
-                shutil.rmtree(target)
-            tmp.rename(target)
-            written.append(target)
-            break
+    return [
+        fetch_table(project, project.cycle.kwb_table(year), out_dir, f"KWB {year}", log, backoff)
+        for year in project.cycle.cycle.years
+    ]
+
+
+def fetch_cbs(
+    project: Project,
+    out_dir: Path,
+    log: Callable[[str], None] = print,
+    backoff: float | None = None,
+) -> list[Path]:
+    """Every CBS table of the cycle: the KWB tables and, when configured, the health table."""
+    written = fetch_kwb(project, out_dir, log, backoff)
+    health = project.cycle.cbs.health_table
+    if health:
+        written.append(fetch_table(project, health, out_dir, "health", log, backoff))
     return written
 
 
-def _load(folder: Path, name: str) -> list[dict]:
+# --------------------------------------------------------------------------- reading
+
+
+def load_json(folder: Path, name: str) -> list[dict]:
+    """One entity set of a snapshot, as cbsodata wrote it."""
     path = folder / f"{name}.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: missing; run `dvc repro fetch`")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def read_kwb_table(folder: Path, year: int) -> pd.DataFrame:
-    """One snapshot as long rows: numeric topics by base name, ambiguous names by full key."""
-    info = _load(folder, "TableInfos")[0]
-    properties = _load(folder, "DataProperties")
-    rows = pd.DataFrame(_load(folder, "TypedDataSet"))
-    topics = [p for p in properties if p.get("Type") == "Topic"]
-    numeric = [
-        p["Key"] for p in topics if p.get("Datatype") in NUMERIC_TYPES and p["Key"] in rows.columns
-    ]
-    bases = pd.Series([base_name(k) for k in numeric])
-    names = {
-        key: base if (bases == base).sum() == 1 else key
-        for key, base in zip(numeric, bases, strict=True)
-    }
+def area_level(code: str) -> str:
+    """land, gemeente, wijk or buurt, from the code's prefix."""
+    return AREA_LEVELS.get(code[:2], "")
+
+
+def gemeente_of(code: str) -> str:
+    """The gemeente code of a gemeente, wijk or buurt code; '' for Nederland."""
+    return f"GM{code[2:6]}" if code[:2] in ("GM", "WK", "BU") else ""
+
+
+def region_names(folder: Path) -> dict[str, str]:
+    """Region code -> name from the snapshot's region dimension (WijkenEnBuurten.json)."""
+    path = folder / "WijkenEnBuurten.json"
+    if not path.is_file():
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return {str(r["Key"]).strip(): str(r.get("Title") or "").strip() for r in records}
+
+
+def boundary_flags(rows: pd.DataFrame) -> pd.Series:
+    """Area code -> the KWB `Indelingswijziging…` flag (1 unchanged, 2 new code, 3 moved)."""
+    codes = rows["WijkenEnBuurten"].astype(str).str.strip()
     flag = next((k for k in rows.columns if str(k).startswith("Indelingswijziging")), None)
-    long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=numeric, var_name="key")
-    long["area_code"] = long["WijkenEnBuurten"].str.strip()
-    long["column"] = long["key"].map(names)
-    values = pd.to_numeric(long["value"], errors="coerce").astype(float)
-    long["value"] = values.mask(values.le(GEO_MISSING))
-    flags = (
-        pd.to_numeric(rows[flag].astype(str).str.strip(), errors="coerce")
-        if flag
-        else pd.Series(float("nan"), index=rows.index)
-    )
-    long["boundary_flag"] = long["area_code"].map(
-        dict(zip(rows["WijkenEnBuurten"].str.strip(), flags, strict=True))
-    )
+    if flag is None:
+        return pd.Series(float("nan"), index=codes.to_numpy())
+    values = pd.to_numeric(rows[flag].astype(str).str.strip(), errors="coerce")
+    return pd.Series(values.to_numpy(), index=codes.to_numpy())
+
+
+def read_kwb_table(folder: Path, year: int, project: Project | None = None) -> pd.DataFrame:
+    """One KWB snapshot as long rows (HARMONISED_COLUMNS), columns named by concept.
+
+    Without a mapping (no params/cbs_columns.yaml) every numeric column is named by
+    its base name, or by its full key where the base name is not unique.
+    """
+    info = load_json(folder, "TableInfos")[0]
+    properties = load_json(folder, "DataProperties")
+    rows = pd.DataFrame(load_json(folder, "TypedDataSet"))
+    concepts = project.cbs_columns.kwb if project and project.cbs_columns else None
+    matched = match_columns(properties, concepts, year, info.get("Identifier", folder.name))
+    keys = [m.key for m in matched.columns if m.key in rows.columns]
+    long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=keys, var_name="key")
+    long["area_code"] = long["WijkenEnBuurten"].astype(str).str.strip()
+    long["value"] = numeric_values(long["value"], GEO_MISSING)
+    by_key = {m.key: m for m in matched.columns}
+    for field in ("column", "kind", "unit", "definition_version", "published_name"):
+        long[field] = long["key"].map({k: getattr(m, field) for k, m in by_key.items()})
+    names = region_names(folder)
+    long["area_name"] = long["area_code"].map(names).fillna("")
+    long["boundary_flag"] = long["area_code"].map(boundary_flags(rows))
     long["year"] = year
     long["table_id"] = info.get("Identifier", folder.name)
     long["table_modified"] = info.get("Modified", "")
     long["synthetic"] = bool(info.get("Synthetic", False))
-    return long[KWB_LONG_COLUMNS]
+    long["source"] = "cbs_kwb"
+    long["population"] = ""
+    return finish_long(long)
+
+
+def finish_long(long: pd.DataFrame) -> pd.DataFrame:
+    """Area level and gemeente from the code; the columns in HARMONISED_COLUMNS order."""
+    long["area_level"] = long["area_code"].map(area_level)
+    long["gemeente"] = long["area_code"].map(gemeente_of)
+    long["definition_version"] = long["definition_version"].astype(int)
+    return long[HARMONISED_COLUMNS].reset_index(drop=True)
 
 
 def read_kwb_long(raw_dir: Path, project: Project) -> pd.DataFrame:
-    """All cycle years' snapshots as one long frame (see `read_kwb_table`)."""
+    """All cycle years' KWB snapshots as one long frame (see `read_kwb_table`).
+
+    Holds at least KWB_LONG_COLUMNS, the contract with the indicator engine.
+    """
     frames = []
     for year in project.cycle.cycle.years:
         folder = raw_dir / project.cycle.kwb_table(year)
@@ -176,5 +328,5 @@ def read_kwb_long(raw_dir: Path, project: Project) -> pd.DataFrame:
                 f"{folder}: no CBS table for {year}; run `dvc repro fetch` (source: "
                 f"{project.cycle.source})"
             )
-        frames.append(read_kwb_table(folder, year))
+        frames.append(read_kwb_table(folder, year, project))
     return pd.concat(frames, ignore_index=True)

@@ -114,6 +114,18 @@ def topic_keys(year: int) -> list[tuple[str, str, str, str]]:
         ("Bevolkingsdichtheid", "Bevolkingsdichtheid", "Long", "aantal inwoners per km²"),
         ("Woningvoorraad", "Woningvoorraad", "Long", "aantal"),
     ]
+    # renamed with the renewed housing variables of KWB 2024, as at CBS
+    if year >= 2024:
+        topics.append(
+            (
+                "GemiddeldeWOZWaardeVanWoningen",
+                "Gemiddelde WOZ-waarde van woningen",
+                "Long",
+                "x 1 000 euro",
+            )
+        )
+    else:
+        topics.append(("GemiddeldeWoningwaarde", "Gemiddelde woningwaarde", "Long", "x 1 000 euro"))
     return topics
 
 
@@ -231,6 +243,8 @@ def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> di
         "Woningvoorraad": round(households * rng.uniform(1.0, 1.05)),
         "Oppervlakte": float(rng.uniform(0.4, 4.0)),
     }
+    # WOZ value summed over dwellings, so a parent's average is dwelling-weighted
+    values["WozSom"] = values["Woningvoorraad"] * rng.uniform(180, 520)
     return values
 
 
@@ -247,6 +261,7 @@ SUMMED = [
     "HuishoudensMetKinderen",
     "Woningvoorraad",
     "Oppervlakte",
+    "WozSom",
 ]
 
 
@@ -295,6 +310,9 @@ def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: d
         ),
         "Bevolkingsdichtheid": round(counts["AantalInwoners"] / counts["Oppervlakte"]),
     }
+    derived["GemiddeldeWoningwaarde"] = derived["GemiddeldeWOZWaardeVanWoningen"] = round(
+        counts["WozSom"] / max(counts["Woningvoorraad"], 1)
+    )
     row: dict = {"ID": row_id, "WijkenEnBuurten": pad(region.code)}
     for key in keys:
         base = key.rsplit("_", 1)[0]

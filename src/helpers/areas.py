@@ -1,0 +1,272 @@
+"""Area check across years: every programme area code must exist in each year's region list.
+
+CBS redraws wijken and buurten every year. A programme area is a list of CBS codes per
+period (`areas:` in params/programmes/<key>.yaml); when a code is missing from a year's
+region list the run stops, and the message says what changed — renumbered, split,
+merged, boundary moved (the KWB flag `Indelingswijziging…`: 1 unchanged, 2 new code
+with the same boundary, 3 boundary moved) — by comparing the region lists of the
+years at hand, and what the researcher can do about it. A code that exists but whose
+boundary moved (flag 3) is not an error: it is reported as a warning, and the indicator
+engine marks the series break.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.config import Concept, Project
+
+FLAG_TEXT = {
+    1: "unchanged",
+    2: "new code, same boundary",
+    3: "boundary moved (not comparable with the year before)",
+}
+
+
+class AreaCheckError(ValueError):
+    """A programme area code is missing from a year's CBS region list."""
+
+
+@dataclass(frozen=True)
+class RegionList:
+    """The areas of one year (one table's region dimension), with their boundary flags."""
+
+    year: int
+    source: str
+    names: dict[str, str]
+    flags: dict[str, int] = field(default_factory=dict)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.names
+
+
+def region_list(
+    year: int, source: str, records: Iterable[dict], flags: dict[str, int] | None = None
+) -> RegionList:
+    """A RegionList from OData region records (`Key`, `Title`), keys padded as CBS pads them."""
+    names = {str(r["Key"]).strip(): str(r.get("Title") or "").strip() for r in records}
+    return RegionList(year, source, names, dict(flags or {}))
+
+
+def parent(code: str) -> str:
+    """The prefix shared with the areas a code may have been split into or merged with.
+
+    A buurt belongs to a wijk (`BU03560401` -> `035604`), a wijk to a gemeente
+    (`WK034403` -> `0344`).
+    """
+    return code[2:8] if code.startswith("BU") else code[2:6]
+
+
+def _level(code: str) -> str:
+    return code[:2]
+
+
+def _siblings(regions: RegionList, code: str) -> set[str]:
+    return {c for c in regions.names if _level(c) == _level(code) and parent(c) == parent(code)}
+
+
+def _described(regions: RegionList, codes: Iterable[str]) -> str:
+    parts = []
+    for code in sorted(codes):
+        name = regions.names.get(code, "")
+        flag = regions.flags.get(code)
+        text = f"{code}" + (f" '{name}'" if name and name != code else "")
+        if flag in FLAG_TEXT and flag != 1:
+            text += f" (flag {flag}: {FLAG_TEXT[flag]})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def diagnose(code: str, year: int, lists: dict[int, RegionList]) -> tuple[str, str, list[str]]:
+    """What became of `code`, missing in `year`: (kind, explanation, codes to use in `year`).
+
+    kind is renumbered, boundary moved, split, merged, new, reclassified, removed or
+    unknown; the
+    comparison is with the nearest year in `lists` whose region list holds `code`.
+    """
+    here = lists[year]
+    others = sorted((y for y in lists if code in lists[y]), key=lambda y: (abs(y - year), y))
+    if not others:
+        return (
+            "unknown",
+            f"{code} is in none of the region lists checked "
+            f"({', '.join(str(y) for y in sorted(lists))}): a typo, or a code of another year",
+            sorted(_siblings(here, code)),
+        )
+    ref_year = others[0]
+    ref = lists[ref_year]
+    name = ref.names.get(code, "")
+    same_name = [
+        c for c, n in here.names.items() if name and n == name and _level(c) == _level(code)
+    ]
+    early, late = (here, ref) if year < ref_year else (ref, here)
+    gone = _siblings(early, code) - set(late.names)
+    new = _siblings(late, code) - set(early.names)
+    candidates = sorted(_siblings(here, code) - set(ref.names))
+    span = f"{early.year} -> {late.year}"
+    if len(same_name) == 1:
+        kind, use = "renumbered", same_name
+        flag = here.flags.get(same_name[0])
+        what = f"the same name '{name}' has code {_described(here, same_name)} in {year}"
+        if flag == 3:
+            kind = "boundary moved"
+            what += "; CBS flags its boundary as moved, so the years are not comparable"
+    elif len(gone) == 1 and len(new) > 1:
+        kind, use = "split", candidates
+        what = f"{_described(early, gone)} was split into {_described(late, new)} ({span})"
+    elif len(gone) > 1 and len(new) == 1:
+        kind, use = "merged", candidates
+        what = f"{_described(early, gone)} were merged into {_described(late, new)} ({span})"
+    elif not gone:
+        kind, use = "new", candidates
+        what = (
+            f"{code} was created after {year} ({_described(late, new)} in {late.year}); "
+            f"no {year} code of {parent(code)} disappeared"
+        )
+    elif gone and new:
+        kind, use = "reclassified", candidates
+        what = (
+            f"in {early.year} the area had {_described(early, gone) or 'no other code'}, "
+            f"in {late.year} {_described(late, new) or 'none of them'} ({span})"
+        )
+    else:
+        kind, use = "removed", []
+        what = f"no code replaces it in {year} within {parent(code)}"
+    if any(here.flags.get(c) == 3 for c in use) and kind != "boundary moved":
+        what += "; CBS flags a moved boundary (3): the years are not comparable"
+    return kind, what, use
+
+
+@dataclass(frozen=True)
+class AreaProblem:
+    programme: str
+    code: str
+    year: int
+    source: str
+    kind: str
+    explanation: str
+    use: list[str]
+
+    def message(self, params_file: str) -> str:
+        advice = (
+            f"give the programme's CBS codes for {self.year} in {params_file} under `areas:` "
+            f"(a period `- from_year: …` whose codes are that year's buurten/wijken"
+            + (f", e.g. [{', '.join(self.use)}]" if self.use else "")
+            + "), and record the change in params/logbook.yaml (area_changed)"
+        )
+        return (
+            f"area {self.code} of programme {self.programme} is not in the {self.year} region "
+            f"list ({self.source}): {self.kind}: {self.explanation}.\n    What you can do: "
+            f"{advice}."
+        )
+
+
+def check_areas(
+    project: Project, lists: dict[int, RegionList], years: Iterable[int] | None = None
+) -> tuple[list[AreaProblem], list[str]]:
+    """Problems (missing codes) and warnings (flag 3) for every programme and year checked."""
+    problems: list[AreaProblem] = []
+    warnings: list[str] = []
+    for year in sorted(years if years is not None else lists):
+        regions = lists[year]
+        for key in project.cycle.programmes:
+            for code in project.programmes[key].area_codes(year):
+                if code not in regions:
+                    kind, what, use = diagnose(code, year, lists)
+                    problems.append(AreaProblem(key, code, year, regions.source, kind, what, use))
+                elif regions.flags.get(code) == 3:
+                    warnings.append(
+                        f"area {code} of programme {key}: CBS flags its boundary as moved in "
+                        f"{year} ({regions.source}); the series breaks there"
+                    )
+    return problems, warnings
+
+
+def require_areas(
+    project: Project,
+    lists: dict[int, RegionList],
+    params_dir: Path,
+    years: Iterable[int] | None = None,
+) -> list[str]:
+    """Stop with every missing area explained (AreaCheckError); return the warnings."""
+    problems, warnings = check_areas(project, lists, years)
+    if problems:
+        lines = [
+            p.message(str(params_dir / "programmes" / f"{p.programme}.yaml")) for p in problems
+        ]
+        raise AreaCheckError(
+            f"area check: {len(problems)} programme area code(s) missing from CBS region "
+            "lists\n  " + "\n  ".join(lines)
+        )
+    return warnings
+
+
+def kwb_region_list(folder: Path, year: int) -> RegionList:
+    """The region list of one KWB snapshot, with each area's boundary flag."""
+    from helpers.sources.cbs import boundary_flags
+
+    records = json.loads((folder / "WijkenEnBuurten.json").read_text(encoding="utf-8"))
+    rows = pd.DataFrame(json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8")))
+    flags = boundary_flags(rows).dropna().astype(int).to_dict() if not rows.empty else {}
+    return region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
+
+
+# ------------------------------------------------------------------ aggregation
+
+AGGREGATE_COLUMNS = ["year", "column", "value", "numerator", "denominator", "members", "reason"]
+
+
+def aggregate(values: pd.DataFrame, concepts: Iterable[Concept]) -> pd.DataFrame:
+    """One compound area (several CBS areas) per year and concept, by the concept's `kind`.
+
+    `values` holds the members' rows of the long CBS table (`year`, `area_code`,
+    `column`, `value`). A count is summed; a percentage or rate with `numerator` and
+    `denominator` concepts is recomputed from their sums; anything else (averages,
+    percentages without their parts) is not aggregable over several areas. A member
+    (any area with a row that year) without a published value leaves the aggregate
+    unpublished (`member_missing`): nothing is imputed. A single member keeps its own
+    value.
+    """
+    by_id = {c.id: c for c in concepts}
+    rows = []
+    pairs = values[["year", "column"]].drop_duplicates().sort_values(["year", "column"])
+    for year, column in pairs.itertuples(index=False):
+        concept = by_id.get(str(column))
+        in_year = values[values["year"].eq(year)]
+        codes = sorted(in_year["area_code"].unique())
+        parts = in_year.set_index(["column", "area_code"])["value"]
+        own = _part(parts, str(column), codes)
+        row = {"year": year, "column": column, "numerator": math.nan, "denominator": math.nan}
+        row.update(members=len(codes), value=math.nan, reason="")
+        if len(codes) == 1:
+            row["value"] = float(own.iloc[0])
+        elif concept is not None and concept.kind == "count":
+            row["value"], row["reason"] = _sum_or_missing(own)
+        elif concept is not None and concept.numerator and concept.denominator:
+            numerator, reason_n = _sum_or_missing(_part(parts, concept.numerator, codes))
+            denominator, reason_d = _sum_or_missing(_part(parts, concept.denominator, codes))
+            row.update(numerator=numerator, denominator=denominator)
+            row["reason"] = reason_n or reason_d
+            if not row["reason"] and denominator > 0:
+                row["value"] = numerator / denominator * concept.scale
+        else:
+            row["reason"] = "not_aggregable"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
+
+
+def _part(parts: pd.Series, column: str, codes: list[str]) -> pd.Series:
+    """The values of `column` for every member; nan where a member has none."""
+    return parts.reindex([(column, code) for code in codes])
+
+
+def _sum_or_missing(values: pd.Series) -> tuple[float, str]:
+    if values.isna().any():
+        return math.nan, "member_missing"
+    return float(values.sum()), ""
