@@ -74,12 +74,12 @@ def cmd_validate(project: Project, paths: Paths, args: argparse.Namespace) -> in
 
 
 def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    from helpers.harmonise import read_harmonised_kwb
     from helpers.indicators import programme_table, write_tables
-    from helpers.sources.cbs import read_kwb_long
     from helpers.sources.local import is_synthetic, read_registrations, read_survey
 
     source = local_dir(project, paths)
-    kwb = read_kwb_long(paths.raw_cbs, project)
+    kwb = read_harmonised_kwb(paths)
     survey = read_survey(source)
     synthetic = is_synthetic(source)
     tables = {}

@@ -99,3 +99,27 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
         report.to_csv(tmp / "columns.csv", index=False, lineterminator="\n")
         breaks.to_csv(tmp / "breaks.csv", index=False, lineterminator="\n")
     return long
+
+
+def read_harmonised_kwb(paths: Paths) -> pd.DataFrame:
+    """The KWB rows of the harmonised table, typed: what the indicator engine reads.
+
+    Reading the stage's output rather than the raw snapshots keeps the data flowing
+    one way and makes the indicators wait for the area check.
+    """
+    path = paths.processed / "cbs" / "cbs_long.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: missing; run `dvc repro harmonise`")
+    long = pd.read_csv(
+        path,
+        dtype={"table_id": str, "table_modified": str, "area_code": str, "column": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    kwb = long[long["source"].eq("cbs_kwb")].reset_index(drop=True)
+    kwb["table_modified"] = kwb["table_modified"].fillna("")
+    kwb["synthetic"] = kwb["synthetic"].astype(str).eq("True")
+    kwb["value"] = kwb["value"].astype(float)
+    kwb["boundary_flag"] = pd.to_numeric(kwb["boundary_flag"], errors="coerce")
+    return kwb
+
