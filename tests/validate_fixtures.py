@@ -46,6 +46,9 @@ KWB_TOPICS = [
 KWB_TITLES = {
     "AantalInwoners": "Aantal inwoners",
     "k_0Tot15Jaar": "0 tot 15 jaar",
+    "k_15Tot25Jaar": "15 tot 25 jaar",
+    "k_25Tot45Jaar": "25 tot 45 jaar",
+    "k_45Tot65Jaar": "45 tot 65 jaar",
     "k_65JaarOfOuder": "65 jaar of ouder",
     "HuishoudensTotaal": "Huishoudens totaal",
     "Eenpersoonshuishoudens": "Eenpersoonshuishoudens",
