@@ -127,6 +127,9 @@ def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int
                 paths.root,
             )
         log(f"analyse {key}: done in {time.perf_counter() - started:.1f} s")
+        from helpers.report_jobs import write_programme_extras
+
+        write_programme_extras(project, paths, key, tmp)
     return 0
 
 

@@ -319,10 +319,9 @@ def trend_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
     for _, group in series.groupby("area_name", sort=False):
         group = group.sort_values("year")
         first, last = group.iloc[0], group.iloc[-1]
-        shown = "{:.1f}" if unit == "procent" else "{:,.0f}"
         parts.append(
-            f"{first['area_name']}: {shown.format(first['value'])} in {int(first['year'])}, "
-            f"{shown.format(last['value'])} in {int(last['year'])}."
+            f"{first['area_name']}: {_number(first['value'], unit)} in {int(first['year'])}, "
+            f"{_number(last['value'], unit)} in {int(last['year'])}."
         )
     return " ".join(parts)
 

@@ -40,17 +40,18 @@ def _git(root: Path, *args: str) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    return result.stdout if result.returncode == 0 else None
 
 
 def git_commit(root: Path) -> str | None:
     """The commit checked out in `root` (None outside git)."""
-    return _git(root, "rev-parse", "HEAD")
+    commit = _git(root, "rev-parse", "HEAD")
+    return commit.strip() if commit else None
 
 
 def uncommitted(root: Path, pathspecs: tuple[str, ...] = COMMITTED_PATHS) -> list[str] | None:
     """Files under `pathspecs` with changes not committed (None outside a git work tree)."""
-    if _git(root, "rev-parse", "--is-inside-work-tree") != "true":
+    if (_git(root, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
         return None
     status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *pathspecs)
     if status is None:

@@ -295,10 +295,10 @@ def breaks_since(table: pd.DataFrame, indicator_id: str, base_year: int) -> bool
 def _format_change(change: float, unit: str) -> str:
     if math.isnan(change):
         return MISSING
-    sign = "+" if change > 0 else ""
+    sign = "+" if change > 0 else "-" if change < 0 else ""
     if unit == "procent":
-        return f"{sign}{change:.1f}".replace(".", ",") + " procentpunt"
-    return sign + format_value(change, unit)
+        return f"{sign}{abs(change):.1f}".replace(".", ",") + " procentpunt"
+    return sign + format_value(abs(change), unit)
 
 
 def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | None:
