@@ -50,9 +50,10 @@ FACTSHEET_FORMATS = {
     "docx": "default",
     "typst": {"papersize": "a4", "margin": {"x": "2cm", "y": "2cm"}, "fontsize": "12pt"},
 }
-# nbconvert's lab template loads require.js and MathJax from a CDN; the reports use
-# neither, and must open offline without failed requests.
-_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*")
+# nbconvert's lab template adds scripts that load MathJax, require.js and Mermaid
+# from a CDN. The reports need no script at all and must open offline without a
+# failed request, so the fallback pages carry none.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.DOTALL | re.IGNORECASE)
 _CALLOUT = re.compile(
     r"^:::\s*\{?\.?callout-(?P<kind>\w+)[^\n]*\n(?:##\s*(?P<title>[^\n]+)\n)?(?P<body>.*?)^:::\s*$",
     re.MULTILINE | re.DOTALL,
@@ -455,7 +456,7 @@ def notebook_html(document: Document) -> str:
         count=1,
         flags=re.DOTALL,
     )
-    body = _REMOTE_SCRIPT.sub("", body)
+    body = _SCRIPT.sub("", body)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 
