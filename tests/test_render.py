@@ -258,3 +258,33 @@ def test_a_changed_parameter_or_missing_stage_is_not_up_to_date(project, execute
     (paths.root / "dvc.lock").unlink()
     assert "dvc.lock ontbreekt" in provenance.lock_mismatches(paths.root, project)[0]
     assert any("niet in git" in r for r in provenance.draft_reasons(project, paths, False))
+
+
+def test_crossrefs_become_numbered_captions_and_links_in_the_fallback():
+    cells = [
+        new_markdown_cell("Zie @tbl-oogopslag en @tbl-kerncijfers, niet @tbl-onbekend."),
+        new_code_cell('#| echo: false\n#| label: tbl-oogopslag\n#| tbl-cap: "In één oogopslag"\nx'),
+        new_code_cell("#| echo: false\ny"),
+        new_code_cell('#| label: tbl-kerncijfers\n#| tbl-cap: "Kerncijfers"\nz'),
+    ]
+    assert render.cell_options(cells[1]) == {
+        "echo": False,
+        "label": "tbl-oogopslag",
+        "tbl-cap": "In één oogopslag",
+    }
+    result = render.crossrefs_to_html(cells)
+    assert [c.cell_type for c in result] == [
+        "markdown",
+        "markdown",
+        "code",
+        "code",
+        "markdown",
+        "code",
+    ]
+    assert result[0].source == (
+        "Zie [Tabel 1](#tbl-oogopslag) en [Tabel 2](#tbl-kerncijfers), niet @tbl-onbekend."
+    )
+    assert result[1].source == (
+        '<p class="wm-caption" id="tbl-oogopslag"><strong>Tabel 1</strong>: In één oogopslag</p>'
+    )
+    assert 'id="tbl-kerncijfers"><strong>Tabel 2</strong>: Kerncijfers' in result[4].source

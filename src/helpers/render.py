@@ -398,6 +398,7 @@ CSS = """
 .callout-title{font-weight:bold;margin:0 0 .3rem 0}
 .wm-title{margin:1.5rem 0 1rem 0}.wm-title h1{margin-bottom:.2rem}
 .wm-title p{color:#555;margin:0}
+.wm-caption{margin:1rem 0 .3rem 0}
 .wm-note{color:#555;font-size:.9rem;border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem}
 """
 
@@ -414,6 +415,56 @@ def callouts_to_html(text: str) -> str:
         )
 
     return _CALLOUT.sub(replace, text)
+
+
+_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+):\s*(?P<value>.*)$")
+_REFERENCE = re.compile(r"@(?P<label>(?:fig|tbl)-[\w-]+)")
+CROSSREF_TITLES = {"fig": "Figuur", "tbl": "Tabel"}
+
+
+def cell_options(cell: nbformat.NotebookNode) -> dict:
+    """The `#| key: value` options at the top of a code cell (Quarto's cell options)."""
+    options = {}
+    for line in cell.source.splitlines():
+        match = _OPTION.match(line)
+        if not match:
+            break
+        options[match["key"]] = yaml.safe_load(match["value"]) if match["value"] else ""
+    return options
+
+
+def crossrefs_to_html(cells: list) -> list:
+    """Quarto cross-references for the fallback: numbered captions with anchors above
+    labelled tables and figures (`#| label: tbl-…` with `#| tbl-cap`), and each `@tbl-…`
+    in the text a link to it, numbered as Quarto numbers them (Tabel 1, Figuur 1).
+    """
+    counters = dict.fromkeys(CROSSREF_TITLES, 0)
+    names: dict[str, str] = {}
+    result = []
+    for cell in cells:
+        options = cell_options(cell) if cell.cell_type == "code" else {}
+        label = str(options.get("label", ""))
+        kind = label.split("-", 1)[0]
+        caption = options.get(f"{kind}-cap")
+        if kind in CROSSREF_TITLES and caption:
+            counters[kind] += 1
+            names[label] = f"{CROSSREF_TITLES[kind]} {counters[kind]}"
+            result.append(
+                nbformat.v4.new_markdown_cell(
+                    f'<p class="wm-caption" id="{html.escape(label)}"><strong>'
+                    f"{names[label]}</strong>: {html.escape(str(caption))}</p>"
+                )
+            )
+        result.append(cell)
+
+    def link(match: re.Match) -> str:
+        label = match["label"]
+        return f"[{names[label]}](#{label})" if label in names else match.group(0)
+
+    for cell in result:
+        if cell.cell_type == "markdown":
+            cell.source = _REFERENCE.sub(link, cell.source)
+    return result
 
 
 def _draft_css(document: Document) -> str:
@@ -434,7 +485,7 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(data["text/markdown"])
-    notebook.cells = [nbformat.v4.new_markdown_cell(title), *cells]
+    notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
     return notebook
 
 

@@ -882,3 +882,12 @@ def caveat_callout(caveats: list[str]) -> str:
         return ""
     items = "\n".join(f"- {c}" for c in caveats)
     return f"::: {{.callout-caution}}\n## Let op bij deze reeks\n\n{items}\n:::\n"
+
+
+def synthetic_note(synthetic: bool) -> str:
+    """A line above a table built on demo data ('' for real data)."""
+    return (
+        "**SYNTHETISCHE GEGEVENS** — de tabel hieronder beschrijft geen echte wijk."
+        if synthetic
+        else ""
+    )
