@@ -11,6 +11,7 @@ import base64
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -141,6 +142,23 @@ class Chromium:
             self._errors(),
             base64.b64decode(shot),
         )
+
+    def printed_pages(self) -> int:
+        """How many A4 pages the open page prints to (Chromium's own PDF)."""
+        pdf = base64.b64decode(
+            self.send(
+                "Page.printToPDF",
+                paperWidth=8.27,
+                paperHeight=11.69,
+                printBackground=True,
+                preferCSSPageSize=True,
+            )["data"]
+        )
+        counts = [int(c) for c in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
+        counts += [int(c) for c in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+        if not counts:
+            raise RuntimeError("no page count in Chromium's PDF")
+        return max(counts)
 
     def _errors(self) -> list[str]:
         errors = []

@@ -179,6 +179,8 @@ def test_every_page_opens_in_headless_chromium(site, tmp_path):
             skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
             assert not skips, f"{name}: heading levels skip {skips}"
             assert all(count > 0 for count in report.tables), f"{name}: table without header"
+            if name.endswith("-factsheet.html"):
+                assert browser.printed_pages() <= 2, f"{name}: more than two A4 pages"
             (shots / f"{page.stem}.png").write_bytes(report.screenshot)
             assert report.screenshot.startswith(b"\x89PNG")
     if BOUNDARIES.is_file():

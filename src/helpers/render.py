@@ -242,6 +242,11 @@ def draft_banner(reasons: tuple[str, ...]) -> str:
     )
 
 
+# Residents get the fact in plain words; the technical reasons are in the annual report.
+FACTSHEET_DRAFT_BANNER = (
+    "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+    "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage.\n:::\n"
+)
 WATERMARK_CSS = (
     "body::after{content:'CONCEPT';position:fixed;top:45%;left:50%;"
     "transform:translate(-50%,-50%) rotate(-30deg);font-size:9rem;font-weight:700;"
@@ -259,7 +264,8 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     document.title = f"{DRAFT_MARK} — {document.title}"
     cells = document.notebook.cells
     at = 1 if cells and cells[0].cell_type == "raw" else 0
-    cells.insert(at, nbformat.v4.new_markdown_cell(draft_banner(reasons)))
+    banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
+    cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     matter = front_matter(document.notebook)
     formats = dict(matter.get("format") or {"html": "default"})
     for name, header in (
@@ -467,8 +473,20 @@ def crossrefs_to_html(cells: list) -> list:
     return result
 
 
+# The factsheet is two A4 pages when printed: compact spacing and figure height.
+FACTSHEET_CSS = (
+    "@page{size:A4;margin:1.5cm}"
+    "@media print{body{font-size:11pt}img{max-height:3.6cm;width:auto !important}"
+    ".jp-Cell{padding:0 !important;margin:0 !important}"
+    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:.5rem 0 .2rem}"
+    "h3{font-size:1rem;margin:.4rem 0 .1rem}p{margin:.2rem 0}"
+    ".callout{margin:.4rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .4rem 0}}"
+)
+
+
 def _draft_css(document: Document) -> str:
-    return WATERMARK_CSS if document.draft else ""
+    css = FACTSHEET_CSS if document.kind == "factsheet" else ""
+    return css + (WATERMARK_CSS if document.draft else "")
 
 
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:

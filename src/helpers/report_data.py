@@ -754,7 +754,7 @@ def population_context(ctx: ProgrammeContext) -> pd.DataFrame:
 # ------------------------------------------------------------ factsheet (B1)
 
 
-def factsheet_items(ctx: ProgrammeContext, limit: int = 5) -> list[dict]:
+def factsheet_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
     """A handful of figures for residents: outcome/impact indicators, then context.
 
     Each item has a title, bars (area, gemeente, Nederland; published values of the
