@@ -44,7 +44,8 @@ PAGE_FACTS = """JSON.stringify({
     .filter(h => h.offsetParent !== null || h.getClientRects().length)
     .map(h => Number(h.tagName[1])),
   tables: Array.from(document.querySelectorAll('table')).map(t => t.querySelectorAll('th').length),
-  text: document.body.innerText.length
+  text: document.body.innerText.length,
+  lang: document.documentElement.lang
 })"""
 
 
@@ -65,6 +66,7 @@ class PageReport:
     headings: list[int] = field(default_factory=list)
     tables: list[int] = field(default_factory=list)
     text: int = 0
+    lang: str = ""
     errors: list[str] = field(default_factory=list)
     screenshot: bytes = b""
 
@@ -139,6 +141,7 @@ class Chromium:
             facts["headings"],
             facts["tables"],
             facts["text"],
+            facts["lang"],
             self._errors(),
             base64.b64decode(shot),
         )

@@ -170,6 +170,7 @@ def test_every_page_opens_in_headless_chromium(site, tmp_path):
             name = page.name
             assert report.errors == [], f"{name}: {report.errors}"
             assert report.text > 500, f"{name} is (nearly) empty"
+            assert report.lang == "nl", f"{name}: page language {report.lang!r}"
             assert all(image["loaded"] for image in report.images), f"{name}: {report.images}"
             assert all(image["alt"] for image in report.images), f"{name}: image without alt"
             if name != "index.html":

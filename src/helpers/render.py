@@ -526,6 +526,7 @@ def notebook_html(document: Document) -> str:
         flags=re.DOTALL,
     )
     body = _SCRIPT.sub("", body)
+    body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 
