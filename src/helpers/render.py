@@ -316,7 +316,16 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
 
 def index_qmd(documents: list[Document], project: Project, has_validation: bool) -> str:
     """The landing page of the Quarto site."""
-    lines = ["---", f'title: "Wijkmonitor {project.cycle.cycle.year}"', "lang: nl", "---", ""]
+    matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
+    reasons = next((d.draft for d in documents if d.draft), ())
+    if reasons:
+        matter["format"] = {
+            "html": {"include-in-header": {"text": f"<style>{WATERMARK_CSS}</style>"}}
+        }
+    front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False)
+    lines = ["---", front.strip(), "---", ""]
+    if reasons:
+        lines += [draft_banner(reasons)]
     if any(d.synthetic for d in documents):
         lines += [
             "::: {.callout-warning}",
