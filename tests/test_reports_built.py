@@ -90,7 +90,7 @@ def test_report_stage_writes_report_factsheet_and_tables_per_programme(site):
     assert report.index("Verdieping: eenzaamheid") < report.index("Definities van de indicatoren")
     for page in site.glob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert "CONCEPT" in text and "synthetisch" in text, f"{page.name}: draft on every page"
+        assert "CONCEPT" in text and "SYNTHETISCH" in text.upper(), f"{page.name}: draft, synthetic"
 
 
 class _Text(html.parser.HTMLParser):
