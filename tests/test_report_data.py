@@ -333,3 +333,9 @@ def test_joint_overview_compares_each_programme_with_its_own_gemeente(project, t
     assert set(series["area_role"]) == {"programma", "gemeente"}
     alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
     assert "Samen voor Overvecht: Overvecht 55,0 in 2020 en 57,5 in 2022; Utrecht 65,0" in alt
+    assert "breuk" not in alt
+    joint.loc[joint["programme"].eq("vollenhove") & joint["year"].eq(2022), "series_break"] = True
+    series = report_data.own_trend_series(project, joint, "ervaren_gezondheid")
+    alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
+    assert "Vollenhove Vooruit: Vollenhove 55,0 in 2020 en 57,5 in 2022; " in alt
+    assert alt.endswith("breuk in de reeks vanaf 2022.")

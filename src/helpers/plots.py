@@ -132,7 +132,8 @@ def own_trends(series: pd.DataFrame, title: str, unit: str, *, synthetic: bool =
 
     `series` holds published rows of several programmes (columns programme_name,
     area_role, area_name, year, value). Every panel has its own y-axis: the point is
-    each programme's own course, not a ranking between programmes.
+    each programme's own course, not a ranking between programmes. A dotted line
+    marks a break in a programme's series.
     """
     names = list(dict.fromkeys(series["programme_name"]))
     fig, axes = plt.subplots(
@@ -152,6 +153,9 @@ def own_trends(series: pd.DataFrame, title: str, unit: str, *, synthetic: bool =
                 color=ROLE_COLOURS[role],
                 label=ROLE_LABELS[role],
             )
+        breaks = own.loc[own.get("series_break", pd.Series(False)).astype(bool), "year"]
+        for year in sorted(set(breaks)):
+            ax.axvline(year - 0.5, color="#555555", linestyle=":", lw=1)
         gemeente = own.loc[own["area_role"].eq("gemeente"), "area_name"]
         subtitle = f"{name}\n(gemeente {gemeente.iloc[0]})" if not gemeente.empty else name
         ax.set_title(subtitle, fontsize=9)
@@ -181,6 +185,9 @@ def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
                 f"{first['area_name']} {_number(first['value'], unit)} in {int(first['year'])}"
                 f" en {_number(last['value'], unit)} in {int(last['year'])}"
             )
+        breaks = own.loc[own.get("series_break", pd.Series(False)).astype(bool), "year"]
+        if not breaks.empty:
+            sentences.append(f"breuk in de reeks vanaf {int(breaks.min())}")
         parts.append(f"{name}: " + "; ".join(sentences) + ".")
     return " ".join(parts)
 
