@@ -151,6 +151,7 @@ def test_fallback_renders_every_page_without_code(project, paths, monkeypatch):
     assert "Synthetische gegevens" in landing and "nbconvert" in landing
     assert any("quarto not found" in m and "nbconvert" in m for m in messages)
     assert any("quarto.org" in m for m in messages)
+    assert any("draft (CONCEPT" in m and "synthetisch" in m for m in messages)
 
 
 def test_forcing_quarto_without_it_is_a_clear_error(project, paths, monkeypatch):

@@ -179,7 +179,13 @@ def joint_document(project: Project, paths: Paths) -> Document:
         notebook,
     )
     _set_front_matter(
-        notebook, {"title": document.title, "subtitle": document.subtitle, "lang": "nl"}
+        notebook,
+        {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "lang": "nl",
+            "format": REPORT_FORMATS,
+        },
     )
     return document
 
@@ -298,6 +304,8 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
     """Render every report into reports/_site (replaced only when complete)."""
     renderer = choose_renderer()
     documents = stage_documents(project, paths)
+    if documents[0].draft:
+        log("the reports are a draft (CONCEPT watermark): " + "; ".join(documents[0].draft))
     with atomic_dir(paths.site) as site:
         if renderer == "quarto":
             render_with_quarto(documents, project, paths, site, log)
