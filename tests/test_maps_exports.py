@@ -12,8 +12,8 @@ import pytest
 from matplotlib.colors import to_rgba
 from support import REPO
 
-from helpers import exports, maps, plots
-from helpers.config import load_project
+from helpers import exports, maps, plots, report_data
+from helpers.config import ParamsError, load_project
 from helpers.paths import Paths
 
 WIJKEN_2016 = "elan-dcc_wijkprofielen/wijk_2016_4gemeenten.geojson"
@@ -119,3 +119,18 @@ def test_tables_keep_suppressed_cells_empty_with_their_reason(project, tmp_path)
     assert row["waarde"] is None and row["onderdrukt_reden"] == "te weinig respondenten"
     notes = " ".join(str(c.value) for c in book["toelichting"]["A"])
     assert "SYNTHETISCHE GEGEVENS" in notes and "Bron: CBS" in notes
+
+
+def test_report_settings_name_the_boundary_file_or_fail_clearly(tmp_path, shared_cbs):
+    paths = Paths(tmp_path)
+    paths.params.mkdir()
+    assert report_data.boundaries_file(paths) is None, "no params/report.yaml: no map"
+    settings = paths.params / "report.yaml"
+    settings.write_text("boundaries: data/raw/grenzen/wijken.geojson\n")
+    with pytest.raises(FileNotFoundError, match=r"report\.yaml: key boundaries: .*wijken\.geojson"):
+        report_data.boundaries_file(paths)
+    settings.write_text(f"boundaries: {shared_cbs / WIJKEN_2016}\n")
+    assert report_data.boundaries_file(paths) == shared_cbs / WIJKEN_2016
+    settings.write_text("grenzen: x.geojson\n")
+    with pytest.raises(ParamsError, match="grenzen"):
+        report_data.boundaries_file(paths)
