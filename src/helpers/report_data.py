@@ -1,8 +1,10 @@
 """What the report notebooks show, computed here so tests reach it.
 
-The notebooks only call these functions and display the results: the network of
-goals, efforts and indicators, the key-figures table, the series per indicator,
-the notes beside the numbers and the banners. Only published (unsuppressed)
+The notebooks only call these functions and display the results: the "in één
+oogopslag" table, the network of goals, efforts and indicators, the key-figures
+table, the series per indicator with its caveats, the notes beside the numbers,
+population context, the appendices (definitions, availability, sources), the
+residents' factsheet sentences and the banners. Only published (unsuppressed)
 values ever leave this module.
 """
 
