@@ -228,6 +228,17 @@ def test_the_statistics_summary_file_replaces_the_interim_figures(project, full_
     assert health["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
     assert health["significantie"] == "niet significant (p = 0,200)"
     assert len(report_data.indicator_summary(ctx)) == len(summary), "programme rows only"
+    (ctx.paths.indicators_dir / "overvecht_summary.csv").write_text(
+        changed.assign(target_status="", break_since_base="", significant="").to_csv(index=False)
+    )
+    health = (
+        report_data.at_a_glance(ctx)
+        .set_index("indicator")
+        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    )
+    assert health["streefwaarde"] == "62,0% in 2026: ? onbekend", "empty cells read as unknown"
+    assert health["verandering sinds 2020"].startswith("▲ hoger"), "an empty break flag is no break"
+    assert health["significantie"] == "niet significant (p = 0,200)"
 
 
 def test_availability_matrix_marks_measured_missing_suppressed_and_breaks(

@@ -573,12 +573,19 @@ def change_words(change: float, direction: str, unit: str) -> str:
     return text + (", gunstig" if good else ", ongunstig")
 
 
+def is_true(flag: object) -> bool:
+    """A yes/no column as read from a CSV: True, 'True'/'true' or 1 (missing is no)."""
+    if isinstance(flag, str):
+        return flag.strip().lower() in ("true", "1", "ja")
+    return bool(flag) if flag is not None and not pd.isna(flag) else False
+
+
 def significance_words(p_value: float, significant: object) -> str:
     """'significant (p = …)' / 'niet significant (p = …)' / 'n.v.t.' (no survey test)."""
     if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
         return "n.v.t."
     shown = "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
-    return ("✔ significant" if bool(significant) else "niet significant") + f" ({shown})"
+    return ("✔ significant" if is_true(significant) else "niet significant") + f" ({shown})"
 
 
 def at_a_glance(ctx: ProgrammeContext) -> pd.DataFrame:
@@ -606,7 +613,7 @@ def _glance_row(
     else:
         change, p_value = row["change_since_base"], row["p_value"]
         significant, status = row["significant"], row["target_status"]
-        broken = bool(row["break_since_base"])
+        broken = is_true(row["break_since_base"])
     if year is None:
         latest = _shown(ctx, indicator, "programma", _last_year(ctx.table, indicator.id))
     else:
@@ -623,11 +630,15 @@ def _glance_row(
         ),
         "significantie": significance_words(float(p_value), significant),
         "streefwaarde": (
-            f"{format_value(target[1], indicator.unit)} in {target[0]}: {TARGET_WORDS[status]}"
+            f"{format_value(target[1], indicator.unit)} in {target[0]}: {_target_words(status)}"
             if target
             else f"{MISSING} geen streefwaarde"
         ),
     }
+
+
+def _target_words(status: object) -> str:
+    return TARGET_WORDS.get(str(status), TARGET_WORDS["unknown"])
 
 
 def _last_year(table: pd.DataFrame, indicator_id: str) -> int | None:
@@ -846,7 +857,7 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
         high = format_value(float(cell["upper"]), indicator.unit)
         text += f" (95%-interval {low} – {high})"
     text += f" in {year}. "
-    if bool(row["break_since_base"]):
+    if is_true(row["break_since_base"]):
         return text + f"Geen verandering sinds {ctx.base_year}: de reeks is gebroken."
     change = change_words(float(row["change_since_base"]), indicator.direction, indicator.unit)
     text += f"Sinds {ctx.base_year}: {change}"
