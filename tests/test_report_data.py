@@ -268,7 +268,8 @@ def test_caveats_and_change_sentence_name_breaks_and_gaps(project, full_table, t
     assert report_data.caveat_callout(caveats).startswith("::: {.callout-caution}")
     sentence = report_data.change_sentence(ctx, "ervaren_gezondheid")
     assert "60,0% (95%-interval 58,0% – 62,0%) in 2024" in sentence
-    assert "▲ hoger (+5,0 procentpunt), gunstig; ✔ significant" in sentence
+    assert "Nulmeting 2020: 55,0% (95%-interval 53,0% – 57,0%)." in sentence
+    assert "Verandering: ▲ hoger (+5,0 procentpunt), gunstig; ✔ significant" in sentence
 
 
 def test_definitions_and_sources_carry_cbs_attribution(project, full_table, tmp_path):

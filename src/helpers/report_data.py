@@ -842,25 +842,39 @@ def factsheet_story(ctx: ProgrammeContext) -> str:
 # ------------------------------------------------------------ per indicator text
 
 
+def _with_interval(ctx: ProgrammeContext, indicator: Indicator, year: int) -> str:
+    """'60,0% (95%-interval 58,0% – 62,0%)' for a published programme cell ('' if none)."""
+    cell = _cell(published(ctx.table), indicator.id, "programma", year)
+    if cell is None:
+        return ""
+    text = format_value(float(cell["value"]), indicator.unit)
+    if pd.notna(cell["lower"]) and pd.notna(cell["upper"]):
+        low = format_value(float(cell["lower"]), indicator.unit)
+        high = format_value(float(cell["upper"]), indicator.unit)
+        text += f" (95%-interval {low} – {high})"
+    return text
+
+
 def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
-    """The latest value with its interval and the change since the base year, in words."""
+    """The latest and base-year values with their intervals, and the change in words.
+
+    Both intervals are shown, so a reader sees how uncertain each measurement is;
+    the significance of the change comes from the summary (a test between waves).
+    """
     indicator = ctx.project.indicator(ctx.key, indicator_id)
     summary = indicator_summary(ctx).set_index("indicator_id")
     if indicator_id not in summary.index or pd.isna(summary.loc[indicator_id, "latest_year"]):
         return f"*{indicator.label}: geen publiceerbare waarde voor het programmagebied.*"
     row = summary.loc[indicator_id]
     year = int(row["latest_year"])
-    text = f"**{indicator.label}**: {format_value(float(row['latest_value']), indicator.unit)}"
-    cell = _cell(published(ctx.table), indicator_id, "programma", year)
-    if cell is not None and pd.notna(cell["lower"]) and pd.notna(cell["upper"]):
-        low = format_value(float(cell["lower"]), indicator.unit)
-        high = format_value(float(cell["upper"]), indicator.unit)
-        text += f" (95%-interval {low} – {high})"
-    text += f" in {year}. "
+    text = f"**{indicator.label}**: {_with_interval(ctx, indicator, year)} in {year}. "
     if is_true(row["break_since_base"]):
         return text + f"Geen verandering sinds {ctx.base_year}: de reeks is gebroken."
+    base = _with_interval(ctx, indicator, ctx.base_year) if year != ctx.base_year else ""
+    if base:
+        text += f"Nulmeting {ctx.base_year}: {base}. "
     change = change_words(float(row["change_since_base"]), indicator.direction, indicator.unit)
-    text += f"Sinds {ctx.base_year}: {change}"
+    text += f"Verandering: {change}"
     words = significance_words(float(row["p_value"]), row["significant"])
     return text + ("." if words == "n.v.t." else f"; {words}.")
 
