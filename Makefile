@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint lab status lock bench
+.PHONY: help env run test lint lab status lock bench chromium
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,9 +33,20 @@ run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (d
 	@echo
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
 
-test: $(STAMP) ## lint and the full test suite (real papermill, DVC and great-expectations)
+test: $(STAMP) chromium ## lint and the full test suite (real papermill, DVC and great-expectations)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
+
+chromium: ## headless Chromium for the report tests (Debian package, installed when root)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "[make] installing chromium (Debian) for the browser test of the reports"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+		echo "[make] could not install chromium: the browser test will be skipped (fails under CI=true)"; \
+	else \
+		echo "[make] chromium not found and not root: the browser test will be skipped (fails under CI=true)"; \
+	fi
 
 lint: $(STAMP) ## ruff only
 	$(BIN)/ruff check src tests benchmarks

@@ -118,10 +118,10 @@ def test_changing_one_programme_reruns_only_that_programme(built_copy):
     stages = ran_stages(result.stdout)
     assert {"analyse", "report"} <= stages
     assert "joint" not in stages
-    assert (
-        "analyse soesterkwartier: executing (changed: params/programmes/soesterkwartier.yaml)"
-        in result.stdout
-    )
+    executing = [
+        line for line in result.stdout.splitlines() if "analyse soesterkwartier: executing" in line
+    ]
+    assert len(executing) == 1 and "params/programmes/soesterkwartier.yaml" in executing[0]
     assert digests(programmes / "soesterkwartier") != before["soesterkwartier"]
     for other in ("overvecht", "vollenhove", "betere_buurten"):
         assert f"analyse {other}: up to date, not executed" in result.stdout

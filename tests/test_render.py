@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
+import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
-from support import REPO, digests
+from support import REPO, digests, pipeline_env
 
-from helpers import render
+from helpers import provenance, render
+from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK
 from helpers.config import load_project
+from helpers.exports import TABLES_DIR
 from helpers.paths import Paths
 
 SECRET_SOURCE = "distinctive_source_line = 42"
@@ -68,10 +72,9 @@ def executed(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-@pytest.fixture
-def paths(project, executed, tmp_path) -> Paths:
+def make_root(project, executed, root: Path, synthetic: bool = True) -> Paths:
     """A project root holding executed notebooks where the analyse and joint stages put them."""
-    paths = Paths(tmp_path)
+    paths = Paths(root)
     for key in project.cycle.programmes:
         out = paths.programme_out(key)
         out.mkdir(parents=True)
@@ -79,24 +82,37 @@ def paths(project, executed, tmp_path) -> Paths:
         for dive in project.programmes[key].deep_dives:
             (out / "deep_dives" / dive).mkdir(parents=True)
             shutil.copy(executed["dive"], out / "deep_dives" / dive / f"{dive}.ipynb")
+        (out / FACTSHEET_DIR).mkdir()
+        shutil.copy(executed["report"], out / FACTSHEET_DIR / FACTSHEET_NOTEBOOK)
+        (out / TABLES_DIR).mkdir()
+        for suffix in ("csv", "xlsx"):
+            (out / TABLES_DIR / f"{key}_indicatoren.{suffix}").write_text(f"{key} {suffix}\n")
         paths.indicators_dir.mkdir(parents=True, exist_ok=True)
         paths.indicator_table(key).write_text(
-            "programme,suppression_reason,source_modified,synthetic\n" + f"{key},,,True\n"
+            "programme,suppression_reason,source_modified,synthetic\n" + f"{key},,,{synthetic}\n"
         )
     paths.joint_out.mkdir(parents=True)
     shutil.copy(executed["report"], paths.joint_out / render.JOINT_NOTEBOOK)
     paths.reports.mkdir()
     shutil.copy(REPO / "reports" / "_quarto.yml", paths.reports / "_quarto.yml")
+    shutil.copytree(REPO / "params", paths.params)
+    shutil.copy(REPO / "dvc.yaml", paths.root / "dvc.yaml")
     return paths
+
+
+@pytest.fixture
+def paths(project, executed, tmp_path) -> Paths:
+    return make_root(project, executed, tmp_path)
 
 
 def test_staging_sets_titles_drops_parameters_and_appends_deep_dives(project, paths):
     before = digests(paths.processed)
     documents = {d.slug: d for d in render.stage_documents(project, paths)}
-    assert set(documents) == {*project.cycle.programmes, render.JOINT_SLUG}
+    factsheets = {f"{k}{render.FACTSHEET_SUFFIX}" for k in project.cycle.programmes}
+    assert set(documents) == {*project.cycle.programmes, *factsheets, render.JOINT_SLUG}
     overvecht = documents["overvecht"]
     matter = render.front_matter(overvecht.notebook)
-    assert matter["title"] == "Samen voor Overvecht — jaarrapportage 2024"
+    assert matter["title"] == "CONCEPT — Samen voor Overvecht — jaarrapportage 2024"
     assert matter["lang"] == "nl" and "docx" in matter["format"]
     tags = [set(c.metadata.get("tags", [])) for c in overvecht.notebook.cells]
     assert not any(t & render.PARAMETER_TAGS for t in tags)
@@ -117,17 +133,25 @@ def test_fallback_renders_every_page_without_code(project, paths, monkeypatch):
         "index.html",
         "gezamenlijk.html",
         *(f"{k}.html" for k in project.cycle.programmes),
+        *(f"{k}-factsheet.html" for k in project.cycle.programmes),
+    }
+    tables = {p.name for p in (paths.site / TABLES_DIR).iterdir()}
+    assert tables == {
+        f"{k}_indicatoren.{s}" for k in project.cycle.programmes for s in ("csv", "xlsx")
     }
     page = (paths.site / "overvecht.html").read_text(encoding="utf-8")
     assert SECRET_SOURCE not in page, "no code in the report"
     assert "uitkomst 84" in page and "data:image/png;base64" in page, "outputs are kept"
     assert "Samen voor Overvecht — jaarrapportage 2024" in page and "lang: nl" not in page
+    assert "cdnjs" not in page and "<script" not in page, "no scripts, nothing from the network"
+    assert '<html lang="nl">' in page
     assert 'class="callout callout-warning"' in page and ":::" not in page
     assert page.count("Verdieping: eenzaamheid") >= 1
     landing = (paths.site / "index.html").read_text(encoding="utf-8")
     assert "Synthetische gegevens" in landing and "nbconvert" in landing
     assert any("quarto not found" in m and "nbconvert" in m for m in messages)
     assert any("quarto.org" in m for m in messages)
+    assert any("draft (CONCEPT" in m and "synthetisch" in m for m in messages)
 
 
 def test_forcing_quarto_without_it_is_a_clear_error(project, paths, monkeypatch):
@@ -142,7 +166,7 @@ def test_failed_render_keeps_the_previous_site(project, paths, monkeypatch):
     render.render_site(project, paths, log=lambda _: None)
     before = digests(paths.site)
     (paths.programme_out("vollenhove") / render.PROGRAMME_NOTEBOOK).unlink()
-    with pytest.raises(FileNotFoundError, match="dvc repro analyse@vollenhove"):
+    with pytest.raises(FileNotFoundError, match="dvc repro analyse"):
         render.render_site(project, paths, log=lambda _: None)
     assert digests(paths.site) == before
 
@@ -156,8 +180,19 @@ def test_quarto_project_holds_config_index_and_notebooks(project, paths, tmp_pat
     assert {"_quarto.yml", "index.qmd", "overvecht.ipynb", "gezamenlijk.ipynb"} <= names
     index = (folder / "index.qmd").read_text(encoding="utf-8")
     assert "(overvecht.ipynb)" in index and "callout-warning" in index
+    assert "CONCEPT: niet voor publicatie" in index and "body::after{content:'CONCEPT'" in index
+    assert (
+        "(overvecht-factsheet.ipynb)" in index and "(tabellen/overvecht_indicatoren.xlsx)" in index
+    )
+    assert (folder / TABLES_DIR / "overvecht_indicatoren.csv").is_file()
     staged = nbformat.read(folder / "overvecht.ipynb", as_version=4)
     assert staged.cells[0].cell_type == "raw" and "jaarrapportage 2024" in staged.cells[0].source
+    matter = render.front_matter(staged)
+    assert set(matter["format"]) == {"html", "docx", "typst"}
+    assert "CONCEPT" in matter["format"]["typst"]["include-in-header"]["text"]
+    assert "CONCEPT" in matter["format"]["html"]["include-in-header"]["text"]
+    factsheet = render.front_matter(nbformat.read(folder / "overvecht-factsheet.ipynb", 4))
+    assert factsheet["format"]["typst"]["papersize"] == "a4" and factsheet["toc"] is False
 
 
 def test_callout_fences_become_boxes():
@@ -166,3 +201,97 @@ def test_callout_fences_become_boxes():
     assert '<div class="callout callout-warning">' in converted
     assert '<p class="callout-title">Let op</p>' in converted
     assert "Inhoud" in converted and ":::" not in converted and converted.endswith("na")
+
+
+def commit_all(root: Path) -> None:
+    """Make `root` a git repository with everything committed (real git)."""
+    env = {**pipeline_env()}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "cycle"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
+
+
+def write_lock(project, paths: Paths) -> None:
+    """A dvc.lock that records every stage, with the real hash of a params file."""
+    stages = {name: {"cmd": name} for name in provenance.pipeline_stages(paths.root, project)}
+    overvecht = paths.programme_file("overvecht")
+    stages["analyse"]["deps"] = [
+        {"path": str(overvecht.relative_to(paths.root)), "md5": provenance.file_md5(overvecht)}
+    ]
+    stages["indicators"]["params"] = {"params/cycle.yaml": {"cycle.year": 2024}}
+    (paths.root / "dvc.lock").write_text(yaml.safe_dump({"schema": "2.0", "stages": stages}))
+
+
+def test_final_reports_carry_no_watermark_and_a_change_makes_them_concept(
+    project, executed, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("WIJKMONITOR_RENDERER", "nbconvert")
+    paths = make_root(project, executed, tmp_path / "final", synthetic=False)
+    write_lock(project, paths)
+    commit_all(paths.root)
+    assert provenance.draft_reasons(project, paths, synthetic=False) == []
+    render.render_site(project, paths, log=lambda _: None)
+    for page in paths.site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "CONCEPT" not in text, page.name
+
+    programme = paths.programme_file("overvecht")
+    programme.write_text(programme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    reasons = provenance.draft_reasons(project, paths, synthetic=False)
+    assert any("niet-vastgelegde" in r and "params/programmes/overvecht.yaml" in r for r in reasons)
+    assert any("overvecht.yaml wijkt af van dvc.lock" in r for r in reasons)
+    render.render_site(project, paths, log=lambda _: None)
+    for page in paths.site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "body::after{content:'CONCEPT'" in text, page.name
+        if page.name.endswith("-factsheet.html"):
+            assert "nog niet klaar" in text and "dvc.lock" not in text, "plain words for residents"
+        else:
+            assert "overvecht.yaml" in text, page.name
+
+
+def test_a_changed_parameter_or_missing_stage_is_not_up_to_date(project, executed, tmp_path):
+    paths = make_root(project, executed, tmp_path / "lock", synthetic=False)
+    write_lock(project, paths)
+    assert provenance.lock_mismatches(paths.root, project) == []
+    cycle = paths.cycle_file
+    cycle.write_text(cycle.read_text(encoding="utf-8").replace("year: 2024", "year: 2023", 1))
+    assert provenance.lock_mismatches(paths.root, project) == [
+        "parameter cycle.year in params/cycle.yaml wijkt af van dvc.lock"
+    ]
+    lock = yaml.safe_load((paths.root / "dvc.lock").read_text())
+    del lock["stages"]["joint"]
+    (paths.root / "dvc.lock").write_text(yaml.safe_dump(lock))
+    assert "stage joint staat niet in dvc.lock" in provenance.lock_mismatches(paths.root, project)
+    (paths.root / "dvc.lock").unlink()
+    assert "dvc.lock ontbreekt" in provenance.lock_mismatches(paths.root, project)[0]
+    assert any("niet in git" in r for r in provenance.draft_reasons(project, paths, False))
+
+
+def test_crossrefs_become_numbered_captions_and_links_in_the_fallback():
+    cells = [
+        new_markdown_cell("Zie @tbl-oogopslag en @tbl-kerncijfers, niet @tbl-onbekend."),
+        new_code_cell('#| echo: false\n#| label: tbl-oogopslag\n#| tbl-cap: "In één oogopslag"\nx'),
+        new_code_cell("#| echo: false\ny"),
+        new_code_cell('#| label: tbl-kerncijfers\n#| tbl-cap: "Kerncijfers"\nz'),
+    ]
+    assert render.cell_options(cells[1]) == {
+        "echo": False,
+        "label": "tbl-oogopslag",
+        "tbl-cap": "In één oogopslag",
+    }
+    result = render.crossrefs_to_html(cells)
+    assert [c.cell_type for c in result] == [
+        "markdown",
+        "markdown",
+        "code",
+        "code",
+        "markdown",
+        "code",
+    ]
+    assert result[0].source == (
+        "Zie [Tabel 1](#tbl-oogopslag) en [Tabel 2](#tbl-kerncijfers), niet @tbl-onbekend."
+    )
+    assert result[1].source == (
+        '<p class="wm-caption" id="tbl-oogopslag"><strong>Tabel 1</strong>: In één oogopslag</p>'
+    )
+    assert 'id="tbl-kerncijfers"><strong>Tabel 2</strong>: Kerncijfers' in result[4].source

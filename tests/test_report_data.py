@@ -112,8 +112,8 @@ def test_trend_figure_is_byte_identical_across_saves(table, tmp_path):
 def test_alt_text_names_first_and_last_values(table):
     series = report_data.indicator_series(table, "ervaren_gezondheid")
     text = plots.trend_alt_text(series, "Ervaren gezondheid", "procent")
-    assert "Overvecht: 55.0 in 2020, 57.5 in 2022." in text
-    assert "Utrecht: 65.0 in 2020, 66.0 in 2024." in text
+    assert "Overvecht: 55,0 in 2020, 57,5 in 2022." in text
+    assert "Utrecht: 65,0 in 2020, 66,0 in 2024." in text
 
 
 def test_change_pvalue_uses_both_waves_and_their_respondents():
@@ -136,3 +136,218 @@ def test_suppression_summary_counts_withheld_cells(table):
     summary = report_data.suppression_summary(table)
     assert summary["aantal cellen"].sum() == 1
     assert "respondenten" in summary["reden"].iloc[0]
+
+
+# ------------------------------------------------------------ the annual report's tables
+
+
+def context(project, table: pd.DataFrame, tmp_path) -> report_data.ProgrammeContext:
+    """A programme context over a hand-made indicator table (no processed files needed)."""
+    notes = pd.DataFrame(columns=["goal", "year", "date", "type", "text", "source"])
+    return report_data.ProgrammeContext(
+        Paths(tmp_path), project, project.programmes["overvecht"], table, notes
+    )
+
+
+@pytest.fixture
+def full_table() -> pd.DataFrame:
+    """Overvecht: survey waves with n (one latest cell suppressed), counts with a break."""
+    rows = indicator_rows(
+        "ervaren_gezondheid",
+        "procent",
+        {("programma", 2020): 55.0, ("programma", 2024): 60.0, ("gemeente", 2024): 66.0},
+    )
+    rows += indicator_rows(
+        "eenzaamheid",
+        "procent",
+        {("programma", 2020): 50.0, ("programma", 2022): 48.0, ("programma", 2024): np.nan},
+    )
+    rows += indicator_rows(
+        "activiteiten", "aantal", {("programma", y): 10.0 * (y - 2018) for y in range(2019, 2025)}
+    )
+    frame = pd.DataFrame(rows)
+    frame["n"] = np.where(frame["source"].eq("survey") & frame["value"].notna(), 4000.0, np.nan)
+    activities = frame["indicator_id"].eq("activiteiten")
+    frame.loc[activities, ["source", "n", "lower", "upper"]] = [
+        "registration",
+        np.nan,
+        np.nan,
+        np.nan,
+    ]
+    frame.loc[activities & frame["year"].eq(2022), "series_break"] = True
+    return frame
+
+
+def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words(
+    project, full_table, tmp_path
+):
+    ctx = context(project, full_table, tmp_path)
+    glance = report_data.at_a_glance(ctx).set_index("indicator")
+    health = glance.loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    assert health["doel"] == "Bewoners voelen zich gezonder en minder eenzaam"
+    assert health["laatste waarde"] == "60,0% (2024)"
+    assert health["verandering sinds 2020"] == "▲ hoger (+5,0 procentpunt), gunstig"
+    assert health["significantie"] == "✔ significant (p < 0,001)"
+    # target 62 in 2026 from 55 in 2020: by 2024 the straight line is at 59.7
+    assert health["streefwaarde"] == "62,0% in 2026: ✔ op koers"
+    lonely = glance.loc["Eenzaam (18+)"]
+    assert lonely["laatste waarde"] == "48,0% (2022)", "the suppressed 2024 value is never shown"
+    assert lonely["verandering sinds 2020"] == "▼ lager (-2,0 procentpunt), gunstig"
+    assert lonely["streefwaarde"] == "– geen streefwaarde"
+    counts = glance.loc["Aantal georganiseerde activiteiten"]
+    assert counts["verandering sinds 2020"] == "breuk in reeks: geen vergelijking"
+    assert counts["significantie"] == "n.v.t."
+    missing = glance.loc["Moeite met rondkomen (18+)"]
+    assert missing["laatste waarde"] == report_data.MISSING
+
+
+def test_target_status_follows_the_straight_line_to_the_target():
+    status = report_data.target_status
+    assert status(55.0, 2020, 59.0, 2024, (2026, 62.0), "higher_is_better") == "not_on_track"
+    assert status(55.0, 2020, 60.0, 2024, (2026, 62.0), "higher_is_better") == "on_track"
+    assert status(30.0, 2020, 26.0, 2024, (2026, 24.0), "lower_is_better") == "on_track"
+    assert status(30.0, 2020, 29.0, 2024, (2026, 24.0), "lower_is_better") == "not_on_track"
+    assert status(np.nan, 2020, 29.0, 2024, (2026, 24.0), "lower_is_better") == "unknown"
+    assert status(30.0, 2020, 29.0, 2024, None, "lower_is_better") == "unknown"
+    assert status(30.0, 2020, 29.0, 2024, (2026, 24.0), "neutral") == "unknown"
+
+
+def test_the_statistics_summary_file_replaces_the_interim_figures(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    summary = report_data.indicator_summary(ctx)
+    assert list(summary.columns) == report_data.SUMMARY_COLUMNS
+    changed = summary.assign(target_status="not_on_track", p_value=0.2, significant=False)
+    changed = pd.concat([changed, changed.assign(area_role="gemeente")])
+    ctx.paths.indicators_dir.mkdir(parents=True)
+    changed.to_csv(ctx.paths.indicators_dir / "overvecht_summary.csv", index=False)
+    health = (
+        report_data.at_a_glance(ctx)
+        .set_index("indicator")
+        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    )
+    assert health["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
+    assert health["significantie"] == "niet significant (p = 0,200)"
+    assert len(report_data.indicator_summary(ctx)) == len(summary), "programme rows only"
+    (ctx.paths.indicators_dir / "overvecht_summary.csv").write_text(
+        changed.assign(target_status="", break_since_base="", significant="").to_csv(index=False)
+    )
+    health = (
+        report_data.at_a_glance(ctx)
+        .set_index("indicator")
+        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    )
+    assert health["streefwaarde"] == "62,0% in 2026: ? onbekend", "empty cells read as unknown"
+    assert health["verandering sinds 2020"].startswith("▲ hoger"), "an empty break flag is no break"
+    assert health["significantie"] == "niet significant (p = 0,200)"
+
+
+def test_availability_matrix_marks_measured_missing_suppressed_and_breaks(
+    project, full_table, tmp_path
+):
+    ctx = context(project, full_table, tmp_path)
+    matrix = report_data.availability_matrix(ctx).set_index("indicator")
+    assert list(matrix.columns) == [str(y) for y in project.cycle.cycle.years]
+    lonely = matrix.loc["Eenzaam (18+)"]
+    assert (lonely["2020"], lonely["2021"], lonely["2024"]) == (
+        "gemeten",
+        "ontbreekt",
+        "onderdrukt",
+    )
+    assert matrix.loc["Aantal georganiseerde activiteiten", "2022"] == "gemeten + breuk"
+    assert set(matrix.loc["Moeite met rondkomen (18+)"]) == {"ontbreekt"}
+
+
+def test_caveats_and_change_sentence_name_breaks_and_gaps(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    caveats = report_data.series_caveats(ctx, "eenzaamheid")
+    assert "Niet gepubliceerd in 2024 (te kleine aantallen)." in caveats
+    assert "Geen meting in 2019, 2021, 2023." in caveats
+    assert any(
+        "Breuk in de reeks vanaf 2022" in c for c in report_data.series_caveats(ctx, "activiteiten")
+    )
+    assert report_data.caveat_callout(caveats).startswith("::: {.callout-caution}")
+    sentence = report_data.change_sentence(ctx, "ervaren_gezondheid")
+    assert "60,0% (95%-interval 58,0% – 62,0%) in 2024" in sentence
+    assert "Nulmeting 2020: 55,0% (95%-interval 53,0% – 57,0%)." in sentence
+    assert "Verandering: ▲ hoger (+5,0 procentpunt), gunstig; ✔ significant" in sentence
+
+
+def test_definitions_and_sources_carry_cbs_attribution(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    definitions = report_data.definitions_table(ctx).set_index("indicator")
+    share = definitions.loc["Doet vrijwilligerswerk (18+)"]
+    assert (
+        share["bron"] == "GGD Gezondheidsmonitor" and share["gewenste richting"] == "hoger is beter"
+    )
+    assert len(definitions) == len(project.programmes["overvecht"].indicator_ids())
+    assert "Bron: CBS" in report_data.CBS_ATTRIBUTION and "CC BY 4.0" in report_data.CBS_ATTRIBUTION
+
+
+def test_factsheet_sentences_are_plain_and_published_only(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    items = report_data.factsheet_items(ctx)
+    assert [i["id"] for i in items] == ["ervaren_gezondheid", "eenzaamheid"]
+    health, lonely = items
+    assert health["bars"] == [("Samen voor Overvecht", 60.0), ("Utrecht", 66.0)]
+    assert health["sentence"] == (
+        "Ervaren gezondheid goed of zeer goed (18+): 60 van elke 100 mensen in Samen voor "
+        "Overvecht. In heel Utrecht zijn dat er 66 van de 100."
+    )
+    assert lonely["title"] == "Eenzaam (18+) (2022)", "the suppressed latest year is skipped"
+
+
+def test_network_diagram_is_deterministic_and_described(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    network = report_data.network_structure(ctx)
+    digests = set()
+    for name in ("a.png", "b.png"):
+        fig = plots.network_diagram(network, "Netwerk")
+        digests.add(
+            hashlib.sha256(plots.save_figure(fig, tmp_path / name).read_bytes()).hexdigest()
+        )
+    assert len(digests) == 1
+    alt = plots.network_alt_text(network, "Samen voor Overvecht")
+    assert alt.startswith(
+        "Schema van het doelen-inspanningen-netwerk van Samen voor Overvecht: 3 doelen"
+    )
+    for goal in ctx.programme.goals:
+        assert goal.label in alt
+        for effort in goal.efforts:
+            assert effort.label in alt
+    for indicator_id in ctx.programme.indicator_ids():
+        assert project.indicator("overvecht", indicator_id).label in alt
+
+
+def test_figure_output_gives_html_with_alt_text_and_the_png(table, tmp_path):
+    series = report_data.indicator_series(table, "ervaren_gezondheid")
+    fig = plots.indicator_trend(series, "Ervaren gezondheid", "procent")
+    shown = plots.figure_output(fig, tmp_path / "f.png", 'Lijn "a" & b')
+    bundle = shown._repr_mimebundle_()
+    assert 'alt="Lijn &quot;a&quot; &amp; b"' in bundle["text/html"]
+    assert bundle["image/png"] in bundle["text/html"]
+
+
+def test_joint_overview_compares_each_programme_with_its_own_gemeente(project, table):
+    frames = [table]
+    other = table.assign(programme="vollenhove", area_name="Vollenhove")
+    other.loc[other["area_role"].eq("gemeente"), "area_name"] = "Zeist"
+    frames.append(other)
+    joint = pd.concat(frames, ignore_index=True)
+    overview = report_data.joint_overview(project, joint)
+    assert list(overview["programma"]) == [
+        project.programmes[k].name for k in project.cycle.programmes
+    ], "params order, never sorted by a value"
+    cell = overview.set_index("programma").loc[
+        "Samen voor Overvecht", "Ervaren gezondheid goed of zeer goed (18+)"
+    ]
+    assert cell == "57,5% (gemeente –) 2022"
+    series = report_data.own_trend_series(project, joint, "ervaren_gezondheid")
+    assert set(series["area_role"]) == {"programma", "gemeente"}
+    alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
+    assert "Samen voor Overvecht: Overvecht 55,0 in 2020 en 57,5 in 2022; Utrecht 65,0" in alt
+    assert "breuk" not in alt
+    joint.loc[joint["programme"].eq("vollenhove") & joint["year"].eq(2022), "series_break"] = True
+    series = report_data.own_trend_series(project, joint, "ervaren_gezondheid")
+    alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
+    assert "Vollenhove Vooruit: Vollenhove 55,0 in 2020 en 57,5 in 2022; " in alt
+    assert alt.endswith("breuk in de reeks vanaf 2022.")

@@ -24,7 +24,11 @@ from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
 from helpers.io import atomic_dir, write_text_atomic
 from helpers.paths import Paths
 
+# The layout of one programme's output folder, which the report stage reads.
 PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
+FACTSHEET_TEMPLATE = "factsheet.ipynb"
+FACTSHEET_DIR = "factsheet"
+FACTSHEET_NOTEBOOK = "factsheet.ipynb"
 FINGERPRINT = "inputs.json"
 # The keys of params/cycle.yaml the analyse stage declares in dvc.yaml, less the list
 # of programmes: no programme's report reads that list. Everything else in the file
@@ -57,13 +61,19 @@ def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) 
 def programme_notebooks(
     project: Project, paths: Paths, key: str, out_dir: Path
 ) -> list[NotebookRun]:
-    """The notebooks of one programme's report: the annual report and its deep dives."""
+    """The notebooks of one programme: the annual report, the factsheet, the deep dives."""
+    factsheet = out_dir / FACTSHEET_DIR
     runs = [
         NotebookRun(
             paths.programme_template,
             out_dir / PROGRAMME_NOTEBOOK,
             {"programme": key, "root": str(paths.root), "out_dir": str(out_dir)},
-        )
+        ),
+        NotebookRun(
+            paths.notebooks / FACTSHEET_TEMPLATE,
+            factsheet / FACTSHEET_NOTEBOOK,
+            {"programme": key, "root": str(paths.root), "out_dir": str(factsheet)},
+        ),
     ]
     for dive in project.programmes[key].deep_dives:
         dive_out = out_dir / "deep_dives" / dive
@@ -93,8 +103,13 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     Kept in step with the analyse stage's deps in dvc.yaml by a test: DVC watches
     the union for all programmes, this narrows it to one programme.
     """
+    from helpers.report_data import REPORT_SETTINGS, boundaries_file
+
     local = paths.root / project.cycle.local_data
+    boundaries = boundaries_file(paths)
     files = [
+        paths.params / REPORT_SETTINGS,
+        *([boundaries] if boundaries else []),
         *_files(paths.notebooks, ["*.ipynb"]),
         *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
         paths.catalogue_file,
@@ -145,6 +160,15 @@ def why_stale(project: Project, paths: Paths, key: str) -> str | None:
     return f"changed: {shown}"
 
 
+def write_tables_for(project: Project, paths: Paths, key: str, out_dir: Path) -> list[Path]:
+    """The analysts' CSV and Excel tables of one programme, into `out_dir/tabellen`."""
+    from helpers.exports import TABLES_DIR, write_tables
+    from helpers.indicators import read_indicator_table
+
+    table = read_indicator_table(paths.indicator_table(key))
+    return write_tables(project, key, table, out_dir / TABLES_DIR)
+
+
 def analyse_programme(root: str, key: str) -> float:
     """Execute one programme's notebooks into a fresh folder; seconds taken.
 
@@ -157,6 +181,7 @@ def analyse_programme(root: str, key: str) -> float:
     project = load_project(paths)
     fingerprint = input_fingerprint(project, paths, key)
     with atomic_dir(paths.programme_out(key)) as tmp:
+        write_tables_for(project, paths, key, tmp)
         for run in programme_notebooks(project, paths, key, tmp):
             execute_notebook(run.template, run.output, run.parameters, paths.root)
         write_text_atomic(tmp / FINGERPRINT, json.dumps(fingerprint, indent=1, sort_keys=True))

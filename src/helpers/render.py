@@ -1,10 +1,13 @@
 """The report stage: executed notebooks -> the published site, with or without Quarto.
 
 Both renderers start from the same staged notebooks: the executed programme
-notebook with its deep dives appended, parameters cells removed and the front
-matter filled in. Quarto renders them as a website (HTML, plus Word and PDF for
-the annual reports); without Quarto, nbconvert renders the same notebooks to
-standalone HTML without code, and the stage says so.
+notebook with its deep dives inserted before the appendices, the residents'
+factsheet, the joint report; parameters cells removed and the front matter filled
+in. Quarto renders them as a website (HTML, plus Word and PDF for the annual
+reports and factsheets); without Quarto, nbconvert renders the same notebooks to
+standalone HTML without code, and the stage says so. The analysts' tables are
+copied next to the reports. When the reports are a draft (see provenance.py) every
+page carries a CONCEPT watermark and a banner that says why.
 """
 
 from __future__ import annotations
@@ -22,20 +25,34 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK, PROGRAMME_NOTEBOOK
 from helpers.config import Project
+from helpers.exports import TABLES_DIR
 from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
+from helpers.provenance import draft_reasons
 
-PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 JOINT_SLUG = "gezamenlijk"
+FACTSHEET_SUFFIX = "-factsheet"
+APPENDIX_HEADING = "## Bijlagen"
+DRAFT_MARK = "CONCEPT"
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 QUARTO_HELP = (
     "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
     "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
 )
-REPORT_FORMATS = {"html": "default", "docx": "default", "typst": "default"}
+REPORT_FORMATS = {"html": "default", "docx": "default", "typst": {"papersize": "a4"}}
+FACTSHEET_FORMATS = {
+    "html": "default",
+    "docx": "default",
+    "typst": {"papersize": "a4", "margin": {"x": "2cm", "y": "2cm"}, "fontsize": "12pt"},
+}
+# nbconvert's lab template adds scripts that load MathJax, require.js and Mermaid
+# from a CDN. The reports need no script at all and must open offline without a
+# failed request, so the fallback pages carry none.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.DOTALL | re.IGNORECASE)
 _CALLOUT = re.compile(
     r"^:::\s*\{?\.?callout-(?P<kind>\w+)[^\n]*\n(?:##\s*(?P<title>[^\n]+)\n)?(?P<body>.*?)^:::\s*$",
     re.MULTILINE | re.DOTALL,
@@ -51,6 +68,8 @@ class Document:
     subtitle: str
     synthetic: bool
     notebook: nbformat.NotebookNode
+    kind: str = "report"
+    draft: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- staging
@@ -105,14 +124,24 @@ def programme_document(project: Project, paths: Paths, key: str) -> Document:
     """The annual report of one programme, its deep dives appended as sections."""
     programme = project.programmes[key]
     out = paths.programme_out(key)
-    notebook = _read_executed(out / PROGRAMME_NOTEBOOK, f"analyse@{key}")
+    notebook = _read_executed(out / PROGRAMME_NOTEBOOK, "analyse")
     cells = body_cells(notebook)
+    dives = []
     for dive in programme.deep_dives:
-        executed = _read_executed(out / "deep_dives" / dive / f"{dive}.ipynb", f"analyse@{key}")
+        executed = _read_executed(out / "deep_dives" / dive / f"{dive}.ipynb", "analyse")
         title = str(front_matter(executed).get("title", f"Verdieping: {dive}"))
         heading = title if title.lower().startswith("verdieping") else f"Verdieping: {title}"
-        cells.append(nbformat.v4.new_markdown_cell(f"## {heading}"))
-        cells += [_renamed(cell, dive) for cell in body_cells(executed)]
+        dives.append(nbformat.v4.new_markdown_cell(f"## {heading}"))
+        dives += [_renamed(cell, dive) for cell in body_cells(executed)]
+    at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and c.source.startswith(APPENDIX_HEADING)
+        ),
+        len(cells),
+    )
+    cells[at:at] = dives
     year = project.cycle.cycle.year
     gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
     document = Document(
@@ -149,15 +178,110 @@ def joint_document(project: Project, paths: Paths) -> Document:
         notebook,
     )
     _set_front_matter(
-        notebook, {"title": document.title, "subtitle": document.subtitle, "lang": "nl"}
+        notebook,
+        {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "lang": "nl",
+            "format": REPORT_FORMATS,
+        },
+    )
+    return document
+
+
+def factsheet_document(project: Project, paths: Paths, key: str) -> Document:
+    """The two-page factsheet for residents of one programme."""
+    programme = project.programmes[key]
+    path = paths.programme_out(key) / FACTSHEET_DIR / FACTSHEET_NOTEBOOK
+    notebook = _read_executed(path, "analyse")
+    cells = body_cells(notebook)
+    notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
+    year = project.cycle.cycle.year
+    document = Document(
+        f"{key}{FACTSHEET_SUFFIX}",
+        f"Hoe gaat het in {programme.name}? Factsheet {year}",
+        "Voor bewoners",
+        _synthetic(paths, key),
+        notebook,
+        kind="factsheet",
+    )
+    _set_front_matter(
+        notebook,
+        {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "lang": "nl",
+            "toc": False,
+            "format": FACTSHEET_FORMATS,
+        },
     )
     return document
 
 
 def stage_documents(project: Project, paths: Paths) -> list[Document]:
-    """Every page of the site, staged from the executed notebooks (inputs are not touched)."""
-    documents = [programme_document(project, paths, k) for k in project.cycle.programmes]
-    return [*documents, joint_document(project, paths)]
+    """Every page of the site, staged from the executed notebooks (inputs are not touched).
+
+    When the reports are a draft, each document is marked: a banner at the top that
+    names the reasons, and a CONCEPT watermark on every page in every format.
+    """
+    documents = []
+    for key in project.cycle.programmes:
+        documents += [
+            programme_document(project, paths, key),
+            factsheet_document(project, paths, key),
+        ]
+    documents.append(joint_document(project, paths))
+    reasons = tuple(draft_reasons(project, paths, any(d.synthetic for d in documents)))
+    if reasons:
+        for document in documents:
+            mark_draft(document, reasons)
+    return documents
+
+
+def draft_banner(reasons: tuple[str, ...]) -> str:
+    """The callout at the top of a draft page: it says why the page is a concept."""
+    items = "\n".join(f"- {reason}" for reason in reasons)
+    return (
+        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+        f"Dit rapport is een concept, omdat:\n\n{items}\n:::\n"
+    )
+
+
+# Residents get the fact in plain words; the technical reasons are in the annual report.
+FACTSHEET_DRAFT_BANNER = (
+    "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+    "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage.\n:::\n"
+)
+WATERMARK_CSS = (
+    "body::after{content:'CONCEPT';position:fixed;top:45%;left:50%;"
+    "transform:translate(-50%,-50%) rotate(-30deg);font-size:9rem;font-weight:700;"
+    "color:rgba(192,0,0,.13);pointer-events:none;z-index:9999;letter-spacing:.5rem}"
+)
+WATERMARK_TYPST = (
+    '#set page(background: rotate(-30deg, text(size: 96pt, weight: "bold", '
+    "fill: rgb(192, 0, 0, 40))[CONCEPT]))"
+)
+
+
+def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
+    """Mark a staged document as draft: title, banner, and watermark in each format."""
+    document.draft = reasons
+    document.title = f"{DRAFT_MARK} — {document.title}"
+    cells = document.notebook.cells
+    at = 1 if cells and cells[0].cell_type == "raw" else 0
+    banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
+    cells.insert(at, nbformat.v4.new_markdown_cell(banner))
+    matter = front_matter(document.notebook)
+    formats = dict(matter.get("format") or {"html": "default"})
+    for name, header in (
+        ("html", f"<style>{WATERMARK_CSS}</style>"),
+        ("typst", WATERMARK_TYPST),
+    ):
+        if name not in formats:
+            continue
+        options = formats[name] if isinstance(formats[name], dict) else {}
+        formats[name] = {**options, "include-in-header": {"text": header}}
+    _set_front_matter(document.notebook, {"title": document.title, "format": formats})
 
 
 # --------------------------------------------------------------------------- renderer
@@ -179,6 +303,8 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
     """Render every report into reports/_site (replaced only when complete)."""
     renderer = choose_renderer()
     documents = stage_documents(project, paths)
+    if documents[0].draft:
+        log("the reports are a draft (CONCEPT watermark): " + "; ".join(documents[0].draft))
     with atomic_dir(paths.site) as site:
         if renderer == "quarto":
             render_with_quarto(documents, project, paths, site, log)
@@ -197,7 +323,16 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
 
 def index_qmd(documents: list[Document], project: Project, has_validation: bool) -> str:
     """The landing page of the Quarto site."""
-    lines = ["---", f'title: "Wijkmonitor {project.cycle.cycle.year}"', "lang: nl", "---", ""]
+    matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
+    reasons = next((d.draft for d in documents if d.draft), ())
+    if reasons:
+        matter["format"] = {
+            "html": {"include-in-header": {"text": f"<style>{WATERMARK_CSS}</style>"}}
+        }
+    front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False)
+    lines = ["---", front.strip(), "---", ""]
+    if reasons:
+        lines += [draft_banner(reasons)]
     if any(d.synthetic for d in documents):
         lines += [
             "::: {.callout-warning}",
@@ -207,10 +342,32 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
             ":::",
             "",
         ]
-    lines += [f"- [{d.title}]({d.slug}.ipynb)" for d in documents]
+    lines += [f"- [{d.title}]({d.slug}.ipynb)" + _tables_markdown(d, project) for d in documents]
     if has_validation:
         lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
     return "\n".join(lines) + "\n"
+
+
+def _tables_markdown(document: Document, project: Project) -> str:
+    if document.kind != "report" or document.slug not in project.programmes:
+        return ""
+    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
+    return f" — tabellen: [CSV]({base}.csv), [Excel]({base}.xlsx)"
+
+
+def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
+    """The analysts' CSV and Excel tables of every programme, next to the reports."""
+    target = site / TABLES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for key in project.cycle.programmes:
+        source = paths.programme_out(key) / TABLES_DIR
+        files = sorted(source.glob(f"{key}_indicatoren.*")) if source.is_dir() else []
+        if not files:
+            raise FileNotFoundError(f"{source} holds no tables: run `dvc repro analyse`")
+        for file in files:
+            copied.append(Path(shutil.copy2(file, target / file.name)))
+    return copied
 
 
 def quarto_project(
@@ -233,6 +390,7 @@ def quarto_project(
         written.append(path)
     if validation.is_file():
         shutil.copytree(paths.validation_report_dir, folder / "validation")
+    written += copy_tables(project, paths, folder)
     return written
 
 
@@ -258,9 +416,11 @@ def render_with_quarto(
 CSS = """
 .callout{border-left:.3rem solid #0d6efd;background:#f3f7ff;padding:.6rem 1rem;margin:1rem 0}
 .callout-warning{border-color:#e17000;background:#fff4e5}
+.callout-important,.callout-caution{border-color:#c00000;background:#fdecec}
 .callout-title{font-weight:bold;margin:0 0 .3rem 0}
 .wm-title{margin:1.5rem 0 1rem 0}.wm-title h1{margin-bottom:.2rem}
 .wm-title p{color:#555;margin:0}
+.wm-caption{margin:1rem 0 .3rem 0}
 .wm-note{color:#555;font-size:.9rem;border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem}
 """
 
@@ -279,6 +439,72 @@ def callouts_to_html(text: str) -> str:
     return _CALLOUT.sub(replace, text)
 
 
+_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+):\s*(?P<value>.*)$")
+_REFERENCE = re.compile(r"@(?P<label>(?:fig|tbl)-[\w-]+)")
+CROSSREF_TITLES = {"fig": "Figuur", "tbl": "Tabel"}
+
+
+def cell_options(cell: nbformat.NotebookNode) -> dict:
+    """The `#| key: value` options at the top of a code cell (Quarto's cell options)."""
+    options = {}
+    for line in cell.source.splitlines():
+        match = _OPTION.match(line)
+        if not match:
+            break
+        options[match["key"]] = yaml.safe_load(match["value"]) if match["value"] else ""
+    return options
+
+
+def crossrefs_to_html(cells: list) -> list:
+    """Quarto cross-references for the fallback: numbered captions with anchors above
+    labelled tables and figures (`#| label: tbl-…` with `#| tbl-cap`), and each `@tbl-…`
+    in the text a link to it, numbered as Quarto numbers them (Tabel 1, Figuur 1).
+    """
+    counters = dict.fromkeys(CROSSREF_TITLES, 0)
+    names: dict[str, str] = {}
+    result = []
+    for cell in cells:
+        options = cell_options(cell) if cell.cell_type == "code" else {}
+        label = str(options.get("label", ""))
+        kind = label.split("-", 1)[0]
+        caption = options.get(f"{kind}-cap")
+        if kind in CROSSREF_TITLES and caption:
+            counters[kind] += 1
+            names[label] = f"{CROSSREF_TITLES[kind]} {counters[kind]}"
+            result.append(
+                nbformat.v4.new_markdown_cell(
+                    f'<p class="wm-caption" id="{html.escape(label)}"><strong>'
+                    f"{names[label]}</strong>: {html.escape(str(caption))}</p>"
+                )
+            )
+        result.append(cell)
+
+    def link(match: re.Match) -> str:
+        label = match["label"]
+        return f"[{names[label]}](#{label})" if label in names else match.group(0)
+
+    for cell in result:
+        if cell.cell_type == "markdown":
+            cell.source = _REFERENCE.sub(link, cell.source)
+    return result
+
+
+# The factsheet is two A4 pages when printed: compact spacing and figure height.
+FACTSHEET_CSS = (
+    "@page{size:A4;margin:1.5cm}"
+    "@media print{body{font-size:11pt}img{max-height:3.6cm;width:auto !important}"
+    ".jp-Cell{padding:0 !important;margin:0 !important}"
+    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:.5rem 0 .2rem}"
+    "h3{font-size:1rem;margin:.4rem 0 .1rem}p{margin:.2rem 0}"
+    ".callout{margin:.4rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .4rem 0}}"
+)
+
+
+def _draft_css(document: Document) -> str:
+    css = FACTSHEET_CSS if document.kind == "factsheet" else ""
+    return css + (WATERMARK_CSS if document.draft else "")
+
+
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     notebook = nbformat.from_dict(document.notebook)
     cells = body_cells(notebook)
@@ -293,7 +519,7 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(data["text/markdown"])
-    notebook.cells = [nbformat.v4.new_markdown_cell(title), *cells]
+    notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
     return notebook
 
 
@@ -315,14 +541,24 @@ def notebook_html(document: Document) -> str:
         count=1,
         flags=re.DOTALL,
     )
-    return body.replace("</head>", f"<style>{CSS}</style>\n</head>", 1)
+    body = _SCRIPT.sub("", body)
+    body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
+    return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+def _tables_html(document: Document, project: Project) -> str:
+    if document.kind != "report" or document.slug not in project.programmes:
+        return ""
+    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
+    return f' — tabellen: <a href="{base}.csv">CSV</a>, <a href="{base}.xlsx">Excel</a>'
 
 
 def index_html(documents: list[Document], project: Project, has_validation: bool) -> str:
     """The landing page of the fallback site."""
     year = project.cycle.cycle.year
     items = "\n".join(
-        f'<li><a href="{d.slug}.html">{html.escape(d.title)}</a></li>' for d in documents
+        f'<li><a href="{d.slug}.html">{html.escape(d.title)}</a>{_tables_html(d, project)}</li>'
+        for d in documents
     )
     banner = (
         '<div class="callout callout-warning"><p class="callout-title">Synthetische gegevens</p>'
@@ -336,10 +572,19 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
         if has_validation
         else ""
     )
+    reasons = next((d.draft for d in documents if d.draft), ())
+    if reasons:
+        listed = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+        banner += (
+            '<div class="callout callout-important"><p class="callout-title">CONCEPT: niet '
+            f"voor publicatie</p><p>Deze rapporten zijn een concept, omdat:</p><ul>{listed}</ul>"
+            "</div>"
+        )
+    draft_css = WATERMARK_CSS if reasons else ""
     return (
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
-        f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}</style></head><body>\n"
+        f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
         f"<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n<ul>\n{items}\n</ul>\n"
         f"{validation}\n<p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
@@ -353,5 +598,6 @@ def render_with_nbconvert(
     for document in documents:
         (site / f"{document.slug}.html").write_text(notebook_html(document), encoding="utf-8")
         log(f"rendered {document.slug}.html (nbconvert)")
+    copy_tables(project, paths, site)
     validation = (paths.validation_report_dir / "index.html").is_file()
     (site / "index.html").write_text(index_html(documents, project, validation), encoding="utf-8")

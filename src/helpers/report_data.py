@@ -1,8 +1,10 @@
 """What the report notebooks show, computed here so tests reach it.
 
-The notebooks only call these functions and display the results: the network of
-goals, efforts and indicators, the key-figures table, the series per indicator,
-the notes beside the numbers and the banners. Only published (unsuppressed)
+The notebooks only call these functions and display the results: the "in één
+oogopslag" table, the network of goals, efforts and indicators, the key-figures
+table, the series per indicator with its caveats, the notes beside the numbers,
+population context, the appendices (definitions, availability, sources), the
+residents' factsheet sentences and the banners. Only published (unsuppressed)
 values ever leave this module.
 """
 
@@ -17,12 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Indicator, Programme, Project, load_project
+from helpers.config import Indicator, Programme, Project, Strict, load_model, load_project
 from helpers.disclosure import REASONS
 from helpers.indicators import read_indicator_table
 from helpers.paths import Paths
 from helpers.sources.local import read_notes
 from helpers.stats import change_since, proportion_change_pvalue
+
+REPORT_SETTINGS = "report.yaml"
+SIGNIFICANCE = 0.05
 
 LEVEL_LABELS = {
     "input": "input",
@@ -292,10 +297,10 @@ def breaks_since(table: pd.DataFrame, indicator_id: str, base_year: int) -> bool
 def _format_change(change: float, unit: str) -> str:
     if math.isnan(change):
         return MISSING
-    sign = "+" if change > 0 else ""
+    sign = "+" if change > 0 else "-" if change < 0 else ""
     if unit == "procent":
-        return f"{sign}{change:.1f}".replace(".", ",") + " procentpunt"
-    return sign + format_value(change, unit)
+        return f"{sign}{abs(change):.1f}".replace(".", ",") + " procentpunt"
+    return sign + format_value(abs(change), unit)
 
 
 def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | None:
@@ -375,31 +380,45 @@ def sources_table(table: pd.DataFrame) -> pd.DataFrame:
     return sources.rename(columns={"source": "bron", "source_modified": "versie (CBS Modified)"})
 
 
-def latest_per_programme(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Latest published value of one indicator per programme area (joint report)."""
+def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
+    """Per programme (params order, never sorted) and joint indicator: own area vs own gemeente.
+
+    Each cell reads 'programme area (gemeente) year', so a reader compares a programme
+    with its own gemeente, not programmes with each other.
+    """
     rows = []
     for key in project.cycle.programmes:
-        own = indicator_series(table[table["programme"].eq(key)], indicator_id)
-        value, year = _latest(own[own["area_role"].eq("programma")])
-        if year is not None:
-            rows.append(
-                {"programme_name": project.programmes[key].name, "value": value, "year": year}
-            )
-    return pd.DataFrame(rows, columns=["programme_name", "value", "year"])
-
-
-def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
-    """Joint indicators × programmes: the latest published value in each programme area."""
-    rows = []
-    for indicator in project.catalogue.indicators:
-        row = {"indicator": indicator.label, "niveau": LEVEL_LABELS[indicator.level]}
-        for key in project.cycle.programmes:
-            own = indicator_series(table[table["programme"].eq(key)], indicator.id)
+        programme = project.programmes[key]
+        own_table = table[table["programme"].eq(key)]
+        row = {"programma": programme.name}
+        for indicator in project.catalogue.indicators:
+            if indicator.level not in ("outcome", "impact"):
+                continue
+            own = indicator_series(own_table, indicator.id)
             value, year = _latest(own[own["area_role"].eq("programma")])
-            shown = format_value(value, indicator.unit)
-            row[project.programmes[key].name] = f"{shown} ({year})" if year else MISSING
+            if year is None:
+                row[indicator.label] = MISSING
+                continue
+            cell = _cell(published(own_table), indicator.id, "gemeente", year)
+            gemeente = (
+                format_value(float(cell["value"]), indicator.unit) if cell is not None else MISSING
+            )
+            row[indicator.label] = (
+                f"{format_value(value, indicator.unit)} (gemeente {gemeente}) {year}"
+            )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def own_trend_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Published rows of one indicator for every programme area and its own gemeente."""
+    parts = []
+    for key in project.cycle.programmes:
+        rows = indicator_series(table[table["programme"].eq(key)], indicator_id)
+        rows = rows[rows["area_role"].isin(["programma", "gemeente"])]
+        parts.append(rows.assign(programme_name=project.programmes[key].name))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return frame
 
 
 def session_info() -> str:
@@ -408,3 +427,494 @@ def session_info() -> str:
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in packages)
     own = metadata.version("wijkmonitor")
     return f"Python {platform.python_version()}; {versions}; wijkmonitor {own}"
+
+
+# ------------------------------------------------------------ report settings
+
+
+class ReportSettings(Strict):
+    """Optional settings of the reports (params/report.yaml; absent means defaults)."""
+
+    boundaries: str | None = None
+
+
+def report_settings(paths: Paths) -> ReportSettings:
+    """params/report.yaml when present, else the defaults (no map)."""
+    path = paths.params / REPORT_SETTINGS
+    return load_model(ReportSettings, path) if path.is_file() else ReportSettings()
+
+
+def boundaries_file(paths: Paths) -> Path | None:
+    """The boundary file for maps (relative to the project root), or None without one."""
+    name = report_settings(paths).boundaries
+    if not name:
+        return None
+    path = Path(name) if Path(name).is_absolute() else paths.root / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{paths.params / REPORT_SETTINGS}: key boundaries: {path} does not exist"
+        )
+    return path
+
+
+# ------------------------------------------------------------ in één oogopslag
+
+SUMMARY_COLUMNS = [
+    "indicator_id",
+    "area_role",
+    "latest_year",
+    "latest_value",
+    "base_year",
+    "base_value",
+    "change_since_base",
+    "p_value",
+    "significant",
+    "target_year",
+    "target_value",
+    "target_status",
+    "break_since_base",
+]
+
+
+def indicator_summary(ctx: ProgrammeContext) -> pd.DataFrame:
+    """One row per indicator of the programme area, in the columns of `<key>_summary.csv`.
+
+    THE one place the report takes its statistics from: it reads
+    `data/processed/indicators/<key>_summary.csv` (written by the statistics stage)
+    when that exists, and otherwise derives the same columns from the indicator table
+    (change since the base year, p-value of survey waves, target status by the simple
+    rule of `target_status`).
+    """
+    path = ctx.paths.indicators_dir / f"{ctx.key}_summary.csv"
+    if path.is_file():
+        summary = pd.read_csv(path)
+        return summary[summary["area_role"].eq("programma")].reset_index(drop=True)
+    rows = [_summary_row(ctx, indicator_id) for indicator_id in ctx.programme.indicator_ids()]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _summary_row(ctx: ProgrammeContext, indicator_id: str) -> dict:
+    own = indicator_series(ctx.table, indicator_id)
+    own = own[own["area_role"].eq("programma")]
+    latest_value, latest_year = _latest(own)
+    values = own.set_index("year")["value"]
+    broken = breaks_since(ctx.table, indicator_id, ctx.base_year)
+    p_value = change_pvalue(own, ctx.base_year) if own["n"].notna().any() else math.nan
+    target = target_for(ctx, indicator_id)
+    indicator = ctx.project.indicator(ctx.key, indicator_id)
+    base_value = float(values[ctx.base_year]) if ctx.base_year in values.index else math.nan
+    return {
+        "indicator_id": indicator_id,
+        "area_role": "programma",
+        "latest_year": latest_year,
+        "latest_value": latest_value,
+        "base_year": ctx.base_year,
+        "base_value": base_value,
+        "change_since_base": math.nan if broken else change_since(values, ctx.base_year),
+        "p_value": p_value,
+        "significant": (p_value < SIGNIFICANCE) if not math.isnan(p_value) else None,
+        "target_year": target[0] if target else None,
+        "target_value": target[1] if target else math.nan,
+        "target_status": target_status(
+            math.nan if broken else base_value,
+            ctx.base_year,
+            latest_value,
+            latest_year,
+            target,
+            indicator.direction,
+        ),
+        "break_since_base": broken,
+    }
+
+
+def target_status(
+    base_value: float,
+    base_year: int,
+    latest_value: float,
+    latest_year: int | None,
+    target: tuple[int, float] | None,
+    direction: str,
+) -> str:
+    """on_track when the latest value is at least where a straight line from the base-year
+    value to the target would be by now; not_on_track otherwise; unknown without the
+    values, a target or a direction. Interim rule until the statistics stage's summary
+    provides `target_status`.
+    """
+    if target is None or latest_year is None or direction == "neutral":
+        return "unknown"
+    if math.isnan(base_value) or math.isnan(latest_value) or target[0] <= base_year:
+        return "unknown"
+    share = min(max((latest_year - base_year) / (target[0] - base_year), 0.0), 1.0)
+    expected = base_value + share * (target[1] - base_value)
+    better = (
+        latest_value >= expected if direction == "higher_is_better" else latest_value <= expected
+    )
+    return "on_track" if better else "not_on_track"
+
+
+TARGET_WORDS = {
+    "on_track": "✔ op koers",
+    "not_on_track": "✘ niet op koers",
+    "unknown": "? onbekend",
+}
+
+
+def change_words(change: float, direction: str, unit: str) -> str:
+    """Direction of a change as symbol and words, with whether that is good news."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return f"{MISSING} geen vergelijking"
+    if change == 0:
+        return "= gelijk gebleven"
+    up = change > 0
+    text = ("▲ hoger " if up else "▼ lager ") + f"({_format_change(change, unit)})"
+    if direction == "neutral":
+        return text
+    good = up == (direction == "higher_is_better")
+    return text + (", gunstig" if good else ", ongunstig")
+
+
+def is_true(flag: object) -> bool:
+    """A yes/no column as read from a CSV: True, 'True'/'true' or 1 (missing is no)."""
+    if isinstance(flag, str):
+        return flag.strip().lower() in ("true", "1", "ja")
+    return bool(flag) if flag is not None and not pd.isna(flag) else False
+
+
+def significance_words(p_value: float, significant: object) -> str:
+    """'significant (p = …)' / 'niet significant (p = …)' / 'n.v.t.' (no survey test)."""
+    if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
+        return "n.v.t."
+    shown = "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
+    return ("✔ significant" if is_true(significant) else "niet significant") + f" ({shown})"
+
+
+def at_a_glance(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The first page: per goal its indicators' latest value, change, significance, target.
+
+    Symbols come with words (▲ hoger, ✔ op koers, …), never colour alone.
+    """
+    summary = indicator_summary(ctx).set_index("indicator_id")
+    rows = []
+    for goal in ctx.programme.goals:
+        ids = list(dict.fromkeys(goal.indicators + [i for e in goal.efforts for i in e.indicators]))
+        for indicator_id in ids:
+            indicator = ctx.project.indicator(ctx.key, indicator_id)
+            row = summary.loc[indicator_id] if indicator_id in summary.index else None
+            rows.append(_glance_row(ctx, goal.label, indicator, row))
+    return pd.DataFrame(rows)
+
+
+def _glance_row(
+    ctx: ProgrammeContext, goal: str, indicator: Indicator, row: pd.Series | None
+) -> dict:
+    year = None if row is None or pd.isna(row["latest_year"]) else int(row["latest_year"])
+    if row is None:
+        change, p_value, significant, status, broken = math.nan, math.nan, None, "unknown", False
+    else:
+        change, p_value = row["change_since_base"], row["p_value"]
+        significant, status = row["significant"], row["target_status"]
+        broken = is_true(row["break_since_base"])
+    if year is None:
+        latest = _shown(ctx, indicator, "programma", _last_year(ctx.table, indicator.id))
+    else:
+        latest = f"{format_value(float(row['latest_value']), indicator.unit)} ({year})"
+    target = target_for(ctx, indicator.id)
+    return {
+        "doel": goal,
+        "indicator": indicator.label,
+        "laatste waarde": latest,
+        f"verandering sinds {ctx.base_year}": (
+            "breuk in reeks: geen vergelijking"
+            if broken
+            else change_words(float(change), indicator.direction, indicator.unit)
+        ),
+        "significantie": significance_words(float(p_value), significant),
+        "streefwaarde": (
+            f"{format_value(target[1], indicator.unit)} in {target[0]}: {_target_words(status)}"
+            if target
+            else f"{MISSING} geen streefwaarde"
+        ),
+    }
+
+
+def _target_words(status: object) -> str:
+    return TARGET_WORDS.get(str(status), TARGET_WORDS["unknown"])
+
+
+def _last_year(table: pd.DataFrame, indicator_id: str) -> int | None:
+    rows = table[table["indicator_id"].eq(indicator_id) & table["area_role"].eq("programma")]
+    return int(rows["year"].max()) if not rows.empty else None
+
+
+GLANCE_LEGEND = (
+    "▲ hoger / ▼ lager / = gelijk dan in de nulmeting, met *gunstig* of *ongunstig* waar de "
+    "indicator een gewenste richting heeft; ✔ significant: het verschil is bij een toets "
+    "(p < 0,05) niet aan toeval toe te schrijven (alleen bij de Gezondheidsmonitor); "
+    "streefwaarde ✔ op koers / ✘ niet op koers / ? onbekend."
+)
+
+
+# ------------------------------------------------------------ network, availability
+
+
+def network_structure(
+    ctx: ProgrammeContext,
+) -> list[tuple[str, list[tuple[str, list[str]]], list[str]]]:
+    """The network as (goal, [(effort, indicator labels)], goal's own indicator labels)."""
+
+    def label(indicator_id: str) -> str:
+        return ctx.project.indicator(ctx.key, indicator_id).label
+
+    return [
+        (
+            goal.label,
+            [(e.label, [label(i) for i in e.indicators]) for e in goal.efforts],
+            [label(i) for i in goal.indicators],
+        )
+        for goal in ctx.programme.goals
+    ]
+
+
+AVAILABILITY = {
+    "measured": "gemeten",
+    "missing": "ontbreekt",
+    "suppressed": "onderdrukt",
+    "break": "breuk",
+}
+
+
+def availability_matrix(ctx: ProgrammeContext) -> pd.DataFrame:
+    """Indicator × year for the programme area: gemeten, ontbreekt, onderdrukt, (breuk)."""
+    own = ctx.table[ctx.table["area_role"].eq("programma")]
+    years = list(ctx.project.cycle.cycle.years)
+    rows = []
+    for indicator_id in ctx.programme.indicator_ids():
+        indicator = ctx.project.indicator(ctx.key, indicator_id)
+        row = {"indicator": indicator.label}
+        for year in years:
+            hit = own[own["indicator_id"].eq(indicator_id) & own["year"].eq(year)]
+            if hit.empty or (hit["value"].isna().all() and not hit["suppressed"].any()):
+                state = AVAILABILITY["missing"]
+            elif bool(hit["suppressed"].astype(bool).any()):
+                state = AVAILABILITY["suppressed"]
+            else:
+                state = AVAILABILITY["measured"]
+            if not hit.empty and bool(hit["series_break"].astype(bool).any()):
+                state += f" + {AVAILABILITY['break']}"
+            row[str(year)] = state
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
+    """Every indicator of the programme with its definition: level, unit, source, formula."""
+    rows = []
+    for indicator_id in ctx.programme.indicator_ids():
+        indicator = ctx.project.indicator(ctx.key, indicator_id)
+        formula = indicator.column or f"{indicator.numerator} / {indicator.denominator}"
+        rows.append(
+            {
+                "indicator": indicator.label,
+                "niveau": LEVEL_LABELS[indicator.level],
+                "eenheid": indicator.unit,
+                "bron": SOURCE_LABELS.get(indicator.source, indicator.source),
+                "definitie": formula,
+                "gewenste richting": DIRECTION_LABELS[indicator.direction],
+                "wijzigingen": "; ".join(f"{c.from_year}: {c.note}" for c in indicator.changes)
+                or MISSING,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SOURCE_LABELS = {
+    "cbs_kwb": "CBS Kerncijfers wijken en buurten",
+    "survey": "GGD Gezondheidsmonitor",
+    "registration": "registratie van het programma",
+}
+DIRECTION_LABELS = {
+    "higher_is_better": "hoger is beter",
+    "lower_is_better": "lager is beter",
+    "neutral": "geen (context)",
+}
+CBS_ATTRIBUTION = (
+    "Bron: CBS. Gegevens van het Centraal Bureau voor de Statistiek (StatLine), "
+    "gebruikt onder licentie CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/deed.nl)."
+)
+
+
+def population_context(ctx: ProgrammeContext) -> pd.DataFrame:
+    """Population groups (age, household) in the area, gemeente and Nederland: context only."""
+    rows = []
+    for indicator in ctx.project.indicators_for(ctx.key):
+        if indicator.level != "context" or indicator.unit != "procent":
+            continue
+        year = _last_year(published(ctx.table), indicator.id)
+        if year is None:
+            continue
+        rows.append(
+            {
+                "bevolkingsgroep": indicator.label,
+                "jaar": year,
+                "programmagebied": _shown(ctx, indicator, "programma", year),
+                ctx.gemeente_name: _shown(ctx, indicator, "gemeente", year),
+                "Nederland": _shown(ctx, indicator, "nederland", year),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------ factsheet (B1)
+
+
+def factsheet_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
+    """A handful of figures for residents: outcome/impact indicators, then context.
+
+    Each item has a title, bars (area, gemeente, Nederland; published values of the
+    latest year of the area) and one plain Dutch sentence.
+    """
+    chosen = [
+        i
+        for i in (ctx.project.indicator(ctx.key, x) for x in ctx.programme.indicator_ids())
+        if i.level in ("outcome", "impact")
+    ]
+    chosen += [
+        i
+        for i in ctx.project.indicators_for(ctx.key)
+        if i.level == "context" and i.unit == "procent"
+    ]
+    items = []
+    for indicator in chosen:
+        shown = published(ctx.table)
+        year = _last_year(shown, indicator.id)
+        if year is None:
+            continue
+        bars = []
+        for role, name in (
+            ("programma", ctx.programme.name),
+            ("gemeente", ctx.gemeente_name),
+            ("nederland", "Nederland"),
+        ):
+            cell = _cell(shown, indicator.id, role, year)
+            if cell is not None:
+                bars.append((name, float(cell["value"])))
+        if not bars or bars[0][0] != ctx.programme.name:
+            continue
+        items.append(
+            {
+                "id": indicator.id,
+                "title": f"{indicator.label} ({year})",
+                "unit": indicator.unit,
+                "bars": bars,
+                "sentence": plain_sentence(ctx, indicator, bars, year),
+            }
+        )
+        if len(items) == limit:
+            break
+    return items
+
+
+def plain_sentence(
+    ctx: ProgrammeContext, indicator: Indicator, bars: list[tuple[str, float]], year: int
+) -> str:
+    """One short sentence in plain Dutch (B1) about a figure: 'x van de 100' for percentages."""
+    own = bars[0][1]
+    if indicator.unit == "procent":
+        text = f"{indicator.label}: {round(own)} van elke 100 mensen in {ctx.programme.name}."
+        gemeente = next((v for n, v in bars if n == ctx.gemeente_name), None)
+        if gemeente is not None:
+            text += f" In heel {ctx.gemeente_name} zijn dat er {round(gemeente)} van de 100."
+        return text
+    return f"{indicator.label} in {ctx.programme.name}: {format_value(own, indicator.unit)}."
+
+
+def factsheet_story(ctx: ProgrammeContext) -> str:
+    """One quote from residents (the newest), or '' when there is none."""
+    if ctx.notes.empty:
+        return ""
+    quotes = ctx.notes[ctx.notes["type"].eq("citaat")].sort_values(["year", "date"])
+    if quotes.empty:
+        return ""
+    last = quotes.iloc[-1]
+    return f"> “{last['text']}”  \n> — *{last['source']}, {last['year']}*"
+
+
+# ------------------------------------------------------------ per indicator text
+
+
+def _with_interval(ctx: ProgrammeContext, indicator: Indicator, year: int) -> str:
+    """'60,0% (95%-interval 58,0% – 62,0%)' for a published programme cell ('' if none)."""
+    cell = _cell(published(ctx.table), indicator.id, "programma", year)
+    if cell is None:
+        return ""
+    text = format_value(float(cell["value"]), indicator.unit)
+    if pd.notna(cell["lower"]) and pd.notna(cell["upper"]):
+        low = format_value(float(cell["lower"]), indicator.unit)
+        high = format_value(float(cell["upper"]), indicator.unit)
+        text += f" (95%-interval {low} – {high})"
+    return text
+
+
+def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
+    """The latest and base-year values with their intervals, and the change in words.
+
+    Both intervals are shown, so a reader sees how uncertain each measurement is;
+    the significance of the change comes from the summary (a test between waves).
+    """
+    indicator = ctx.project.indicator(ctx.key, indicator_id)
+    summary = indicator_summary(ctx).set_index("indicator_id")
+    if indicator_id not in summary.index or pd.isna(summary.loc[indicator_id, "latest_year"]):
+        return f"*{indicator.label}: geen publiceerbare waarde voor het programmagebied.*"
+    row = summary.loc[indicator_id]
+    year = int(row["latest_year"])
+    text = f"**{indicator.label}**: {_with_interval(ctx, indicator, year)} in {year}. "
+    if is_true(row["break_since_base"]):
+        return text + f"Geen verandering sinds {ctx.base_year}: de reeks is gebroken."
+    base = _with_interval(ctx, indicator, ctx.base_year) if year != ctx.base_year else ""
+    if base:
+        text += f"Nulmeting {ctx.base_year}: {base}. "
+    change = change_words(float(row["change_since_base"]), indicator.direction, indicator.unit)
+    text += f"Verandering: {change}"
+    words = significance_words(float(row["p_value"]), row["significant"])
+    return text + ("." if words == "n.v.t." else f"; {words}.")
+
+
+def series_caveats(ctx: ProgrammeContext, indicator_id: str) -> list[str]:
+    """Short warnings for one indicator: breaks in the series, missing or suppressed years."""
+    own = ctx.table[
+        ctx.table["indicator_id"].eq(indicator_id) & ctx.table["area_role"].eq("programma")
+    ]
+    caveats = []
+    breaks = sorted(int(y) for y in own.loc[own["series_break"].astype(bool), "year"])
+    if breaks:
+        caveats.append(
+            f"Breuk in de reeks vanaf {', '.join(map(str, breaks))} (zie het logboek): "
+            "jaren voor en na de breuk zijn niet vergelijkbaar."
+        )
+    suppressed = sorted(int(y) for y in own.loc[own["suppressed"].astype(bool), "year"])
+    if suppressed:
+        caveats.append(
+            f"Niet gepubliceerd in {', '.join(map(str, suppressed))} (te kleine aantallen)."
+        )
+    measured = set(own.loc[own["value"].notna() | own["suppressed"].astype(bool), "year"])
+    missing = [y for y in ctx.project.cycle.cycle.years if y not in measured]
+    if missing and measured:
+        caveats.append(f"Geen meting in {', '.join(map(str, missing))}.")
+    return caveats
+
+
+def caveat_callout(caveats: list[str]) -> str:
+    """A Quarto 'caution' callout listing the caveats ('' when there are none)."""
+    if not caveats:
+        return ""
+    items = "\n".join(f"- {c}" for c in caveats)
+    return f"::: {{.callout-caution}}\n## Let op bij deze reeks\n\n{items}\n:::\n"
+
+
+def synthetic_note(synthetic: bool) -> str:
+    """A line above a table built on demo data ('' for real data)."""
+    return (
+        "**SYNTHETISCHE GEGEVENS** — de tabel hieronder beschrijft geen echte wijk."
+        if synthetic
+        else ""
+    )

@@ -1,0 +1,190 @@
+"""Where a report comes from, and whether it may be published as final.
+
+A report is a draft (*concept*, watermarked on every page) when any of these holds:
+
+1. the data are synthetic (the demo);
+2. the project is not a git work tree, or `params/`, `dvc.yaml` or `notebooks/` have
+   changes that are not committed: nobody could rebuild the figures later;
+3. the pipeline is not up to date: `dvc.lock` is missing, lacks a stage of
+   `dvc.yaml`, or records a file hash or parameter value that differs from the
+   file or parameter now on disk.
+
+`dvc.lock` itself is left out of check 2: `dvc repro` rewrites it stage by stage, so
+it is always "modified" while the report stage runs. Check 3 compares the stages
+upstream of `report`; folder outputs (`.dir` hashes) are covered by the file deps
+of the stages that read them (e.g. each programme's indicator table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers.config import Project
+from helpers.paths import Paths
+
+COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
+OWN_STAGE = "report"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit checked out in `root` (None outside git)."""
+    commit = _git(root, "rev-parse", "HEAD")
+    return commit.strip() if commit else None
+
+
+def uncommitted(root: Path, pathspecs: tuple[str, ...] = COMMITTED_PATHS) -> list[str] | None:
+    """Files under `pathspecs` with changes not committed (None outside a git work tree)."""
+    if (_git(root, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
+        return None
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *pathspecs)
+    if status is None:
+        return None
+    return [line[3:] for line in status.splitlines() if line.strip()]
+
+
+def file_md5(path: Path) -> str:
+    """md5 of the file's bytes, as DVC 3 records it for `hash: md5`."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_lock(root: Path) -> dict[str, Any] | None:
+    """The stages of dvc.lock (None when there is no dvc.lock)."""
+    path = root / "dvc.lock"
+    if not path.is_file():
+        return None
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stages", {})
+
+
+def pipeline_stages(root: Path, project: Project) -> list[str]:
+    """The stage names of dvc.yaml, `foreach` stages expanded over the cycle's programmes."""
+    spec = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8")) or {}
+    names = []
+    for name, stage in (spec.get("stages") or {}).items():
+        if isinstance(stage, dict) and "foreach" in stage:
+            names += [f"{name}@{key}" for key in project.cycle.programmes]
+        else:
+            names.append(name)
+    return names
+
+
+def _lookup(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+_MISSING = object()
+
+
+def lock_mismatches(root: Path, project: Project) -> list[str]:
+    """What on disk differs from dvc.lock, for every stage upstream of the report."""
+    lock = read_lock(root)
+    if lock is None:
+        return ["dvc.lock ontbreekt: de pijplijn is nooit volledig gedraaid"]
+    problems = [
+        f"stage {name} staat niet in dvc.lock"
+        for name in pipeline_stages(root, project)
+        if name != OWN_STAGE and name not in lock
+    ]
+    for name, stage in lock.items():
+        if name == OWN_STAGE:
+            continue
+        for entry in [*stage.get("deps", []), *stage.get("outs", [])]:
+            recorded = str(entry.get("md5", ""))
+            if not recorded or recorded.endswith(".dir"):
+                continue
+            path = root / entry["path"]
+            if not path.is_file():
+                problems.append(f"{entry['path']} ontbreekt (stage {name})")
+            elif file_md5(path) != recorded:
+                problems.append(f"{entry['path']} wijkt af van dvc.lock (stage {name})")
+        for file, values in (stage.get("params") or {}).items():
+            current = yaml.safe_load((root / file).read_text(encoding="utf-8")) or {}
+            for key, value in values.items():
+                if _lookup(current, key) != value:
+                    problems.append(f"parameter {key} in {file} wijkt af van dvc.lock")
+    return sorted(set(problems))
+
+
+def draft_reasons(project: Project, paths: Paths, synthetic: bool) -> list[str]:
+    """Why the reports are a draft (empty list: they may be published as final)."""
+    reasons = []
+    if synthetic:
+        reasons.append("de cijfers zijn synthetisch (demogegevens)")
+    changed = uncommitted(paths.root)
+    if changed is None:
+        reasons.append("het project staat niet in git: de parameters zijn niet vastgelegd")
+    elif changed:
+        shown = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
+        reasons.append(f"niet-vastgelegde wijzigingen in git: {shown}")
+    mismatches = lock_mismatches(paths.root, project)
+    if mismatches:
+        shown = "; ".join(mismatches[:5]) + (" …" if len(mismatches) > 5 else "")
+        reasons.append(f"de pijplijn is niet bijgewerkt (dvc repro): {shown}")
+    return reasons
+
+
+def data_hashes(root: Path) -> pd.DataFrame:
+    """The data outputs recorded in dvc.lock: stage, path and hash."""
+    lock = read_lock(root) or {}
+    rows = [
+        {"stage": name, "gegevens": out["path"], "DVC-hash (md5)": out.get("md5", "")}
+        for name, stage in lock.items()
+        for out in stage.get("outs", [])
+        if str(out.get("path", "")).startswith("data/")
+    ]
+    return pd.DataFrame(rows, columns=["stage", "gegevens", "DVC-hash (md5)"])
+
+
+def reproducibility(project: Project, paths: Paths, key: str, versions: str) -> pd.DataFrame:
+    """The facts needed to rebuild one programme's report, as a two-column table."""
+    commit = git_commit(paths.root)
+    changed = uncommitted(paths.root)
+    state = (
+        "geen git-repository"
+        if commit is None
+        else commit + (" (met niet-vastgelegde wijzigingen)" if changed else "")
+    )
+    cycle = project.cycle
+    table = paths.indicator_table(key)
+    rules = cycle.suppression
+    rows = [
+        ("datum", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("git-commit", state),
+        ("peiljaar / nulmeting", f"{cycle.cycle.year} / {cycle.cycle.base_year}"),
+        ("jaren", ", ".join(str(y) for y in cycle.cycle.years)),
+        ("bron CBS-tabellen", cycle.source),
+        ("lokale gegevens", str(cycle.local_data)),
+        (
+            "onderdrukking",
+            f"aantal < {rules.min_count}, noemer < {rules.min_denominator}, "
+            f"respondenten < {rules.min_survey_n}",
+        ),
+        (f"params/programmes/{key}.yaml (md5)", file_md5(paths.programme_file(key))),
+        (f"indicatortabel {key}.csv (md5)", file_md5(table) if table.is_file() else "ontbreekt"),
+        ("software", versions),
+    ]
+    return pd.DataFrame(rows, columns=["onderdeel", "waarde"])

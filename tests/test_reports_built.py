@@ -1,0 +1,190 @@
+"""The rendered reports themselves: what a reader opens, in a real browser, and what leaks.
+
+One module build on a copy of the project: the real stage commands (fetch, demo,
+indicators, analyse, joint, report) for two programmes, with one raw survey value
+made too small to publish and, where the real CBS boundaries are at hand, a map.
+"""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import os
+import re
+import zipfile
+from itertools import pairwise
+from pathlib import Path
+
+import openpyxl
+import pytest
+from browser import Chromium, chromium_or_skip
+from support import SHARED_CBS, VENV_BIN, copy_project, run
+
+PROGRAMMES = ["overvecht", "betere_buurten"]
+WIJKMONITOR = str(VENV_BIN / "wijkmonitor")
+BOUNDARIES = SHARED_CBS / "elan-dcc_wijkprofielen" / "wijk_2016_4gemeenten.geojson"
+# A survey cell made unpublishable: Overvecht 2024, 12 respondents (threshold 30).
+SURVEY_ROW = "2024,WK034403,Wijk 03 Overvecht,ErvarenGezondheidGoedZeerGoed,"
+SECRET = {"percentage": "97.3", "ondergrens": "91.8", "bovengrens": "99.1", "n": "12"}
+SECRET_TOKENS = ["97.3", "97,3", "91.8", "91,8", "99.1", "99,1"]
+
+
+def make_survey_cell_small(survey: Path) -> None:
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    hits = [i for i, line in enumerate(lines) if line.startswith(SURVEY_ROW)]
+    assert len(hits) == 1, f"expected one row {SURVEY_ROW!r} in {survey}"
+    fields = lines[hits[0]].split(",")
+    for column, value in SECRET.items():
+        fields[header.index(column)] = value
+    lines[hits[0]] = ",".join(fields)
+    survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("reports"))
+    cycle = root / "params" / "cycle.yaml"
+    text = cycle.read_text(encoding="utf-8")
+    text = re.sub(
+        r"programmes:\n(  - \w+\n)+", "programmes:\n  - overvecht\n  - betere_buurten\n", text
+    )
+    cycle.write_text(text, encoding="utf-8")
+    if BOUNDARIES.is_file():
+        (root / "params" / "report.yaml").write_text(f"boundaries: {BOUNDARIES}\n")
+    for stage in (["fetch"], ["demo"]):
+        run([WIJKMONITOR, *stage], root)
+    survey = root / "data" / "raw" / "demo" / "survey" / "gezondheidsmonitor.csv"
+    make_survey_cell_small(survey)
+    assert SURVEY_ROW + ",".join(SECRET.values()) in survey.read_text(encoding="utf-8")
+    run([WIJKMONITOR, "indicators"], root)
+    for key in PROGRAMMES:
+        run([WIJKMONITOR, "analyse", key], root)
+    run([WIJKMONITOR, "joint"], root)
+    result = run([WIJKMONITOR, "report"], root)
+    assert "nbconvert" in result.stdout or "quarto render" in result.stdout
+    return root / "reports" / "_site"
+
+
+def test_report_stage_writes_report_factsheet_and_tables_per_programme(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for key in PROGRAMMES:
+        for name in (f"{key}.html", f"{key}-factsheet.html"):
+            assert (site / name).stat().st_size > 5000
+            assert f'href="{name}"' in index
+        for suffix in ("csv", "xlsx"):
+            assert (site / "tabellen" / f"{key}_indicatoren.{suffix}").stat().st_size > 1000
+            assert f'href="tabellen/{key}_indicatoren.{suffix}"' in index
+    assert (site / "gezamenlijk.html").is_file() and 'href="gezamenlijk.html"' in index
+    report = (site / "overvecht.html").read_text(encoding="utf-8")
+    for heading in (
+        "In één oogopslag",
+        "Doelen, inspanningen en indicatoren",
+        "Bijlagen",
+        "Beschikbaarheid van gegevens",
+        "Reproduceerbaarheid",
+        "Bron: CBS",
+    ):
+        assert heading in report
+    assert report.index("In één oogopslag") < report.index("Verdieping: eenzaamheid")
+    assert report.index("Verdieping: eenzaamheid") < report.index("Definities van de indicatoren")
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "CONCEPT" in text and "SYNTHETISCH" in text.upper(), f"{page.name}: draft, synthetic"
+
+
+class _Text(html.parser.HTMLParser):
+    """What a reader can see or hear: text nodes and alt/title/aria-label values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in ("alt", "title", "aria-label") and v]
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def published_text(path: Path) -> str:
+    """The readable content of a rendered output (HTML, CSV or Excel)."""
+    if path.suffix == ".html":
+        parser = _Text()
+        parser.feed(path.read_text(encoding="utf-8"))
+        return "\n".join(parser.parts)
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8", newline="") as handle:
+            return "\n".join(",".join(row) for row in csv.reader(handle))
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        cells = [str(c) for s in book for row in s.iter_rows(values_only=True) for c in row]
+        with zipfile.ZipFile(path) as archive:
+            xml = [
+                archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+            ]
+        return "\n".join(cells + xml)
+    raise AssertionError(f"unexpected output {path}")
+
+
+def test_a_suppressed_value_appears_in_no_output(site):
+    outputs = sorted(p for p in site.rglob("*") if p.suffix in (".html", ".csv", ".xlsx"))
+    assert {p.suffix for p in outputs} == {".html", ".csv", ".xlsx"}
+    for path in outputs:
+        text = published_text(path)
+        for token in SECRET_TOKENS:
+            assert token not in text, f"{path.relative_to(site)} shows the suppressed {token}"
+    with open(site / "tabellen" / "overvecht_indicatoren.csv", encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["indicator_id"] == "ervaren_gezondheid"
+            and r["gebied_rol"] == "programmagebied"
+            and r["jaar"] == "2024"
+        ]
+    assert len(rows) == 1
+    assert rows[0]["waarde"] == "" and rows[0]["respondenten"] == ""
+    assert rows[0]["onderdrukt_reden"] == "te weinig respondenten"
+    report = published_text(site / "overvecht.html")
+    assert "Niet gepubliceerd in 2024 (te kleine aantallen)." in report
+    assert "onderdrukt" in report and "te weinig respondenten" in report
+
+
+def test_every_page_opens_in_headless_chromium(site, tmp_path):
+    binary = chromium_or_skip()
+    shots = Path(os.environ.get("WIJKMONITOR_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) == 2 * len(PROGRAMMES) + 2
+    with Chromium(binary) as browser:
+        for page in pages:
+            report = browser.open(page.as_uri())
+            name = page.name
+            assert report.errors == [], f"{name}: {report.errors}"
+            assert report.text > 500, f"{name} is (nearly) empty"
+            assert report.lang == "nl", f"{name}: page language {report.lang!r}"
+            assert all(image["loaded"] for image in report.images), f"{name}: {report.images}"
+            assert all(image["alt"] for image in report.images), f"{name}: image without alt"
+            if name != "index.html":
+                assert report.images, f"{name} has no figures"
+            levels = report.headings
+            assert levels and levels[0] == 1, f"{name}: starts with h{levels[:1]}"
+            skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
+            assert not skips, f"{name}: heading levels skip {skips}"
+            assert all(count > 0 for count in report.tables), f"{name}: table without header"
+            if name.endswith("-factsheet.html"):
+                assert browser.printed_pages() <= 2, f"{name}: more than two A4 pages"
+            (shots / f"{page.stem}.png").write_bytes(report.screenshot)
+            assert report.screenshot.startswith(b"\x89PNG")
+    if BOUNDARIES.is_file():
+        text = published_text(site / "overvecht.html")
+        assert "Kaart van Utrecht met het programmagebied (Wijk 03 Overvecht)" in text
+        assert "Geen kaart" in published_text(site / "betere_buurten.html")
