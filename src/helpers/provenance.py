@@ -104,14 +104,15 @@ def lock_mismatches(root: Path, project: Project) -> list[str]:
     lock = read_lock(root)
     if lock is None:
         return ["dvc.lock ontbreekt: de pijplijn is nooit volledig gedraaid"]
+    stages = pipeline_stages(root, project)
     problems = [
         f"stage {name} staat niet in dvc.lock"
-        for name in pipeline_stages(root, project)
+        for name in stages
         if name != OWN_STAGE and name not in lock
     ]
     for name, stage in lock.items():
-        if name == OWN_STAGE:
-            continue
+        if name == OWN_STAGE or name not in stages:
+            continue  # DVC keeps entries of stages since removed from dvc.yaml
         for entry in [*stage.get("deps", []), *stage.get("outs", [])]:
             recorded = str(entry.get("md5", ""))
             if not recorded or recorded.endswith(".dir"):
