@@ -1,6 +1,6 @@
 """The rendered reports themselves: what a reader opens, in a real browser, and what leaks.
 
-One module build on a copy of the project: the real stage commands (fetch, demo,
+One module build on a copy of the project: the real stage commands (fetch, harmonise, demo,
 indicators, analyse, joint, report) for two programmes, with one raw survey value
 made too small to publish and, where the real CBS boundaries are at hand, a map.
 """
@@ -52,14 +52,13 @@ def site(tmp_path_factory) -> Path:
     cycle.write_text(text, encoding="utf-8")
     if BOUNDARIES.is_file():
         (root / "params" / "report.yaml").write_text(f"boundaries: {BOUNDARIES}\n")
-    for stage in (["fetch"], ["demo"]):
-        run([WIJKMONITOR, *stage], root)
+    for stage in ("fetch", "harmonise", "demo"):
+        run([WIJKMONITOR, stage], root)
     survey = root / "data" / "raw" / "demo" / "survey" / "gezondheidsmonitor.csv"
     make_survey_cell_small(survey)
     assert SURVEY_ROW + ",".join(SECRET.values()) in survey.read_text(encoding="utf-8")
     run([WIJKMONITOR, "indicators"], root)
-    for key in PROGRAMMES:
-        run([WIJKMONITOR, "analyse", key], root)
+    run([WIJKMONITOR, "analyse", *PROGRAMMES], root)
     run([WIJKMONITOR, "joint"], root)
     result = run([WIJKMONITOR, "report"], root)
     assert "nbconvert" in result.stdout or "quarto render" in result.stdout

@@ -123,11 +123,14 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     return [p for p in files if p.is_file()]
 
 
+def _shown_path(path: Path, paths: Paths) -> str:
+    """Relative to the project root; absolute for an input kept elsewhere (a boundary file)."""
+    return str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
+
+
 def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str]:
     """sha256 of each input of one programme, by path relative to the project root."""
-    prints = {
-        str(p.relative_to(paths.root)): _digest(p) for p in fingerprint_files(project, paths, key)
-    }
+    prints = {_shown_path(p, paths): _digest(p) for p in fingerprint_files(project, paths, key)}
     cycle = yaml.safe_load(paths.cycle_file.read_text(encoding="utf-8")) or {}
     read = {k: cycle.get(k) for k in CYCLE_KEYS_READ}
     canonical = json.dumps(read, sort_keys=True, default=str).encode()
