@@ -11,7 +11,9 @@ from support import REPO
 
 from helpers import plots, report_data
 from helpers.config import load_project
+from helpers.indicators import effective_indicators
 from helpers.paths import Paths
+from helpers.stats import indicator_summary
 
 
 @pytest.fixture(scope="module")
@@ -116,22 +118,6 @@ def test_alt_text_names_first_and_last_values(table):
     assert "Utrecht: 65,0 in 2020, 66,0 in 2024." in text
 
 
-def test_change_pvalue_uses_both_waves_and_their_respondents():
-    def series(n: float) -> pd.DataFrame:
-        return pd.DataFrame({"year": [2020, 2024], "value": [50.0, 56.0], "n": [n, n]})
-
-    large, small = (report_data.change_pvalue(series(n), 2020) for n in (4000.0, 60.0))
-    assert large < 0.001 < 0.3 < small < 1
-    assert np.isnan(report_data.change_pvalue(series(100.0), 2022))
-
-
-def test_no_change_is_shown_across_a_series_break(table):
-    assert not report_data.breaks_since(table, "ervaren_gezondheid", 2020)
-    table.loc[table["area_role"].eq("programma") & table["year"].eq(2022), "series_break"] = True
-    assert report_data.breaks_since(table, "ervaren_gezondheid", 2020)
-    assert not report_data.breaks_since(table, "ervaren_gezondheid", 2022)
-
-
 def test_suppression_summary_counts_withheld_cells(table):
     summary = report_data.suppression_summary(table)
     assert summary["aantal cellen"].sum() == 1
@@ -142,11 +128,20 @@ def test_suppression_summary_counts_withheld_cells(table):
 
 
 def context(project, table: pd.DataFrame, tmp_path) -> report_data.ProgrammeContext:
-    """A programme context over a hand-made indicator table (no processed files needed)."""
+    """A programme context over a hand-made indicator table, with the statistics summary
+    the indicators stage would write for it (the report's one source of statistics)."""
     notes = pd.DataFrame(columns=["goal", "year", "date", "type", "text", "source"])
-    return report_data.ProgrammeContext(
-        Paths(tmp_path), project, project.programmes["overvecht"], table, notes
+    paths = Paths(tmp_path)
+    programme = project.programmes["overvecht"]
+    summary = indicator_summary(
+        table,
+        effective_indicators(project, "overvecht"),
+        programme.targets,
+        project.cycle.cycle.base_year,
     )
+    paths.summaries_dir.mkdir(parents=True, exist_ok=True)
+    summary.to_csv(paths.summary_table("overvecht"), index=False)
+    return report_data.ProgrammeContext(paths, project, programme, table, notes)
 
 
 @pytest.fixture
@@ -201,45 +196,36 @@ def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words
     assert missing["laatste waarde"] == report_data.MISSING
 
 
-def test_target_status_follows_the_straight_line_to_the_target():
-    status = report_data.target_status
-    assert status(55.0, 2020, 59.0, 2024, (2026, 62.0), "higher_is_better") == "not_on_track"
-    assert status(55.0, 2020, 60.0, 2024, (2026, 62.0), "higher_is_better") == "on_track"
-    assert status(30.0, 2020, 26.0, 2024, (2026, 24.0), "lower_is_better") == "on_track"
-    assert status(30.0, 2020, 29.0, 2024, (2026, 24.0), "lower_is_better") == "not_on_track"
-    assert status(np.nan, 2020, 29.0, 2024, (2026, 24.0), "lower_is_better") == "unknown"
-    assert status(30.0, 2020, 29.0, 2024, None, "lower_is_better") == "unknown"
-    assert status(30.0, 2020, 29.0, 2024, (2026, 24.0), "neutral") == "unknown"
-
-
-def test_the_statistics_summary_file_replaces_the_interim_figures(project, full_table, tmp_path):
+def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_path):
     ctx = context(project, full_table, tmp_path)
-    summary = report_data.indicator_summary(ctx)
-    assert list(summary.columns) == report_data.SUMMARY_COLUMNS
-    changed = summary.assign(target_status="not_on_track", p_value=0.2, significant=False)
-    changed = pd.concat([changed, changed.assign(area_role="gemeente")])
-    ctx.paths.indicators_dir.mkdir(parents=True)
-    changed.to_csv(ctx.paths.indicators_dir / "overvecht_summary.csv", index=False)
-    health = (
+    path = ctx.paths.summary_table("overvecht")
+    summary = pd.read_csv(path)
+    health = summary["indicator_id"].eq("ervaren_gezondheid")
+    summary.loc[health, ["target_status", "p_value", "significant"]] = ["not_on_track", 0.2, False]
+    summary.to_csv(path, index=False)
+    row = report_data.at_a_glance(ctx).set_index("indicator").loc[
+        "Ervaren gezondheid goed of zeer goed (18+)"
+    ]
+    assert row["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
+    assert row["significantie"] == "niet significant (p = 0,200)"
+    assert set(report_data.indicator_summary(ctx)["area_role"]) == {"programma"}
+    path.unlink()
+    with pytest.raises(FileNotFoundError, match="dvc repro indicators"):
         report_data.at_a_glance(ctx)
-        .set_index("indicator")
-        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
-    )
-    assert health["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
-    assert health["significantie"] == "niet significant (p = 0,200)"
-    assert len(report_data.indicator_summary(ctx)) == len(summary), "programme rows only"
-    (ctx.paths.indicators_dir / "overvecht_summary.csv").write_text(
-        changed.assign(target_status="", break_since_base="", significant="").to_csv(index=False)
-    )
-    health = (
-        report_data.at_a_glance(ctx)
-        .set_index("indicator")
-        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
-    )
-    assert health["streefwaarde"] == "62,0% in 2026: ? onbekend", "empty cells read as unknown"
-    assert health["verandering sinds 2020"].startswith("▲ hoger"), "an empty break flag is no break"
-    assert health["significantie"] == "niet significant (p = 0,200)"
 
+
+def test_statistics_in_words_name_the_test_trend_and_gemeente_caveat(
+    project, full_table, tmp_path
+):
+    ctx = context(project, full_table, tmp_path)
+    health = report_data.statistics_sentence(ctx, "ervaren_gezondheid")
+    assert health.startswith("Toets: ") and "score" in health, "the test is named"
+    assert "Sinds de vorige meting (2020): +5,0 procentpunt." in health
+    counts = report_data.statistics_sentence(ctx, "activiteiten")
+    assert "Verandering sinds 2020" not in counts, "no change across the 2022 break"
+    assert "Lineaire trend sinds 2022: +10 per jaar (95%-interval" in counts
+    note = report_data.methods_note(ctx)
+    assert "Significantie (5%)" in note and "Streefwaarden:" in note
 
 def test_availability_matrix_marks_measured_missing_suppressed_and_breaks(
     project, full_table, tmp_path

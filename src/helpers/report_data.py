@@ -21,10 +21,9 @@ import pandas as pd
 
 from helpers.config import Indicator, Programme, Project, Strict, load_model, load_project
 from helpers.disclosure import REASONS
-from helpers.indicators import read_indicator_table
+from helpers.indicators import read_indicator_table, read_summary
 from helpers.paths import Paths
 from helpers.sources.local import read_notes
-from helpers.stats import change_since, proportion_change_pvalue
 
 REPORT_SETTINGS = "report.yaml"
 SIGNIFICANCE = 0.05
@@ -215,10 +214,12 @@ def key_figures(ctx: ProgrammeContext) -> pd.DataFrame:
 
     A suppressed cell shows its reason instead of a number.
     """
+    summary = indicator_summary(ctx).set_index("indicator_id")
     rows = []
     for indicator_id in ctx.programme.indicator_ids():
         indicator = ctx.project.indicator(ctx.key, indicator_id)
-        rows.append(_key_figure_row(ctx, indicator))
+        stats = summary.loc[indicator_id] if indicator_id in summary.index else None
+        rows.append(_key_figure_row(ctx, indicator, stats))
     return pd.DataFrame(rows)
 
 
@@ -233,15 +234,15 @@ def _shown(ctx: ProgrammeContext, indicator: Indicator, role: str, year: int | N
     return format_value(float(cell["value"]), indicator.unit)
 
 
-def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
+def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator, stats: pd.Series | None) -> dict:
     own = indicator_series(ctx.table, indicator.id)
-    own_area = own[own["area_role"].eq("programma")]
-    _, year = _latest(own_area)
+    _, year = _latest(own[own["area_role"].eq("programma")])
     if year is None:
         rows = ctx.table[ctx.table["indicator_id"].eq(indicator.id)]
         year = int(rows["year"].max()) if not rows.empty else None
-    change = change_since(own_area.set_index("year")["value"], ctx.base_year)
-    broken = breaks_since(ctx.table, indicator.id, ctx.base_year)
+    change = math.nan if stats is None else float(stats["change_since_base"])
+    broken = stats is not None and is_true(stats["break_since_base"])
+    p_value = math.nan if stats is None else float(stats["p_value"])
     target = next((t for t in ctx.programme.targets if t.indicator == indicator.id), None)
     return {
         "indicator": indicator.label,
@@ -253,7 +254,7 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
         f"verschil t.o.v. {ctx.base_year}": (
             f"{MISSING} (breuk in reeks)"
             if broken
-            else _format_change(change, indicator.unit) + _significance(own_area, ctx.base_year)
+            else _format_change(change, indicator.unit) + _p_text(p_value)
         ),
         "streefwaarde": (
             f"{format_value(target.value, indicator.unit)} in {target.year}" if target else MISSING
@@ -261,37 +262,10 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator) -> dict:
     }
 
 
-def change_pvalue(series: pd.DataFrame, base_year: int) -> float:
-    """p-value of the change between the base-year wave and the latest (survey rows with n)."""
-    rows = series.dropna(subset=["value", "n"]).set_index("year")
-    if base_year not in rows.index or rows.index.max() == base_year:
-        return math.nan
-    base, latest = rows.loc[base_year], rows.loc[rows.index.max()]
-    return proportion_change_pvalue(
-        base["value"] / 100 * base["n"],
-        base["n"],
-        latest["value"] / 100 * latest["n"],
-        latest["n"],
-    )
-
-
-def _significance(series: pd.DataFrame, base_year: int) -> str:
-    if "n" not in series.columns:
+def _p_text(p_value: float) -> str:
+    if math.isnan(p_value):
         return ""
-    p = change_pvalue(series, base_year)
-    if math.isnan(p):
-        return ""
-    return " (p < 0,001)" if p < 0.001 else f" (p = {p:.3f})".replace(".", ",")
-
-
-def breaks_since(table: pd.DataFrame, indicator_id: str, base_year: int) -> bool:
-    """True when the programme-area series breaks after the base year (no change is shown)."""
-    rows = table[
-        table["indicator_id"].eq(indicator_id)
-        & table["area_role"].eq("programma")
-        & table["year"].gt(base_year)
-    ]
-    return bool(rows["series_break"].astype(bool).any())
+    return " (p < 0,001)" if p_value < 0.001 else f" (p = {p_value:.3f})".replace(".", ",")
 
 
 def _format_change(change: float, unit: str) -> str:
@@ -459,97 +433,69 @@ def boundaries_file(paths: Paths) -> Path | None:
 
 # ------------------------------------------------------------ in één oogopslag
 
-SUMMARY_COLUMNS = [
-    "indicator_id",
-    "area_role",
-    "latest_year",
-    "latest_value",
-    "base_year",
-    "base_value",
-    "change_since_base",
-    "p_value",
-    "significant",
-    "target_year",
-    "target_value",
-    "target_status",
-    "break_since_base",
-]
-
 
 def indicator_summary(ctx: ProgrammeContext) -> pd.DataFrame:
-    """One row per indicator of the programme area, in the columns of `<key>_summary.csv`.
+    """The statistics of the programme area, one row per indicator (`stats.SUMMARY_COLUMNS`).
 
-    THE one place the report takes its statistics from: it reads
-    `data/processed/indicators/<key>_summary.csv` (written by the statistics stage)
-    when that exists, and otherwise derives the same columns from the indicator table
-    (change since the base year, p-value of survey waves, target status by the simple
-    rule of `target_status`).
+    THE one place the report takes its statistics from: the indicators stage's
+    `data/processed/summaries/<key>_summary.csv`, computed there once, tested there.
     """
-    path = ctx.paths.indicators_dir / f"{ctx.key}_summary.csv"
-    if path.is_file():
-        summary = pd.read_csv(path)
-        return summary[summary["area_role"].eq("programma")].reset_index(drop=True)
-    rows = [_summary_row(ctx, indicator_id) for indicator_id in ctx.programme.indicator_ids()]
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    path = ctx.paths.summary_table(ctx.key)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dvc repro indicators` first")
+    summary = read_summary(path)
+    return summary[summary["area_role"].eq("programma")].reset_index(drop=True)
 
 
-def _summary_row(ctx: ProgrammeContext, indicator_id: str) -> dict:
-    own = indicator_series(ctx.table, indicator_id)
-    own = own[own["area_role"].eq("programma")]
-    latest_value, latest_year = _latest(own)
-    values = own.set_index("year")["value"]
-    broken = breaks_since(ctx.table, indicator_id, ctx.base_year)
-    p_value = change_pvalue(own, ctx.base_year) if own["n"].notna().any() else math.nan
-    target = target_for(ctx, indicator_id)
-    indicator = ctx.project.indicator(ctx.key, indicator_id)
-    base_value = float(values[ctx.base_year]) if ctx.base_year in values.index else math.nan
-    return {
-        "indicator_id": indicator_id,
-        "area_role": "programma",
-        "latest_year": latest_year,
-        "latest_value": latest_value,
-        "base_year": ctx.base_year,
-        "base_value": base_value,
-        "change_since_base": math.nan if broken else change_since(values, ctx.base_year),
-        "p_value": p_value,
-        "significant": (p_value < SIGNIFICANCE) if not math.isnan(p_value) else None,
-        "target_year": target[0] if target else None,
-        "target_value": target[1] if target else math.nan,
-        "target_status": target_status(
-            math.nan if broken else base_value,
-            ctx.base_year,
-            latest_value,
-            latest_year,
-            target,
-            indicator.direction,
-        ),
-        "break_since_base": broken,
-    }
+def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
+    """What the statistics add to `change_sentence`, in words: the test used, the change
+    since the previous measurement, the trend, the index and the gemeente comparison."""
+    summary = indicator_summary(ctx).set_index("indicator_id")
+    if indicator_id not in summary.index:
+        return ""
+    row = summary.loc[indicator_id]
+    unit = row["unit"]
+    parts = []
+    if not pd.isna(row["p_value"]) and row["test_name"]:
+        parts.append(f"Toets: {row['test_name']}.")
+    if not pd.isna(row["change_since_previous"]):
+        parts.append(
+            f"Sinds de vorige meting ({int(row['previous_year'])}): "
+            f"{_format_change(float(row['change_since_previous']), unit)}."
+        )
+    if not pd.isna(row["trend_slope"]):
+        interval = (
+            f"{_format_change(float(row['trend_lower']), unit)} tot "
+            f"{_format_change(float(row['trend_upper']), unit)}"
+        )
+        parts.append(
+            f"Lineaire trend sinds {int(row['trend_from_year'])}: "
+            f"{_format_change(float(row['trend_slope']), unit)} per jaar "
+            f"(95%-interval {interval})."
+        )
+    if not pd.isna(row["index_latest"]):
+        index = f"{float(row['index_latest']):.0f}"
+        parts.append(f"Index ({int(row['base_year'])} = 100): {index}.")
+    if not pd.isna(row["did_vs_gemeente"]):
+        parts.append(
+            f"Verandering ten opzichte van die in {ctx.gemeente_name}: "
+            f"{_format_change(float(row['did_vs_gemeente']), unit)} ({row['did_note']})."
+        )
+    if row["note"]:
+        parts.append(f"{row['note'][0].upper()}{row['note'][1:]}.".replace("..", "."))
+    return " ".join(parts)
 
 
-def target_status(
-    base_value: float,
-    base_year: int,
-    latest_value: float,
-    latest_year: int | None,
-    target: tuple[int, float] | None,
-    direction: str,
-) -> str:
-    """on_track when the latest value is at least where a straight line from the base-year
-    value to the target would be by now; not_on_track otherwise; unknown without the
-    values, a target or a direction. Interim rule until the statistics stage's summary
-    provides `target_status`.
-    """
-    if target is None or latest_year is None or direction == "neutral":
-        return "unknown"
-    if math.isnan(base_value) or math.isnan(latest_value) or target[0] <= base_year:
-        return "unknown"
-    share = min(max((latest_year - base_year) / (target[0] - base_year), 0.0), 1.0)
-    expected = base_value + share * (target[1] - base_value)
-    better = (
-        latest_value >= expected if direction == "higher_is_better" else latest_value <= expected
-    )
-    return "on_track" if better else "not_on_track"
+def methods_note(ctx: ProgrammeContext) -> str:
+    """The rules behind the at-a-glance table, stated once: tests and the target rule."""
+    summary = indicator_summary(ctx)
+    tests = sorted({t for t in summary["test_name"] if t})
+    rules = sorted({r for r in summary["target_rule"] if r})
+    lines = []
+    if tests:
+        lines.append("Significantie (5%): " + "; ".join(tests) + ".")
+    lines += [f"Streefwaarden: {rule}" for rule in rules]
+    return "\n\n".join(f"*{line}*" for line in lines)
 
 
 TARGET_WORDS = {
