@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CBS = REPO.parent / "shared" / "data" / "cbs"
 VENV_BIN = Path(sys.executable).parent
@@ -70,3 +72,22 @@ def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
     """sha256 of every file under `folder` (matching `pattern`), keyed by relative path."""
     files = sorted(p for p in folder.rglob(pattern) if p.is_file())
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def kwb_long(cells: dict[str, dict[str, float]], year: int = 2024) -> pd.DataFrame:
+    """A KWB long frame (`sources.cbs.KWB_LONG_COLUMNS`) of {area: {column: value}}."""
+    rows = [
+        {
+            "year": year,
+            "area_code": code,
+            "column": column,
+            "value": float(value),
+            "table_id": "85984NED",
+            "table_modified": "2025-03-27T02:00:00",
+            "boundary_flag": 1,
+            "synthetic": False,
+        }
+        for code, columns in cells.items()
+        for column, value in columns.items()
+    ]
+    return pd.DataFrame(rows)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import kwb_long
 
 from helpers.config import Indicator, Suppression
 from helpers.disclosure import (
@@ -41,24 +42,6 @@ INHABITANTS = Indicator(
     column="AantalInwoners",
     direction="neutral",
 )
-
-
-def kwb_long(cells: dict[str, dict[str, float]], year: int = 2024) -> pd.DataFrame:
-    rows = [
-        {
-            "year": year,
-            "area_code": code,
-            "column": column,
-            "value": float(value),
-            "table_id": "85984NED",
-            "table_modified": "2025-03-27T02:00:00",
-            "boundary_flag": 1,
-            "synthetic": False,
-        }
-        for code, columns in cells.items()
-        for column, value in columns.items()
-    ]
-    return pd.DataFrame(rows)
 
 
 def members_of(areas: dict[str, list[str]], year: int = 2024) -> pd.DataFrame:

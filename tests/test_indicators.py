@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
+from support import kwb_long
 
 from helpers.config import (
     LogEntry,
@@ -253,25 +254,6 @@ def _members(areas: dict[str, list[str]], year: int = 2024) -> pd.DataFrame:
     )
 
 
-def _long(cells: dict[str, dict[str, float]], year: int = 2024) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "year": year,
-                "area_code": code,
-                "column": column,
-                "value": float(value),
-                "table_id": "85984NED",
-                "table_modified": "2025-03-27T02:00:00",
-                "boundary_flag": 1,
-                "synthetic": False,
-            }
-            for code, columns in cells.items()
-            for column, value in columns.items()
-        ]
-    )
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(1, 5000), st.integers(0, 5000)), min_size=1, max_size=10),
@@ -288,7 +270,7 @@ def test_summing_buurten_then_a_rate_equals_the_rate_of_summed_parts(project, bu
         column: sum(values[column] for values in cells.values())
         for column in ("AantalInwoners", "k_65JaarOfOuder")
     }
-    kwb = _long({**cells, "BU99999999": summed})
+    kwb = kwb_long({**cells, "BU99999999": summed})
     members = _members({"samen": list(cells), "opgeteld": ["BU99999999"]})
     values = indicator_values([share], members, kwb).set_index("area_code")
     together, whole = values.loc["samen"], values.loc["opgeteld"]

@@ -41,6 +41,11 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    swap_dir(tmp, target)
+
+
+def swap_dir(tmp: Path, target: Path) -> None:
+    """Replace `target` by the complete folder `tmp`; the old one goes only once it is gone."""
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)

@@ -152,8 +152,13 @@ def programme_document(project: Project, paths: Paths, key: str) -> Document:
         notebook,
     )
     notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
+    _set_report_front_matter(document)
+    return document
+
+
+def _set_report_front_matter(document: Document) -> None:
     _set_front_matter(
-        notebook,
+        document.notebook,
         {
             "title": document.title,
             "subtitle": document.subtitle,
@@ -161,7 +166,6 @@ def programme_document(project: Project, paths: Paths, key: str) -> Document:
             "format": REPORT_FORMATS,
         },
     )
-    return document
 
 
 def joint_document(project: Project, paths: Paths) -> Document:
@@ -177,15 +181,7 @@ def joint_document(project: Project, paths: Paths) -> Document:
         any(_synthetic(paths, k) for k in project.cycle.programmes),
         notebook,
     )
-    _set_front_matter(
-        notebook,
-        {
-            "title": document.title,
-            "subtitle": document.subtitle,
-            "lang": "nl",
-            "format": REPORT_FORMATS,
-        },
-    )
+    _set_report_front_matter(document)
     return document
 
 

@@ -12,7 +12,6 @@ the `_<position>` suffixes of OData keys shift from year to year.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import CbsSettings, Project
+from helpers.io import swap_dir
 from helpers.sources.cbs_columns import (
     NUMERIC_TYPES,
     base_name,
@@ -155,17 +155,6 @@ def _client_error(error: BaseException) -> int | None:
     return None
 
 
-def _swap_in(tmp: Path, target: Path) -> None:
-    """Replace `target` by the complete folder `tmp`; never a moment without a snapshot."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def fetch_table(
     project: Project,
     table_id: str,
@@ -205,7 +194,7 @@ def fetch_table(
             log(f"CBS {table_id}: {type(error).__name__}: {error}; retrying in {pause:g} s")
             time.sleep(pause)
             continue
-        _swap_in(tmp, target)
+        swap_dir(tmp, target)
         return target
     raise AssertionError("unreachable")  # pragma: no cover
 
