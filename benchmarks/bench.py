@@ -109,11 +109,6 @@ def summary(times: list[float], peaks: list[float]) -> dict:
     }
 
 
-def repeat(step: Callable[[], tuple[float, float]], repeats: int) -> dict:
-    runs = [step() for _ in range(repeats)]
-    return summary([t for t, _ in runs], [p for _, p in runs])
-
-
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
@@ -510,7 +505,7 @@ def fanout(work: Path, areas: int, workers: int, repeats: int) -> dict:
     """Step 7: the analyse stage's fan-out of `areas` generated programmes, N workers vs 1."""
     project = copy_project(work / "fanout")
     generated_programmes(project, areas)
-    for stage in ("fetch", "demo", "validate", "indicators"):
+    for stage in ("fetch", "harmonise", "demo", "validate", "indicators"):
         timed([str(BIN / "wijkmonitor"), stage], project)
     wijkmonitor = [str(BIN / "wijkmonitor"), "analyse", "--force"]
     one, many, peaks = [], [], []
@@ -532,51 +527,104 @@ def fanout(work: Path, areas: int, workers: int, repeats: int) -> dict:
 # --------------------------------------------------------------------------- main
 
 
+STEPS = ("pipeline", "engine", "validation", "fanout")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per step (median)")
     parser.add_argument("--fanout-areas", type=int, default=100)
     parser.add_argument("--fanout-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--fanout-repeats", type=int, default=2)
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated subset of {','.join(STEPS)}; the others keep their last figures",
+    )
     parser.add_argument("--child", choices=sorted(CHILD_CASES))
     args = parser.parse_args()
     if args.child:
         print(f"{RESULT}{CHILD_CASES[args.child]()}")
         return
-    results: dict = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}}
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown step(s) {unknown}; choose from {','.join(STEPS)}")
+    out = ROOT / "reports" / "benchmark.json"
+    results: dict = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    results["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
     with tempfile.TemporaryDirectory(prefix="wijkmonitor-bench-") as tmp:
         work = Path(tmp)
-        log("1. cold dvc repro")
-        results["cold_repro"], built = cold_repro(work, args.repeats)
-        log("2. no-op dvc repro against dvc status")
-        results["noop"] = noop_against_status(built, max(5, args.repeats))
-        log("3. incremental dvc repro after one programme's params changed")
-        results["incremental_repro"] = incremental(built, args.repeats)
-        log("4. cost per notebook: pipeline against bare papermill")
-        results["notebook_cost"] = notebook_cost(built, args.repeats)
-        log("5. indicator engine over the generated country, against kernel start-up")
-        results["engine_country"] = {
+        for step in steps:
+            results.update(STEP_FUNCTIONS[step](work, args))
+            save(results, out)
+    results.update(headline(results))
+    save(results, out)
+    print_table(results)
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+def save(results: dict, out: Path) -> None:
+    """Written after every step, so a failure later keeps what was measured."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def pipeline_steps(work: Path, args: argparse.Namespace) -> dict:
+    """Steps 1-4 on fresh copies of the project."""
+    log("1. cold dvc repro")
+    cold, built = cold_repro(work, args.repeats)
+    log("2. no-op dvc repro against dvc status")
+    noop = noop_against_status(built, max(5, args.repeats))
+    log("3. incremental dvc repro after one programme's params changed")
+    incremental_run = incremental(built, args.repeats)
+    log("4. cost per notebook: pipeline against bare papermill")
+    cost = notebook_cost(built, args.repeats)
+    return {
+        "cold_repro": cold,
+        "noop": noop,
+        "incremental_repro": incremental_run,
+        "notebook_cost": cost,
+    }
+
+
+def engine_step(work: Path, args: argparse.Namespace) -> dict:
+    log("5. indicator engine over the generated country, against kernel start-up")
+    return {
+        "engine_country": {
             **in_child("engine_country", args.repeats),
             "areas": 3_500 * 5,
             "years": COUNTRY_YEARS,
-        }
-        results["kernel_start"] = in_child("kernel_start", args.repeats)
-        log("6. validation")
-        results["validation_demo"] = in_child("validation_demo", args.repeats)
-        results["validation_country_year"] = {
+        },
+        "kernel_start": in_child("kernel_start", args.repeats),
+    }
+
+
+def validation_step(work: Path, args: argparse.Namespace) -> dict:
+    log("6. validation")
+    return {
+        "validation_demo": in_child("validation_demo", args.repeats),
+        "validation_country_year": {
             **in_child("validation_country", args.repeats),
             "areas": COUNTRY_AREAS,
             "columns": COUNTRY_COLUMNS,
-        }
-        log(f"7. fan-out over {args.fanout_areas} generated programme areas")
-        results["fanout"] = fanout(
-            work, args.fanout_areas, args.fanout_workers, args.fanout_repeats
-        )
-    results.update(headline(results))
-    print_table(results)
-    out = ROOT / "reports" / "benchmark.json"
-    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"written to {out.relative_to(ROOT)}")
+        },
+    }
+
+
+def fanout_step(work: Path, args: argparse.Namespace) -> dict:
+    log(f"7. fan-out over {args.fanout_areas} generated programme areas")
+    return {
+        "fanout": fanout(work, args.fanout_areas, args.fanout_workers, args.fanout_repeats)
+    }
+
+
+STEP_FUNCTIONS: dict[str, Callable[[Path, argparse.Namespace], dict]] = {
+    "pipeline": pipeline_steps,
+    "engine": engine_step,
+    "validation": validation_step,
+    "fanout": fanout_step,
+}
 
 
 def headline(results: dict) -> dict:
