@@ -43,19 +43,35 @@ class NotebookRun:
     parameters: dict
 
 
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+KERNEL_START_ATTEMPTS = 3
+
+
 def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) -> None:
-    """Run one notebook with papermill in the project's own kernel."""
+    """Run one notebook with papermill in the project's own kernel.
+
+    Kernels started at the same moment by parallel workers can race for the same free
+    TCP port, and the loser dies before it answers; that start, and only that (no
+    cell has run), is tried again.
+    """
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(template),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(cwd),
-    )
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(template),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(cwd),
+            )
+            return
+        except RuntimeError as error:
+            if KERNEL_START_FAILED not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            print(f"[wijkmonitor] {template.name}: kernel did not start, retrying", flush=True)
 
 
 def programme_notebooks(
