@@ -320,6 +320,16 @@ class Logbook(Strict):
     def for_programme(self, key: str) -> list[LogEntry]:
         return [e for e in self.entries if e.programme in (key, "all")]
 
+    def added_from(self, indicator_id: str) -> int | None:
+        """The year from which the joint set follows the indicator (logbook), if recorded.
+
+        Before that year the monitor does not follow it, so a source column it needs
+        is not expected there (herkomstland exists from KWB 2024 on).
+        """
+        added = [e for e in self.entries if e.change == "indicator_added" and e.programme == "all"]
+        years = [e.from_year for e in added if e.indicator == indicator_id]
+        return min(years, default=None)
+
     def redefinitions(self, key: str, indicator_id: str) -> list[DefinitionChange]:
         """The logbook's redefinitions of one indicator for one programme, as definition changes.
 
