@@ -445,7 +445,7 @@ def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: d
 
 SECRET_BELOW = {
     # columns CBS keeps secret (null, never zero) in buurten below so many inhabitants;
-    # the demo's thresholds, chosen so that both kinds occur, not CBS's own
+    # the demo's own thresholds (CBS sets its rules per column), not CBS's figures
     ("Eenpersoonshuishoudens", "HuishoudensMetKinderen"): 600,
     ("Nederland", "EuropaExclusiefNederland", "BuitenEuropa"): 400,
 }
