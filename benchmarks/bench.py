@@ -393,11 +393,12 @@ def country_table(project, year: int, areas: int, columns: int) -> dict[str, lis
 
     table = demo.kwb_table(project, year)
     rows, properties = table["TypedDataSet"], table["DataProperties"]
-    position = max(p["Position"] for p in properties)
+    position = max(p["Position"] for p in properties if p["Type"] == "Topic")
+    last_id = max(p["ID"] for p in properties)  # IDs count TopicGroups too
     extra = [f"ExtraKenmerk{i}_{position + i}" for i in range(1, columns - position + 1)]
     properties += [
         {
-            "ID": position + i,
+            "ID": last_id + i,
             "Position": position + i,
             "ParentID": None,
             "Type": "Topic",

@@ -128,6 +128,53 @@ def test_expected_cbs_values_match_the_raw_demo_tables_by_hand(demo, expected, p
     assert math.isnan(alone["value"])
 
 
+def raw_topic(folder: Path, table_id: str, base: str, group: str) -> dict[str, float | None]:
+    """One column of a raw demo table by base name AND TopicGroup Title, area -> value.
+
+    CBS uses `BuitenEuropa` under three groups in 2024: only the group says which.
+    """
+    table = folder / "cbs" / table_id
+    properties = json.loads((table / "DataProperties.json").read_text())
+    titles = {p["ID"]: p["Title"] for p in properties}
+    [key] = [
+        p["Key"]
+        for p in properties
+        if p["Type"] == "Topic"
+        and p["Key"].rsplit("_", 1)[0] == base
+        and titles.get(p["ParentID"]) == group
+    ]
+    rows = json.loads((table / "TypedDataSet.json").read_text())
+    return {row["WijkenEnBuurten"].strip(): row[key] for row in rows}
+
+
+def test_expected_origin_shares_match_the_raw_demo_tables_by_hand(demo, expected, project):
+    """Herkomstland: Betere Buurten's share is the six buurten's summed count over their
+    summed inhabitants; the three groups add up to 100; years before 2024 are empty."""
+    folder, _ = demo
+    table_id = project.cycle.kwb_table(2024)
+    outside = raw_topic(folder, table_id, "BuitenEuropa", "Herkomstland")
+    born_here = raw_topic(folder, table_id, "BuitenEuropa", "Geboren in Nederland")
+    raw_2024 = raw_kwb(folder, table_id)
+    buurten = project.programmes["betere_buurten"].area_codes(2024)
+    count = sum(outside[b] for b in buurten)
+    everyone = sum(raw_2024[b]["AantalInwoners"] for b in buurten)
+    share = cell(expected, "betere_buurten", "programma", 2024, "aandeel_herkomst_buiten_europa")
+    assert (share["numerator"], share["denominator"]) == (count, everyone)
+    assert share["value"] == pytest.approx(count / everyone * 100, rel=1e-9)
+    assert share["group"] == "herkomst" and share["level"] == "context"
+    assert count != sum(born_here[b] for b in buurten), "not the born-in-NL twin"
+    gemeente = cell(expected, "betere_buurten", "gemeente", 2024, "aandeel_herkomst_buiten_europa")
+    assert gemeente["numerator"] == outside["GM0356"]
+    origin_ids = [f"aandeel_herkomst_{x}" for x in ("nederland", "europa", "buiten_europa")]
+    parts = [cell(expected, "overvecht", "programma", 2024, i)["value"] for i in origin_ids]
+    assert sum(parts) == pytest.approx(100.0)
+    small = [code for code, value in outside.items() if value is None]
+    assert small and all(c.startswith("BU") for c in small), "CBS keeps small buurten secret"
+    for year in (2019, 2023):
+        early = cell(expected, "overvecht", "programma", year, "aandeel_herkomst_nederland")
+        assert math.isnan(early["value"]) and not early["suppressed"]
+
+
 def test_expected_survey_and_registration_values_match_the_raw_files_by_hand(demo, expected):
     folder, _ = demo
     survey = raw_csv(folder / "demo" / "survey" / "gezondheidsmonitor.csv")

@@ -130,3 +130,95 @@ def test_mapping_file_rules():
             Concept(id="b", kind="count", unit="x", names=[{"name": "X"}]),
         ])  # fmt: skip
     assert math.isclose(wmo.scale, 1000)
+
+
+# ------------------------------------------------------------ country of origin (group)
+
+HERKOMST = {
+    "Nederland_17": "herkomst_nederland",
+    "EuropaExclusiefNederland_18": "herkomst_europa",
+    "BuitenEuropa_19": "herkomst_buiten_europa",
+}
+TWINS = {
+    "Nederland_20": "geboren_in_nl_herkomst_nederland",
+    "EuropaExclusiefNederland_21": "geboren_in_nl_herkomst_europa",
+    "BuitenEuropa_22": "geboren_in_nl_herkomst_buiten_europa",
+    "EuropaExclusiefNederland_23": "geboren_buiten_nl_herkomst_europa",
+    "BuitenEuropa_24": "geboren_buiten_nl_herkomst_buiten_europa",
+}
+
+
+def test_real_2024_origin_columns_are_told_apart_by_their_topic_group(properties):
+    """Same base name and Title under three TopicGroups: only "Herkomstland" is herkomst."""
+    report = reports(properties, MAPPING.kwb)
+    kwb_2024 = report[report["year"].eq(2024)].set_index("key")
+    for key, concept in HERKOMST.items():
+        assert kwb_2024.loc[key, ["status", "column"]].tolist() == ["mapped", concept]
+        assert kwb_2024.loc[key, "group"] == "Herkomstland"
+    for key, concept in TWINS.items():
+        assert kwb_2024.loc[key, ["status", "column"]].tolist() == ["mapped", concept]
+        assert kwb_2024.loc[key, "group"].startswith("Geboren ")
+    herkomst = kwb_2024[kwb_2024["column"].isin(HERKOMST.values())]
+    assert sorted(herkomst.index) == sorted(HERKOMST), "each concept from exactly one column"
+
+
+def test_real_2022_has_no_origin_columns_and_migration_background_is_not_origin(properties):
+    report = reports(properties, MAPPING.kwb)
+    kwb_2022 = report[report["year"].eq(2022)]
+    absent = set(kwb_2022.loc[kwb_2022["status"].eq("absent"), "column"])
+    assert {*HERKOMST.values(), *TWINS.values()} <= absent
+    westers = kwb_2022.set_index("key").loc["WestersTotaal_17"]
+    assert (westers["status"], westers["column"]) == ("mapped", "WestersTotaal")
+    present = kwb_2022[kwb_2022["status"].ne("absent")]
+    assert not present["column"].isin(HERKOMST.values()).any(), "no column is herkomst"
+
+
+def test_without_a_group_the_origin_names_stay_ambiguous(properties):
+    """Name and Title alone fit two or three columns: none of them is used."""
+    loose = Concept(
+        id="herkomst_nederland", kind="count", unit="aantal",
+        names=[{"name": "Nederland", "title": "Nederland"}],
+    )  # fmt: skip
+    report = reports(properties, [loose])
+    rows = report[report["published_name"].eq("Nederland")]
+    assert rows["key"].tolist() == ["Nederland_17", "Nederland_20"]
+    assert set(rows["status"]) == {"ambiguous"}
+    assert set(rows["column"]) == {"Nederland_17", "Nederland_20"}, "kept under full keys"
+    assert "give `unit` or `group`" in rows["note"].iloc[0]
+
+
+def test_a_twin_under_another_group_is_reported_not_mapped(properties):
+    """Only the herkomstland concepts: the "geboren in/buiten" columns stay unmapped, named."""
+    only = [c for c in MAPPING.kwb if c.id in HERKOMST.values()]
+    report = reports(properties, only).set_index("key")
+    for key in TWINS:
+        assert report.loc[key, "status"] == "unmapped"
+        assert report.loc[key, "column"] == key
+    assert "group 'Geboren in Nederland', not 'Herkomstland'" in report.loc["Nederland_20", "note"]
+
+
+def test_the_group_is_the_direct_parent_only(properties):
+    """"Bevolking naar herkomst" is the grandparent of Nederland_17: it does not match."""
+    grandparent = Concept(
+        id="herkomst_nederland", kind="count", unit="aantal",
+        names=[{"name": "Nederland", "title": "Nederland", "group": "Bevolking naar herkomst"}],
+    )  # fmt: skip
+    report = reports(properties, [grandparent])
+    rows = report[report["published_name"].eq("Nederland")]
+    assert set(rows["status"]) == {"unmapped"}
+    assert (2024, "absent") in set(zip(report["year"], report["status"], strict=True))
+
+
+def test_names_shared_by_concepts_must_differ_in_title_unit_or_group():
+    def concept(cid: str, **name) -> Concept:
+        return Concept(id=cid, kind="count", unit="aantal", names=[{"name": "Nederland", **name}])
+
+    CbsColumns(kwb=[concept("a", group="Herkomstland"), concept("b", group="Geboren in NL")])
+    CbsColumns(kwb=[concept("a", unit="aantal"), concept("b", title="Nederland", unit="%")])
+    # a Unit only one of them gives tells nothing apart
+    with pytest.raises(ValueError, match="give each a different"):
+        CbsColumns(kwb=[concept("a", title="Nederland"), concept("b", title="Nederland", unit="%")])
+    with pytest.raises(ValueError, match="give each a different"):
+        CbsColumns(kwb=[concept("a", group="Herkomstland"), concept("b")])
+    with pytest.raises(ValueError, match="mapped to both"):
+        CbsColumns(kwb=[concept("a", group=" Herkomstland"), concept("b", group="Herkomstland")])

@@ -33,6 +33,21 @@ AGE_SHARES = [
     )
     for i, column in enumerate(AGES)
 ]
+ORIGINS = ["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa"]
+ORIGIN_SHARES = [
+    Indicator(
+        id=f"origin_{i}",
+        label=column,
+        level="context",
+        unit="procent",
+        source="cbs_kwb",
+        numerator=column,
+        denominator="AantalInwoners",
+        direction="neutral",
+        group="herkomst",
+    )
+    for i, column in enumerate(ORIGINS)
+]
 INHABITANTS = Indicator(
     id="inwoners",
     label="inwoners",
@@ -51,14 +66,21 @@ def members_of(areas: dict[str, list[str]], year: int = 2024) -> pd.DataFrame:
     )
 
 
-def age_table(ages: dict[str, list[int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The age shares and inhabitants of areas (one buurt each), before and after suppression."""
+def age_table(
+    ages: dict[str, list[int]], origins: dict[str, list[int]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The age (and origin) shares and inhabitants of areas (one buurt each), before and
+    after suppression. Both groups split the same inhabitants."""
     cells = {
         code: {**dict(zip(AGES, counts, strict=True)), "AantalInwoners": sum(counts)}
         for code, counts in ages.items()
     }
+    for code, counts in (origins or {}).items():
+        assert sum(counts) == cells[code]["AantalInwoners"]
+        cells[code].update(zip(ORIGINS, counts, strict=True))
+    shares = [*AGE_SHARES, *(ORIGIN_SHARES if origins else [])]
     values = indicator_values(
-        [INHABITANTS, *AGE_SHARES], members_of({c: [c] for c in ages}), kwb_long(cells)
+        [INHABITANTS, *shares], members_of({c: [c] for c in ages}), kwb_long(cells)
     )
     return values, apply_suppression(values, RULES, group_partitions(values))
 
@@ -91,6 +113,24 @@ def test_two_small_groups_that_together_stay_small_get_a_third():
     }
 
 
+def test_a_small_origin_group_is_protected_within_the_origin_groups_only():
+    """The origin groups are a partition of their own: their secondary cell is an origin
+    group, and the age groups of the same inhabitants are left alone."""
+    values, result = age_table(
+        {"BU00010001": [30, 40, 120, 100, 33]}, {"BU00010001": [220, 3, 100]}
+    )
+    reasons = result.set_index("indicator_id")["suppression_reason"].to_dict()
+    assert (reasons["origin_0"], reasons["origin_1"], reasons["origin_2"]) == (
+        "",
+        "small_count",
+        "secondary",
+    )
+    assert all(reasons[f"age_{i}"] == "" for i in range(5)) and reasons["inwoners"] == ""
+    assert partitions_are_safe(
+        result["suppressed"], cell_magnitude(values), group_partitions(values), RULES
+    )
+
+
 def test_no_small_group_means_nothing_secondary():
     _, result = age_table({"BU00010001": [30, 40, 120, 100, 60]})
     assert not result["suppressed"].any()
@@ -107,11 +147,23 @@ def test_cbs_suppression_is_kept_and_never_reconstructed():
 counts = st.integers(min_value=0, max_value=60)
 
 
+@st.composite
+def ages_and_origins(draw) -> tuple[list[int], list[int]]:
+    """Five age groups and three origin groups of the same inhabitants."""
+    ages = draw(st.lists(counts, min_size=5, max_size=5))
+    total = sum(ages)
+    dutch = draw(st.integers(0, total))
+    europe = draw(st.integers(0, total - dutch))
+    return ages, [dutch, europe, total - dutch - europe]
+
+
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.lists(counts, min_size=5, max_size=5), min_size=1, max_size=6))
-def test_no_withheld_age_group_can_be_recovered_by_difference(areas):
-    ages = {f"BU{i:08d}": group for i, group in enumerate(areas)}
-    values, result = age_table(ages)
+@given(st.lists(ages_and_origins(), min_size=1, max_size=6))
+def test_no_withheld_age_or_origin_group_can_be_recovered_by_difference(areas):
+    ages = {f"BU{i:08d}": group for i, (group, _) in enumerate(areas)}
+    origins = {f"BU{i:08d}": group for i, (_, group) in enumerate(areas)}
+    values, result = age_table(ages, origins)
+    assert set(values["group"]) == {"", "leeftijd", "herkomst"}
     assert published_cells_respect_threshold(result, RULES)
     published_total = result[result["indicator_id"].eq("inwoners")].set_index("area_code")
     partition = group_partitions(values)

@@ -225,12 +225,14 @@ def test_harmonise_writes_one_long_table_for_both_tables(fetched, tmp_path):
     assert set(long["table_modified"][long["source"].eq("cbs_kwb")]) == {"2025-03-27T02:00:00"}
     columns = pd.read_csv(paths.processed / "cbs" / "columns.csv", keep_default_na=False)
     kwb = columns[columns["year"].eq(2024)].set_index("key")
-    # from the real 2024 DataProperties: migration background gone, herkomst unmapped
+    # from the real 2024 DataProperties: migration background gone, herkomst by topic group
     absent = kwb[kwb["status"].eq("absent")]
     assert set(absent["column"]) == {"WestersTotaal", "NietWestersTotaal"}
     assert kwb.loc["GemiddeldeWOZWaardeVanWoningen_39", "status"] == "mapped"
     assert kwb.loc["GemiddeldeWOZWaardeVanWoningen_39", "definition_version"] == 2
-    assert kwb.loc["EuropaExclusiefNederland_23", "status"] == "unmapped"
+    assert kwb.loc["EuropaExclusiefNederland_18", "column"] == "herkomst_europa"
+    assert kwb.loc["EuropaExclusiefNederland_18", "group"] == "Herkomstland"
+    assert kwb.loc["EuropaExclusiefNederland_23", "column"] == "geboren_buiten_nl_herkomst_europa"
     assert any("absent: WestersTotaal, NietWestersTotaal" in m for m in messages)
     health = columns[columns["table_id"].eq("50090NED")]
     assert set(health["year"]) == {2020}, "the year of the area classification (MapYear)"

@@ -77,6 +77,28 @@ def test_counts_add_up_across_levels(raw):
     assert buurten.sum() == inhabitants["WK035502"]
 
 
+def test_origin_counts_add_up_and_sum_across_levels(project, raw):
+    """Herkomstland (2024): three groups add up to the inhabitants, wijken to the gemeente;
+    the born-in/outside twins split the same counts; small buurten are secret."""
+    kwb = read_kwb_long(raw / "cbs", project)
+    kwb = kwb[kwb["year"].eq(2024)].pivot(index="area_code", columns="column", values="value")
+    origin = kwb[["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa"]]
+    published = origin.notna().all(axis=1)
+    assert (origin[published].sum(axis=1) == kwb.loc[published, "AantalInwoners"]).all()
+    secret = origin.index[~published]
+    assert len(secret) and secret.str.startswith("BU").all()
+    assert not kwb.loc[secret, "AantalInwoners"].isna().any()
+    wijken = origin[origin.index.str.startswith("WK0344")].sum()
+    assert (wijken == origin.loc["GM0344"]).all()
+    here = kwb[published]
+    assert (here["geboren_in_nl_herkomst_nederland"] == here["herkomst_nederland"]).all()
+    for part in ("europa", "buiten_europa"):
+        born = here[f"geboren_in_nl_herkomst_{part}"] + here[f"geboren_buiten_nl_herkomst_{part}"]
+        assert (born == here[f"herkomst_{part}"]).all()
+    early = read_kwb_long(raw / "cbs", project)
+    assert not early[early["year"].lt(2024)]["column"].str.contains("herkomst").any()
+
+
 def test_long_reader_matches_by_base_name(project, raw):
     kwb = read_kwb_long(raw / "cbs", project)
     assert set(kwb["year"]) == set(project.cycle.cycle.years)

@@ -190,6 +190,26 @@ def test_inhabitants_found_by_base_name_whatever_the_position(project, written, 
     assert summary["suites"]["kwb_2020_84799NED"]["failed_critical"] == 1
 
 
+def test_catalogue_columns_are_expected_from_the_year_the_logbook_adds_them(
+    project, written, capsys
+):
+    """Herkomstland is followed from 2024 (logbook), so its absence before 2024 is no
+    finding (the test above); a 2024 table whose origin columns do not match is a warning
+    (no value that year), never a stop."""
+    folder = written / "data/raw/cbs" / project.cycle.kwb_table(2024)
+    properties = json.loads((folder / "DataProperties.json").read_text())
+    for record in properties:
+        if record.get("Title") == "Herkomstland":
+            record["Title"] = "Herkomst"
+    (folder / "DataProperties.json").write_text(json.dumps(properties))
+    code, output, summary, _ = run_written(project, written, capsys)
+    assert code == 0, output
+    assert summary["critical_failures"] == 0 and summary["warnings"] == 1
+    assert "aandeel_herkomst_nederland (herkomst_nederland) in 2024" in output
+    assert "from the year the logbook adds the indicator" in output
+    assert " in 2023" not in output
+
+
 def test_implausible_cbs_values_are_warnings_only(project, written, capsys):
     keys = topic_keys(2022)
     table = written / "data/raw/cbs/85318NED/TypedDataSet.json"

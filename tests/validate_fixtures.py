@@ -54,6 +54,16 @@ KWB_TITLES = {
     "Eenpersoonshuishoudens": "Eenpersoonshuishoudens",
     "Woningvoorraad": "Woningvoorraad",
 }
+# Country of origin from KWB 2024 on, under the TopicGroup "Herkomstland" (CBS also
+# publishes these names under "Geboren in/buiten Nederland"; the mapping tells them
+# apart by the group, so the group record and ParentID are part of the format).
+ORIGIN_FROM = 2024
+ORIGIN_GROUP = "Herkomstland"
+ORIGIN_TITLES = {
+    "Nederland": "Nederland",
+    "EuropaExclusiefNederland": "Europa (exclusief Nederland)",
+    "BuitenEuropa": "Buiten Europa",
+}
 INHABITANTS = {"Land": 17_900_000, "Gemeente": 300_000, "Wijk": 12_000, "Buurt": 2_000}
 
 
@@ -72,22 +82,32 @@ def kwb_regions(project: Project, year: int) -> list[str]:
     return ["NL00", *sorted(project.cycle.gemeenten), *sorted(areas)]
 
 
+def kwb_topics(year: int) -> list[tuple[str, str]]:
+    """(base name, datatype) of the year's topics: origin only from ORIGIN_FROM."""
+    origin = [(name, "Long") for name in ORIGIN_TITLES] if year >= ORIGIN_FROM else []
+    return KWB_TOPICS + origin
+
+
 def topic_keys(year: int) -> dict[str, str]:
     """Base name -> `<Name>_<position>`; positions shift with the year as at CBS."""
     shift = year % 3
     keys = {}
-    for index, (name, _) in enumerate(KWB_TOPICS, start=1):
+    for index, (base, _) in enumerate(kwb_topics(year), start=1):
+        name = base
         if name == "IndelingswijzigingWijkenEnBuurten" and year >= 2024:
             name = "IndelingswijzigingGemeenteWijkBuurt"
         position = index if index <= 4 else index + shift
-        keys[KWB_TOPICS[index - 1][0]] = f"{name}_{position}"
+        keys[base] = f"{name}_{position}"
     return keys
 
 
 def kwb_row(index: int, code: str, keys: dict[str, str]) -> dict:
     kind = region_kind(code)
     people = INHABITANTS[kind]
+    origin = {"Nederland": people * 3 // 4, "EuropaExclusiefNederland": people // 10}
+    origin["BuitenEuropa"] = people - sum(origin.values())
     return {
+        **{keys[name]: n for name, n in origin.items() if name in keys},
         "ID": index,
         "WijkenEnBuurten": pad(code),
         keys["Gemeentenaam"]: pad("Gemeente", 24),
@@ -130,16 +150,23 @@ def write_kwb_table(project: Project, cbs_dir: Path, year: int) -> Path:
         ],
     )
     properties = [{"ID": 0, "Position": 0, "Type": "GeoDetail", "Key": "WijkenEnBuurten"}]
-    for name, datatype in KWB_TOPICS:
+    group = None
+    for name, datatype in kwb_topics(year):
         key = keys[name]
+        if name in ORIGIN_TITLES and group is None:
+            group = len(properties)
+            properties.append(
+                {"ID": group, "ParentID": None, "Type": "TopicGroup", "Key": "",
+                 "Title": ORIGIN_GROUP}
+            )  # fmt: skip
         properties.append(
             {
                 "ID": len(properties),
                 "Position": int(key.rsplit("_", 1)[1]),
-                "ParentID": None,
+                "ParentID": group if name in ORIGIN_TITLES else None,
                 "Type": "Topic",
                 "Key": key,
-                "Title": KWB_TITLES.get(name, name),
+                "Title": KWB_TITLES.get(name, ORIGIN_TITLES.get(name, name)),
                 "Description": "",
                 "Datatype": datatype,
                 "Unit": "aantal" if datatype == "Long" else "",

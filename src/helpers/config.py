@@ -320,6 +320,16 @@ class Logbook(Strict):
     def for_programme(self, key: str) -> list[LogEntry]:
         return [e for e in self.entries if e.programme in (key, "all")]
 
+    def added_from(self, indicator_id: str) -> int | None:
+        """The year from which the joint set follows the indicator (logbook), if recorded.
+
+        Before that year the monitor does not follow it, so a source column it needs
+        is not expected there (herkomstland exists from KWB 2024 on).
+        """
+        added = [e for e in self.entries if e.change == "indicator_added" and e.programme == "all"]
+        years = [e.from_year for e in added if e.indicator == indicator_id]
+        return min(years, default=None)
+
     def redefinitions(self, key: str, indicator_id: str) -> list[DefinitionChange]:
         """The logbook's redefinitions of one indicator for one programme, as definition changes.
 
@@ -339,13 +349,30 @@ ConceptKind = Literal["count", "average", "percentage", "rate", "code"]
 
 
 class PublishedName(Strict):
-    """One name under which CBS published a concept: base name and DataProperties Title."""
+    """One name under which CBS published a concept: base name and DataProperties Title.
+
+    `unit` and `group` tell apart columns CBS publishes twice under one base name and
+    Title: `group` is the Title of the topic's own TopicGroup (its ParentID entry, one
+    level up, never further), e.g. `Nederland` under "Herkomstland" and under
+    "Geboren in Nederland" in KWB 2024.
+    """
 
     name: ColumnName
     title: str | None = Field(default=None, min_length=1, description="None: match on name")
     unit: str | None = Field(default=None, description="also match the Unit (duplicate names)")
+    group: str | None = Field(
+        default=None, min_length=1, description="also match the parent TopicGroup's Title"
+    )
     version: int = Field(default=1, ge=1, description="definition version; a change is a break")
     note: str = ""
+
+    def distinct_from(self, other: PublishedName) -> bool:
+        """True when no column can match both: a Title, Unit or group both give differs."""
+        pairs = ((self.title, other.title), (self.unit, other.unit), (self.group, other.group))
+        return any(
+            a is not None and b is not None and " ".join(a.split()) != " ".join(b.split())
+            for a, b in pairs
+        )
 
 
 class Concept(Strict):
@@ -387,18 +414,21 @@ class CbsColumns(Strict):
     def _unique(self) -> CbsColumns:
         for part in (self.kwb, self.health):
             ids: set[str] = set()
-            names: dict[str, str] = {}
+            names: dict[str, list[tuple[str, PublishedName]]] = {}
             for concept in part:
                 if concept.id in ids:
                     raise ValueError(f"concept {concept.id!r} is defined twice")
                 ids.add(concept.id)
                 for published in concept.names:
-                    other = names.setdefault(published.name, concept.id)
-                    if other != concept.id:
-                        raise ValueError(
-                            f"name {published.name!r} is mapped to both {other!r} and "
-                            f"{concept.id!r}"
-                        )
+                    claims = names.setdefault(published.name, [])
+                    for other, earlier in claims:
+                        if other != concept.id and not published.distinct_from(earlier):
+                            raise ValueError(
+                                f"name {published.name!r} is mapped to both {other!r} and "
+                                f"{concept.id!r}: give each a different `title`, `unit` or "
+                                "`group`"
+                            )
+                    claims.append((concept.id, published))
             for concept in part:
                 for part_id in (concept.numerator, concept.denominator):
                     if part_id is not None and part_id not in ids:

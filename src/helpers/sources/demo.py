@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import yaml
@@ -75,66 +76,141 @@ def _json_text(data: object) -> str:
 # ------------------------------------------------------------------------------ CBS
 
 
-def topic_keys(year: int) -> list[tuple[str, str, str, str]]:
-    """(base name, title, datatype, unit) of each topic, in the year's column order.
+class Topic(NamedTuple):
+    """One DataProperties topic of the demo table.
+
+    `groups` are the Titles of its TopicGroups from the top down (the last is its
+    ParentID); `value` names the generated count it shows when its base name is not
+    unique (CBS publishes `Nederland` under three groups in 2024).
+    """
+
+    base: str
+    title: str
+    datatype: str
+    unit: str
+    groups: tuple[str, ...] = ()
+    value: str = ""
+
+
+POPULATION = ("Bevolking",)
+HOUSEHOLDS = ("Bevolking", "Particuliere huishoudens")
+HOUSING = ("Wonen en vastgoed",)
+ORIGIN = ("Bevolking", "Bevolking naar herkomst")
+# Country of origin (herkomstland), as in KWB 2024: the same base names and Titles
+# under three TopicGroups (CBS pads some Titles with a space). The "Herkomstland"
+# three add up to the inhabitants; the "geboren in/buiten" ones split them by
+# country of birth.
+_ORIGIN = [
+    # (TopicGroup, base name, Title as CBS gives it, generated count)
+    ("Herkomstland", "Nederland", "Nederland", "herkomst_nederland"),
+    ("Herkomstland", "EuropaExclusiefNederland", "Europa (exclusief Nederland) ",
+     "herkomst_europa"),
+    ("Herkomstland", "BuitenEuropa", "Buiten Europa ", "herkomst_buiten_europa"),
+    ("Geboren in Nederland", "Nederland", "Nederland", "herkomst_nederland"),
+    ("Geboren in Nederland", "EuropaExclusiefNederland", "Europa (exclusief Nederland) ",
+     "geboren_in_nl_europa"),
+    ("Geboren in Nederland", "BuitenEuropa", "Buiten Europa ", "geboren_in_nl_buiten_europa"),
+    ("Geboren buiten Nederland", "EuropaExclusiefNederland", "Europa (exclusief Nederland)",
+     "geboren_buiten_nl_europa"),
+    ("Geboren buiten Nederland", "BuitenEuropa", "Buiten Europa",
+     "geboren_buiten_nl_buiten_europa"),
+]  # fmt: skip
+ORIGIN_TOPICS = [
+    Topic(base, title, "Long", "aantal", (*ORIGIN, group), value)
+    for group, base, title, value in _ORIGIN
+]
+ORIGIN_VALUES = list(dict.fromkeys(t.value for t in ORIGIN_TOPICS))
+
+
+def topic_keys(year: int) -> list[Topic]:
+    """Every topic of the year's table, in the year's column order.
 
     The order changes between years, as at CBS: from 2022 a marital-status block
-    is inserted before the households, from 2024 a second origin topic, so the
-    `_<position>` suffixes shift and code must match on base names.
+    is inserted before the households, from 2024 the country-of-origin block, so the
+    `_<position>` suffixes shift and code must match on base names (and, for the
+    origin names CBS uses twice, on their TopicGroup).
     """
     indeling = (
         "IndelingswijzigingGemeenteWijkBuurt"
         if year >= 2024
         else "IndelingswijzigingWijkenEnBuurten"
     )
+    region = ("Regioaanduiding",)
+    ages = (*POPULATION, "Leeftijdsgroepen")
     topics = [
-        ("Gemeentenaam", "Gemeentenaam", "String", "naam"),
-        ("SoortRegio", "Soort regio", "String", "omschrijving"),
-        ("Codering", "Codering", "String", "code"),
-        (indeling, "Indelingswijziging", "String", "code"),
-        ("AantalInwoners", "Aantal inwoners", "Long", "aantal"),
-        ("Mannen", "Mannen", "Long", "aantal"),
-        ("Vrouwen", "Vrouwen", "Long", "aantal"),
-        ("k_0Tot15Jaar", "0 tot 15 jaar", "Long", "aantal"),
-        ("k_15Tot25Jaar", "15 tot 25 jaar", "Long", "aantal"),
-        ("k_25Tot45Jaar", "25 tot 45 jaar", "Long", "aantal"),
-        ("k_45Tot65Jaar", "45 tot 65 jaar", "Long", "aantal"),
-        ("k_65JaarOfOuder", "65 jaar of ouder", "Long", "aantal"),
+        Topic("Gemeentenaam", "Gemeentenaam", "String", "naam", region),
+        Topic("SoortRegio", "Soort regio", "String", "omschrijving", region),
+        Topic("Codering", "Codering", "String", "code", region),
+        Topic(indeling, "Indelingswijziging", "String", "code", region),
+        Topic("AantalInwoners", "Aantal inwoners", "Long", "aantal", POPULATION),
+        Topic("Mannen", "Mannen", "Long", "aantal", (*POPULATION, "Geslacht")),
+        Topic("Vrouwen", "Vrouwen", "Long", "aantal", (*POPULATION, "Geslacht")),
+        Topic("k_0Tot15Jaar", "0 tot 15 jaar", "Long", "aantal", ages),
+        Topic("k_15Tot25Jaar", "15 tot 25 jaar", "Long", "aantal", ages),
+        Topic("k_25Tot45Jaar", "25 tot 45 jaar", "Long", "aantal", ages),
+        Topic("k_45Tot65Jaar", "45 tot 65 jaar", "Long", "aantal", ages),
+        Topic("k_65JaarOfOuder", "65 jaar of ouder", "Long", "aantal", ages),
     ]
     if year >= 2022:
-        topics.append(("Ongehuwd", "Ongehuwd", "Long", "aantal"))
+        topics.append(
+            Topic("Ongehuwd", "Ongehuwd", "Long", "aantal", (*POPULATION, "Burgerlijke staat"))
+        )
     if year >= 2024:
-        topics.append(("Nederland", "Herkomstland Nederland", "Long", "aantal"))
+        topics += ORIGIN_TOPICS
     topics += [
-        ("HuishoudensTotaal", "Huishoudens totaal", "Long", "aantal"),
-        ("Eenpersoonshuishoudens", "Eenpersoonshuishoudens", "Long", "aantal"),
-        ("HuishoudensZonderKinderen", "Huishoudens zonder kinderen", "Long", "aantal"),
-        ("HuishoudensMetKinderen", "Huishoudens met kinderen", "Long", "aantal"),
-        ("GemiddeldeHuishoudensgrootte", "Gemiddelde huishoudensgrootte", "Double", "aantal"),
-        ("Bevolkingsdichtheid", "Bevolkingsdichtheid", "Long", "aantal inwoners per km²"),
-        ("Woningvoorraad", "Woningvoorraad", "Long", "aantal"),
+        Topic("HuishoudensTotaal", "Huishoudens totaal", "Long", "aantal", HOUSEHOLDS),
+        Topic("Eenpersoonshuishoudens", "Eenpersoonshuishoudens", "Long", "aantal", HOUSEHOLDS),
+        Topic(
+            "HuishoudensZonderKinderen", "Huishoudens zonder kinderen", "Long", "aantal", HOUSEHOLDS
+        ),
+        Topic("HuishoudensMetKinderen", "Huishoudens met kinderen", "Long", "aantal", HOUSEHOLDS),
+        Topic(
+            "GemiddeldeHuishoudensgrootte",
+            "Gemiddelde huishoudensgrootte",
+            "Double",
+            "aantal",
+            HOUSEHOLDS,
+        ),
+        Topic(
+            "Bevolkingsdichtheid",
+            "Bevolkingsdichtheid",
+            "Long",
+            "aantal inwoners per km²",
+            POPULATION,
+        ),
+        Topic("Woningvoorraad", "Woningvoorraad", "Long", "aantal", HOUSING),
     ]
     # renamed with the renewed housing variables of KWB 2024, as at CBS
     if year >= 2024:
         topics.append(
-            (
+            Topic(
                 "GemiddeldeWOZWaardeVanWoningen",
                 "Gemiddelde WOZ-waarde van woningen",
                 "Long",
                 "x 1 000 euro",
+                HOUSING,
             )
         )
     else:
-        topics.append(("GemiddeldeWoningwaarde", "Gemiddelde woningwaarde", "Long", "x 1 000 euro"))
+        topics.append(
+            Topic(
+                "GemiddeldeWoningwaarde", "Gemiddelde woningwaarde", "Long", "x 1 000 euro", HOUSING
+            )
+        )
     return topics
 
 
 def odata_keys(year: int) -> list[str]:
     """The OData column keys of the year's table: `<base>_<position>`."""
-    return [f"{base}_{i}" for i, (base, *_) in enumerate(topic_keys(year), start=1)]
+    return [f"{topic.base}_{i}" for i, topic in enumerate(topic_keys(year), start=1)]
 
 
 def _data_properties(year: int) -> list[dict]:
+    """DataProperties as CBS gives them: TopicGroups (Key '') before their first topic.
+
+    IDs number groups and topics together; `Position` and the key suffix count topics
+    only; a topic's and a group's ParentID is the ID of the group it sits in.
+    """
     props: list[dict] = [
         {
             "odata.type": "Cbs.OData.GeoDetail",
@@ -148,21 +224,38 @@ def _data_properties(year: int) -> list[dict]:
             "MapYear": year,
         }
     ]
-    for i, (base, title, datatype, unit) in enumerate(topic_keys(year), start=1):
+    group_ids: dict[tuple[str, ...], int] = {}
+    for position, topic in enumerate(topic_keys(year), start=1):
+        for depth in range(1, len(topic.groups) + 1):
+            path = topic.groups[:depth]
+            if path not in group_ids:
+                group_ids[path] = len(props)
+                props.append(
+                    {
+                        "odata.type": "Cbs.OData.TopicGroup",
+                        "ID": len(props),
+                        "Position": None,
+                        "ParentID": group_ids.get(path[:-1]),
+                        "Type": "TopicGroup",
+                        "Key": "",
+                        "Title": path[-1],
+                        "Description": None,
+                    }
+                )
         props.append(
             {
                 "odata.type": "Cbs.OData.Topic",
-                "ID": i,
-                "Position": i,
-                "ParentID": None,
+                "ID": len(props),
+                "Position": position,
+                "ParentID": group_ids.get(topic.groups),
                 "Type": "Topic",
-                "Key": f"{base}_{i}",
-                "Title": title,
+                "Key": f"{topic.base}_{position}",
+                "Title": topic.title,
                 "Description": "",
-                "Datatype": datatype,
-                "Unit": unit,
-                "Decimals": 1 if datatype == "Double" else 0,
-                "Default": "Impossible" if datatype == "String" else "Missing",
+                "Datatype": topic.datatype,
+                "Unit": topic.unit,
+                "Decimals": 1 if topic.datatype == "Double" else 0,
+                "Default": "Impossible" if topic.datatype == "String" else "Missing",
                 "PresentationType": "Absolute",
             }
         )
@@ -235,7 +328,7 @@ def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> di
         "Vrouwen": inhabitants - mannen,
         **{group: int(n) for group, n in zip(AGE_GROUPS, ages, strict=True)},
         "Ongehuwd": round(inhabitants * rng.uniform(0.45, 0.55)),
-        "Nederland": round(inhabitants * rng.uniform(0.5, 0.85)),
+        "herkomst_nederland": round(inhabitants * rng.uniform(0.5, 0.85)),
         "HuishoudensTotaal": households,
         "Eenpersoonshuishoudens": single,
         "HuishoudensZonderKinderen": households - single - with_children,
@@ -245,7 +338,34 @@ def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> di
     }
     # WOZ value summed over dwellings, so a parent's average is dwelling-weighted
     values["WozSom"] = values["Woningvoorraad"] * rng.uniform(180, 520)
+    values.update(_origin_counts(project, code, year, inhabitants, values["herkomst_nederland"]))
     return values
+
+
+def _origin_counts(
+    project: Project, code: str, year: int, inhabitants: int, dutch: int
+) -> dict[str, int]:
+    """Country of origin: the three herkomstland counts add up to the inhabitants.
+
+    Everyone of Dutch origin is born in the Netherlands (CBS's definition), so the
+    "geboren in Nederland, Nederland" column equals `herkomst_nederland`; the other
+    two origins are split by country of birth. A stream of its own keeps the other
+    columns' values as they were before origin was added.
+    """
+    rng = _rng(project, 9, year, _code_seed(code))
+    other = inhabitants - dutch
+    europa = round(other * rng.uniform(0.25, 0.5))
+    buiten = other - europa
+    born_here_europa = round(europa * rng.uniform(0.3, 0.5))
+    born_here_buiten = round(buiten * rng.uniform(0.35, 0.55))
+    return {
+        "herkomst_europa": europa,
+        "herkomst_buiten_europa": buiten,
+        "geboren_in_nl_europa": born_here_europa,
+        "geboren_in_nl_buiten_europa": born_here_buiten,
+        "geboren_buiten_nl_europa": europa - born_here_europa,
+        "geboren_buiten_nl_buiten_europa": buiten - born_here_buiten,
+    }
 
 
 SUMMED = [
@@ -254,7 +374,7 @@ SUMMED = [
     "Vrouwen",
     *AGE_GROUPS,
     "Ongehuwd",
-    "Nederland",
+    *ORIGIN_VALUES,
     "HuishoudensTotaal",
     "Eenpersoonshuishoudens",
     "HuishoudensZonderKinderen",
@@ -300,7 +420,6 @@ def _sum(values: dict[str, dict], codes: list[str]) -> dict[str, float]:
 
 
 def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: dict) -> dict:
-    keys = odata_keys(year)
     derived = {
         "Gemeentenaam": pad(gemeente_names.get(region.gemeente, "Nederland"), 24),
         "SoortRegio": pad(SOORT[region.level]),
@@ -314,23 +433,34 @@ def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: d
         counts["WozSom"] / max(counts["Woningvoorraad"], 1)
     )
     row: dict = {"ID": row_id, "WijkenEnBuurten": pad(region.code)}
-    for key in keys:
-        base = key.rsplit("_", 1)[0]
-        if base.startswith("Indelingswijziging"):
+    for key, topic in zip(odata_keys(year), topic_keys(year), strict=True):
+        if topic.base.startswith("Indelingswijziging"):
             row[key] = pad("1")
-        elif base in derived:
-            row[key] = derived[base]
+        elif topic.base in derived:
+            row[key] = derived[topic.base]
         else:
-            row[key] = int(counts[base])
+            row[key] = int(counts[topic.value or topic.base])
     return row
 
 
+SECRET_BELOW = {
+    # columns CBS keeps secret (null, never zero) in buurten below so many inhabitants;
+    # the demo's own thresholds (CBS sets its rules per column), not CBS's figures
+    ("Eenpersoonshuishoudens", "HuishoudensMetKinderen"): 600,
+    ("Nederland", "EuropaExclusiefNederland", "BuitenEuropa"): 400,
+}
+
+
 def _secret(row: dict, region: Region) -> dict:
-    """CBS withholds household figures of very small buurten: null, never zero."""
-    if region.level == "buurt" and row[_key_of(row, "AantalInwoners")] < 600:
-        for key in list(row):
-            if key.startswith(("Eenpersoonshuishoudens", "HuishoudensMetKinderen")):
-                row[key] = None
+    """CBS withholds some figures of small buurten: null, never zero."""
+    if region.level != "buurt":
+        return row
+    inhabitants = row[_key_of(row, "AantalInwoners")]
+    for bases, threshold in SECRET_BELOW.items():
+        if inhabitants < threshold:
+            for key in list(row):
+                if key.rsplit("_", 1)[0] in bases:
+                    row[key] = None
     return row
 
 
