@@ -19,35 +19,29 @@ from helpers.indicators import group_partitions, indicator_values
 
 RULES = Suppression(min_count=5, min_denominator=50, min_survey_n=30)
 AGES = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
-AGE_SHARES = [
-    Indicator(
-        id=f"age_{i}",
-        label=column,
-        level="context",
-        unit="procent",
-        source="cbs_kwb",
-        numerator=column,
-        denominator="AantalInwoners",
-        direction="neutral",
-        group="leeftijd",
-    )
-    for i, column in enumerate(AGES)
-]
+
+
+def shares(columns: list[str], prefix: str, group: str) -> list[Indicator]:
+    """Shares of the inhabitants that add up to the whole: one population-group partition."""
+    return [
+        Indicator(
+            id=f"{prefix}_{i}",
+            label=column,
+            level="context",
+            unit="procent",
+            source="cbs_kwb",
+            numerator=column,
+            denominator="AantalInwoners",
+            direction="neutral",
+            group=group,
+        )
+        for i, column in enumerate(columns)
+    ]
+
+
+AGE_SHARES = shares(AGES, "age", "leeftijd")
 ORIGINS = ["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa"]
-ORIGIN_SHARES = [
-    Indicator(
-        id=f"origin_{i}",
-        label=column,
-        level="context",
-        unit="procent",
-        source="cbs_kwb",
-        numerator=column,
-        denominator="AantalInwoners",
-        direction="neutral",
-        group="herkomst",
-    )
-    for i, column in enumerate(ORIGINS)
-]
+ORIGIN_SHARES = shares(ORIGINS, "origin", "herkomst")
 INHABITANTS = Indicator(
     id="inwoners",
     label="inwoners",
