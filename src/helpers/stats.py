@@ -229,9 +229,11 @@ def _series_row(
     elif base is None:
         notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
     if comparable:
-        out["change_since_base"] = out["latest_value"] - out["base_value"]
-        if out["base_value"] != 0:
-            out["index_latest"] = out["latest_value"] / out["base_value"] * 100
+        values = shown["value"].astype(float)
+        out["change_since_base"] = change_since(values, base_year)
+        index = float(index_to_base(values, base_year).loc[latest_year])
+        if not math.isnan(index):
+            out["index_latest"] = index
     earlier = shown.index[shown.index < latest_year]
     if len(earlier):
         previous_year = int(earlier.max())
