@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -299,11 +300,46 @@ def test_summing_buurten_then_a_rate_equals_the_rate_of_summed_parts(project, bu
     row = pooled.iloc[0]
     assert row["n"] == n
     if len(codes) > 1:
-        assert row["value"] == pytest.approx(round(count / n * 100, 1))
+        assert row["value"] == exact_pooled_percentage(survey)
         low, high = proportion_confint(count, n, method="wilson")
         assert (row["lower"], row["upper"]) == pytest.approx((low * 100, high * 100))
     else:
         assert row["value"] == survey["percentage"].iloc[0]
+
+
+def exact_pooled_percentage(survey: pd.DataFrame) -> float:
+    """Respondent-weighted percentage in exact decimals, one decimal, halves rounded up."""
+    pairs = zip(survey["percentage"], survey["n"], strict=True)
+    weighted = sum(Fraction(str(p)) * int(n) for p, n in pairs)
+    tenths = weighted / int(survey["n"].sum()) * 10
+    return math.floor(tenths + Fraction(1, 2)) / 10
+
+
+@pytest.mark.parametrize(
+    ("rows", "published"),
+    [
+        ([(76.5, 90), (70.9, 198)], 72.7),
+        ([(77.6, 56), (40.8, 35), (58.0, 36), (67.1, 195)], 65.1),
+    ],
+)
+def test_a_pooled_percentage_at_an_exact_half_rounds_up(project, rows, published):
+    """76.5% of 90 and 70.9% of 198 is exactly 72.65%: in floating point it falls a hair
+    either side of the half, depending on summation order. Published: halves up."""
+    codes = [f"BU{i:08d}" for i in range(len(rows))]
+    survey = pd.DataFrame(
+        [
+            (2024, code, code, "Eenzaam", p, 0.0, 100.0, float(n))
+            for code, (p, n) in zip(codes, rows, strict=True)
+        ],
+        columns=SURVEY_COLUMNS,
+    )
+    eenzaam = project.catalogue.get("eenzaamheid")
+    members = _members({"samen": codes, "omgekeerd": codes[::-1]})
+    no_kwb = kwb_long({"BU0": {"AantalInwoners": 1}})[:0]
+    pooled = indicator_values([eenzaam], members, no_kwb, survey)
+    assert exact_pooled_percentage(survey) == published
+    values = pooled.set_index("area_code")["value"].to_dict()
+    assert values == {"samen": published, "omgekeerd": published}
 
 
 def test_age_groups_are_context_with_a_group_and_add_up(project):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from helpers.config import Suppression
 
@@ -38,24 +39,31 @@ def primary_reasons(table: pd.DataFrame, rules: Suppression) -> pd.Series:
     """The reason each row must be withheld on its own, or '' where it may be published.
 
     Expects the indicator-table columns; `suppression_reason` may already hold a
-    reason from the source (CBS's own suppression), which is kept.
+    reason from the source (CBS's own suppression), which is kept. Returns a
+    categorical: at country size, millions of reason strings cost more than the rules.
     """
-    reasons = table.get("suppression_reason", pd.Series("", index=table.index)).fillna("")
-    reasons = reasons.astype(str)
-    is_count = table["unit"].eq("aantal") & table["numerator"].isna()
-    small_count = is_count & table["value"].gt(0) & table["value"].lt(rules.min_count)
-    small_numerator = table["numerator"].gt(0) & table["numerator"].lt(rules.min_count)
-    small_denominator = table["denominator"].notna() & table["denominator"].lt(
-        rules.min_denominator
-    )
-    small_n = table["n"].notna() & table["n"].lt(rules.min_survey_n)
+    given = table.get("suppression_reason")
+    if given is None:
+        given = pd.Series("", index=table.index, dtype="str")
+    given = given.astype("category")
+    labels = list(dict.fromkeys(["", *given.cat.categories.astype(str), *REASONS]))
+    code = labels.index
+    reasons = pd.Categorical(given, categories=labels).codes.astype(np.int64)
+    reasons[reasons < 0] = code("")
+    value = table["value"].to_numpy(dtype=float)
+    numerator = table["numerator"].to_numpy(dtype=float)
+    denominator = table["denominator"].to_numpy(dtype=float)
+    n = table["n"].to_numpy(dtype=float)
+    is_count = table["unit"].eq("aantal").to_numpy() & np.isnan(numerator)
+    small_count = is_count & (value > 0) & (value < rules.min_count)
+    small_numerator = (numerator > 0) & (numerator < rules.min_count)
     for mask, reason in (
-        (small_n, "small_n"),
-        (small_denominator, "small_denominator"),
+        (n < rules.min_survey_n, "small_n"),
+        (denominator < rules.min_denominator, "small_denominator"),
         (small_count | small_numerator, "small_count"),
     ):
-        reasons = reasons.mask(mask & reasons.eq(""), reason)
-    return reasons
+        reasons[mask & (reasons == code(""))] = code(reason)
+    return pd.Series(pd.Categorical.from_codes(reasons, labels), index=table.index)
 
 
 def cell_magnitude(table: pd.DataFrame) -> pd.Series:
@@ -71,31 +79,33 @@ def secondary_reasons(
     `partition` labels the cells that add up to one published total (NaN: in none). A
     partition is safe when the total reveals nothing small: its withheld cells are all
     zero, or at least two that together hold at least `min_count`. Until every
-    partition is safe, its smallest published non-zero cell is withheld too.
+    partition is safe, its smallest published non-zero cell is withheld too (ties: the
+    first in table order).
     """
-    reasons = reasons.copy()
-    in_partition = partition.notna()
-    if not in_partition.any():
-        return reasons
-    part = partition[in_partition]
-    size = magnitude[in_partition].fillna(0.0)
+    cells = np.flatnonzero(partition.notna().to_numpy())
+    if not len(cells):
+        return reasons.copy()
+    part = _partition_numbers(partition.to_numpy()[cells])
+    size = np.nan_to_num(magnitude.to_numpy(dtype=float)[cells])
     # Zero cells last: withholding a zero protects nothing the sum would not.
-    order_key = size.where(size.gt(0), np.inf)
+    order_key = np.where(size > 0, size, np.inf)
+    can_withhold = ~np.isnan(magnitude.to_numpy(dtype=float)[cells])
+    withheld = reasons.ne("").to_numpy()[cells]
+    added = np.zeros(len(cells), dtype=bool)
     while True:
-        withheld = reasons[in_partition].ne("")
-        per_part = pd.DataFrame({"p": part, "w": withheld, "s": size.where(withheld, 0.0)})
-        stats = per_part.groupby("p", sort=False).agg(count=("w", "sum"), total=("s", "sum"))
-        unsafe = stats.index[_unsafe(stats["count"], stats["total"], rules)]
-        candidates = order_key[~withheld & part.isin(unsafe) & magnitude[in_partition].notna()]
-        if candidates.empty:
-            return reasons
-        chosen = (
-            pd.DataFrame({"p": part[candidates.index], "k": candidates})
-            .sort_values(["k"], kind="stable")
-            .drop_duplicates("p")
-            .index
-        )
-        reasons.loc[chosen] = "secondary"
+        count = np.bincount(part, withheld.astype(float))
+        total = np.bincount(part, np.where(withheld, size, 0.0))
+        candidates = np.flatnonzero(~withheld & _unsafe(count, total, rules)[part] & can_withhold)
+        if not len(candidates):
+            break
+        ranked = candidates[np.argsort(order_key[candidates], kind="stable")]
+        chosen = ranked[np.unique(part[ranked], return_index=True)[1]]
+        withheld[chosen] = added[chosen] = True
+    result = reasons.copy()
+    if isinstance(result.dtype, pd.CategoricalDtype) and "secondary" not in result.cat.categories:
+        result = result.cat.add_categories(["secondary"])
+    result.iloc[cells[added]] = "secondary"
+    return result
 
 
 def apply_suppression(
@@ -106,14 +116,24 @@ def apply_suppression(
     `partition` (optional, aligned with `table`) labels cells that add up to a published
     total, for secondary suppression (see `secondary_reasons`).
     """
-    result = table.copy()
+    result = table.copy(deep=False)
     reasons = primary_reasons(result, rules)
     if partition is not None:
         reasons = secondary_reasons(reasons, cell_magnitude(result), partition, rules)
+    suppressed = reasons.ne("").to_numpy()
     result["suppression_reason"] = reasons
-    result["suppressed"] = reasons.ne("")
-    result.loc[result["suppressed"], _REVEALING] = np.nan
+    result["suppressed"] = suppressed
+    result.loc[suppressed, _REVEALING] = np.nan
     return result
+
+
+def _partition_numbers(labels: np.ndarray) -> np.ndarray:
+    """Labels as small non-negative integers (`group_partitions` gives them already)."""
+    if labels.dtype.kind in "iuf":
+        numbers = labels.astype(np.int64)
+        if (numbers == labels).all() and numbers.min() >= 0 and numbers.max() < 4 * len(labels):
+            return numbers
+    return pd.factorize(labels)[0]
 
 
 def published_cells_respect_threshold(table: pd.DataFrame, rules: Suppression) -> bool:
@@ -138,10 +158,9 @@ def partitions_are_safe(
     return not bool(_unsafe(stats["count"], stats["total"], rules).any())
 
 
-def _unsafe(count: pd.Series, total: pd.Series, rules: Suppression) -> pd.Series:
+def _unsafe(count: ArrayLike, total: ArrayLike, rules: Suppression) -> ArrayLike:
     """Partitions whose withheld cells the total reveals: one non-zero cell, or a small sum.
 
     Withheld zeros reveal nothing a published zero would not (zero counts are published).
     """
-    revealed = total.gt(0)
-    return revealed & (count.eq(1) | total.lt(rules.min_count))
+    return (total > 0) & ((count == 1) | (total < rules.min_count))

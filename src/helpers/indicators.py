@@ -7,20 +7,27 @@ numerators and denominators, survey percentages weighted by respondents. A membe
 without a published value makes the aggregate unpublished: nothing is imputed.
 
 `indicator_values` does the CBS and survey part for any membership frame, the
-whole country included, with vectorised group-by aggregations (no loop per area).
+whole country included, without a loop per area or a string join: source rows are
+counted per (year, member) integer key and summed over each area's members by one
+sparse product; labels stay categorical until a programme's own table is written.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
+from scipy import sparse
 
 from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
+from helpers.frames import first_positions, group_numbers, positions_in, repeated, tiled
 from helpers.io import write_text_atomic
 from helpers.stats import indicator_summary, wilson_intervals
 
@@ -53,8 +60,34 @@ MEMBER_COLUMNS = ["area_role", "area_code", "area_name", "year", "member_code"]
 AREA_KEYS = ["area_role", "area_code", "area_name", "year"]
 ROLE_ORDER = {"programma": 0, "gemeente": 1, "nederland": 2}
 CBS_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+LEVEL_NAMES = [*CBS_LEVELS.values(), "onbekend", "gemengd"]
 TABLE_META = ["table_id", "table_modified", "synthetic"]
-_SURVEY_NAMES = {"jaar": "year", "gebiedcode": "member_code", "indicator": "column"}
+# The source's own reasons for a missing value; small-number rules come later.
+SOURCE_REASONS = ("", "not_aggregable", "cbs_not_published", "source_not_published")
+_SURVEY_VALUES = ["percentage", "n", "ondergrens", "bovengrens"]
+ENGINE_COLUMNS = [
+    "area_role",
+    "area_code",
+    "area_name",
+    "year",
+    "area_level",
+    "source",
+    "source_modified",
+    "synthetic",
+    "cbs_boundary_changed",
+    "lower",
+    "upper",
+    "n",
+    "numerator",
+    "denominator",
+    "value",
+    "suppression_reason",
+    "indicator_id",
+    "level",
+    "group",
+    "unit",
+    "definition_version",
+]
 
 
 def membership(project: Project, key: str, years: Iterable[int]) -> pd.DataFrame:
@@ -79,193 +112,291 @@ def _areas(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     The area frame has the member count and the CBS level of the members
     (`land`/`gemeente`/`wijk`/`buurt`, `gemengd` when they differ).
     """
-    members = members[MEMBER_COLUMNS].drop_duplicates(ignore_index=True)
-    members["_area"] = members.groupby(AREA_KEYS, sort=False).ngroup()
-    level = members["member_code"].str[:2].map(CBS_LEVELS).fillna("onbekend")
-    grouped = pd.DataFrame({"_area": members["_area"], "level": level}).groupby("_area")["level"]
-    first = members.drop_duplicates("_area").set_index("_area")[AREA_KEYS]
-    areas = first.assign(
-        members=members.groupby("_area").size(),
-        area_level=grouped.min().where(grouped.nunique().eq(1), "gemengd"),
-    )
-    return members, areas.sort_index()
+    members = members[MEMBER_COLUMNS]
+    rows = group_numbers(members, MEMBER_COLUMNS)
+    members = members.iloc[first_positions(rows, int(rows.max(initial=-1)) + 1)]
+    members = members.reset_index(drop=True)
+    area = group_numbers(members, AREA_KEYS)
+    count = int(area.max(initial=-1)) + 1
+    found = positions_in(members["member_code"].astype("str").str[:2], list(CBS_LEVELS))
+    level = np.where(found < 0, len(CBS_LEVELS), found)
+    lowest = np.full(count, len(LEVEL_NAMES))
+    highest = np.full(count, -1)
+    np.minimum.at(lowest, area, level)
+    np.maximum.at(highest, area, level)
+    areas = members.iloc[first_positions(area, count)][AREA_KEYS].reset_index(drop=True)
+    for column in ("area_role", "area_code", "area_name"):
+        areas[column] = areas[column].astype("str")
+    areas["members"] = np.bincount(area, minlength=count)
+    mixed = LEVEL_NAMES.index("gemengd")
+    areas["area_level"] = pd.Series(LEVEL_NAMES, dtype="str").to_numpy()[
+        np.where(lowest == highest, lowest, mixed)
+    ]
+    return members.assign(_area=area), areas
 
 
-def _join_on_member_year(
-    left_year: np.ndarray, left_member: np.ndarray, right_year: np.ndarray, right_member: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions of every (left, right) pair with equal year and member: an inner join.
+@dataclass(frozen=True)
+class _Keys:
+    """Dense integer keys for (year, member code), and the areas each key belongs to.
 
-    Both sides may repeat a key (a buurt in several compared areas; one row per KWB
-    column), so each left row is paired with the run of equal keys on the sorted right.
+    Source rows are summed per key with `np.bincount` and over each area's members by
+    one sparse product: no string join, no group-by, the whole country in a second.
     """
-    members = int(max(left_member.max(initial=0), right_member.max(initial=0))) + 1
-    left_key = left_year * members + left_member
-    right_key = right_year * members + right_member
-    order = np.argsort(right_key, kind="stable")
-    sorted_key = right_key[order]
-    start = np.searchsorted(sorted_key, left_key, side="left")
-    count = np.searchsorted(sorted_key, left_key, side="right") - start
-    left = np.repeat(np.arange(len(left_key)), count)
-    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    return left, order[np.repeat(start, count) + offset]
+
+    codes: pd.Index
+    years: np.ndarray
+    member_key: np.ndarray
+    member_area: np.ndarray
+    areas: int
+
+    @classmethod
+    def of_members(cls, members: pd.DataFrame, areas: int) -> _Keys:
+        keys = cls(
+            codes=pd.Index(members["member_code"].unique()),
+            years=np.unique(members["year"].to_numpy(dtype=np.int64)),
+            member_key=np.empty(0, dtype=np.int64),
+            member_area=members["_area"].to_numpy(dtype=np.int64),
+            areas=areas,
+        )
+        return replace(keys, member_key=keys.of(members["year"], members["member_code"]))
+
+    @property
+    def size(self) -> int:
+        return len(self.years) * len(self.codes)
+
+    def of(self, year: pd.Series, code: pd.Series) -> np.ndarray:
+        """The key of each row; -1 where its year or code belongs to no member."""
+        member = positions_in(code, self.codes)
+        year = year.to_numpy(dtype=np.int64)
+        slot = np.searchsorted(self.years, year).clip(max=len(self.years) - 1)
+        matched = (member >= 0) & (self.years[slot] == year)
+        return np.where(matched, slot * len(self.codes) + member, -1)
+
+    def per_key(
+        self, key: np.ndarray, column: np.ndarray, columns: int, weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum `weights` (or count rows) per key and column: a keys x columns array."""
+        cells = np.bincount(key * columns + column, weights, minlength=self.size * columns)
+        return cells.reshape(self.size, columns)
+
+    @cached_property
+    def _matrix(self) -> sparse.csr_array:
+        ones = np.ones(len(self.member_key))
+        return sparse.csr_array(
+            (ones, (self.member_area, self.member_key)), shape=(self.areas, self.size)
+        )
+
+    def per_area(self, per_key: np.ndarray) -> np.ndarray:
+        """Sum a per-key array over each area's members."""
+        return self._matrix @ per_key
+
+    def single_member(self) -> np.ndarray:
+        """The key of each area's member (the one that counts where it has only one)."""
+        key = np.zeros(self.areas, dtype=np.int64)
+        key[self.member_area] = self.member_key
+        return key
+
+    def first_member(self, wanted: np.ndarray) -> np.ndarray:
+        """Each area's first member row (in membership order) whose key is `wanted`;
+        `len(member_key)` where none is."""
+        rows = np.flatnonzero(wanted[self.member_key])
+        first = np.full(self.areas, len(self.member_key), dtype=np.int64)
+        np.minimum.at(first, self.member_area[rows], rows)
+        return first
 
 
 def _cbs_values(
-    indicators: Sequence[Indicator],
-    members: pd.DataFrame,
-    areas: pd.DataFrame,
-    kwb: pd.DataFrame,
-) -> pd.DataFrame:
-    """Every CBS indicator for every area: sums over members, all-or-nothing.
-
-    Codes are joined as integers and summed with `np.bincount`: at country size the
-    string joins and group-bys of pandas cost more than the arithmetic.
-    """
+    indicators: Sequence[Indicator], keys: _Keys, areas: pd.DataFrame, kwb: pd.DataFrame
+) -> _Block:
+    """Every CBS indicator for every area: sums over members, all-or-nothing."""
     columns = sorted({c for i in indicators for c in (i.column, i.numerator, i.denominator) if c})
-    values = kwb.loc[kwb["column"].isin(columns)]
-    codes = pd.Index(members["member_code"].unique())
-    member = codes.get_indexer(values["area_code"])
-    values = values.loc[member >= 0]
-    table = pd.factorize(values["table_id"])[0]
-    tables = values[TABLE_META].astype(str).groupby(table).first()
-    left, right = _join_on_member_year(
-        members["year"].to_numpy(dtype=np.int64),
-        codes.get_indexer(members["member_code"]),
-        values["year"].to_numpy(dtype=np.int64),
-        member[member >= 0],
-    )
-    merged = pd.DataFrame(
-        {
-            "_area": members["_area"].to_numpy()[left],
-            "column": pd.Index(columns).get_indexer(values["column"])[right],
-            "value": values["value"].to_numpy(dtype=float)[right],
-            "flag": pd.to_numeric(values["boundary_flag"], errors="coerce").to_numpy(float)[right],
-            "table": table[right],
-        }
-    )
-    cell = merged["_area"].to_numpy() * len(columns) + merged["column"].to_numpy()
-    shape = (len(areas), len(columns))
-    size = shape[0] * shape[1]
-    value = merged["value"].to_numpy()
+    column = positions_in(kwb["column"], columns)
+    key = keys.of(kwb["year"], kwb["area_code"])
+    kept = np.flatnonzero((column >= 0) & (key >= 0))
+    key, column = key[kept], column[kept]
+    value = kwb["value"].to_numpy(dtype=float)[kept]
     known = ~np.isnan(value)
-    total = np.bincount(cell, weights=np.where(known, value, 0.0), minlength=size)
-    present = np.bincount(cell, weights=known, minlength=size).reshape(shape)
-    rows = np.bincount(cell, minlength=size).reshape(shape)
+    width = len(columns)
+    present = keys.per_area(keys.per_key(key, column, width, known.astype(float)))
     complete = present == areas["members"].to_numpy()[:, None]
-    total = pd.DataFrame(
-        np.where(complete, total.reshape(shape), np.nan), index=areas.index, columns=columns
-    )
-    secret = pd.DataFrame(rows > present, index=areas.index, columns=columns)
-    per_area = merged.groupby("_area").agg(flag=("flag", "max"), table=("table", "first"))
-    per_area = per_area.reindex(areas.index)
-    meta = tables.reindex(per_area["table"].to_numpy()).set_index(areas.index)
-    base = areas.assign(
-        source="cbs_kwb:" + meta["table_id"].fillna("?").astype(str),
-        source_modified=meta["table_modified"].fillna("").astype(str),
-        synthetic=meta["synthetic"].eq("True"),
-        cbs_boundary_changed=per_area["flag"].fillna(1).ge(3),
-        lower=np.nan,
-        upper=np.nan,
-        n=np.nan,
-    )
-    return pd.concat(
-        [_cbs_indicator(indicator, base, total, secret) for indicator in indicators],
-        ignore_index=True,
-    )
+    summed = keys.per_area(keys.per_key(key, column, width, np.where(known, value, 0.0)))
+    total = pd.DataFrame(np.where(complete, summed, np.nan), columns=columns)
+    rows = keys.per_area(keys.per_key(key, column, width))
+    secret = pd.DataFrame(rows > present, columns=columns)
+    flag = pd.to_numeric(kwb["boundary_flag"], errors="coerce").to_numpy(dtype=float)[kept]
+    changed = keys.per_area(np.bincount(key[flag >= 3], minlength=keys.size)) > 0
+    shared = {**_cbs_sources(keys, kwb, kept, key), "cbs_boundary_changed": changed}
+    shared.update(lower=np.full(len(areas), np.nan), upper=np.full(len(areas), np.nan))
+    shared["n"] = np.full(len(areas), np.nan)
+    own = [_cbs_indicator(indicator, areas, total, secret) for indicator in indicators]
+    return _Block(np.arange(len(areas)), indicators, shared, own)
+
+
+def _cbs_sources(keys: _Keys, kwb: pd.DataFrame, kept: np.ndarray, key: np.ndarray) -> dict:
+    """Source table, its modification date and synthetic flag of each area: those of
+    the first KWB row of its first member with data."""
+    first_row = first_positions(key, keys.size)
+    member = keys.first_member(first_row < len(key))
+    found = np.flatnonzero(member < len(keys.member_key))
+    meta = kwb[TABLE_META].iloc[kept[first_row[keys.member_key[member[found]]]]].astype(str)
+    source = pd.Series("cbs_kwb:?", index=range(keys.areas), dtype="str")
+    modified = pd.Series("", index=range(keys.areas), dtype="str")
+    synthetic = np.zeros(keys.areas, dtype=bool)
+    source.iloc[found] = ("cbs_kwb:" + meta["table_id"].fillna("?")).to_numpy()
+    modified.iloc[found] = meta["table_modified"].fillna("").to_numpy()
+    synthetic[found] = meta["synthetic"].eq("True").to_numpy()
+    return {
+        "source": pd.Categorical(source),
+        "source_modified": pd.Categorical(modified),
+        "synthetic": synthetic,
+    }
 
 
 def _cbs_indicator(
-    indicator: Indicator, base: pd.DataFrame, total: pd.DataFrame, secret: pd.DataFrame
-) -> pd.DataFrame:
-    out = base.copy()
-    reason = np.full(len(out), "", dtype=object)
+    indicator: Indicator, areas: pd.DataFrame, total: pd.DataFrame, secret: pd.DataFrame
+) -> dict[str, np.ndarray]:
+    reason = np.zeros(len(areas), dtype=np.int8)
     needed = [c for c in (indicator.column, indicator.numerator, indicator.denominator) if c]
     if indicator.is_ratio:
         numerator = total[indicator.numerator].to_numpy()
         denominator = total[indicator.denominator].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(denominator > 0, numerator / denominator * indicator.scale, np.nan)
-        out["numerator"] = numerator
-        out["denominator"] = denominator
     else:
         value = total[indicator.column].to_numpy().astype(float)
-        out["numerator"] = np.nan
-        out["denominator"] = np.nan
+        numerator = denominator = np.full(len(areas), np.nan)
         if indicator.unit != "aantal":
-            several = out["members"].gt(1).to_numpy()
+            several = areas["members"].gt(1).to_numpy()
             value = np.where(several, np.nan, value)
-            reason[several] = "not_aggregable"
-    out["value"] = value
-    withheld = secret[needed].any(axis=1).to_numpy() & np.isnan(value) & (reason == "")
-    reason[withheld] = "cbs_not_published"
-    out["suppression_reason"] = reason
-    return _with_definition(out, indicator)
+            reason[several] = SOURCE_REASONS.index("not_aggregable")
+    withheld = secret[needed].any(axis=1).to_numpy() & np.isnan(value) & (reason == 0)
+    reason[withheld] = SOURCE_REASONS.index("cbs_not_published")
+    return {"value": value, "numerator": numerator, "denominator": denominator, "reason": reason}
 
 
 def _survey_values(
     indicators: Sequence[Indicator],
-    members: pd.DataFrame,
+    keys: _Keys,
     areas: pd.DataFrame,
     survey: pd.DataFrame,
     synthetic: bool,
-) -> pd.DataFrame:
+) -> _Block:
     """Every survey indicator in every wave: one member keeps its published estimate and
     interval; several are weighted by respondents with a Wilson interval."""
-    data = survey.rename(columns=_SURVEY_NAMES)
     names = sorted({i.column for i in indicators if i.column})
-    data = data.loc[data["column"].isin(names)]
-    waves = set(survey["jaar"].astype(int))
-    areas = areas[areas["year"].isin(waves)]
-    members = members[members["_area"].isin(areas.index)]
-    merged = members[["_area", "year", "member_code"]].merge(
-        data, on=["year", "member_code"], how="inner"
-    )
-    merged["complete"] = merged["percentage"].notna() & merged["n"].notna()
-    merged["count"] = merged["percentage"] / 100 * merged["n"]
-    merged["column"] = pd.Categorical(merged["column"], categories=names)
-    stats = merged.groupby(["_area", "column"], observed=False).agg(
-        rows=("complete", "size"),
-        complete=("complete", "sum"),
-        n=("n", "sum"),
-        count=("count", "sum"),
-        percentage=("percentage", "first"),
-        lower=("ondergrens", "first"),
-        upper=("bovengrens", "first"),
-    )
-    base = areas.assign(
-        numerator=np.nan,
-        denominator=np.nan,
-        source="survey",
-        source_modified="",
-        synthetic=synthetic,
-        cbs_boundary_changed=False,
-    )
-    frames = []
-    for indicator in indicators:
-        own = stats.xs(indicator.column, level="column").reindex(areas.index)
-        frames.append(_survey_indicator(indicator, base, own))
-    return pd.concat(frames, ignore_index=True)
+    column = positions_in(survey["indicator"], names)
+    key = keys.of(survey["jaar"], survey["gebiedcode"])
+    kept = np.flatnonzero((column >= 0) & (key >= 0))
+    key, column = key[kept], column[kept]
+    data = {c: survey[c].to_numpy(dtype=float)[kept] for c in _SURVEY_VALUES}
+    width = len(names)
+    complete = ~np.isnan(data["percentage"]) & ~np.isnan(data["n"])
+    count = np.where(complete, data["percentage"] / 100 * data["n"], 0.0)
+    stats = {
+        "rows": keys.per_key(key, column, width),
+        "complete": keys.per_key(key, column, width, complete.astype(float)),
+        "n": keys.per_key(key, column, width, np.nan_to_num(data["n"])),
+        "count": keys.per_key(key, column, width, count),
+    }
+    stats = {name: keys.per_area(values) for name, values in stats.items()}
+    single = keys.single_member()
+    for name in ("percentage", "ondergrens", "bovengrens"):
+        published = ~np.isnan(data[name])
+        first = first_positions(key[published] * width + column[published], keys.size * width)
+        values = np.append(data[name][published], np.nan)[first].reshape(keys.size, width)
+        stats[name] = values[single]
+    rows = np.flatnonzero(areas["year"].isin(set(survey["jaar"].astype(int))).to_numpy())
+    stats = {name: values[rows] for name, values in stats.items()}
+    members = areas["members"].to_numpy()[rows]
+    shared = {
+        "source": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), ["survey"]),
+        "source_modified": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [""]),
+        "synthetic": np.full(len(rows), synthetic),
+        "cbs_boundary_changed": np.zeros(len(rows), dtype=bool),
+        "numerator": np.full(len(rows), np.nan),
+        "denominator": np.full(len(rows), np.nan),
+    }
+    own = [
+        _survey_indicator({n: v[:, names.index(i.column)] for n, v in stats.items()}, members)
+        for i in indicators
+    ]
+    return _Block(rows, indicators, shared, own)
 
 
-def _survey_indicator(indicator: Indicator, base: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
-    out = base.copy()
-    members = out["members"].to_numpy()
-    complete = own["complete"].fillna(0).to_numpy() == members
+def _survey_indicator(own: dict[str, np.ndarray], members: np.ndarray) -> dict[str, np.ndarray]:
+    complete = own["complete"] == members
     single = complete & (members == 1)
     several = complete & (members > 1)
-    n = own["n"].to_numpy(dtype=float)
-    count = own["count"].to_numpy(dtype=float)
+    n, count = own["n"], own["count"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.round(count / n * 100, 1)
+        pooled = _percentage_half_up(count / n * 100)
     low, high = wilson_intervals(np.where(several, count, np.nan), np.where(several, n, np.nan))
-    out["value"] = np.where(single, own["percentage"], np.where(several, pooled, np.nan))
-    out["lower"] = np.where(single, own["lower"], low)
-    out["upper"] = np.where(single, own["upper"], high)
-    out["n"] = np.where(complete, n, np.nan)
-    not_published = ~complete & own["rows"].fillna(0).to_numpy().astype(bool)
-    out["suppression_reason"] = np.where(not_published, "source_not_published", "")
-    return _with_definition(out, indicator)
+    not_published = ~complete & (own["rows"] > 0)
+    return {
+        "value": np.where(single, own["percentage"], np.where(several, pooled, np.nan)),
+        "lower": np.where(single, own["ondergrens"], low),
+        "upper": np.where(single, own["bovengrens"], high),
+        "n": np.where(complete, n, np.nan),
+        "reason": np.where(not_published, SOURCE_REASONS.index("source_not_published"), 0).astype(
+            np.int8
+        ),
+    }
+
+
+def _percentage_half_up(value: np.ndarray) -> np.ndarray:
+    """One decimal, halves rounded up as published percentages are.
+
+    A pooled percentage of one-decimal estimates can be an exact half (65.05): in
+    floating point it lands a hair either side, depending on the order of summation.
+    The nudge (far below any real difference between such ratios) makes it 65.1.
+    """
+    return np.round(value + 1e-9, 1)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Indicator values for some areas, before they become rows: `shared` holds one
+    value per area (the same for every indicator), `own` one array per indicator."""
+
+    rows: np.ndarray
+    indicators: Sequence[Indicator]
+    shared: dict
+    own: list[dict[str, np.ndarray]]
+
+
+def _rows_of(areas: pd.DataFrame, blocks: Sequence[_Block]) -> pd.DataFrame:
+    """One row per block, indicator and area (`ENGINE_COLUMNS`), each column built once.
+
+    Labels are categoricals: at country size, two million repeated strings cost more
+    than all the arithmetic.
+    """
+    data = {}
+    for name in ENGINE_COLUMNS:
+        parts = [_block_column(areas, block, name) for block in blocks]
+        if isinstance(parts[0], pd.Categorical):
+            data[name] = union_categoricals(parts)
+        else:
+            data[name] = np.concatenate(parts)
+    return pd.DataFrame(data, copy=False)
+
+
+def _block_column(areas: pd.DataFrame, block: _Block, name: str) -> np.ndarray | pd.Categorical:
+    count = len(block.indicators)
+    if name in ("area_role", "area_code", "area_name", "area_level", "year"):
+        return tiled(areas[name].iloc[block.rows], count)
+    if name in block.shared:
+        return tiled(block.shared[name], count)
+    if name == "suppression_reason":
+        reasons = np.concatenate([own["reason"] for own in block.own])
+        return pd.Categorical.from_codes(reasons, SOURCE_REASONS, validate=False)
+    if name in block.own[0]:
+        return np.concatenate([own[name] for own in block.own])
+    if name == "definition_version":
+        years = areas["year"].to_numpy(dtype=np.int64)[block.rows]
+        return np.concatenate([_definition_version(i, years) for i in block.indicators])
+    attribute = "id" if name == "indicator_id" else name
+    labels = [getattr(indicator, attribute) or "" for indicator in block.indicators]
+    return repeated(labels, len(block.rows))
 
 
 def indicator_values(
@@ -285,19 +416,20 @@ def indicator_values(
     value, numerator, denominator, lower, upper, n, the source's own suppression in
     `suppression_reason`, area_level, source, definition_version and
     `cbs_boundary_changed`; small-number suppression is applied later
-    (`disclosure.apply_suppression`). Vectorised: the whole country in seconds.
+    (`disclosure.apply_suppression`). Vectorised: the whole country in about a second.
     """
     members, areas = _areas(members)
+    keys = _Keys.of_members(members, len(areas))
     parts = []
     cbs = [i for i in indicators if i.source == "cbs_kwb"]
     if cbs and not areas.empty:
-        parts.append(_cbs_values(cbs, members, areas, kwb))
+        parts.append(_cbs_values(cbs, keys, areas, kwb))
     own_survey = [i for i in indicators if i.source == "survey"]
     if own_survey and survey is not None and not survey.empty and not areas.empty:
-        parts.append(_survey_values(own_survey, members, areas, survey, survey_synthetic))
+        parts.append(_survey_values(own_survey, keys, areas, survey, survey_synthetic))
     if not parts:
         return pd.DataFrame(columns=[*COLUMNS, "cbs_boundary_changed"])
-    return pd.concat(parts, ignore_index=True).drop(columns=["members"])
+    return _rows_of(areas, parts)
 
 
 def _registration_rows(
@@ -343,10 +475,14 @@ def _with_definition(out: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     out["level"] = indicator.level
     out["group"] = indicator.group or ""
     out["unit"] = indicator.unit
-    changes = np.sort([change.from_year for change in indicator.changes])
-    years = out["year"].to_numpy(dtype=int)
-    out["definition_version"] = 1 + np.searchsorted(changes, years, side="right")
+    out["definition_version"] = _definition_version(indicator, out["year"].to_numpy(dtype=int))
     return out
+
+
+def _definition_version(indicator: Indicator, years: np.ndarray) -> np.ndarray:
+    """1 before the first recorded definition change, then one more per change."""
+    changes = np.sort([change.from_year for change in indicator.changes])
+    return 1 + np.searchsorted(changes, years, side="right")
 
 
 def effective_indicators(project: Project, key: str) -> list[Indicator]:
@@ -390,12 +526,11 @@ def group_partitions(table: pd.DataFrame) -> pd.Series:
     withheld group). NaN for cells outside any group. Labels are integers: at
     country size, joining strings per row costs more than the suppression itself.
     """
+    grouped = table["group"].fillna("").ne("").to_numpy()
+    label = np.full(len(table), np.nan)
     keys = ["area_role", "area_code", "year", "group"]
-    label = pd.Series(
-        table[keys].groupby(keys, sort=False, dropna=False).ngroup().to_numpy(dtype=float),
-        index=table.index,
-    )
-    return label.where(table["group"].fillna("").ne(""))
+    label[grouped] = group_numbers(table.loc[grouped, keys], keys)
+    return pd.Series(label, index=table.index)
 
 
 def programme_table(
@@ -427,7 +562,9 @@ def programme_table(
     table["definition_version"] = table["definition_version"].astype(int)
     table["synthetic"] = table["synthetic"].astype(bool)
     table["series_break"] = table["series_break"].astype(bool)
-    return table[COLUMNS].reset_index(drop=True)
+    table = table[COLUMNS].reset_index(drop=True)
+    text = table.select_dtypes(include=["category", "object"]).columns
+    return table.astype(dict.fromkeys(text, "str"))
 
 
 def programme_summary(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
