@@ -593,9 +593,12 @@ def _cross_check(
                 f"{path}: key areas[0].from_year: {first} is after the first cycle year "
                 f"{cycle.cycle.years[0]}; give the area for every year covered"
             )
+    # The logbook keeps the history of every programme, also of one left out of this
+    # cycle's list (a run for a subset, a queued experiment): only a typo is an error.
     for index, entry in enumerate(logbook.entries):
-        if entry.programme != "all" and entry.programme not in programmes:
+        known = entry.programme == "all" or paths.programme_file(entry.programme).is_file()
+        if not known:
             raise ParamsError(
                 f"{paths.logbook_file}: key entries[{index}].programme: unknown programme "
-                f"{entry.programme!r}"
+                f"{entry.programme!r} (no {paths.programme_file(entry.programme)})"
             )

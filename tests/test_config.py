@@ -1,0 +1,40 @@
+"""Loading params: a subset of programmes is a valid cycle; a typo names file and key."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from support import REPO
+
+from helpers.config import ParamsError, load_project
+from helpers.paths import Paths
+
+
+@pytest.fixture
+def params_copy(tmp_path):
+    for folder in ("params", "notebooks"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return Paths.from_root(tmp_path)
+
+
+def _edit(path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_cycle_of_one_programme_keeps_the_logbook_of_the_others(params_copy):
+    """What `dvc exp run -S params/cycle.yaml:programmes=[overvecht]` gives each experiment."""
+    entries = yaml.safe_load(params_copy.logbook_file.read_text(encoding="utf-8"))["entries"]
+    logged = {entry["programme"] for entry in entries}
+    assert logged - {"all", "overvecht"}, "the logbook should name other programmes too"
+    _edit(params_copy.cycle_file, lambda data: data.update(programmes=["overvecht"]))
+    assert list(load_project(params_copy).programmes) == ["overvecht"]
+
+
+def test_a_logbook_entry_for_an_unknown_programme_names_file_and_key(params_copy):
+    _edit(params_copy.logbook_file, lambda data: data["entries"][0].update(programme="overvect"))
+    with pytest.raises(ParamsError, match=r"logbook.yaml: key entries\[0\].programme: .*overvect"):
+        load_project(params_copy)
