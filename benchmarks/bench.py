@@ -11,7 +11,9 @@ of the project (what a clone gives), as medians of several runs:
 5. the indicator engine on a country-sized generated data set against one
    notebook kernel's start-up plus the imports of its first cell;
 6. validation of one country-sized KWB year (and of the demo data);
-7. the analyse fan-out of generated programme areas on N workers against one;
+7. the analyse fan-out of generated programme areas on N workers against one, and
+   (step `queue`) the alternative: one `dvc exp run --queue` experiment per demo
+   programme on N queue workers;
 8. the peak memory of every step: the largest total resident set size of the
    step's whole process tree, sampled every 50 ms.
 
@@ -34,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -525,10 +528,84 @@ def fanout(work: Path, areas: int, workers: int, repeats: int) -> dict:
     }
 
 
+class ProjectMemory(PeakMemory):
+    """Largest summed RSS of every process working in a project folder: DVC's queue
+    workers run detached, outside the tree of the command that starts them."""
+
+    def __init__(self, project: Path, interval: float = 0.05) -> None:
+        super().__init__(os.getpid(), interval)
+        self.project = str(project)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for process in psutil.process_iter():
+                try:
+                    if process.cwd().startswith(self.project):
+                        total += process.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+
+def queued_experiments(work: Path, workers: int, repeats: int) -> dict:
+    """Step 7b: the alternative to the pool, `dvc exp run --queue` with workers.
+
+    One queued experiment per programme (the whole cycle with `programmes` set to that
+    one, each in its own copy of the workspace, as DVC runs queued experiments), on
+    `workers` queue workers; timed from `dvc queue start` until every experiment has
+    its ref, on a fresh copy each time. Compare with step 1: the same four programmes
+    in one `dvc repro`, their notebooks on a pool.
+    """
+    times, peaks = [], []
+    for i in range(repeats):
+        project = copy_project(work / f"queue{i}")
+        keys = yaml.safe_load((project / "params" / "cycle.yaml").read_text())["programmes"]
+        for key in keys:
+            only = f"params/cycle.yaml:programmes=[{key}]"
+            timed([DVC, "exp", "run", "--queue", "-n", f"alleen-{key}", "-S", only], project)
+        with ProjectMemory(project) as memory:
+            started = time.perf_counter()
+            timed([DVC, "queue", "start", "-j", str(workers)], project)
+            next_check = started + 10
+            names = {f"alleen-{key}" for key in keys}
+            while not names <= _experiment_names(project):
+                if time.perf_counter() > next_check:
+                    _raise_on_failed_experiment(project, time.perf_counter() - started)
+                    next_check = time.perf_counter() + 10
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+        log(f"{len(keys)} queued experiments on {workers} workers, run {i + 1}: {elapsed:.1f} s")
+        times.append(elapsed)
+        peaks.append(memory.peak / GIB)
+        timed([DVC, "queue", "stop"], project)
+    return {"experiments": len(keys), "workers": workers, **summary(times, peaks)}
+
+
+def _experiment_names(project: Path) -> set[str]:
+    """Names of the finished experiments: DVC writes a ref for each when it is done."""
+    listed = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname)", "refs/exps/"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {ref.rsplit("/", 1)[-1] for ref in listed.stdout.split()}
+
+
+def _raise_on_failed_experiment(project: Path, waited: float) -> None:
+    """Stop when an experiment failed (its ref would never come) or after 30 minutes."""
+    status = timed([DVC, "queue", "status"], project)[2]
+    if "Failed" in status or waited > 1800:
+        raise SystemExit(f"queued experiments failed or did not finish:\n{status}")
+
+
 # --------------------------------------------------------------------------- main
 
 
-STEPS = ("pipeline", "engine", "validation", "fanout")
+STEPS = ("pipeline", "engine", "validation", "fanout", "queue")
 
 
 def main() -> None:
@@ -620,11 +697,17 @@ def fanout_step(work: Path, args: argparse.Namespace) -> dict:
     }
 
 
+def queue_step(work: Path, args: argparse.Namespace) -> dict:
+    log("7b. the same fan-out as DVC queued experiments, one per programme")
+    return {"queued_experiments": queued_experiments(work, args.fanout_workers, args.repeats)}
+
+
 STEP_FUNCTIONS: dict[str, Callable[[Path, argparse.Namespace], dict]] = {
     "pipeline": pipeline_steps,
     "engine": engine_step,
     "validation": validation_step,
     "fanout": fanout_step,
+    "queue": queue_step,
 }
 
 
@@ -657,6 +740,11 @@ def _steps(results: dict) -> dict[str, dict]:
         "validation, country year": results["validation_country_year"],
         "fan-out, 1 worker": results["fanout"]["one_worker"],
         f"fan-out, {results['fanout']['workers']} workers": results["fanout"]["n_workers"],
+        **(
+            {"dvc queue, 4 experiments": results["queued_experiments"]}
+            if "queued_experiments" in results
+            else {}
+        ),
     }
 
 

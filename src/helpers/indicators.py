@@ -419,16 +419,18 @@ def indicator_values(
     (`disclosure.apply_suppression`). Vectorised: the whole country in about a second.
     """
     members, areas = _areas(members)
+    cbs = [i for i in indicators if i.source == "cbs_kwb"]
+    own_survey = [i for i in indicators if i.source == "survey"]
+    if survey is None or survey.empty:
+        own_survey = []
+    if areas.empty or not (cbs or own_survey):
+        return pd.DataFrame(columns=[*COLUMNS, "cbs_boundary_changed"])
     keys = _Keys.of_members(members, len(areas))
     parts = []
-    cbs = [i for i in indicators if i.source == "cbs_kwb"]
-    if cbs and not areas.empty:
+    if cbs:
         parts.append(_cbs_values(cbs, keys, areas, kwb))
-    own_survey = [i for i in indicators if i.source == "survey"]
-    if own_survey and survey is not None and not survey.empty and not areas.empty:
+    if own_survey:
         parts.append(_survey_values(own_survey, keys, areas, survey, survey_synthetic))
-    if not parts:
-        return pd.DataFrame(columns=[*COLUMNS, "cbs_boundary_changed"])
     return _rows_of(areas, parts)
 
 
