@@ -530,9 +530,10 @@ def fanout(work: Path, areas: int, workers: int, repeats: int) -> dict:
 
 class ProjectMemory(PeakMemory):
     """Largest summed RSS of every process working in a project folder: DVC's queue
-    workers run detached, outside the tree of the command that starts them."""
+    workers run detached, outside the tree of the command that starts them. Sampled
+    every 0.25 s: walking all processes costs more than walking one tree."""
 
-    def __init__(self, project: Path, interval: float = 0.05) -> None:
+    def __init__(self, project: Path, interval: float = 0.25) -> None:
         super().__init__(os.getpid(), interval)
         self.project = str(project)
 
@@ -567,7 +568,16 @@ def queued_experiments(work: Path, workers: int, repeats: int) -> dict:
             timed([DVC, "exp", "run", "--queue", "-n", f"alleen-{key}", "-S", only], project)
         with ProjectMemory(project) as memory:
             started = time.perf_counter()
-            timed([DVC, "queue", "start", "-j", str(workers)], project)
+            # Not `timed`: the detached workers would inherit its pipe, and it would wait
+            # for them to exit (idle 10 s after the queue is empty) instead of the refs.
+            subprocess.run(
+                [DVC, "queue", "start", "-j", str(workers)],
+                cwd=project,
+                env=pipeline_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
             next_check = started + 10
             names = {f"alleen-{key}" for key in keys}
             while not names <= _experiment_names(project):
@@ -579,7 +589,9 @@ def queued_experiments(work: Path, workers: int, repeats: int) -> dict:
         log(f"{len(keys)} queued experiments on {workers} workers, run {i + 1}: {elapsed:.1f} s")
         times.append(elapsed)
         peaks.append(memory.peak / GIB)
-        timed([DVC, "queue", "stop"], project)
+        subprocess.run(
+            [DVC, "queue", "stop"], cwd=project, env=pipeline_env(), capture_output=True
+        )
     return {"experiments": len(keys), "workers": workers, **summary(times, peaks)}
 
 
