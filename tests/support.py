@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.config import Indicator
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CBS = REPO.parent / "shared" / "data" / "cbs"
 VENV_BIN = Path(sys.executable).parent
@@ -91,3 +93,25 @@ def kwb_long(cells: dict[str, dict[str, float]], year: int = 2024) -> pd.DataFra
         for column, value in columns.items()
     ]
     return pd.DataFrame(rows)
+
+
+# Two CBS indicators the engine and disclosure tests build their cases on.
+INHABITANTS = Indicator(
+    id="inwoners",
+    label="inwoners",
+    level="context",
+    unit="aantal",
+    source="cbs_kwb",
+    column="AantalInwoners",
+    direction="neutral",
+)
+ELDERLY_SHARE = Indicator(
+    id="aandeel_65plus",
+    label="65-plussers",
+    level="context",
+    unit="procent",
+    source="cbs_kwb",
+    numerator="k_65JaarOfOuder",
+    denominator="AantalInwoners",
+    direction="neutral",
+)

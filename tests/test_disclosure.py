@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import kwb_long
+from support import ELDERLY_SHARE, INHABITANTS, kwb_long
 
 from helpers.config import Indicator, Suppression
 from helpers.disclosure import (
@@ -42,15 +42,6 @@ def shares(columns: list[str], prefix: str, group: str) -> list[Indicator]:
 AGE_SHARES = shares(AGES, "age", "leeftijd")
 ORIGINS = ["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa"]
 ORIGIN_SHARES = shares(ORIGINS, "origin", "herkomst")
-INHABITANTS = Indicator(
-    id="inwoners",
-    label="inwoners",
-    level="context",
-    unit="aantal",
-    source="cbs_kwb",
-    column="AantalInwoners",
-    direction="neutral",
-)
 
 
 def members_of(areas: dict[str, list[str]], year: int = 2024) -> pd.DataFrame:
@@ -177,23 +168,13 @@ def test_no_withheld_age_or_origin_group_can_be_recovered_by_difference(areas):
 )
 def test_aggregating_buurten_never_publishes_a_small_cell(buurten, take):
     """Summed over any set of buurten, no published count, numerator or denominator is small."""
-    share = Indicator(
-        id="aandeel",
-        label="x",
-        level="context",
-        unit="procent",
-        source="cbs_kwb",
-        numerator="k_65JaarOfOuder",
-        denominator="AantalInwoners",
-        direction="neutral",
-    )
     cells = {
         f"BU{i:08d}": {"AantalInwoners": inhabitants, "k_65JaarOfOuder": old}
         for i, (inhabitants, old) in enumerate(buurten)
     }
     codes = list(cells)
     areas = {"alle": codes, "deel": codes[:take], **{code: [code] for code in codes}}
-    values = indicator_values([INHABITANTS, share], members_of(areas), kwb_long(cells))
+    values = indicator_values([INHABITANTS, ELDERLY_SHARE], members_of(areas), kwb_long(cells))
     result = apply_suppression(values, RULES)
     assert published_cells_respect_threshold(result, RULES)
     published = result[~result["suppressed"]]

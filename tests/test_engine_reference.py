@@ -12,35 +12,16 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import ELDERLY_SHARE, INHABITANTS
 
-from helpers.config import Indicator
 from helpers.indicators import indicator_values
 
 BUURTEN = [f"BU0344{i:04d}" for i in range(5)]
 YEARS = [2023, 2024]
 COLUMNS = ["AantalInwoners", "k_65JaarOfOuder"]
-INHABITANTS = Indicator(
-    id="inwoners",
-    label="inwoners",
-    level="context",
-    unit="aantal",
-    source="cbs_kwb",
-    column="AantalInwoners",
-    direction="neutral",
-)
-ELDERLY = Indicator(
-    id="aandeel_65plus",
-    label="65+",
-    level="context",
-    unit="procent",
-    source="cbs_kwb",
-    numerator="k_65JaarOfOuder",
-    denominator="AantalInwoners",
-    direction="neutral",
-)
 # An average cannot be summed over buurten: published for one member only.
 AVERAGE = INHABITANTS.model_copy(update={"id": "gemiddeld", "unit": "euro"})
-INDICATORS = [INHABITANTS, ELDERLY, AVERAGE]
+INDICATORS = [INHABITANTS, ELDERLY_SHARE, AVERAGE]
 
 # A cell is absent (no row), secret (a row without a value) or a count.
 cell = st.one_of(st.none(), st.just(np.nan), st.integers(0, 400))
@@ -99,7 +80,7 @@ def reference(kwb: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         flagged = bool(changed.get((area, year), False))
         for indicator, value, secret, reason_if_missing in (
             (INHABITANTS, people, people_secret, ""),
-            (ELDERLY, share, people_secret or old_secret, ""),
+            (ELDERLY_SHARE, share, people_secret or old_secret, ""),
             (AVERAGE, np.nan if several else people, people_secret, "not_aggregable"),
         ):
             reason = reason_if_missing if indicator is AVERAGE and several else ""
