@@ -86,10 +86,11 @@ def secondary_reasons(
     if not len(cells):
         return reasons.copy()
     part = _partition_numbers(partition.to_numpy()[cells])
-    size = np.nan_to_num(magnitude.to_numpy(dtype=float)[cells])
+    counted = magnitude.to_numpy(dtype=float)[cells]
+    size = np.nan_to_num(counted)
     # Zero cells last: withholding a zero protects nothing the sum would not.
     order_key = np.where(size > 0, size, np.inf)
-    can_withhold = ~np.isnan(magnitude.to_numpy(dtype=float)[cells])
+    can_withhold = ~np.isnan(counted)
     withheld = reasons.ne("").to_numpy()[cells]
     added = np.zeros(len(cells), dtype=bool)
     while True:

@@ -173,10 +173,12 @@ class _Keys:
         return np.where(matched, slot * len(self.codes) + member, -1)
 
     def per_key(
-        self, key: np.ndarray, column: np.ndarray, columns: int, weights: np.ndarray | None = None
+        self, cell: np.ndarray, columns: int, weights: np.ndarray | None = None
     ) -> np.ndarray:
-        """Sum `weights` (or count rows) per key and column: a keys x columns array."""
-        cells = np.bincount(key * columns + column, weights, minlength=self.size * columns)
+        """Sum `weights` (or count rows) per key and column: a keys x columns array.
+
+        `cell` is each row's `key * columns + column`."""
+        cells = np.bincount(cell, weights, minlength=self.size * columns)
         return cells.reshape(self.size, columns)
 
     @cached_property
@@ -217,11 +219,12 @@ def _cbs_values(
     value = kwb["value"].to_numpy(dtype=float)[kept]
     known = ~np.isnan(value)
     width = len(columns)
-    present = keys.per_area(keys.per_key(key, column, width, known.astype(float)))
+    cell = key * width + column
+    present = keys.per_area(keys.per_key(cell, width, known.astype(float)))
     complete = present == areas["members"].to_numpy()[:, None]
-    summed = keys.per_area(keys.per_key(key, column, width, np.where(known, value, 0.0)))
+    summed = keys.per_area(keys.per_key(cell, width, np.where(known, value, 0.0)))
     total = pd.DataFrame(np.where(complete, summed, np.nan), columns=columns)
-    rows = keys.per_area(keys.per_key(key, column, width))
+    rows = keys.per_area(keys.per_key(cell, width))
     secret = pd.DataFrame(rows > present, columns=columns)
     flag = pd.to_numeric(kwb["boundary_flag"], errors="coerce").to_numpy(dtype=float)[kept]
     changed = keys.per_area(np.bincount(key[flag >= 3], minlength=keys.size)) > 0
@@ -290,19 +293,20 @@ def _survey_values(
     key, column = key[kept], column[kept]
     data = {c: survey[c].to_numpy(dtype=float)[kept] for c in _SURVEY_VALUES}
     width = len(names)
+    cell = key * width + column
     complete = ~np.isnan(data["percentage"]) & ~np.isnan(data["n"])
     count = np.where(complete, data["percentage"] / 100 * data["n"], 0.0)
     stats = {
-        "rows": keys.per_key(key, column, width),
-        "complete": keys.per_key(key, column, width, complete.astype(float)),
-        "n": keys.per_key(key, column, width, np.nan_to_num(data["n"])),
-        "count": keys.per_key(key, column, width, count),
+        "rows": keys.per_key(cell, width),
+        "complete": keys.per_key(cell, width, complete.astype(float)),
+        "n": keys.per_key(cell, width, np.nan_to_num(data["n"])),
+        "count": keys.per_key(cell, width, count),
     }
     stats = {name: keys.per_area(values) for name, values in stats.items()}
     single = keys.single_member()
     for name in ("percentage", "ondergrens", "bovengrens"):
         published = ~np.isnan(data[name])
-        first = first_positions(key[published] * width + column[published], keys.size * width)
+        first = first_positions(cell[published], keys.size * width)
         values = np.append(data[name][published], np.nan)[first].reshape(keys.size, width)
         stats[name] = values[single]
     rows = np.flatnonzero(areas["year"].isin(set(survey["jaar"].astype(int))).to_numpy())
