@@ -10,8 +10,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 
-from helpers.config import Indicator
+from helpers.config import Indicator, Project
+from helpers.indicators import programme_summary, programme_table, table_to_csv
+from helpers.sources.cbs import read_kwb_long
+from helpers.sources.demo import write_demo_cbs, write_demo_local
+from helpers.sources.local import read_registrations, read_survey
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CBS = REPO.parent / "shared" / "data" / "cbs"
@@ -30,13 +35,37 @@ def pipeline_env() -> dict[str, str]:
         "GIT_AUTHOR_EMAIL": "tests@localhost",
         "GIT_COMMITTER_NAME": "wijkmonitor tests",
         "GIT_COMMITTER_EMAIL": "tests@localhost",
+        "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00",
     }.items():
         env.setdefault(key, value)
     return env
 
 
+def clean_checkout() -> bool:
+    """True when the work tree holds exactly its HEAD commit (a fresh clone, as in CI)."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return not status.strip()
+
+
 def copy_project(target: Path) -> Path:
-    """Copy what git would give a fresh clone (tracked + unignored files) and make it a repo."""
+    """What a fresh clone would give, as a git repo.
+
+    A clean work tree is cloned, so the copy has the same commits (and the reports
+    the same provenance) as the project; otherwise tracked and unignored files are
+    copied and committed once, at a fixed time (`pipeline_env`), so two copies of the
+    same tree have the same commit.
+    """
+    env = pipeline_env()
+    if clean_checkout():
+        subprocess.run(["git", "clone", "-q", str(REPO), str(target)], check=True, env=env)
+        return target
     listed = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
         cwd=REPO,
@@ -50,17 +79,42 @@ def copy_project(target: Path) -> Path:
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, destination)
-    env = pipeline_env()
     subprocess.run(["git", "init", "-q"], cwd=target, check=True, env=env)
     subprocess.run(["git", "add", "-A"], cwd=target, check=True, env=env)
     subprocess.run(["git", "commit", "-qm", "copy"], cwd=target, check=True, env=env)
     return target
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True, timeout: int = 900):
-    """Run a command in a project copy with the pipeline environment; return the result."""
+def generic_cpu_env() -> dict[str, str]:
+    """Overrides that make a process compute like the plainest x86-64 CPU.
+
+    OpenBLAS's generic kernel (`Prescott`, which every x86-64 CPU runs; OpenBLAS
+    reports it as `Katmai`), numpy without its SIMD paths beyond the baseline, one
+    BLAS thread: it stands for the machines the tests do not run on.
+    """
+    dispatched = [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+    return {
+        "OPENBLAS_CORETYPE": "Prescott",
+        "OPENBLAS_NUM_THREADS": "1",
+        "NPY_DISABLE_CPU_FEATURES": " ".join(dispatched),
+    }
+
+
+def run(
+    cmd: list[str],
+    cwd: Path,
+    check: bool = True,
+    timeout: int = 900,
+    env: dict[str, str] | None = None,
+):
+    """Run a command in a project copy with the pipeline environment (plus `env`)."""
     result = subprocess.run(
-        cmd, cwd=cwd, env=pipeline_env(), capture_output=True, text=True, timeout=timeout
+        cmd,
+        cwd=cwd,
+        env={**pipeline_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -74,6 +128,21 @@ def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
     """sha256 of every file under `folder` (matching `pattern`), keyed by relative path."""
     files = sorted(p for p in folder.rglob(pattern) if p.is_file())
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def build_demo_tables(project: Project, folder: Path) -> dict[str, tuple[str, str]]:
+    """Generate the demo data into `folder`; CSV text of each programme's table and summary."""
+    write_demo_cbs(project, folder / "cbs")
+    write_demo_local(project, folder / "demo")
+    kwb = read_kwb_long(folder / "cbs", project)
+    survey = read_survey(folder / "demo")
+    result = {}
+    for key in project.cycle.programmes:
+        registrations = read_registrations(folder / "demo", key)
+        table = programme_table(project, key, kwb, survey, registrations, local_synthetic=True)
+        summary = programme_summary(project, key, table)
+        result[key] = (table_to_csv(table), table_to_csv(summary))
+    return result
 
 
 def kwb_long(cells: dict[str, dict[str, float]], year: int = 2024) -> pd.DataFrame:

@@ -18,7 +18,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import VENV_BIN, copy_project, digests, pipeline_env, run
+from support import (
+    REPO,
+    VENV_BIN,
+    clean_checkout,
+    copy_project,
+    digests,
+    generic_cpu_env,
+    pipeline_env,
+    run,
+)
 
 from helpers.analyse import CYCLE_KEYS_READ, fingerprint_files
 from helpers.config import load_project
@@ -128,13 +137,40 @@ def test_changing_one_programme_reruns_only_that_programme(built_copy):
         assert digests(programmes / other) == before[other]
 
 
-def test_two_clean_runs_are_byte_identical(built, tmp_path):
+def lock_outs(root: Path) -> dict[str, str]:
+    """Every stage output's hash in a project's dvc.lock, by stage and path."""
+    lock = yaml.safe_load((root / "dvc.lock").read_text(encoding="utf-8"))["stages"]
+    return {
+        f"{stage}:{out['path']}": out["md5"]
+        for stage, entry in lock.items()
+        for out in entry.get("outs", [])
+    }
+
+
+def test_two_clean_runs_on_two_blas_kernels_are_byte_identical(built, tmp_path):
+    """The second cold build computes like the plainest x86-64 CPU (support.generic_cpu_env):
+    same tables, figures and reports, so the same `dvc.lock` on any machine."""
     root, _ = built
     second = copy_project(tmp_path / "second")
-    run([DVC, "repro"], second)
+    run([DVC, "repro"], second, env=generic_cpu_env())
     first_digests = processed_and_figures(root)
     assert len([k for k in first_digests if k.endswith(".png")]) >= 8
     assert processed_and_figures(second) == first_digests
+    outs = lock_outs(root)
+    assert {"report:reports/_site", "indicators:data/processed/summaries"} <= set(outs)
+    assert lock_outs(second) == outs
+
+
+def test_the_committed_dvc_lock_is_what_a_fresh_clone_builds(built):
+    """After `make run` in a fresh clone, `git status` shows no modified dvc.lock."""
+    if not clean_checkout():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs on a clean clone; this work tree has uncommitted changes")
+        pytest.skip("uncommitted changes: the committed dvc.lock cannot describe them")
+    root, _ = built
+    committed = (REPO / "dvc.lock").read_text(encoding="utf-8")
+    assert lock_outs(root) == lock_outs(REPO), "regenerate with `make run` and commit dvc.lock"
+    assert (root / "dvc.lock").read_text(encoding="utf-8") == committed
 
 
 def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):

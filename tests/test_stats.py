@@ -7,11 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from scipy import stats as scipy_stats
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.proportion import proportion_confint
 
 from helpers.config import Indicator, Target
+from helpers.precision import P_VALUE_DECIMALS, round_half_up
 from helpers.stats import (
     DID_CAVEAT,
     TARGET_RULE,
@@ -58,11 +60,12 @@ def test_vectorised_wilson_equals_statsmodels_cell_by_cell():
 def test_two_wave_test_is_the_statsmodels_score_test(a, na, b, nb):
     p = proportion_change_pvalue(a, na, b, nb)
     reference = sm_proportion.test_proportions_2indep(b, nb, a, na, method="score").pvalue
-    assert p == pytest.approx(reference)
+    assert p == round_half_up(reference, P_VALUE_DECIMALS)
+    assert abs(p - reference) <= 0.5 * 10**-P_VALUE_DECIMALS
     # Without the small-sample correction the score test is Pearson's chi-square test.
     table = np.array([[a, na - a], [b, nb - b]])
     chi2 = scipy_stats.chi2_contingency(table, correction=False).pvalue
-    assert p == pytest.approx(chi2, rel=0.05)
+    assert p == pytest.approx(chi2, rel=0.05, abs=10**-P_VALUE_DECIMALS)
     assert "score-toets" in TWO_PROPORTION_TEST
 
 
@@ -83,6 +86,34 @@ def test_linear_trend_agrees_with_scipy_linregress():
     )
     assert trend.points == 6
     assert math.isnan(linear_trend([2020, 2021], [1.0, 2.0]).slope)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [100.0, 104.0, 103.0, 109.0, 112.0, 111.0],
+        [17.4, 17.4, 17.5, 17.4, 17.4, 17.4],
+        [31369.0, 31577.0, math.nan, 31601.0, 31793.0],
+        [8.0, 8.0, 8.0],
+    ],
+)
+def test_closed_form_trend_equals_the_statsmodels_ols_fit(values):
+    """Same line as statsmodels OLS (which goes through BLAS), to rounding noise."""
+    years = [2019, 2020, 2021, 2022, 2023, 2024][: len(values)]
+    trend = linear_trend(years, values)
+    keep = [i for i, v in enumerate(values) if not math.isnan(v)]
+    x = np.array([years[i] for i in keep], dtype=float)
+    fit = sm.OLS(np.array([values[i] for i in keep]), sm.add_constant(x - x.min())).fit()
+    low, high = fit.conf_int(alpha=0.05)[1]
+    scale = max(abs(v) for v in values if not math.isnan(v))
+    assert trend.slope == pytest.approx(fit.params[1], rel=1e-9, abs=1e-12 * scale)
+    assert (trend.lower, trend.upper) == pytest.approx((low, high), rel=1e-9, abs=1e-12 * scale)
+
+
+def test_a_flat_series_has_a_slope_of_exactly_zero():
+    """`1.6e-08` for a flat series was floating-point noise of the BLAS fit."""
+    trend = linear_trend([2019, 2020, 2021, 2022], [17.4, 17.4, 17.4, 17.4])
+    assert trend.slope == 0.0 and trend.lower == 0.0 and trend.upper == 0.0
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from helpers.config import Project, load_project
 from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
 from helpers.io import atomic_dir, write_text_atomic
 from helpers.paths import Paths
+from helpers.reproducible import strip_run_metadata
 
 # The layout of one programme's output folder, which the report stage reads.
 PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
@@ -67,6 +68,7 @@ def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) 
                 progress_bar=False,
                 cwd=str(cwd),
             )
+            strip_run_metadata(output)
             return
         except RuntimeError as error:
             if KERNEL_START_FAILED not in str(error) or attempt == KERNEL_START_ATTEMPTS:

@@ -15,7 +15,9 @@ import pandas as pd
 from helpers.config import Project
 from helpers.disclosure import REASONS
 from helpers.io import write_text_atomic
+from helpers.precision import plain_number
 from helpers.report_data import CBS_ATTRIBUTION, ROLE_LABELS
+from helpers.reproducible import stable_zip
 
 TABLES_DIR = "tabellen"
 COLUMNS = {
@@ -79,11 +81,14 @@ def write_tables(project: Project, key: str, table: pd.DataFrame, folder: Path) 
     frame = analyst_table(project, key, table)
     synthetic = bool(table["synthetic"].astype(bool).any())
     csv_path = folder / f"{key}_indicatoren.csv"
-    write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(
+        csv_path, frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")
+    )
     xlsx_path = folder / f"{key}_indicatoren.xlsx"
     tmp = xlsx_path.with_name(f".{xlsx_path.name}.tmp")
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="indicatoren", index=False)
         notes_sheet(project, key, synthetic).to_excel(writer, sheet_name="toelichting", index=False)
+    stable_zip(tmp)
     tmp.replace(xlsx_path)
     return [csv_path, xlsx_path]

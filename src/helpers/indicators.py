@@ -29,6 +29,12 @@ from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.frames import first_positions, group_numbers, positions_in, repeated, tiled
 from helpers.io import write_text_atomic
+from helpers.precision import (
+    DECIMALS_BY_UNIT,
+    plain_number,
+    round_half_up,
+    stored_indicator_table,
+)
 from helpers.stats import indicator_summary, wilson_intervals
 
 COLUMNS = [
@@ -333,7 +339,7 @@ def _survey_indicator(own: dict[str, np.ndarray], members: np.ndarray) -> dict[s
     several = complete & (members > 1)
     n, count = own["n"], own["count"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = _percentage_half_up(count / n * 100)
+        pooled = round_half_up(count / n * 100, DECIMALS_BY_UNIT["procent"])
     low, high = wilson_intervals(np.where(several, count, np.nan), np.where(several, n, np.nan))
     not_published = ~complete & (own["rows"] > 0)
     return {
@@ -345,16 +351,6 @@ def _survey_indicator(own: dict[str, np.ndarray], members: np.ndarray) -> dict[s
             np.int8
         ),
     }
-
-
-def _percentage_half_up(value: np.ndarray) -> np.ndarray:
-    """One decimal, halves rounded up as published percentages are.
-
-    A pooled percentage of one-decimal estimates can be an exact half (65.05): in
-    floating point it lands a hair either side, depending on the order of summation.
-    The nudge (far below any real difference between such ratios) makes it 65.1.
-    """
-    return np.round(value + 1e-9, 1)
 
 
 @dataclass(frozen=True)
@@ -568,7 +564,7 @@ def programme_table(
     table["definition_version"] = table["definition_version"].astype(int)
     table["synthetic"] = table["synthetic"].astype(bool)
     table["series_break"] = table["series_break"].astype(bool)
-    table = table[COLUMNS].reset_index(drop=True)
+    table = stored_indicator_table(table[COLUMNS].reset_index(drop=True))
     text = table.select_dtypes(include=["category", "object"]).columns
     return table.astype(dict.fromkeys(text, "str"))
 
@@ -585,7 +581,7 @@ def programme_summary(project: Project, key: str, table: pd.DataFrame) -> pd.Dat
 
 def table_to_csv(table: pd.DataFrame) -> str:
     """Deterministic CSV text: same table, same bytes."""
-    return table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    return table.to_csv(index=False, float_format=plain_number, lineterminator="\n")
 
 
 def read_indicator_table(path: Path) -> pd.DataFrame:
@@ -639,7 +635,8 @@ def key_metrics(
 
 
 def _metric(value: float) -> float | None:
-    return None if pd.isna(value) else round(float(value), 2)
+    """A summary value (already at its stored precision) as JSON; missing is null."""
+    return None if pd.isna(value) else float(value)
 
 
 def write_tables(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,10 @@ from helpers.config import Project
 from helpers.paths import Paths
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
+# What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
+INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
 OWN_STAGE = "report"
+DATE_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -43,10 +47,28 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def git_commit(root: Path) -> str | None:
-    """The commit checked out in `root` (None outside git)."""
-    commit = _git(root, "rev-parse", "HEAD")
-    return commit.strip() if commit else None
+def inputs_commit(root: Path) -> tuple[str, dt.datetime] | None:
+    """The last commit that changed the pipeline's inputs (`INPUT_PATHS`), and its time.
+
+    Not HEAD: a report records what it was made from, and committing `dvc.lock` or the
+    README afterwards must not change the report (and so the hashes in `dvc.lock`).
+    None outside git or before the first commit.
+    """
+    line = (_git(root, "log", "-1", "--format=%H %ct", "--", *INPUT_PATHS) or "").strip()
+    if not line:
+        return None
+    commit, seconds = line.split()
+    return commit, dt.datetime.fromtimestamp(int(seconds), dt.UTC)
+
+
+def build_time(root: Path) -> dt.datetime:
+    """The time a report states: `SOURCE_DATE_EPOCH` when set (the reproducible-builds
+    convention), else the time of `inputs_commit`, else now (outside git)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    found = inputs_commit(root)
+    return found[1] if found else dt.datetime.now(dt.UTC)
 
 
 def uncommitted(root: Path, pathspecs: tuple[str, ...] = COMMITTED_PATHS) -> list[str] | None:
@@ -162,19 +184,19 @@ def data_hashes(root: Path) -> pd.DataFrame:
 
 def reproducibility(project: Project, paths: Paths, key: str, versions: str) -> pd.DataFrame:
     """The facts needed to rebuild one programme's report, as a two-column table."""
-    commit = git_commit(paths.root)
+    found = inputs_commit(paths.root)
     changed = uncommitted(paths.root)
     state = (
         "geen git-repository"
-        if commit is None
-        else commit + (" (met niet-vastgelegde wijzigingen)" if changed else "")
+        if found is None
+        else found[0] + (" (met niet-vastgelegde wijzigingen)" if changed else "")
     )
     cycle = project.cycle
     table = paths.indicator_table(key)
     rules = cycle.suppression
     rows = [
-        ("datum", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
-        ("git-commit", state),
+        ("datum (laatste vastgelegde wijziging)", build_time(paths.root).strftime(DATE_FORMAT)),
+        ("git-commit van code, parameters en gegevens", state),
         ("peiljaar / nulmeting", f"{cycle.cycle.year} / {cycle.cycle.base_year}"),
         ("jaren", ", ".join(str(y) for y in cycle.cycle.years)),
         ("bron CBS-tabellen", cycle.source),

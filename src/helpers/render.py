@@ -32,6 +32,7 @@ from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
 from helpers.provenance import draft_reasons
+from helpers.reproducible import numbered_cell_ids
 
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 JOINT_SLUG = "gezamenlijk"
@@ -382,6 +383,7 @@ def quarto_project(
     written.append(folder / "index.qmd")
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
+        numbered_cell_ids(document.notebook)
         nbformat.write(document.notebook, path)
         written.append(path)
     if validation.is_file():
@@ -516,6 +518,7 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(data["text/markdown"])
     notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
+    numbered_cell_ids(notebook)
     return notebook
 
 

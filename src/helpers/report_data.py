@@ -23,6 +23,7 @@ from helpers.config import Indicator, Programme, Project, Strict, load_model, lo
 from helpers.disclosure import REASONS
 from helpers.indicators import read_indicator_table, read_summary
 from helpers.paths import Paths
+from helpers.precision import INDEX_DECIMALS
 from helpers.sources.local import read_notes
 
 REPORT_SETTINGS = "report.yaml"
@@ -474,7 +475,7 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
             f"(95%-interval {interval})."
         )
     if not pd.isna(row["index_latest"]):
-        index = f"{float(row['index_latest']):.0f}"
+        index = f"{float(row['index_latest']):.{INDEX_DECIMALS}f}".replace(".", ",")
         parts.append(f"Index ({int(row['base_year'])} = 100): {index}.")
     if not pd.isna(row["did_vs_gemeente"]):
         parts.append(

@@ -1,7 +1,10 @@
 """Statistics behind the monitor's statements: intervals, tests, change, trend, index, target.
 
-Thin wrappers around statsmodels, so the report can name the method and a test can
-compare our figures with the library's reference results. `indicator_summary` turns
+Thin wrappers around statsmodels where a method needs one, so the report can name the
+method and a test can compare our figures with the library's reference results. The
+yearly trend is the closed-form least-squares line in plain Python floats: statsmodels'
+OLS goes through BLAS, whose kernel (chosen by the CPU) changes the last digits.
+Every result is stored at `helpers.precision`'s precision. `indicator_summary` turns
 one programme's indicator table into the summary the reports read: one row per
 indicator and area role, published values only, never across a series break.
 """
@@ -14,14 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
 from helpers.config import Indicator, Target
+from helpers.precision import P_VALUE_DECIMALS, round_scalar, stored_summary
 
 WILSON = "Wilson-interval (95%)"
 TWO_PROPORTION_TEST = "toets op verschil tussen twee onafhankelijke proporties (score-toets)"
-TREND_METHOD = "lineaire trend (kleinste kwadraten, statsmodels OLS), 95%-interval van de helling"
+TREND_METHOD = "lineaire trend (kleinste kwadraten), 95%-interval van de helling (t-verdeling)"
 TARGET_RULE = (
     "op koers als de streefwaarde al bereikt is (in de gewenste richting), of als de "
     "laatste waarde minstens zo ver richting de streefwaarde ligt als de rechte lijn van "
@@ -91,14 +95,18 @@ def wilson_intervals(
 
 
 def proportion_change_pvalue(count_a: float, nobs_a: float, count_b: float, nobs_b: float) -> float:
-    """p-value for a difference between two survey waves (score test, independent samples)."""
+    """p-value for a difference between two survey waves (score test, independent samples).
+
+    Stored precision already here, so that "significant" is decided on the p-value
+    the report prints.
+    """
     values = (count_a, nobs_a, count_b, nobs_b)
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
         return math.nan
     if nobs_a <= 0 or nobs_b <= 0:
         return math.nan
     result = test_proportions_2indep(count_b, nobs_b, count_a, nobs_a, method="score")
-    return float(result.pvalue)
+    return round_scalar(float(result.pvalue), P_VALUE_DECIMALS)
 
 
 def change_since(series: pd.Series, base_year: int) -> float:
@@ -131,16 +139,30 @@ class Trend:
 
 
 def linear_trend(years: Sequence[float], values: Sequence[float], alpha: float = ALPHA) -> Trend:
-    """OLS of value on year; nan below three points (a line through two has no interval)."""
-    x = np.asarray(years, dtype=float)
-    y = np.asarray(values, dtype=float)
-    keep = np.isfinite(x) & np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if len(x) < 3:
-        return Trend(math.nan, math.nan, math.nan, len(x))
-    fit = sm.OLS(y, sm.add_constant(x - x.min())).fit()
-    low, high = fit.conf_int(alpha=alpha)[1]
-    return Trend(float(fit.params[1]), float(low), float(high), len(x))
+    """Least-squares slope of value on year with its t-interval; nan below three points.
+
+    The closed form (slope = Sxy / Sxx, standard error from the residuals) in Python
+    floats with exactly rounded sums (`math.fsum`): the same bits on every CPU, where
+    a BLAS-based fit is not. A line through two points has no interval.
+    """
+    pairs = [
+        (float(x), float(y))
+        for x, y in zip(years, values, strict=True)
+        if math.isfinite(float(x)) and math.isfinite(float(y))
+    ]
+    points = len(pairs)
+    if points < 3:
+        return Trend(math.nan, math.nan, math.nan, points)
+    x_mean = math.fsum(x for x, _ in pairs) / points
+    y_mean = math.fsum(y for _, y in pairs) / points
+    sxx = math.fsum((x - x_mean) ** 2 for x, _ in pairs)
+    sxy = math.fsum((x - x_mean) * (y - y_mean) for x, y in pairs)
+    slope = sxy / sxx
+    intercept = y_mean - slope * x_mean
+    residuals = math.fsum((y - intercept - slope * x) ** 2 for x, y in pairs)
+    standard_error = math.sqrt(residuals / (points - 2) / sxx)
+    margin = float(scipy_stats.t.ppf(1 - alpha / 2, points - 2)) * standard_error
+    return Trend(slope, slope - margin, slope + margin, points)
 
 
 def difference_in_differences(
@@ -348,4 +370,4 @@ def indicator_summary(
     for column in ("latest_year", "previous_year", "trend_from_year", "target_year"):
         summary[column] = summary[column].astype("Int64")
     summary["break_since_base"] = summary["break_since_base"].fillna(False).astype(bool)
-    return summary[SUMMARY_COLUMNS]
+    return stored_summary(summary[SUMMARY_COLUMNS])
