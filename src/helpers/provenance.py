@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from helpers.config import Project
+from helpers.dutch import format_date
 from helpers.paths import Paths
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
@@ -172,8 +173,9 @@ def reproducibility(project: Project, paths: Paths, key: str, versions: str) -> 
     cycle = project.cycle
     table = paths.indicator_table(key)
     rules = cycle.suppression
+    now = dt.datetime.now(dt.UTC)
     rows = [
-        ("datum", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("datum", f"{format_date(now)}, {now:%H:%M} UTC"),
         ("git-commit", state),
         ("peiljaar / nulmeting", f"{cycle.cycle.year} / {cycle.cycle.base_year}"),
         ("jaren", ", ".join(str(y) for y in cycle.cycle.years)),

@@ -439,11 +439,16 @@ def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def own_trend_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Published rows of one indicator for every programme area and its own gemeente."""
+def own_trend_series(
+    project: Project, table: pd.DataFrame, indicator_id: str, *, keep_gaps: bool = False
+) -> pd.DataFrame:
+    """Published rows of one indicator for every programme area and its own gemeente
+    (with `keep_gaps`, withheld or missing years stay as blank rows, see `indicator_series`)."""
     parts = []
     for key in project.cycle.programmes:
-        rows = indicator_series(table[table["programme"].eq(key)], indicator_id)
+        rows = indicator_series(
+            table[table["programme"].eq(key)], indicator_id, keep_gaps=keep_gaps
+        )
         rows = rows[rows["area_role"].isin(["programma", "gemeente"])]
         parts.append(rows.assign(programme_name=project.programmes[key].name))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
