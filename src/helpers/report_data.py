@@ -14,13 +14,22 @@ import json
 import math
 import platform
 import re
+import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Indicator, Programme, Project, Strict, load_model, load_project
+from helpers.config import (
+    Indicator,
+    ParamsWarning,
+    Programme,
+    Project,
+    Strict,
+    load_model,
+    load_project,
+)
 from helpers.disclosure import REASONS
 from helpers.dutch import (
     BREAK_LABEL,
@@ -83,7 +92,7 @@ class ProgrammeContext:
 def programme_context(root: str | Path, key: str) -> ProgrammeContext:
     """Load params, the processed indicator table and the notes of one programme."""
     paths = Paths.from_root(Path(root) if root else None)
-    project = load_project(paths)
+    project = _quiet_project(paths)
     if key not in project.programmes:
         raise KeyError(f"{key!r} is not a programme in {paths.cycle_file}")
     table_path = paths.indicator_table(key)
@@ -99,10 +108,18 @@ def programme_context(root: str | Path, key: str) -> ProgrammeContext:
     )
 
 
+def _quiet_project(paths: Paths) -> Project:
+    """The params without their ParamsWarnings: the pipeline's stages print those for the
+    researcher; on a report page they would be English stderr text for every reader."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParamsWarning)
+        return load_project(paths)
+
+
 def load_joint(root: str | Path) -> tuple[Project, pd.DataFrame]:
     """Params and all programmes' indicator tables stacked (joint report)."""
     paths = Paths.from_root(Path(root) if root else None)
-    project = load_project(paths)
+    project = _quiet_project(paths)
     tables = []
     for key in project.cycle.programmes:
         path = paths.indicator_table(key)
