@@ -36,6 +36,7 @@ from helpers.dutch import (
     CHANGE_LABELS,
     MISSING,
     SOURCE_KINDS,
+    UNIT_AXIS_LABELS,
     break_words,
     format_date,
     format_value,
@@ -755,7 +756,7 @@ def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
             {
                 "indicator": indicator.label,
                 "niveau": LEVEL_LABELS[indicator.level],
-                "eenheid": indicator.unit,
+                "eenheid": UNIT_AXIS_LABELS.get(indicator.unit, indicator.unit),
                 "bron": SOURCE_LABELS.get(indicator.source, indicator.source),
                 "definitie": formula,
                 "gewenste richting": DIRECTION_LABELS[indicator.direction],
