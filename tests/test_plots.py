@@ -322,3 +322,10 @@ def test_formatter_gives_every_tick_the_same_decimals():
     assert formatter.format_ticks([47.0, 47.5, 48.0]) == ["47,0", "47,5", "48,0"]
     assert formatter.format_ticks([0.0, 2500.0, 5000.0]) == ["0", "2.500", "5.000"]
     assert plots.DutchFormatter("euro").format_ticks([800_000.0]) == ["€ 800.000"]
+
+
+def test_a_break_flag_on_the_first_year_breaks_nothing():
+    series = pd.DataFrame(rows("programma", {2019: 1.0, 2020: 2.0}, breaks=(2019,)))
+    ax = plots.indicator_trend(series, "Aandeel", "procent", years=YEARS).axes[0]
+    assert lines_of(ax, "series-break") == []
+    assert "breuk" not in plots.trend_alt_text(series, "Aandeel", "procent")

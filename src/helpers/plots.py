@@ -144,7 +144,9 @@ class AreaSeries:
     """One area's line cut into the pieces that may be joined, with what lies between.
 
     `segments` are runs of published years with no break or gap inside; `events` lists,
-    in year order, what separates them: ("gap", year, withheld?) or ("break", year).
+    in year order, what separates them: ("gap", year, withheld?) or ("break", year);
+    `breaks` the years that start a new series after a published value (a flag on the
+    first published year breaks nothing).
     """
 
     role: str
@@ -183,18 +185,18 @@ def area_series(rows: pd.DataFrame, measured: Sequence[int]) -> AreaSeries:
     )
     shown = _published_mask(rows).to_numpy()
     published = sorted(int(y) for y in rows.loc[shown, "year"])
-    breaks = sorted(int(y) for y in rows.loc[_is_break(rows).to_numpy(), "year"])
+    flagged = {int(y) for y in rows.loc[_is_break(rows).to_numpy(), "year"]}
     name = str(rows["area_name"].iloc[0])
     role = str(rows["area_role"].iloc[0])
     if not published:
-        return AreaSeries(role, name, [], [], breaks)
+        return AreaSeries(role, name, [], [], [])
     last_row = int(rows["year"].max())
     segments: list[list[int]] = [[]]
     events: list[tuple] = []
     for year in sorted({int(y) for y in measured} | set(published)):
         if year < published[0] or year > last_row:
             continue
-        if year in breaks and year > published[0]:
+        if year in flagged and year > published[0]:
             events.append(("break", year))
             segments.append([])
         if year in published:
@@ -204,6 +206,7 @@ def area_series(rows: pd.DataFrame, measured: Sequence[int]) -> AreaSeries:
             segments.append([])
     kept = rows.loc[shown]
     pieces = [kept[kept["year"].astype(int).isin(s)] for s in segments if s]
+    breaks = [int(e[1]) for e in events if e[0] == "break"]
     return AreaSeries(role, name, pieces, events, breaks)
 
 
@@ -261,7 +264,7 @@ def _draw_area(ax: Axes, area: AreaSeries, label: str, *, bands: bool = True) ->
 
 def _draw_breaks(ax: Axes, areas: Sequence[AreaSeries], measured: Sequence[int]) -> bool:
     """One dash-dot vertical line per break (no area line uses dash-dot); True if any."""
-    years = sorted({y for area in areas for y in area.breaks if area.segments})
+    years = sorted({y for area in areas for y in area.breaks})
     for k, year in enumerate(years):
         ax.axvline(
             _break_position(year, measured),
