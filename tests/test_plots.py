@@ -329,3 +329,9 @@ def test_a_break_flag_on_the_first_year_breaks_nothing():
     ax = plots.indicator_trend(series, "Aandeel", "procent", years=YEARS).axes[0]
     assert lines_of(ax, "series-break") == []
     assert "breuk" not in plots.trend_alt_text(series, "Aandeel", "procent")
+
+
+def test_own_trends_alt_text_names_a_programme_named_like_its_area_once(broken):
+    series = broken[broken["area_role"].eq("gemeente")].assign(programme_name="Zeist")
+    text = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
+    assert "Zeist: stijgend" in text and "Zeist — Zeist" not in text

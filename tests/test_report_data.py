@@ -374,3 +374,14 @@ def test_joint_overview_compares_each_programme_with_its_own_gemeente(project, t
         "Vollenhove Vooruit — Vollenhove: 55,0% in 2020; breuk in de reeks vanaf 2022; "
         "57,5% in 2022." in alt
     ), "no phrase joins values across the break"
+
+
+def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    text = report_data.statistics_sentence(ctx, "activiteiten")
+    assert "na 2020" not in text and "geen verandering sinds het basisjaar" not in text
+    assert "breuk in de reeks vanaf 2022" in report_data.change_sentence(ctx, "activiteiten")
+    assert (
+        report_data._one_break_wording(ctx, "activiteiten", "breuk in de reeks tussen 2021 en 2022")
+        == "breuk in de reeks vanaf 2022"
+    )

@@ -466,7 +466,9 @@ def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
             area = area_series(group, measured)
             if area.segments:
                 sentences.append(f"{area.name}: {area_words(area, unit)}.")
-        parts.append(f"{name} — " + " ".join(sentences))
+        # the programme area is often named after the programme: say the name once
+        same = bool(sentences) and sentences[0].startswith(f"{name}:")
+        parts.append(("" if same else f"{name} — ") + " ".join(sentences))
     return " ".join(parts)
 
 

@@ -566,18 +566,24 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
 
 
 _BREAK_NOTES = re.compile(r"breuk in de reeks (?:na \d{4}|tussen (\d{4}) en (\d{4}))")
+_BASE_BREAK_NOTE = re.compile(r"^breuk in de reeks na \d{4}: geen verandering sinds het basisjaar$")
 
 
 def _one_break_wording(ctx: ProgrammeContext, indicator_id: str, note: str) -> str:
     """The statistics' notes say 'breuk in de reeks na 2020' or 'tussen 2022 en 2024';
-    the reader gets the one wording 'breuk in de reeks vanaf <first year of the new series>'."""
+    the reader gets the one wording 'breuk in de reeks vanaf <first year of the new series>'.
+
+    The note on a break since the base year is left out: `change_sentence`, shown just
+    before, already says it in those words.
+    """
 
     def unify(match: re.Match) -> str:
         after, until = (int(match[1]), int(match[2])) if match[1] else (ctx.base_year, ctx.year)
         year = break_year(ctx.table, indicator_id, after, until)
         return break_words(year) if year is not None else BREAK_LABEL
 
-    return _BREAK_NOTES.sub(unify, note)
+    kept = [part for part in note.split("; ") if part and not _BASE_BREAK_NOTE.match(part)]
+    return _BREAK_NOTES.sub(unify, "; ".join(kept))
 
 
 def methods_note(ctx: ProgrammeContext) -> str:
