@@ -111,11 +111,21 @@ def test_trend_figure_is_byte_identical_across_saves(table, tmp_path):
     assert b"Software" not in (tmp_path / "a.png").read_bytes()
 
 
-def test_alt_text_names_first_and_last_values(table):
+def test_alt_text_names_first_and_last_values_and_the_gaps(table):
     series = report_data.indicator_series(table, "ervaren_gezondheid")
     text = plots.trend_alt_text(series, "Ervaren gezondheid", "procent")
-    assert "Overvecht: 55,0 in 2020, 57,5 in 2022." in text
-    assert "Utrecht: 65,0 in 2020, 66,0 in 2024." in text
+    assert "Overvecht: van 55,0% in 2020 naar 57,5% in 2022." in text
+    assert "Utrecht: 65,0% in 2020; geen cijfer in 2022; 66,0% in 2024." in text
+    with_gaps = report_data.indicator_series(table, "ervaren_gezondheid", keep_gaps=True)
+    text = plots.trend_alt_text(with_gaps, "Ervaren gezondheid", "procent")
+    assert "Overvecht: van 55,0% in 2020 naar 57,5% in 2022; niet gepubliceerd in 2024." in text
+
+
+def test_series_with_gaps_keeps_the_years_but_never_a_withheld_value(table):
+    series = report_data.indicator_series(table, "ervaren_gezondheid", keep_gaps=True)
+    withheld = series[series["area_role"].eq("programma") & series["year"].eq(2024)]
+    assert len(withheld) == 1
+    assert withheld[["value", "lower", "upper"]].isna().all(axis=None)
 
 
 def test_suppression_summary_counts_withheld_cells(table):
@@ -190,7 +200,10 @@ def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words
     assert lonely["verandering sinds 2020"] == "▼ lager (-2,0 procentpunt), gunstig"
     assert lonely["streefwaarde"] == "– geen streefwaarde"
     counts = glance.loc["Aantal georganiseerde activiteiten"]
-    assert counts["verandering sinds 2020"] == "breuk in reeks: geen vergelijking"
+    assert (
+        counts["verandering sinds 2020"]
+        == "breuk in de reeks vanaf 2022: geen vergelijking met 2020"
+    ), "the one wording of a break, naming the first year of the new series"
     assert counts["significantie"] == "n.v.t."
     missing = glance.loc["Moeite met rondkomen (18+)"]
     assert missing["laatste waarde"] == report_data.MISSING
@@ -203,9 +216,11 @@ def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_pa
     health = summary["indicator_id"].eq("ervaren_gezondheid")
     summary.loc[health, ["target_status", "p_value", "significant"]] = ["not_on_track", 0.2, False]
     summary.to_csv(path, index=False)
-    row = report_data.at_a_glance(ctx).set_index("indicator").loc[
-        "Ervaren gezondheid goed of zeer goed (18+)"
-    ]
+    row = (
+        report_data.at_a_glance(ctx)
+        .set_index("indicator")
+        .loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    )
     assert row["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
     assert row["significantie"] == "niet significant (p = 0,200)"
     assert set(report_data.indicator_summary(ctx)["area_role"]) == {"programma"}
@@ -214,9 +229,7 @@ def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_pa
         report_data.at_a_glance(ctx)
 
 
-def test_statistics_in_words_name_the_test_trend_and_gemeente_caveat(
-    project, full_table, tmp_path
-):
+def test_statistics_in_words_name_the_test_trend_and_gemeente_caveat(project, full_table, tmp_path):
     ctx = context(project, full_table, tmp_path)
     health = report_data.statistics_sentence(ctx, "ervaren_gezondheid")
     assert health.startswith("Toets: ") and "score" in health, "the test is named"
@@ -226,6 +239,7 @@ def test_statistics_in_words_name_the_test_trend_and_gemeente_caveat(
     assert "Lineaire trend sinds 2022: +10 per jaar (95%-interval" in counts
     note = report_data.methods_note(ctx)
     assert "Significantie (5%)" in note and "Streefwaarden:" in note
+
 
 def test_availability_matrix_marks_measured_missing_suppressed_and_breaks(
     project, full_table, tmp_path
@@ -262,11 +276,32 @@ def test_definitions_and_sources_carry_cbs_attribution(project, full_table, tmp_
     ctx = context(project, full_table, tmp_path)
     definitions = report_data.definitions_table(ctx).set_index("indicator")
     share = definitions.loc["Doet vrijwilligerswerk (18+)"]
-    assert (
-        share["bron"] == "GGD Gezondheidsmonitor" and share["gewenste richting"] == "hoger is beter"
-    )
+    assert share["bron"] == "enquête (GGD Gezondheidsmonitor)"
+    assert share["gewenste richting"] == "hoger is beter"
     assert len(definitions) == len(project.programmes["overvecht"].indicator_ids())
     assert "Bron: CBS" in report_data.CBS_ATTRIBUTION and "CC BY 4.0" in report_data.CBS_ATTRIBUTION
+    # a markdown link: a bare URL followed by ")." inside *…* swallowed the closing marks
+    assert "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl)." in (
+        report_data.CBS_ATTRIBUTION
+    )
+
+
+def test_sources_and_logbook_speak_dutch(project, full_table):
+    table = full_table.copy()
+    table.loc[table["source"].eq("survey"), "source_modified"] = "2024-03-27T02:00:00"
+    sources = report_data.sources_table(table)
+    assert set(sources["bron"]) == {
+        "enquête (GGD Gezondheidsmonitor)",
+        "registratie van het programma",
+    }
+    assert "27 maart 2024" in set(sources.iloc[:, 1])
+    assert not any("T02:00" in str(v) for v in sources.to_numpy().ravel())
+    logbook = report_data.logbook_table(project, "betere_buurten")
+    assert {"indicator toegevoegd", "gebied gewijzigd"} <= set(logbook["wijziging"])
+    assert "15 februari 2023" in set(logbook["datum"])
+    assert "Doet vrijwilligerswerk (18+)" in set(logbook["indicator"]), "labels, not raw ids"
+    assert logbook["datum"].iloc[0] == "25 november 2026", "newest first"
+    assert logbook["datum"].iloc[-1] == "1 maart 2022"
 
 
 def test_factsheet_sentences_are_plain_and_published_only(project, full_table, tmp_path):
@@ -330,10 +365,23 @@ def test_joint_overview_compares_each_programme_with_its_own_gemeente(project, t
     series = report_data.own_trend_series(project, joint, "ervaren_gezondheid")
     assert set(series["area_role"]) == {"programma", "gemeente"}
     alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
-    assert "Samen voor Overvecht: Overvecht 55,0 in 2020 en 57,5 in 2022; Utrecht 65,0" in alt
+    assert "Samen voor Overvecht — Overvecht: van 55,0% in 2020 naar 57,5% in 2022. Utrecht:" in alt
     assert "breuk" not in alt
     joint.loc[joint["programme"].eq("vollenhove") & joint["year"].eq(2022), "series_break"] = True
     series = report_data.own_trend_series(project, joint, "ervaren_gezondheid")
     alt = plots.own_trends_alt_text(series, "Ervaren gezondheid", "procent")
-    assert "Vollenhove Vooruit: Vollenhove 55,0 in 2020 en 57,5 in 2022; " in alt
-    assert alt.endswith("breuk in de reeks vanaf 2022.")
+    assert (
+        "Vollenhove Vooruit — Vollenhove: 55,0% in 2020; breuk in de reeks vanaf 2022; "
+        "57,5% in 2022." in alt
+    ), "no phrase joins values across the break"
+
+
+def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full_table, tmp_path):
+    ctx = context(project, full_table, tmp_path)
+    text = report_data.statistics_sentence(ctx, "activiteiten")
+    assert "na 2020" not in text and "geen verandering sinds het basisjaar" not in text
+    assert "breuk in de reeks vanaf 2022" in report_data.change_sentence(ctx, "activiteiten")
+    assert (
+        report_data._one_break_wording(ctx, "activiteiten", "breuk in de reeks tussen 2021 en 2022")
+        == "breuk in de reeks vanaf 2022"
+    )

@@ -11,13 +11,24 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from helpers.analyse import execute_notebook
-from helpers.config import ParamsError, Project, load_project
+from helpers.config import (
+    ParamsError,
+    ParamsWarning,
+    Project,
+    load_project,
+    warn_target_baselines,
+)
 from helpers.io import atomic_dir
 from helpers.paths import Paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 
@@ -92,6 +103,7 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         counts = reasons[reasons.ne("")].value_counts().sort_index()
         withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
+        warn_target_baselines(paths, project, key, base_values(tables[key], project))
     summaries = paths.summaries_dir
     written = write_tables(tables, paths.indicators_dir, summaries, paths.metrics_file, project)
     log(
@@ -101,6 +113,35 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         f"{paths.metrics_file.relative_to(paths.root)}"
     )
     return 0
+
+
+def base_values(table: pd.DataFrame, project: Project) -> dict[str, float]:
+    """The programme area's published base-year value per indicator (for the target checks)."""
+    base = table[
+        table["area_role"].eq("programma")
+        & table["year"].eq(project.cycle.cycle.base_year)
+        & ~table["suppressed"].astype(bool)
+        & table["value"].notna()
+    ]
+    return {str(i): float(v) for i, v in zip(base["indicator_id"], base["value"], strict=True)}
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A ParamsWarning as one readable line (file and key are in the message), no source."""
+    if issubclass(category, ParamsWarning):
+        print(f"[wijkmonitor] warning: {message}", file=sys.stderr, flush=True)
+    else:
+        _DEFAULT_SHOW_WARNING(message, category, filename, lineno, file, line)
+
+
+_DEFAULT_SHOW_WARNING = warnings.showwarning
 
 
 def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int:
@@ -182,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         paths = Paths.from_root(args.root)
         project = load_project(paths)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -21,7 +24,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator
+
+from helpers.dutch import (
+    BREAK_LABEL,
+    UNIT_AXIS_LABELS,
+    break_words,
+    format_number,
+    format_value,
+)
 
 ROLE_LABELS = {"programma": "Programmagebied", "gemeente": "Gemeente", "nederland": "Nederland"}
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
@@ -43,6 +56,12 @@ ROLE_COLOURS = {
 }
 ROLE_MARKERS = {"programma": "o", "gemeente": "s", "nederland": "^"}
 ROLE_LINES = {"programma": "-", "gemeente": "--", "nederland": ":"}
+# The programme's line is drawn on top of its comparisons, never hidden under them.
+ROLE_ZORDER = {"programma": 4.0, "gemeente": 3.0, "nederland": 2.5}
+# A break is a vertical dash-dot line: no area line is dash-dot, so it cannot be taken
+# for Nederland (dotted) or the gemeente (dashed).
+BREAK_STYLE = "-."
+BREAK_COLOUR = "#333333"
 TARGET_COLOUR = OKABE_ITO["reddish_purple"]
 DPI = 110
 SYNTHETIC_MARK = "SYNTHETISCHE GEGEVENS"
@@ -76,50 +95,234 @@ def _watermark(fig: Figure) -> None:
     )
 
 
+class DutchFormatter(Formatter):
+    """Axis tick labels in Dutch: decimal comma, thousands point, `€` on money axes.
+
+    All ticks of an axis get the same number of decimals, the fewest that show them
+    exactly (`47,5` beside `50,0`; `800.000`), so no axis reads `47.5` or `800000`.
+    """
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+
+    @staticmethod
+    def _decimals(values: Sequence[float]) -> int:
+        for decimals in range(4):
+            if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in values):
+                return decimals
+        return 3
+
+    def _text(self, value: float, decimals: int) -> str:
+        text = format_number(value, decimals)
+        return f"€ {text}" if self.unit == "euro" else text
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._text(x, self._decimals([x]))
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        decimals = self._decimals(list(values))
+        return [self._text(v, decimals) for v in values]
+
+
+def dutch_axis(ax: Axes, unit: str) -> None:
+    """Dutch tick labels on the value axis; whole-number ticks for counts of people or things."""
+    ax.yaxis.set_major_formatter(DutchFormatter(unit))
+    if unit == "aantal":
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(UNIT_AXIS_LABELS.get(unit, unit))
+
+
+def _year_ticks(ax: Axes, years: Iterable[int]) -> None:
+    """A tick for every year, printed as a year (never `2.024`)."""
+    ticks = sorted({int(y) for y in years})
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(y) for y in ticks])
+
+
+@dataclass(frozen=True)
+class AreaSeries:
+    """One area's line cut into the pieces that may be joined, with what lies between.
+
+    `segments` are runs of published years with no break or gap inside; `events` lists,
+    in year order, what separates them: ("gap", year, withheld?) or ("break", year);
+    `breaks` the years that start a new series after a published value (a flag on the
+    first published year breaks nothing).
+    """
+
+    role: str
+    name: str
+    segments: list[pd.DataFrame]
+    events: list[tuple]
+    breaks: list[int]
+
+
+def _published_mask(rows: pd.DataFrame) -> pd.Series:
+    mask = rows["value"].notna()
+    if "suppressed" in rows.columns:
+        mask &= ~rows["suppressed"].fillna(False).astype(bool)
+    return mask
+
+
+def _is_break(rows: pd.DataFrame) -> pd.Series:
+    if "series_break" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["series_break"].fillna(False).astype(bool)
+
+
+def area_series(rows: pd.DataFrame, measured: Sequence[int]) -> AreaSeries:
+    """Cut one area's rows (one role) at every break and every gap.
+
+    `measured` are the years the indicator is measured in (any area): such a year
+    without a published value for this area, after its first published value, is a
+    gap (withheld or missing), so the line is not drawn straight through it. Years in
+    which the indicator is not measured at all (between survey waves) are no gap.
+    """
+    rows = rows.sort_values("year")
+    withheld_years = (
+        {int(y) for y in rows.loc[rows["suppressed"].fillna(False).astype(bool), "year"]}
+        if "suppressed" in rows.columns
+        else set()
+    )
+    shown = _published_mask(rows).to_numpy()
+    published = sorted(int(y) for y in rows.loc[shown, "year"])
+    flagged = {int(y) for y in rows.loc[_is_break(rows).to_numpy(), "year"]}
+    name = str(rows["area_name"].iloc[0])
+    role = str(rows["area_role"].iloc[0])
+    if not published:
+        return AreaSeries(role, name, [], [], [])
+    last_row = int(rows["year"].max())
+    segments: list[list[int]] = [[]]
+    events: list[tuple] = []
+    for year in sorted({int(y) for y in measured} | set(published)):
+        if year < published[0] or year > last_row:
+            continue
+        if year in flagged and year > published[0]:
+            events.append(("break", year))
+            segments.append([])
+        if year in published:
+            segments[-1].append(year)
+        else:
+            events.append(("gap", year, year in withheld_years))
+            segments.append([])
+    kept = rows.loc[shown]
+    pieces = [kept[kept["year"].astype(int).isin(s)] for s in segments if s]
+    breaks = [int(e[1]) for e in events if e[0] == "break"]
+    return AreaSeries(role, name, pieces, events, breaks)
+
+
+def _measured_years(series: pd.DataFrame) -> list[int]:
+    return sorted({int(y) for y in series["year"]})
+
+
+def _break_position(year: int, measured: Sequence[int]) -> float:
+    """Halfway between the last measured year before the break and its first year."""
+    before = [y for y in measured if y < year]
+    return (max(before) + year) / 2 if before else year - 0.5
+
+
+def _draw_area(ax: Axes, area: AreaSeries, label: str, *, bands: bool = True) -> None:
+    """Each segment its own line (and band); only the first carries the legend label."""
+    role = area.role
+    colour = ROLE_COLOURS.get(role, "#444444")
+    for k, piece in enumerate(area.segments):
+        ax.plot(
+            piece["year"],
+            piece["value"],
+            marker=ROLE_MARKERS.get(role, "o"),
+            linestyle=ROLE_LINES.get(role, "-"),
+            color=colour,
+            label=label if k == 0 else "_nolegend_",
+            zorder=ROLE_ZORDER.get(role, 2),
+            gid=role,
+        )
+        if not bands or not {"lower", "upper"} <= set(piece.columns):
+            continue
+        known = piece[piece["lower"].notna() & piece["upper"].notna()]
+        if len(known) > 1:
+            ax.fill_between(
+                known["year"],
+                known["lower"],
+                known["upper"],
+                color=colour,
+                alpha=0.15,
+                lw=0,
+                zorder=1,
+                gid=f"{role}-band",
+            )
+        elif len(known) == 1:
+            ax.vlines(
+                known["year"],
+                known["lower"],
+                known["upper"],
+                color=colour,
+                alpha=0.3,
+                lw=3,
+                zorder=1,
+                gid=f"{role}-band",
+            )
+
+
+def _draw_breaks(ax: Axes, areas: Sequence[AreaSeries], measured: Sequence[int]) -> bool:
+    """One dash-dot vertical line per break (no area line uses dash-dot); True if any."""
+    years = sorted({y for area in areas for y in area.breaks})
+    for k, year in enumerate(years):
+        ax.axvline(
+            _break_position(year, measured),
+            color=BREAK_COLOUR,
+            linestyle=BREAK_STYLE,
+            lw=1.3,
+            zorder=1.5,
+            label=BREAK_LABEL if k == 0 else "_nolegend_",
+            gid="series-break",
+        )
+    return bool(years)
+
+
 def indicator_trend(
     series: pd.DataFrame,
     title: str,
     unit: str,
     *,
     target: tuple[int, float] | None = None,
+    years: Iterable[int] | None = None,
     synthetic: bool = False,
 ) -> Figure:
     """Line chart of one indicator over the years, programme area against its comparisons.
 
-    `series` holds published rows only (columns area_role, area_name, year, value and
-    optionally lower/upper and series_break). Intervals are drawn where known, a
-    dotted line marks a break in the series, and a diamond marks the target.
+    `series` holds rows of one indicator (columns area_role, area_name, year, value and
+    optionally lower/upper, suppressed and series_break); rows without a published
+    value (NaN, as `report_data.indicator_series(..., keep_gaps=True)` gives them) mark
+    withheld or missing years. A line and its band end at a break or a gap and start
+    again after it, so nothing is drawn that was not measured or may not be shown; a
+    dash-dot vertical line marks a break, a diamond the target. `years` (the cycle's
+    years) each get a tick, so a gap is visible as a year without a point.
     """
     fig, ax = plt.subplots()
+    measured = _measured_years(series)
+    areas = []
     for role, group in series.groupby("area_role", sort=False):
-        group = group.sort_values("year")
-        colour = ROLE_COLOURS.get(str(role), "#444444")
-        name = group["area_name"].iloc[0]
-        label = name if role == "nederland" else f"{ROLE_LABELS.get(str(role), role)}: {name}"
-        ax.plot(
-            group["year"],
-            group["value"],
-            marker=ROLE_MARKERS.get(str(role), "o"),
-            linestyle=ROLE_LINES.get(str(role), "-"),
-            color=colour,
-            label=label,
+        area = area_series(group, measured)
+        areas.append(area)
+        label = (
+            area.name if role == "nederland" else f"{ROLE_LABELS.get(str(role), role)}: {area.name}"
         )
-        if {"lower", "upper"} <= set(group.columns) and group["lower"].notna().any():
-            ax.fill_between(
-                group["year"], group["lower"], group["upper"], color=colour, alpha=0.15, lw=0
-            )
-    breaks = series.loc[series.get("series_break", pd.Series(False)).astype(bool), "year"]
-    for year in sorted(set(breaks)):
-        ax.axvline(year - 0.5, color="#555555", linestyle=":", lw=1)
+        _draw_area(ax, area, label)
+    _draw_breaks(ax, areas, measured)
     if target is not None:
         ax.plot(
-            [target[0]], [target[1]], marker="D", color=TARGET_COLOUR, ls="", label="Streefwaarde"
+            [target[0]],
+            [target[1]],
+            marker="D",
+            color=TARGET_COLOUR,
+            ls="",
+            label="Streefwaarde",
+            zorder=ROLE_ZORDER["programma"] + 1,
+            gid="target",
         )
     ax.set_title(title)
     ax.set_xlabel("")
-    ax.set_ylabel(unit)
-    years = sorted({int(y) for y in series["year"]} | ({target[0]} if target else set()))
-    ax.set_xticks(years)
+    dutch_axis(ax, unit)
+    _year_ticks(ax, set(measured) | set(years or ()) | ({target[0]} if target else set()))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9)
     if synthetic:
         _watermark(fig)
@@ -127,43 +330,57 @@ def indicator_trend(
     return fig
 
 
-def own_trends(series: pd.DataFrame, title: str, unit: str, *, synthetic: bool = False) -> Figure:
+def own_trends(
+    series: pd.DataFrame,
+    title: str,
+    unit: str,
+    *,
+    years: Iterable[int] | None = None,
+    synthetic: bool = False,
+) -> Figure:
     """Small multiples: one panel per programme, its own area against its own gemeente.
 
-    `series` holds published rows of several programmes (columns programme_name,
-    area_role, area_name, year, value). Every panel has its own y-axis: the point is
-    each programme's own course, not a ranking between programmes. A dotted line
-    marks a break in a programme's series.
+    `series` holds rows of several programmes (columns programme_name, area_role,
+    area_name, year, value; NaN values mark withheld or missing years). Every panel has
+    its own y-axis: the point is each programme's own course, not a ranking between
+    programmes. Lines end at breaks and gaps as in `indicator_trend`.
     """
     names = list(dict.fromkeys(series["programme_name"]))
     fig, axes = plt.subplots(
         1, max(len(names), 1), figsize=(2.6 * max(len(names), 1), 3.0), squeeze=False
     )
+    any_break = False
     for ax, name in zip(axes[0], names, strict=False):
         own = series[series["programme_name"].eq(name)]
+        measured = _measured_years(own)
+        areas = []
         for role in ("programma", "gemeente"):
-            group = own[own["area_role"].eq(role)].sort_values("year")
+            group = own[own["area_role"].eq(role)]
             if group.empty:
                 continue
-            ax.plot(
-                group["year"],
-                group["value"],
-                marker=ROLE_MARKERS[role],
-                linestyle=ROLE_LINES[role],
-                color=ROLE_COLOURS[role],
-                label=ROLE_LABELS[role],
-            )
-        breaks = own.loc[own.get("series_break", pd.Series(False)).astype(bool), "year"]
-        for year in sorted(set(breaks)):
-            ax.axvline(year - 0.5, color="#555555", linestyle=":", lw=1)
+            area = area_series(group, measured)
+            areas.append(area)
+            _draw_area(ax, area, ROLE_LABELS[role], bands=False)
+        any_break |= _draw_breaks(ax, areas, measured)
         gemeente = own.loc[own["area_role"].eq("gemeente"), "area_name"]
         subtitle = f"{name}\n(gemeente {gemeente.iloc[0]})" if not gemeente.empty else name
         ax.set_title(subtitle, fontsize=9)
+        dutch_axis(ax, unit)
+        ax.set_ylabel("")
+        _year_ticks(ax, set(measured) | set(years or ()))
         ax.tick_params(labelsize=8)
+        ax.tick_params(axis="x", labelrotation=90)
         ax.set_xlabel("")
-    axes[0][0].set_ylabel(unit)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, fontsize=9)
+    axes[0][0].set_ylabel(UNIT_AXIS_LABELS.get(unit, unit))
+    handles, labels = [], []
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(
+        handles, labels, loc="lower center", ncol=3 if any_break else 2, frameon=False, fontsize=9
+    )
     fig.suptitle(title, fontweight="bold", fontsize=11)
     if synthetic:
         _watermark(fig)
@@ -171,30 +388,88 @@ def own_trends(series: pd.DataFrame, title: str, unit: str, *, synthetic: bool =
     return fig
 
 
-def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
-    """Per programme its first and last value, and those of its own gemeente."""
-    parts = [f"Lijngrafieken van {title.lower()} ({unit}), één per programma."]
-    for name, own in series.groupby("programme_name", sort=False):
-        sentences = []
-        for role in ("programma", "gemeente"):
-            group = own[own["area_role"].eq(role)].sort_values("year")
-            if group.empty:
-                continue
-            first, last = group.iloc[0], group.iloc[-1]
-            sentences.append(
-                f"{first['area_name']} {_number(first['value'], unit)} in {int(first['year'])}"
-                f" en {_number(last['value'], unit)} in {int(last['year'])}"
-            )
-        breaks = own.loc[own.get("series_break", pd.Series(False)).astype(bool), "year"]
-        if not breaks.empty:
-            sentences.append(f"breuk in de reeks vanaf {int(breaks.min())}")
-        parts.append(f"{name}: " + "; ".join(sentences) + ".")
+def _segment_words(piece: pd.DataFrame, unit: str) -> str:
+    """The shape of one comparable stretch: its start, end, direction and any interior peak."""
+    years = [int(y) for y in piece["year"]]
+    values = [float(v) for v in piece["value"]]
+    shown = [format_value(v, unit) for v in values]
+    if len(values) == 1:
+        return f"{shown[0]} in {years[0]}"
+    start, end = f"{shown[0]} in {years[0]}", f"{shown[-1]} in {years[-1]}"
+    if len(set(shown)) == 1:
+        return f"gelijk op {shown[0]} van {years[0]} tot en met {years[-1]}"
+    if len(values) == 2:
+        return f"van {start} naar {end}"
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    if all(s >= 0 for s in steps):
+        return f"stijgend van {start} naar {end}"
+    if all(s <= 0 for s in steps):
+        return f"dalend van {start} naar {end}"
+    text = f"wisselend van {start} naar {end}"
+    inner = range(1, len(values) - 1)
+    high = max(inner, key=lambda i: values[i])
+    low = min(inner, key=lambda i: values[i])
+    extremes = []
+    if values[high] > max(values[0], values[-1]):
+        extremes.append(f"hoogste {shown[high]} in {years[high]}")
+    if values[low] < min(values[0], values[-1]):
+        extremes.append(f"laagste {shown[low]} in {years[low]}")
+    return text + (f" ({', '.join(extremes)})" if extremes else "")
+
+
+def area_words(area: AreaSeries, unit: str) -> str:
+    """One area's series in words: each segment's shape, with the gaps and breaks between.
+
+    Values on either side of a break are never put in one phrase, so no sentence
+    compares what is not comparable.
+    """
+    items = sorted(
+        [(int(p["year"].iloc[0]), 1, ("segment", p)) for p in area.segments]
+        + [(int(e[1]), 0, e) for e in area.events],
+        key=lambda item: (item[0], item[1]),
+    )
+    parts = []
+    for _, _, event in items:
+        if event[0] == "segment":
+            parts.append(_segment_words(event[1], unit))
+        elif event[0] == "break":
+            parts.append(break_words(event[1]))
+        else:
+            parts.append(("niet gepubliceerd" if event[2] else "geen cijfer") + f" in {event[1]}")
+    return "; ".join(parts)
+
+
+def trend_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
+    """Per area the shape of each comparable stretch, naming gaps and breaks (screen readers)."""
+    parts = [f"Lijngrafiek van {title.lower()} ({UNIT_AXIS_LABELS.get(unit, unit)})."]
+    measured = _measured_years(series)
+    for _, group in series.groupby("area_name", sort=False):
+        area = area_series(group, measured)
+        if area.segments:
+            parts.append(f"{area.name}: {area_words(area, unit)}.")
     return " ".join(parts)
 
 
-def _number(value: float, unit: str) -> str:
-    text = f"{value:.1f}" if unit == "procent" else f"{value:,.0f}".replace(",", " ")
-    return text.replace(".", ",")
+def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
+    """Per programme the shape of its own area's series and its own gemeente's."""
+    parts = [
+        f"Lijngrafieken van {title.lower()} ({UNIT_AXIS_LABELS.get(unit, unit)}), "
+        "één per programma."
+    ]
+    for name, own in series.groupby("programme_name", sort=False):
+        measured = _measured_years(own)
+        sentences = []
+        for role in ("programma", "gemeente"):
+            group = own[own["area_role"].eq(role)]
+            if group.empty:
+                continue
+            area = area_series(group, measured)
+            if area.segments:
+                sentences.append(f"{area.name}: {area_words(area, unit)}.")
+        # the programme area is often named after the programme: say the name once
+        same = bool(sentences) and sentences[0].startswith(f"{name}:")
+        parts.append(("" if same else f"{name} — ") + " ".join(sentences))
+    return " ".join(parts)
 
 
 def network_diagram(
@@ -301,7 +576,7 @@ def comparison_bars(
         bar.set_hatch(hatches[k % 3])
         bar.set_edgecolor("white")
         ax.annotate(
-            _number(values[k][1], unit) + ("%" if unit == "procent" else ""),
+            format_value(values[k][1], unit),
             (bar.get_width(), bar.get_y() + bar.get_height() / 2),
             xytext=(4, 0),
             textcoords="offset points",
@@ -318,19 +593,6 @@ def comparison_bars(
         _watermark(fig)
     fig.tight_layout()
     return fig
-
-
-def trend_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
-    """A sentence per area with its first and last published value, for screen readers."""
-    parts = [f"Lijngrafiek van {title.lower()} ({unit})."]
-    for _, group in series.groupby("area_name", sort=False):
-        group = group.sort_values("year")
-        first, last = group.iloc[0], group.iloc[-1]
-        parts.append(
-            f"{first['area_name']}: {_number(first['value'], unit)} in {int(first['year'])}, "
-            f"{_number(last['value'], unit)} in {int(last['year'])}."
-        )
-    return " ".join(parts)
 
 
 def save_figure(fig: Figure, path: Path) -> Path:

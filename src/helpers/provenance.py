@@ -28,13 +28,13 @@ import pandas as pd
 import yaml
 
 from helpers.config import Project
+from helpers.dutch import format_date
 from helpers.paths import Paths
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
 # What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
 INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
 OWN_STAGE = "report"
-DATE_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -194,8 +194,9 @@ def reproducibility(project: Project, paths: Paths, key: str, versions: str) -> 
     cycle = project.cycle
     table = paths.indicator_table(key)
     rules = cycle.suppression
+    made = build_time(paths.root)
     rows = [
-        ("datum (laatste vastgelegde wijziging)", build_time(paths.root).strftime(DATE_FORMAT)),
+        ("datum (laatste vastgelegde wijziging)", f"{format_date(made)}, {made:%H:%M} UTC"),
         ("git-commit van code, parameters en gegevens", state),
         ("peiljaar / nulmeting", f"{cycle.cycle.year} / {cycle.cycle.base_year}"),
         ("jaren", ", ".join(str(y) for y in cycle.cycle.years)),

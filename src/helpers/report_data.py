@@ -13,14 +13,34 @@ from __future__ import annotations
 import json
 import math
 import platform
+import re
+import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Indicator, Programme, Project, Strict, load_model, load_project
+from helpers.config import (
+    Indicator,
+    ParamsWarning,
+    Programme,
+    Project,
+    Strict,
+    load_model,
+    load_project,
+)
 from helpers.disclosure import REASONS
+from helpers.dutch import (
+    BREAK_LABEL,
+    CHANGE_LABELS,
+    MISSING,
+    SOURCE_KINDS,
+    UNIT_AXIS_LABELS,
+    break_words,
+    format_date,
+    format_value,
+)
 from helpers.indicators import read_indicator_table, read_summary
 from helpers.paths import Paths
 from helpers.precision import INDEX_DECIMALS
@@ -38,7 +58,6 @@ LEVEL_LABELS = {
     "context": "context",
 }
 ROLE_LABELS = {"programma": "programmagebied", "gemeente": "gemeente", "nederland": "Nederland"}
-MISSING = "–"
 
 
 @dataclass(frozen=True)
@@ -75,7 +94,7 @@ class ProgrammeContext:
 def programme_context(root: str | Path, key: str) -> ProgrammeContext:
     """Load params, the processed indicator table and the notes of one programme."""
     paths = Paths.from_root(Path(root) if root else None)
-    project = load_project(paths)
+    project = _quiet_project(paths)
     if key not in project.programmes:
         raise KeyError(f"{key!r} is not a programme in {paths.cycle_file}")
     table_path = paths.indicator_table(key)
@@ -91,10 +110,18 @@ def programme_context(root: str | Path, key: str) -> ProgrammeContext:
     )
 
 
+def _quiet_project(paths: Paths) -> Project:
+    """The params without their ParamsWarnings: the pipeline's stages print those for the
+    researcher; on a report page they would be English stderr text for every reader."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ParamsWarning)
+        return load_project(paths)
+
+
 def load_joint(root: str | Path) -> tuple[Project, pd.DataFrame]:
     """Params and all programmes' indicator tables stacked (joint report)."""
     paths = Paths.from_root(Path(root) if root else None)
-    project = load_project(paths)
+    project = _quiet_project(paths)
     tables = []
     for key in project.cycle.programmes:
         path = paths.indicator_table(key)
@@ -122,17 +149,6 @@ def table_caption(title: str, synthetic: bool) -> str:
     """A bold caption line above a table, naming synthetic data where that applies."""
     mark = " — SYNTHETISCHE GEGEVENS" if synthetic else ""
     return f"**{title}{mark}**"
-
-
-def format_value(value: float, unit: str) -> str:
-    """Dutch number format for tables: decimal comma, thousands point, unit where short."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    if unit == "procent":
-        return f"{value:.1f}%".replace(".", ",")
-    if unit == "euro":
-        return "€ " + f"{value:,.0f}".replace(",", ".")
-    return f"{value:,.0f}".replace(",", ".")
 
 
 def area_table(ctx: ProgrammeContext) -> pd.DataFrame:
@@ -182,10 +198,47 @@ def published(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["suppressed"].astype(bool) & table["value"].notna()]
 
 
-def indicator_series(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Published rows of one indicator, ordered by area role and year."""
-    rows = published(table[table["indicator_id"].eq(indicator_id)])
+def indicator_series(
+    table: pd.DataFrame, indicator_id: str, *, keep_gaps: bool = False
+) -> pd.DataFrame:
+    """Published rows of one indicator, ordered by area role and year.
+
+    With `keep_gaps` the rows of withheld or missing years stay, with value and
+    interval blanked (NaN): a chart then shows them as gaps instead of drawing a line
+    through them, and still no withheld value leaves this module.
+    """
+    rows = table[table["indicator_id"].eq(indicator_id)]
+    if keep_gaps:
+        hidden = ~rows.index.isin(published(rows).index)
+        blank = [
+            c
+            for c in ("value", "lower", "upper", "numerator", "denominator", "n")
+            if c in rows.columns
+        ]
+        rows = rows.copy()
+        rows.loc[hidden, blank] = math.nan
+    else:
+        rows = published(rows)
     return rows.sort_values(["area_role", "year"], key=_role_then_year).reset_index(drop=True)
+
+
+def break_year(table: pd.DataFrame, indicator_id: str, after: int, until: int) -> int | None:
+    """First year of the newest series of the programme area in (after, until], if broken."""
+    own = table[
+        table["indicator_id"].eq(indicator_id)
+        & table["area_role"].eq("programma")
+        & table["year"].gt(after)
+        & table["year"].le(until)
+    ]
+    years = [int(y) for y in own.loc[own["series_break"].astype(bool), "year"]]
+    return max(years) if years else None
+
+
+def _break_text(ctx: ProgrammeContext, indicator_id: str, latest: int | None) -> str:
+    """'breuk in de reeks vanaf 2022' for a break since the base year ('breuk in de reeks'
+    when the year cannot be found)."""
+    year = break_year(ctx.table, indicator_id, ctx.base_year, latest or ctx.year)
+    return break_words(year) if year is not None else BREAK_LABEL
 
 
 def _role_then_year(column: pd.Series) -> pd.Series:
@@ -253,7 +306,7 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator, stats: pd.Serie
         ctx.gemeente_name: _shown(ctx, indicator, "gemeente", year),
         "Nederland": _shown(ctx, indicator, "nederland", year),
         f"verschil t.o.v. {ctx.base_year}": (
-            f"{MISSING} (breuk in reeks)"
+            f"{MISSING} ({_break_text(ctx, indicator.id, year)})"
             if broken
             else _format_change(change, indicator.unit) + _p_text(p_value)
         ),
@@ -333,26 +386,46 @@ def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
 
 
 def logbook_table(project: Project, key: str) -> pd.DataFrame:
-    """Logbook entries that apply to this programme, newest first."""
+    """Logbook entries that apply to this programme, newest first, in Dutch words.
+
+    Dates read '27 maart 2024', change types and indicators by their Dutch labels:
+    the logbook is printed for readers, not for the params file's author.
+    """
+    entries = sorted(project.logbook.for_programme(key), key=lambda e: e.date, reverse=True)
     rows = [
         {
-            "datum": entry.date.isoformat(),
-            "wijziging": entry.change.replace("_", " "),
-            "indicator": entry.indicator or MISSING,
+            "datum": format_date(entry.date),
+            "wijziging": CHANGE_LABELS.get(entry.change, entry.change),
+            "indicator": _indicator_label(project, key, entry.indicator),
             "vanaf jaar": entry.from_year,
-            "breuk in reeks": "ja" if entry.breaks_series else "nee",
+            BREAK_LABEL: "ja" if entry.breaks_series else "nee",
             "reden": entry.reason,
         }
-        for entry in project.logbook.for_programme(key)
+        for entry in entries
     ]
-    frame = pd.DataFrame(rows)
-    return frame.sort_values("datum", ascending=False) if not frame.empty else frame
+    return pd.DataFrame(rows)
+
+
+def _indicator_label(project: Project, key: str, indicator_id: str | None) -> str:
+    if not indicator_id:
+        return MISSING
+    try:
+        return project.indicator(key, indicator_id).label
+    except KeyError:
+        return indicator_id
 
 
 def sources_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Every source a figure came from, with its CBS modification date where known."""
+    """Every source a figure came from, with the date CBS last changed its table."""
     sources = table[["source", "source_modified"]].drop_duplicates().sort_values("source")
-    return sources.rename(columns={"source": "bron", "source_modified": "versie (CBS Modified)"})
+    return pd.DataFrame(
+        {
+            "bron": [SOURCE_KINDS.get(s, s) for s in sources["source"]],
+            "versie (laatst gewijzigd door CBS)": [
+                format_date(m) or MISSING for m in sources["source_modified"]
+            ],
+        }
+    )
 
 
 def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
@@ -385,11 +458,16 @@ def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def own_trend_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Published rows of one indicator for every programme area and its own gemeente."""
+def own_trend_series(
+    project: Project, table: pd.DataFrame, indicator_id: str, *, keep_gaps: bool = False
+) -> pd.DataFrame:
+    """Published rows of one indicator for every programme area and its own gemeente
+    (with `keep_gaps`, withheld or missing years stay as blank rows, see `indicator_series`)."""
     parts = []
     for key in project.cycle.programmes:
-        rows = indicator_series(table[table["programme"].eq(key)], indicator_id)
+        rows = indicator_series(
+            table[table["programme"].eq(key)], indicator_id, keep_gaps=keep_gaps
+        )
         rows = rows[rows["area_role"].isin(["programma", "gemeente"])]
         parts.append(rows.assign(programme_name=project.programmes[key].name))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -482,9 +560,31 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
             f"Verandering ten opzichte van die in {ctx.gemeente_name}: "
             f"{_format_change(float(row['did_vs_gemeente']), unit)} ({row['did_note']})."
         )
-    if row["note"]:
-        parts.append(f"{row['note'][0].upper()}{row['note'][1:]}.".replace("..", "."))
+    note = _one_break_wording(ctx, indicator_id, str(row["note"] or ""))
+    if note:
+        parts.append(f"{note[0].upper()}{note[1:]}.".replace("..", "."))
     return " ".join(parts)
+
+
+_BREAK_NOTES = re.compile(r"breuk in de reeks (?:na \d{4}|tussen (\d{4}) en (\d{4}))")
+_BASE_BREAK_NOTE = re.compile(r"^breuk in de reeks na \d{4}: geen verandering sinds het basisjaar$")
+
+
+def _one_break_wording(ctx: ProgrammeContext, indicator_id: str, note: str) -> str:
+    """The statistics' notes say 'breuk in de reeks na 2020' or 'tussen 2022 en 2024';
+    the reader gets the one wording 'breuk in de reeks vanaf <first year of the new series>'.
+
+    The note on a break since the base year is left out: `change_sentence`, shown just
+    before, already says it in those words.
+    """
+
+    def unify(match: re.Match) -> str:
+        after, until = (int(match[1]), int(match[2])) if match[1] else (ctx.base_year, ctx.year)
+        year = break_year(ctx.table, indicator_id, after, until)
+        return break_words(year) if year is not None else BREAK_LABEL
+
+    kept = [part for part in note.split("; ") if part and not _BASE_BREAK_NOTE.match(part)]
+    return _BREAK_NOTES.sub(unify, "; ".join(kept))
 
 
 def methods_note(ctx: ProgrammeContext) -> str:
@@ -571,7 +671,7 @@ def _glance_row(
         "indicator": indicator.label,
         "laatste waarde": latest,
         f"verandering sinds {ctx.base_year}": (
-            "breuk in reeks: geen vergelijking"
+            f"{_break_text(ctx, indicator.id, year)}: geen vergelijking met {ctx.base_year}"
             if broken
             else change_words(float(change), indicator.direction, indicator.unit)
         ),
@@ -663,7 +763,7 @@ def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
             {
                 "indicator": indicator.label,
                 "niveau": LEVEL_LABELS[indicator.level],
-                "eenheid": indicator.unit,
+                "eenheid": UNIT_AXIS_LABELS.get(indicator.unit, indicator.unit),
                 "bron": SOURCE_LABELS.get(indicator.source, indicator.source),
                 "definitie": formula,
                 "gewenste richting": DIRECTION_LABELS[indicator.direction],
@@ -674,11 +774,7 @@ def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-SOURCE_LABELS = {
-    "cbs_kwb": "CBS Kerncijfers wijken en buurten",
-    "survey": "GGD Gezondheidsmonitor",
-    "registration": "registratie van het programma",
-}
+SOURCE_LABELS = SOURCE_KINDS
 DIRECTION_LABELS = {
     "higher_is_better": "hoger is beter",
     "lower_is_better": "lager is beter",
@@ -686,7 +782,8 @@ DIRECTION_LABELS = {
 }
 CBS_ATTRIBUTION = (
     "Bron: CBS. Gegevens van het Centraal Bureau voor de Statistiek (StatLine), "
-    "gebruikt onder licentie CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/deed.nl)."
+    "gebruikt onder licentie "
+    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl)."
 )
 
 
@@ -816,7 +913,8 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     year = int(row["latest_year"])
     text = f"**{indicator.label}**: {_with_interval(ctx, indicator, year)} in {year}. "
     if is_true(row["break_since_base"]):
-        return text + f"Geen verandering sinds {ctx.base_year}: de reeks is gebroken."
+        broken = _break_text(ctx, indicator_id, year)
+        return text + f"Geen verandering sinds {ctx.base_year}: {broken}."
     base = _with_interval(ctx, indicator, ctx.base_year) if year != ctx.base_year else ""
     if base:
         text += f"Nulmeting {ctx.base_year}: {base}. "
@@ -834,8 +932,9 @@ def series_caveats(ctx: ProgrammeContext, indicator_id: str) -> list[str]:
     caveats = []
     breaks = sorted(int(y) for y in own.loc[own["series_break"].astype(bool), "year"])
     if breaks:
+        words = " en ".join(break_words(y) for y in breaks)
         caveats.append(
-            f"Breuk in de reeks vanaf {', '.join(map(str, breaks))} (zie het logboek): "
+            f"{words[0].upper()}{words[1:]} (zie het logboek): "
             "jaren voor en na de breuk zijn niet vergelijkbaar."
         )
     suppressed = sorted(int(y) for y in own.loc[own["suppressed"].astype(bool), "year"])

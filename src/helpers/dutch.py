@@ -1,0 +1,101 @@
+"""Dutch words and number formats for everything a reader sees: one place, so the body
+text, tables, chart axes and alt text all say `1.189`, `47,5%`, `€ 800.000`,
+"27 maart 2024" and "breuk in de reeks vanaf 2022" the same way.
+
+Depends on nothing else in the project but `precision` (a value is shown with the
+decimals it is stored with), so both `plots` and `report_data` use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from helpers.precision import unit_decimals
+
+MISSING = "–"
+
+# The one wording of a break in a series, everywhere a reader meets it (tables, callouts,
+# alt text, legends): the year is the first year of the new series.
+BREAK_LABEL = "breuk in de reeks"
+BREAK_WORDING = BREAK_LABEL + " vanaf {year}"
+
+UNIT_AXIS_LABELS = {
+    "procent": "procent",
+    "aantal": "aantal",
+    "euro": "euro",
+    "per_km2": "per km²",
+    "per_1000": "per 1.000",
+}
+
+# Logbook change types (params/logbook.yaml `change`) as a reader reads them.
+CHANGE_LABELS = {
+    "indicator_added": "indicator toegevoegd",
+    "indicator_dropped": "indicator vervallen",
+    "indicator_redefined": "indicator geherdefinieerd",
+    "area_changed": "gebied gewijzigd",
+}
+
+# Kinds of source (catalogue `source`), short, for tables that name where a value came from.
+SOURCE_KINDS = {
+    "cbs_kwb": "CBS Kerncijfers wijken en buurten",
+    "survey": "enquête (GGD Gezondheidsmonitor)",
+    "registration": "registratie van het programma",
+}
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def break_words(year: int) -> str:
+    """'breuk in de reeks vanaf 2022': `year` is the first year of the new series."""
+    return BREAK_WORDING.format(year=int(year))
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Decimal comma and thousands point: 1189 -> '1.189', 47.5 -> '47,5'."""
+    if round(value, decimals) == 0:
+        value = 0.0  # no "-0,0"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def is_missing(value: object) -> bool:
+    """None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value as the reader sees it: decimal comma, thousands point, % or € where short."""
+    if is_missing(value):
+        return MISSING
+    text = format_number(float(value), unit_decimals(unit))  # type: ignore[arg-type]
+    if unit == "procent":
+        return text + "%"
+    if unit == "euro":
+        return "€ " + text
+    return text
+
+
+def format_date(value: dt.date | dt.datetime | str | None) -> str:
+    """'27 maart 2024' for a date, datetime or ISO timestamp ('' stays '')."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
