@@ -46,7 +46,8 @@ def ran_stages(output: str) -> set[str]:
 def processed_and_figures(root: Path) -> dict[str, str]:
     """Digests of what must be reproducible to the byte: processed tables and figures."""
     found = digests(root / "data" / "processed" / "indicators")
-    found["metrics.json"] = digests(root / "data" / "processed", "metrics.json")["metrics.json"]
+    found.update({f"metrics/{k}": v for k, v in digests(root / "metrics").items()})
+    found.update({f"plots/{k}": v for k, v in digests(root / "plots").items()})
     found.update(
         {f"figures/{name}": digest for name, digest in digests(root / "data", "*.png").items()}
     )
@@ -85,9 +86,12 @@ def test_cold_run_builds_every_report(built):
     html_pages = list(site.rglob("*.html"))
     assert len(html_pages) >= len(PROGRAMMES) + 2
     assert all("SYNTHETISCH" in p.read_text(encoding="utf-8").upper() for p in html_pages)
-    metrics = json.loads((root / "data" / "processed" / "metrics.json").read_text())
-    assert set(metrics) == set(PROGRAMMES)
-    assert 0 < metrics["overvecht"]["ervaren_gezondheid"] < 100
+    metrics = {k: json.loads((root / "metrics" / f"{k}.json").read_text()) for k in PROGRAMMES}
+    health = metrics["overvecht"]["ervaren_gezondheid"]
+    assert 0 < health["value"] < 100 and health["year"] == 2024
+    assert health["target_status"] in {"on_track", "not_on_track", "unknown"}
+    series = (root / "plots" / "overvecht" / "ervaren_gezondheid.csv").read_text()
+    assert series.startswith("year,programma,gemeente,nederland\n")
     assert (root / "dvc.lock").is_file()
 
 
@@ -145,6 +149,31 @@ def lock_outs(root: Path) -> dict[str, str]:
         for stage, entry in lock.items()
         for out in entry.get("outs", [])
     }
+
+
+def git(root: Path, *args: str) -> str:
+    return run(["git", *args], root).stdout
+
+
+def test_cycles_compare_with_dvc_metrics_and_plots_diff(built_copy, tmp_path):
+    """A tagged cycle, then a target change: `dvc metrics diff <tag>` names it and
+    `dvc plots diff <tag>` draws the series of both."""
+    git(built_copy, "add", "-A")
+    git(built_copy, "commit", "-qm", "cycle 2024", "--allow-empty")
+    git(built_copy, "tag", "monitor-2024")
+    params = built_copy / "params" / "programmes" / "soesterkwartier.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("value: 45", "value: 55"), encoding="utf-8"
+    )
+    run([DVC, "repro"], built_copy)
+    diff = json.loads(run([DVC, "metrics", "diff", "monitor-2024", "--json"], built_copy).stdout)
+    status = diff["metrics/soesterkwartier.json"]["eenzaamheid.target_status"]
+    assert (status["old"], status["new"]) == ("not_on_track", "on_track")
+    assert "metrics/overvecht.json" not in diff  # nothing else moved
+    out = tmp_path / "plots"
+    run([DVC, "plots", "diff", "monitor-2024", "-o", str(out)], built_copy)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "plots/soesterkwartier/eenzaamheid.csv" in page and "monitor-2024" in page
 
 
 def test_two_clean_runs_on_two_blas_kernels_are_byte_identical(built, tmp_path):

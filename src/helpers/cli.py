@@ -105,12 +105,12 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
         warn_target_baselines(paths, project, key, base_values(tables[key], project))
     summaries = paths.summaries_dir
-    written = write_tables(tables, paths.indicators_dir, summaries, paths.metrics_file, project)
+    written = write_tables(tables, paths.indicators_dir, summaries, paths, project)
     log(
         f"indicators done: {len(written)} file(s): tables in "
         f"{paths.indicators_dir.relative_to(paths.root)}, statistics in "
-        f"{summaries.relative_to(paths.root)}, key metrics in "
-        f"{paths.metrics_file.relative_to(paths.root)}"
+        f"{summaries.relative_to(paths.root)}, metrics and plot series in "
+        f"{paths.metrics_dir.relative_to(paths.root)}"
     )
     return 0
 

@@ -29,6 +29,7 @@ from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.frames import first_positions, group_numbers, positions_in, repeated, tiled
 from helpers.io import write_text_atomic
+from helpers.paths import Paths
 from helpers.precision import (
     DECIMALS_BY_UNIT,
     plain_number,
@@ -603,50 +604,65 @@ def read_summary(path: Path) -> pd.DataFrame:
     return summary
 
 
-KEY_LEVELS = ("outcome", "impact")
+METRIC_FIELDS = ("year", "value", "base_year", "change_since_base", "target_status")
+PLOT_ROLES = ("programma", "gemeente", "nederland")
 
 
-def key_metrics(
-    tables: dict[str, pd.DataFrame],
-    project: Project,
-    summaries: dict[str, pd.DataFrame] | None = None,
-) -> dict[str, dict]:
-    """The key indicators per programme, for `dvc metrics show/diff`.
+def programme_metrics(summary: pd.DataFrame) -> dict[str, dict]:
+    """The programme area's figures per indicator, for `dvc metrics show/diff`.
 
-    Per programme: the latest published value in the programme area of every
-    outcome/impact indicator and of every indicator with a target (flat, by id), and
-    under `change_since_base` their change since the base year (empty across a break).
+    Every indicator but the context ones (those are many, and not what a programme is
+    judged on), each with the year its value belongs to; a missing value stays
+    `null`, so that a figure that disappears shows in `dvc metrics diff`.
     """
+    own = summary[summary["area_role"].eq("programma") & summary["level"].ne("context")]
     metrics: dict[str, dict] = {}
-    for key, table in tables.items():
-        summary = (summaries or {}).get(key)
-        if summary is None:
-            summary = programme_summary(project, key, table)
-        targeted = {t.indicator for t in project.programmes[key].targets}
-        own = summary[summary["area_role"].eq("programma")]
-        own = own[own["level"].isin(KEY_LEVELS) | own["indicator_id"].isin(targeted)]
-        values: dict = {}
-        changes: dict = {}
-        for row in own.itertuples():
-            values[row.indicator_id] = _metric(row.latest_value)
-            changes[row.indicator_id] = _metric(row.change_since_base)
-        metrics[key] = {**values, "change_since_base": changes}
+    for row in own.itertuples():
+        metrics[row.indicator_id] = {
+            "year": _metric(row.latest_year),
+            "value": _metric(row.latest_value),
+            "base_year": _metric(row.base_year),
+            "change_since_base": _metric(row.change_since_base),
+            "target_status": row.target_status or None,
+        }
     return metrics
 
 
-def _metric(value: float) -> float | None:
+def _metric(value: float) -> float | int | None:
     """A summary value (already at its stored precision) as JSON; missing is null."""
-    return None if pd.isna(value) else float(value)
+    if pd.isna(value):
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def plot_series(table: pd.DataFrame) -> dict[str, str]:
+    """Per indicator, a CSV of its published values by year and area role, for `dvc plots`.
+
+    Wide (`year, programma, gemeente, nederland`), since DVC's plot templates draw one
+    line per column; withheld values are empty.
+    """
+    shown = table.assign(value=table["value"].where(~table["suppressed"].astype(bool)))
+    series = {}
+    for indicator_id, rows in shown.groupby("indicator_id", sort=False):
+        wide = rows.pivot_table(
+            index="year", columns="area_role", values="value", aggfunc="first", dropna=False
+        ).reindex(columns=list(PLOT_ROLES))
+        wide = wide.reindex(sorted(rows["year"].unique())).rename_axis("year").reset_index()
+        series[str(indicator_id)] = wide.to_csv(
+            index=False, float_format=plain_number, lineterminator="\n"
+        )
+    return series
 
 
 def write_tables(
     tables: dict[str, pd.DataFrame],
     out_dir: Path,
     summary_dir: Path,
-    metrics_file: Path,
+    paths: Paths,
     project: Project,
 ) -> list[Path]:
-    """Write every programme's table, its summary and the metrics file, each atomically.
+    """Write every programme's table, summary, metrics and plot series, each atomically.
 
     Summaries go to their own folder: they carry the programme's targets, and a changed
     target must not look like changed indicator tables to the stages that read only those.
@@ -654,14 +670,18 @@ def write_tables(
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    summaries = {}
     for key, table in tables.items():
         path = out_dir / f"{key}.csv"
         write_text_atomic(path, table_to_csv(table))
-        summaries[key] = programme_summary(project, key, table)
+        summary = programme_summary(project, key, table)
         summary_path = summary_dir / f"{key}_summary.csv"
-        write_text_atomic(summary_path, table_to_csv(summaries[key]))
-        written += [path, summary_path]
-    metrics = key_metrics(tables, project, summaries)
-    write_text_atomic(metrics_file, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+        write_text_atomic(summary_path, table_to_csv(summary))
+        metrics_path = paths.metrics_file(key)
+        metrics = programme_metrics(summary)
+        write_text_atomic(metrics_path, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+        written += [path, summary_path, metrics_path]
+        for indicator_id, text in plot_series(table).items():
+            series_path = paths.plots_dir(key) / f"{indicator_id}.csv"
+            write_text_atomic(series_path, text)
+            written.append(series_path)
     return written

@@ -97,8 +97,21 @@ class Paths:
         return self.summaries_dir / f"{programme}_summary.csv"
 
     @property
-    def metrics_file(self) -> Path:
-        return self.processed / "metrics.json"
+    def metrics_dir(self) -> Path:
+        """Committed to git (DVC metrics and plots with `cache: false`), so that a
+        cycle's tag holds them and `dvc metrics diff <tag>` can compare."""
+        return self.root / "metrics"
+
+    def metrics_file(self, programme: str) -> Path:
+        return self.metrics_dir / f"{programme}.json"
+
+    @property
+    def plots_root(self) -> Path:
+        """The indicator series for `dvc plots`, in git like the metrics."""
+        return self.root / "plots"
+
+    def plots_dir(self, programme: str) -> Path:
+        return self.plots_root / programme
 
     def programme_out(self, programme: str) -> Path:
         return self.processed / "programmes" / programme
