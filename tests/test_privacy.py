@@ -45,6 +45,7 @@ FOUND = [
     ("name", "volgens mevrouw van der Berg"),
     ("name", "de heer A. Smit"),
     ("name", "Mw. Yilmaz"),
+    ("name", "dhr. Groenveld"),
 ]
 
 NOT_FOUND = [
@@ -66,6 +67,12 @@ NOT_FOUND = [
     "zie www.overvecht.nl",
     "Er is meer te doen in de buurt.",
     "123456789",  # nine digits that fail the eleven-test
+    # CBS area names (real ones, region list and KWB): places and roads, not people
+    "Dr. Schaepmanbuurt",
+    "Dr. Poelsplein e.o.",
+    "Wijk 08 Industriegebied ten noorden van Rijksweg 20",
+    "BT Vaanpark 1",
+    "Tradepark 58 Noord",
 ]
 
 

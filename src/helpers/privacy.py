@@ -38,7 +38,7 @@ _INFIX = r"(?:(?:van|de|der|den|ter|ten|te|het|in\s+'t|op\s+de|van\s+de|van\s+de
 _INITIALS = rf"(?:[{_UPPER}]\.\s*){{0,4}}"
 _HOUSE = r"(?!(?:19|20)\d\d\b)\d{1,5}"  # a house number, not a year
 _STREET = (
-    r"(?:straat|laan|weg|plein|gracht|kade|singel|dreef|hof|pad|steeg|dijk|park|"
+    r"(?:straat|laan|weg|plein|gracht|kade|singel|dreef|hof|pad|steeg|dijk|"
     r"markt|baan|erf|veld|wal|plantsoen|boulevard|allee|hoven|akker|zoom)"
 )
 
@@ -96,6 +96,12 @@ def passes_eleven_test(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
+# A "name" that is a place (buurt, plein: CBS has Dr. Schaepmanbuurt) or a numbered road.
+_PLACE = re.compile(
+    rf"[{_LOWER}](?:buurt|wijk|kwartier|plein|straat|laan|gracht|singel|dreef|plantsoen|"
+    r"boulevard|park)$|^(?:Rijksweg|Provinciale\s*weg|"
+    r"Snelweg)\s+\d"
+)
 _DATE = re.compile(r"\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}\b")
 _AMOUNT_BEFORE = re.compile(r"(?:€|EUR|eur)\s*$")
 _AMOUNT_AFTER = re.compile(r"^\s*(?:euro|EUR|eur|€)")
@@ -119,6 +125,8 @@ def find(text: object) -> list[Finding]:
                 continue
             if kind == "phone" and _DATE.match(match.group().lstrip("(")):
                 continue  # 01-02-2024 10:30 is a date and a time
+            if kind in ("name", "address") and _PLACE.search(match.group()):
+                continue  # Dr. Schaepmanbuurt, Rijksweg 20: a place or a road, not a person
             found.append(Finding(kind, match.start(), match.end()))
     # The first pattern in KINDS order wins an overlap (an e-mail address holds no phone).
     order = list(KINDS)
