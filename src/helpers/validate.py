@@ -882,15 +882,14 @@ def _area_population(project: Project, paths: Paths, key: str) -> dict[float, fl
         codes = project.programmes[key].area_codes(year)
         try:
             _, frame, _, _ = _kwb_frame(paths.raw_cbs / project.cycle.kwb_table(year))
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            column = next(c for c in frame.columns if base_name(c) == "AantalInwoners")
+            values = to_number(frame[column].astype("string"))
+            keys = frame["WijkenEnBuurten"].astype(str).str.strip()
+            by_code = dict(zip(keys, values, strict=True))
+        except (OSError, ValueError, KeyError, IndexError, TypeError, StopIteration):
             continue
-        column = next((c for c in frame.columns if base_name(c) == "AantalInwoners"), None)
-        if column is None or not codes:
-            continue
-        values = to_number(frame[column].astype("string"))
-        by_code = dict(zip(frame["WijkenEnBuurten"].astype(str).str.strip(), values, strict=True))
         counts = [by_code.get(code) for code in codes]
-        if all(c is not None and pd.notna(c) for c in counts):
+        if codes and all(c is not None and pd.notna(c) for c in counts):
             population[float(year)] = float(sum(counts))
     return population
 
