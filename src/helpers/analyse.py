@@ -17,11 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from helpers.config import Project, load_project
 from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
-from helpers.io import atomic_dir, write_text_atomic
+from helpers.io import atomic_dir, read_yaml_file, write_text_atomic
 from helpers.paths import Paths
 from helpers.reproducible import strip_run_metadata
 
@@ -149,7 +147,7 @@ def _shown_path(path: Path, paths: Paths) -> str:
 def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str]:
     """sha256 of each input of one programme, by path relative to the project root."""
     prints = {_shown_path(p, paths): _digest(p) for p in fingerprint_files(project, paths, key)}
-    cycle = yaml.safe_load(paths.cycle_file.read_text(encoding="utf-8")) or {}
+    cycle = read_yaml_file(paths.cycle_file) or {}
     read = {k: cycle.get(k) for k in CYCLE_KEYS_READ}
     canonical = json.dumps(read, sort_keys=True, default=str).encode()
     prints[f"{paths.cycle_file.relative_to(paths.root)} (read keys)"] = hashlib.sha256(

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from helpers.io import YamlError, read_yaml_file
 from helpers.paths import Paths
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -136,6 +136,19 @@ class Cycle(Strict):
     suppression: Suppression
     programmes: list[Key] = Field(min_length=1)
     fanout: Fanout = Fanout()
+    privacy: Literal["stop", "redact"] = Field(
+        default="stop",
+        description="personal data in notes or free text: stop the run (default), or "
+        "go on with every finding replaced by a visible mark [verwijderd: …]",
+    )
+
+    @field_validator("programmes")
+    @classmethod
+    def _programmes_once(cls, programmes: list[str]) -> list[str]:
+        twice = sorted({key for key in programmes if programmes.count(key) > 1})
+        if twice:
+            raise ValueError(f"programme(s) {twice} listed more than once")
+        return programmes
 
     @model_validator(mode="after")
     def _tables_for_years(self) -> Cycle:
@@ -491,13 +504,14 @@ def _describe(error: ValidationError, path: Path) -> str:
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, naming the file and line on a syntax error."""
+    """Parse a YAML file strictly, naming file, line and key on a syntax error, a key
+    given twice or an impossible date (helpers.io.read_yaml_file)."""
     if not path.is_file():
         raise ParamsError(f"{path}: file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParamsError(f"{path}: not valid YAML: {error}") from error
+        return read_yaml_file(path)
+    except YamlError as error:
+        raise ParamsError(str(error)) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
@@ -612,6 +626,33 @@ def _cross_check(
                 f"{paths.logbook_file}: key entries[{index}].programme: unknown programme "
                 f"{entry.programme!r} (no {paths.programme_file(entry.programme)})"
             )
+        _check_logbook_indicator(paths, index, entry, joint, programmes)
+
+
+def _check_logbook_indicator(
+    paths: Paths, index: int, entry: LogEntry, joint: set[str], programmes: dict[str, Programme]
+) -> None:
+    """An entry that adds or redefines an indicator must name one that exists.
+
+    A misspelt id would apply to nothing without a word (no break, no new definition
+    version). A dropped indicator has usually left the catalogue, so it is not checked.
+    """
+    if entry.indicator is None or entry.change not in ("indicator_added", "indicator_redefined"):
+        return
+    if entry.programme == "all":
+        local = {i.id for p in programmes.values() for i in p.local_indicators}
+    elif entry.programme in programmes:
+        local = {i.id for i in programmes[entry.programme].local_indicators}
+    else:  # a programme outside this cycle: read its file for its local indicators
+        other = load_model(Programme, paths.programme_file(entry.programme))
+        local = {i.id for i in other.local_indicators}
+    if entry.indicator not in joint | local:
+        where = "the catalogue" + ("" if entry.programme == "all" else f" or {entry.programme}")
+        raise ParamsError(
+            f"{paths.logbook_file}: key entries[{index}].indicator: unknown indicator "
+            f"{entry.indicator!r} in entry {index + 1} ({entry.date}, {entry.change}); "
+            f"expected an indicator id of {where}"
+        )
 
 
 # ------------------------------------------------------------------------- targets

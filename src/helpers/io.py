@@ -1,8 +1,9 @@
-"""Atomic file and folder writes: a killed or failed step never leaves half an output.
+"""Atomic file and folder writes, and strict YAML reading.
 
 Everything is written next to its target first and moved into place with
 `os.replace`, which is atomic on one file system; a previous good output stays
-untouched until the new one is complete.
+untouched until the new one is complete. Every params, notes and logbook file is
+read by one YAML loader that refuses what PyYAML would silently get wrong.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -53,3 +57,92 @@ def swap_dir(tmp: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- YAML
+
+
+class YamlError(ValueError):
+    """A YAML file that cannot be trusted as written; the message names file, line and key.
+
+    The message never quotes the file's text: a notes file may hold personal data.
+    """
+
+
+class StrictYamlLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping and names a bad value's key.
+
+    PyYAML keeps the last of two equal keys and drops the first without a word (a second
+    `items:` in a notes file loses every note above it), and an impossible date such as
+    2024-02-30 stops with a bare `day is out of range for month`.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: PyYAML itself reports it below
+                continue
+            if first is not None:
+                raise YamlError(
+                    f"{self.name}, line {line}: key {key!r} appears twice in one mapping "
+                    f"(first on line {first}); YAML would keep only the last and silently "
+                    "drop the first"
+                )
+            seen[key] = line
+        self.flatten_mapping(node)
+        mapping: dict = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            except ValueError as error:
+                if isinstance(error, YamlError):
+                    raise
+                line = value_node.start_mark.line + 1
+                where = f"{self.name}, line {line}: key {key!r}"
+                if value_node.tag.endswith(":timestamp"):
+                    raise YamlError(
+                        f"{where}: not an existing date ({error}); write YYYY-MM-DD"
+                    ) from None
+                raise YamlError(f"{where}: {error}") from None
+        return mapping
+
+
+StrictYamlLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    """Parse YAML `text` read from `name` with StrictYamlLoader; YamlError on any problem."""
+    loader = StrictYamlLoader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context or "syntax error"
+        raise YamlError(f"{name}{where}: not valid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise YamlError(f"{name}: not valid YAML: {type(error).__name__}") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml_file(path: Path) -> Any:
+    """Read and parse one YAML file strictly (duplicate keys, impossible dates: YamlError)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise YamlError(f"{path}: not readable as UTF-8 text") from None
+    return load_yaml_text(text, str(path))

@@ -29,6 +29,7 @@ import yaml
 
 from helpers.config import Project
 from helpers.dutch import format_date
+from helpers.io import read_yaml_file
 from helpers.paths import Paths
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
@@ -145,7 +146,7 @@ def lock_mismatches(root: Path, project: Project) -> list[str]:
             elif file_md5(path) != recorded:
                 problems.append(f"{entry['path']} wijkt af van dvc.lock (stage {name})")
         for file, values in (stage.get("params") or {}).items():
-            current = yaml.safe_load((root / file).read_text(encoding="utf-8")) or {}
+            current = read_yaml_file(root / file) or {}
             for key, value in values.items():
                 if _lookup(current, key) != value:
                     problems.append(f"parameter {key} in {file} wijkt af van dvc.lock")

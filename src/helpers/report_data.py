@@ -367,20 +367,39 @@ def suppression_summary(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# Characters that make structure in markdown (CommonMark, pandoc/Quarto): headings,
+# emphasis, links, images, lists, tables, callout fences, math, citations, raw HTML.
+_MARKUP = set("\\`*_{}[]()#+-!|~:$^@=")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def plain_text(text: object) -> str:
+    """Free text (a note, its source, a reason) as markdown that shows exactly its characters.
+
+    Notes come from the field and are published: `# Gehackt` must not become a heading,
+    `<img onerror=…>` not an element, `[klik](javascript:…)` not a link, in Quarto and in
+    the nbconvert fallback alike. Each markup character is backslash-escaped, `&<>` become
+    HTML entities, and line breaks become spaces (a new line could start a new block).
+    """
+    words = " ".join(str(text).split())
+    escaped = "".join(_HTML.get(c) or (f"\\{c}" if c in _MARKUP else c) for c in words)
+    return re.sub(r"^(\d+)\.", r"\1\\.", escaped)  # 1. at the start is no list item
+
+
 def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
-    """The stories told about one goal, as markdown quotes and observations."""
+    """The stories told about one goal, as markdown quotes and observations (text escaped)."""
     rows = notes[notes["goal"].eq(goal_id)] if not notes.empty else notes
     if rows.empty:
-        return f"*Geen verhalen vastgelegd bij ‘{goal_label}’.*"
+        return f"*Geen verhalen vastgelegd bij ‘{plain_text(goal_label)}’.*"
     lines = []
     for _, note in rows.sort_values(["year", "date"]).iterrows():
-        where = f"{note['source']}, {note['date']}"
+        where = f"{plain_text(note['source'])}, {plain_text(note['date'])}"
+        text = plain_text(note["text"])
         if note["type"] == "citaat":
-            lines.append(f"> “{note['text']}”  \n> — *{where}*")
+            lines.append(f"> “{text}”  \n> — *{where}*")
         else:
-            lines.append(
-                f"- **{note['type'].capitalize()} ({note['year']})**: {note['text']} (*{where}*)"
-            )
+            kind = plain_text(str(note["type"]).capitalize())
+            lines.append(f"- **{kind} ({plain_text(note['year'])})**: {text} (*{where}*)")
         lines.append("")
     return "\n".join(lines)
 
@@ -399,7 +418,7 @@ def logbook_table(project: Project, key: str) -> pd.DataFrame:
             "indicator": _indicator_label(project, key, entry.indicator),
             "vanaf jaar": entry.from_year,
             BREAK_LABEL: "ja" if entry.breaks_series else "nee",
-            "reden": entry.reason,
+            "reden": plain_text(entry.reason),
         }
         for entry in entries
     ]
@@ -880,7 +899,8 @@ def factsheet_story(ctx: ProgrammeContext) -> str:
     if quotes.empty:
         return ""
     last = quotes.iloc[-1]
-    return f"> “{last['text']}”  \n> — *{last['source']}, {last['year']}*"
+    text, source = plain_text(last["text"]), plain_text(last["source"])
+    return f"> “{text}”  \n> — *{source}, {plain_text(last['year'])}*"
 
 
 # ------------------------------------------------------------ per indicator text

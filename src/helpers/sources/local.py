@@ -16,6 +16,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from helpers import privacy
+from helpers.io import YamlError, read_yaml_file
+
 SURVEY_STEM = "survey/gezondheidsmonitor"
 SURVEY_COLUMNS = [
     "jaar",
@@ -36,6 +39,8 @@ REGISTRATION_COLUMNS = [
     "budget_eur",
 ]
 NOTE_COLUMNS = ["year", "goal", "type", "text", "source", "date"]
+# Survey columns that are counts (a thousands separator there is never a decimal).
+SURVEY_COUNTS = ["n"]
 EXTENSIONS = (".csv", ".xlsx")
 ENCODINGS = ("utf-8-sig", "cp1252")
 # How CBS and GGD exports mark a value that is missing or secret.
@@ -52,12 +57,18 @@ def is_synthetic(local_dir: Path) -> bool:
 
 
 def find_table(local_dir: Path, stem: str) -> Path | None:
-    """`<stem>.csv` or `<stem>.xlsx`, whichever exists (CSV first)."""
-    for extension in EXTENSIONS:
-        path = local_dir / f"{stem}{extension}"
-        if path.is_file():
-            return path
-    return None
+    """`<stem>.csv` or `<stem>.xlsx`, whichever exists; both is an error, never a silent pick.
+
+    Two exports of one source may differ (an old CSV next to a corrected workbook):
+    only the person who put them there knows which one counts.
+    """
+    found = [local_dir / f"{stem}{e}" for e in EXTENSIONS if (local_dir / f"{stem}{e}").is_file()]
+    if len(found) > 1:
+        raise SourceError(
+            f"{found[0]} and {found[1]} both exist: keep one export of this source "
+            "(remove or move the other)"
+        )
+    return found[0] if found else None
 
 
 def survey_path(local_dir: Path) -> Path | None:
@@ -120,6 +131,44 @@ def read_raw_table(path: Path) -> pd.DataFrame:
     return frame.apply(lambda column: column.str.strip())
 
 
+# A count or amount written with a Dutch thousands separator: pandas reads 238.000 as 238.
+THOUSANDS = r"^\d{1,3}(?:\.\d{3})+$"
+
+
+def thousands_cells(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, str]]:
+    """(row index, column) of every text cell in `columns` that looks like 238.000."""
+    return [
+        (int(index), column)
+        for column in columns
+        if column in frame.columns
+        for index in frame.index[
+            frame[column].astype("string").str.fullmatch(THOUSANDS).fillna(False)
+        ]
+    ]
+
+
+def refuse_thousands(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Stop before numeric parsing when a count or amount has a thousands separator."""
+    cells = thousands_cells(frame, columns)
+    if cells:
+        index, column = cells[0]
+        raise SourceError(
+            f"{path}: {row_label(path, index)}, column {column}: {frame.loc[index, column]!r} "
+            f"is written with a thousands separator and would be read as "
+            f"{float(frame.loc[index, column])!r}; write whole numbers without separators "
+            f"({len(cells)} cell(s))"
+        )
+
+
+def row_label(path: Path, index: int) -> str:
+    """Where data row `index` (0-based) is in the file, as a person finds it."""
+    return (
+        f"sheet row {index + 2}"
+        if path.suffix == ".xlsx"
+        else f"line {index + 2} (row {index + 1})"
+    )
+
+
 def to_number(column: pd.Series) -> pd.Series:
     """Text to float; missing-value markers and empty cells become NaN."""
     text = column.astype("string").str.strip()
@@ -138,6 +187,7 @@ def read_survey(local_dir: Path) -> pd.DataFrame:
     """The health-monitor export with numeric columns typed."""
     path = survey_path(local_dir) or local_dir / f"{SURVEY_STEM}.csv"
     frame = _require(path, read_raw_table(path), SURVEY_COLUMNS)
+    refuse_thousands(path, frame, SURVEY_COUNTS)
     frame["jaar"] = to_number(frame["jaar"]).astype(int)
     for column in ("percentage", "ondergrens", "bovengrens", "n"):
         frame[column] = to_number(frame[column])
@@ -150,9 +200,12 @@ def read_registrations(local_dir: Path, key: str) -> pd.DataFrame:
     if path is None:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in REGISTRATION_COLUMNS})
     frame = _require(path, read_raw_table(path), REGISTRATION_COLUMNS)
+    counts = list(frame.columns.drop(["jaar", "project"]))
+    refuse_thousands(path, frame, counts)
     frame["jaar"] = to_number(frame["jaar"]).astype(int)
-    for column in frame.columns.drop(["jaar", "project"]):
+    for column in counts:
         frame[column] = to_number(frame[column])
+    frame["project"] = frame["project"].map(privacy.redact)
     return frame
 
 
@@ -162,13 +215,18 @@ def note_files(local_dir: Path, key: str) -> list[Path]:
 
 
 def read_note_items(path: Path) -> list[dict]:
-    """The items of one notes file, each with its year; a SourceError names the file."""
+    """The items of one notes file, each with its year; a SourceError names the file.
+
+    The file lives at notes/<programme>/<year>.yaml: a `programme` or `year` inside
+    that says otherwise is an error, not a note filed under the wrong year or programme.
+    """
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise SourceError(f"{path}: not valid YAML ({error})".replace("\n", " ")) from error
+        document = read_yaml_file(path) or {}
+    except YamlError as error:
+        raise SourceError(str(error).replace("\n", " ")) from None
     if not isinstance(document, dict) or "year" not in document:
         raise SourceError(f"{path}: expected keys programme, year, items")
+    _check_against_path(path, document)
     items = document.get("items") or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise SourceError(f"{path}: `items` must be a list of notes")
@@ -178,9 +236,52 @@ def read_note_items(path: Path) -> list[dict]:
     ]
 
 
+def _check_against_path(path: Path, document: dict) -> None:
+    """`programme` and `year` in a notes file must agree with its folder and file name."""
+    programme = document.get("programme")
+    if programme is not None and str(programme) != path.parent.name:
+        raise SourceError(
+            f"{path}: key programme: {programme!r} contradicts the folder "
+            f"notes/{path.parent.name}/; move the file or correct the key"
+        )
+    if path.stem.isdigit() and str(document["year"]).strip() != path.stem:
+        raise SourceError(
+            f"{path}: key year: {document['year']!r} contradicts the file name "
+            f"{path.name}; rename the file or correct the key"
+        )
+
+
 def read_notes(local_dir: Path, key: str) -> pd.DataFrame:
-    """All notes of one programme, one row per item, oldest year first."""
+    """All notes of one programme, one row per item, oldest year first.
+
+    Text and source are screened for personal data and any finding is replaced by a
+    visible mark: validation stops the run on a finding unless the project chose
+    `privacy: redact`, and a notebook opened by hand never shows what was found.
+    """
     rows = [item for path in note_files(local_dir, key) for item in read_note_items(path)]
+    for row in rows:
+        row["text"], row["source"] = privacy.redact(row["text"]), privacy.redact(row["source"])
     frame = pd.DataFrame(rows, columns=NOTE_COLUMNS)
     frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     return frame
+
+
+def note_lines(path: Path) -> list[dict[str, int]]:
+    """For each item of a notes file, the line (1-based) of the item and of each field.
+
+    Messages about a note name the line instead of quoting the text, which may hold
+    personal data. Call after `read_note_items` accepted the file.
+    """
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    items = next((v for k, v in node.value if k.value == "items"), None)
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    lines = []
+    for item in items.value:
+        fields = {"item": item.start_mark.line + 1}
+        if isinstance(item, yaml.MappingNode):
+            fields |= {str(k.value): v.start_mark.line + 1 for k, v in item.value}
+        lines.append(fields)
+    return lines
