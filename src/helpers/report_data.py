@@ -786,11 +786,26 @@ def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
                 "bron": SOURCE_LABELS.get(indicator.source, indicator.source),
                 "definitie": formula,
                 "gewenste richting": DIRECTION_LABELS[indicator.direction],
-                "wijzigingen": "; ".join(f"{c.from_year}: {c.note}" for c in indicator.changes)
-                or MISSING,
+                "wijzigingen": _definition_changes(ctx, indicator),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _definition_changes(ctx: ProgrammeContext, indicator: Indicator) -> str:
+    """The catalogue's and the logbook's redefinitions, each with its first year: a
+    reader of the appendix sees every definition the series has had."""
+    changes = [
+        *indicator.changes,
+        *ctx.project.logbook.redefinitions(ctx.key, indicator.id),
+    ]
+    return (
+        "; ".join(
+            f"vanaf {c.from_year}: {plain_text(c.note)}"
+            for c in sorted(changes, key=lambda c: c.from_year)
+        )
+        or MISSING
+    )
 
 
 SOURCE_LABELS = SOURCE_KINDS
