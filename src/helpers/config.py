@@ -335,7 +335,12 @@ ChangeType = Literal[
     "programme_ended",
 ]
 # Which change types are about one indicator, and which about one programme.
-INDICATOR_CHANGES = ("indicator_added", "indicator_dropped", "indicator_redefined", "target_changed")
+INDICATOR_CHANGES = (
+    "indicator_added",
+    "indicator_dropped",
+    "indicator_redefined",
+    "target_changed",
+)
 PROGRAMME_CHANGES = ("area_changed", "target_changed", "programme_added", "programme_ended")
 
 
