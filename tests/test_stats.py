@@ -321,3 +321,11 @@ def test_after_a_break_the_comparison_runs_from_the_first_year_after_it():
         pd.DataFrame(_rows("act", "programma", {2020: 5.0, 2024: 20.0})), [count], [], 2020
     ).iloc[0]
     assert pd.isna(whole["comparison_from_year"]), "no break: the base-year change says it"
+
+
+def test_the_expected_value_is_compared_at_the_precision_the_report_prints():
+    """Expected 45.76 prints as 45,8%: inside an interval printed as 45,8% – 54,5%."""
+    target = Target(indicator="x", year=2024, value=45.76)
+    args = (2020, 47.4, 2024, 50.1, target, "lower_is_better", 45.8, 54.5)
+    assert target_status(*args) == "not_on_track"
+    assert target_status(*args, decimals=1) == "too_early"

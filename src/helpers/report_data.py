@@ -591,7 +591,7 @@ def trend_words(row: pd.Series) -> str:
 def _body_notes(note: str) -> str:
     """The summary's notes without those the body says in its own words (trend intervals,
     the comparison after a break)."""
-    skipped = ("trend over ", "verandering en toets vanaf ")
+    skipped = ("trend over ", "verandering en toets vanaf ", "verandering vanaf ")
     return "; ".join(part for part in note.split("; ") if part and not part.startswith(skipped))
 
 

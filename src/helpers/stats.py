@@ -203,6 +203,7 @@ def target_status(
     direction: str,
     lower: float = math.nan,
     upper: float = math.nan,
+    decimals: int | None = None,
 ) -> str:
     """on_track / not_on_track / too_early / unknown by `TARGET_RULE`.
 
@@ -211,12 +212,16 @@ def target_status(
     far toward the target. A target already reached in the good direction is on track.
     Where the latest value has a 95% interval (`lower`, `upper`: a survey) that holds
     the expected value, the gap is within the uncertainty: too early to say either way.
+    With `decimals` the expected value is first stored like the values it is compared
+    with, so the verdict agrees with the figures the report prints.
     """
     if latest_year is None or latest_year <= base_year or target.year <= base_year:
         return "unknown"
     if math.isnan(base_value) or math.isnan(latest_value):
         return "unknown"
     expected = target_expected(base_year, base_value, latest_year, target)
+    if decimals is not None:
+        expected = round_scalar(expected, decimals)
     if math.isfinite(lower) and math.isfinite(upper) and lower <= expected <= upper:
         return "too_early"
     good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
@@ -363,7 +368,8 @@ def _series_row(
             out["change_since_comparison"] = out["latest_value"] - float(
                 shown.loc[first_after, "value"]
             )
-            notes.append(f"verandering en toets vanaf {first_after}, het eerste jaar na de breuk")
+            what = "verandering en toets" if indicator.source == "survey" else "verandering"
+            notes.append(f"{what} vanaf {first_after}, het eerste jaar na de breuk")
     elif base is None:
         notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
     if comparable:
@@ -405,7 +411,7 @@ def _series_row(
         status = (
             target_status(
                 base_year, out["base_value"], latest_year, out["latest_value"], target,
-                indicator.direction, lower, upper,
+                indicator.direction, lower, upper, unit_decimals(indicator.unit),
             )
             if not broken
             else "unknown"
