@@ -27,7 +27,7 @@ import yaml
 
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK, PROGRAMME_NOTEBOOK
 from helpers.config import Project
-from helpers.exports import TABLES_DIR
+from helpers.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
@@ -345,11 +345,30 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
     return "\n".join(lines) + "\n"
 
 
-def _tables_markdown(document: Document, project: Project) -> str:
+def table_links(document: Document, project: Project) -> list[tuple[str, str]]:
+    """(link text, href) of a programme's analysts' tables: each link text says what it
+    opens, so no two links on the page share a text but not a target."""
     if document.kind != "report" or document.slug not in project.programmes:
+        return []
+    base = f"{TABLES_DIR}/{document.slug}"
+    links = [("alle tabellen (Excel)", f"{base}_indicatoren.xlsx")]
+    for name, label in (
+        ("indicatoren", "indicatoren"),
+        ("samenvatting", "samenvatting"),
+        ("netwerk", "netwerk"),
+    ):
+        links += [
+            (f"{label} (CSV)", f"{base}_{name}.csv"),
+            (f"{label} (CSV voor Nederlandse Excel)", f"{base}_{name}{DUTCH_EXCEL}.csv"),
+        ]
+    return links
+
+
+def _tables_markdown(document: Document, project: Project) -> str:
+    links = table_links(document, project)
+    if not links:
         return ""
-    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
-    return f" — tabellen: [CSV]({base}.csv), [Excel]({base}.xlsx)"
+    return " — tabellen: " + ", ".join(f"[{text}]({href})" for text, href in links)
 
 
 def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
@@ -359,7 +378,7 @@ def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
     copied = []
     for key in project.cycle.programmes:
         source = paths.programme_out(key) / TABLES_DIR
-        files = sorted(source.glob(f"{key}_indicatoren.*")) if source.is_dir() else []
+        files = sorted(source.glob(f"{key}_*.*")) if source.is_dir() else []
         if not files:
             raise FileNotFoundError(f"{source} holds no tables: run `dvc repro analyse`")
         for file in files:
@@ -546,10 +565,10 @@ def notebook_html(document: Document) -> str:
 
 
 def _tables_html(document: Document, project: Project) -> str:
-    if document.kind != "report" or document.slug not in project.programmes:
+    links = table_links(document, project)
+    if not links:
         return ""
-    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
-    return f' — tabellen: <a href="{base}.csv">CSV</a>, <a href="{base}.xlsx">Excel</a>'
+    return " — tabellen: " + ", ".join(f'<a href="{href}">{text}</a>' for text, href in links)
 
 
 def index_html(documents: list[Document], project: Project, has_validation: bool) -> str:
