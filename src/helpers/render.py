@@ -561,7 +561,57 @@ def notebook_html(document: Document) -> str:
     )
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
+    body = accessible_tables(body)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+_TABLE_TOKENS = re.compile(
+    r'(?P<caption><p class="wm-caption" id="(?P<id>tbl-[^"]+)">(?P<cap>.*?)</p>)'
+    r"|<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)>"
+    r"|(?P<table><table\b[^>]*>)"
+    r"|(?P<thead><thead\b[^>]*>.*?</thead>)",
+    flags=re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', flags=re.DOTALL)
+
+
+def accessible_tables(body: str) -> str:
+    """Every table with a caption and column headers with `scope="col"`.
+
+    A numbered caption (`#| tbl-cap`) written just before its table moves into it as
+    `<caption>` (keeping its id, the target of cross-references); any other table gets
+    a caption naming the section it stands in, so a screen reader can tell tables
+    apart when it lists them.
+    """
+    pieces: list[str] = []
+    position = 0
+    pending: tuple[int, str, str] | None = None  # (index in pieces, id, caption html)
+    heading = ""
+    for match in _TABLE_TOKENS.finditer(body):
+        pieces.append(body[position : match.start()])
+        position = match.end()
+        if match["caption"]:
+            pending = (len(pieces), match["id"], match["cap"])
+            pieces.append(match.group(0))
+        elif match["heading"] is not None:
+            text = _TAGS.sub("", _ANCHOR.sub("", match["heading"]))
+            heading = " ".join(html.unescape(text).split())
+            pending = None
+            pieces.append(match.group(0))
+        elif match["table"]:
+            if pending is not None:
+                index, ident, caption = pending
+                pieces[index] = ""
+                inner = f'<caption class="wm-caption" id="{ident}">{caption}</caption>'
+            else:
+                inner = f"<caption>Tabel bij: {html.escape(heading or 'dit rapport')}</caption>"
+            pending = None
+            pieces.append(match["table"] + inner)
+        else:
+            pieces.append(re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", '<th scope="col"', match["thead"]))
+    pieces.append(body[position:])
+    return "".join(pieces)
 
 
 def _tables_html(document: Document, project: Project) -> str:
