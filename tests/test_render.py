@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -149,6 +150,11 @@ def test_fallback_renders_every_page_without_code(project, paths, monkeypatch):
     assert page.count("Verdieping: eenzaamheid") >= 1
     landing = (paths.site / "index.html").read_text(encoding="utf-8")
     assert "Synthetische gegevens" in landing and "nbconvert" in landing
+    assert landing.count("<main>") == 1 and "<footer>" in landing, "landmarks for axe-core"
+    links = re.findall(r'<a href="(tabellen/overvecht_[^"]+)">([^<]+)</a>', landing)
+    assert ("tabellen/overvecht_indicatoren_excel-nl.csv", "indicatoren (CSV voor Nederlandse "
+            "Excel)") in links and len({text for _, text in links}) == len(links) == 7
+    assert "text-decoration:underline" in page, "links in text are underlined"
     assert any("quarto not found" in m and "nbconvert" in m for m in messages)
     assert any("quarto.org" in m for m in messages)
     assert any("draft (CONCEPT" in m and "synthetisch" in m for m in messages)

@@ -439,6 +439,10 @@ CSS = """
 .wm-title p{color:#555;margin:0}
 .wm-caption{margin:1rem 0 .3rem 0}
 .wm-note{color:#555;font-size:.9rem;border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem}
+a,a:link,a:visited,.jp-RenderedHTMLCommon a:link,.jp-RenderedHTMLCommon a:visited{
+text-decoration:underline;text-underline-offset:.15em}
+.wm-docs li{margin:.5rem 0}.wm-docs a{display:inline-block;min-height:24px;line-height:24px}
+caption{caption-side:top;text-align:left;padding:.3rem 0}
 """
 
 
@@ -573,6 +577,7 @@ _TABLE_TOKENS = re.compile(
     flags=re.DOTALL,
 )
 _TAGS = re.compile(r"<[^>]+>")
+_HEADER_CELL = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', flags=re.DOTALL)
 
 
@@ -588,6 +593,7 @@ def accessible_tables(body: str) -> str:
     position = 0
     pending: tuple[int, str, str] | None = None  # (index in pieces, id, caption html)
     heading = ""
+    seen: dict[str, int] = {}
     for match in _TABLE_TOKENS.finditer(body):
         pieces.append(body[position : match.start()])
         position = match.end()
@@ -605,11 +611,14 @@ def accessible_tables(body: str) -> str:
                 pieces[index] = ""
                 inner = f'<caption class="wm-caption" id="{ident}">{caption}</caption>'
             else:
-                inner = f"<caption>Tabel bij: {html.escape(heading or 'dit rapport')}</caption>"
+                seen[heading] = seen.get(heading, 0) + 1
+                part = f" (deel {seen[heading]})" if seen[heading] > 1 else ""
+                name = html.escape(heading or "dit rapport")
+                inner = f"<caption>Tabel bij: {name}{part}</caption>"
             pending = None
             pieces.append(match["table"] + inner)
         else:
-            pieces.append(re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", '<th scope="col"', match["thead"]))
+            pieces.append(_HEADER_CELL.sub('<th scope="col"', match["thead"]))
     pieces.append(body[position:])
     return "".join(pieces)
 
@@ -653,10 +662,11 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
         f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
-        f"<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n<ul>\n{items}\n</ul>\n"
-        f"{validation}\n<p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n"
+        f"<ul class='wm-docs'>\n{items}\n</ul>\n{validation}\n</main>\n"
+        "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
-        "Quarto-website gerenderd.</p>\n</body></html>\n"
+        "Quarto-website gerenderd.</p></footer>\n</body></html>\n"
     )
 
 
