@@ -121,8 +121,10 @@ def published_text(path: Path) -> str:
         parser.feed(path.read_text(encoding="utf-8"))
         return "\n".join(parser.parts)
     if path.suffix == ".csv":
-        with open(path, encoding="utf-8", newline="") as handle:
-            return "\n".join(",".join(row) for row in csv.reader(handle))
+        # Cells joined by a tab: joined by a comma, '2622999' and '17400000' read '99,1'.
+        delimiter = ";" if path.stem.endswith("_excel-nl") else ","
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return "\n".join("\t".join(row) for row in csv.reader(handle, delimiter=delimiter))
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path)
         cells = [str(c) for s in book for row in s.iter_rows(values_only=True) for c in row]
