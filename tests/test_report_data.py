@@ -296,7 +296,10 @@ def test_after_a_break_the_report_compares_from_the_first_year_after_it(
     )
     sentence = report_data.change_sentence(ctx, "activiteiten")
     assert "Geen verandering sinds 2020: breuk in de reeks vanaf 2022." in sentence
-    assert "Sinds 2022, het eerste jaar na de breuk (40): ▲ hoger (+20)." in sentence
+    assert (
+        "In 2022: 40. Verandering sinds 2022, het eerste jaar na de breuk: ▲ hoger (+20)."
+        in sentence
+    )
     key = report_data.key_figures(ctx).set_index("indicator")
     assert key.loc["Aantal georganiseerde activiteiten", "verschil t.o.v. 2020"] == (
         "– (breuk in de reeks vanaf 2022); sinds 2022, het eerste jaar na de breuk: +20 "
@@ -309,7 +312,7 @@ def test_after_a_break_the_report_compares_from_the_first_year_after_it(
     withheld = table["indicator_id"].eq("activiteiten") & table["year"].eq(2022)
     table.loc[withheld, ["value", "suppressed", "suppression_reason"]] = [np.nan, True, "small"]
     ctx = context(project, table, tmp_path)
-    assert "Sinds 2023, het eerste gepubliceerde jaar na de breuk (50): ▲ hoger (+10)." in (
+    assert "In 2023: 50. Verandering sinds 2023, het eerste gepubliceerde jaar na de breuk: " in (
         report_data.change_sentence(ctx, "activiteiten")
     )
 

@@ -1084,7 +1084,7 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
         since = int(row["comparison_from_year"])
         change = float(row["change_since_comparison"])
         text += (
-            f" {compared[0].upper()}{compared[1:]} ({_with_interval(ctx, indicator, since)}): "
+            f" In {since}: {_with_interval(ctx, indicator, since)}. Verandering {compared}: "
             f"{change_words(change, indicator.direction, indicator.unit)}"
         )
     else:
