@@ -464,3 +464,21 @@ def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full
         report_data._one_break_wording(ctx, "activiteiten", "breuk in de reeks tussen 2021 en 2022")
         == "breuk in de reeks vanaf 2022"
     )
+
+
+@pytest.mark.parametrize(
+    ("slope", "lower", "upper", "words"),
+    [
+        (5.0, 2.0, 9.0, "Trend sinds 2019: gemiddeld +5 per jaar; een duidelijke stijgende lijn."),
+        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld -5 per jaar; een duidelijke dalende lijn."),
+        (5.0, -1.0, 11.0, "gemiddeld +5 per jaar; de jaren wijken te veel af van een rechte lijn"),
+        (5.0, np.nan, np.nan, "(te weinig jaren om te zeggen of dit een vaste richting is)."),
+    ],
+)
+def test_a_trend_is_said_in_words_and_its_interval_left_to_the_appendix(slope, lower, upper, words):
+    row = pd.Series(
+        {"unit": "aantal", "trend_slope": slope, "trend_lower": lower, "trend_upper": upper,
+         "trend_from_year": 2019}
+    )
+    text = report_data.trend_words(row)
+    assert words in text and "interval" not in text
