@@ -105,14 +105,14 @@ def test_tables_keep_suppressed_cells_empty_with_their_reason(project, tmp_path)
             "synthetic": True,
         }
     )
-    csv_path, xlsx_path = exports.write_tables(project, "overvecht", table, tmp_path)
+    csv_path, xlsx_path, *_ = exports.write_tables(project, "overvecht", table, tmp_path)
     frame = pd.read_csv(csv_path, keep_default_na=False)
     own = frame[frame["gebied_rol"].eq("programmagebied")].iloc[0]
     assert own["waarde"] == "" and own["respondenten"] == "" and own["ondergrens_95"] == ""
     assert own["onderdrukt_reden"] == "te weinig respondenten"
     assert frame[frame["gebied_rol"].eq("gemeente")].iloc[0]["waarde"] == "44.8"
     book = openpyxl.load_workbook(xlsx_path)
-    assert book.sheetnames == ["indicatoren", "toelichting"]
+    assert book.sheetnames == ["indicatoren", "samenvatting", "netwerk", "kolommen", "toelichting"]
     sheet = book["indicatoren"]
     header = [c.value for c in sheet[1]]
     row = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
@@ -134,3 +134,124 @@ def test_report_settings_name_the_boundary_file_or_fail_clearly(tmp_path, shared
     settings.write_text("grenzen: x.geojson\n")
     with pytest.raises(ParamsError, match="grenzen"):
         report_data.boundaries_file(paths)
+
+
+def _demo_table() -> pd.DataFrame:
+    """Overvecht: a count (whole numbers, aantal), a budget (euro) and a survey share."""
+    rows = []
+    for year, (people, budget, share) in {
+        2020: (31369.0, 800000.0, 17.4),
+        2021: (31577.0, 812500.0, 17.5),
+        2022: (31601.0, 790000.0, 17.5),
+        2023: (31793.0, 845000.0, 17.4),
+        2024: (32539.0, 861900.0, 17.6),
+    }.items():
+        for indicator_id, unit, value, source in (
+            ("inwoners", "aantal", people, "cbs_kwb"),
+            ("budget", "euro", budget, "registration"),
+            ("ervaren_gezondheid", "procent", share, "survey"),
+        ):
+            rows.append(
+                {
+                    "programme": "overvecht",
+                    "area_role": "programma",
+                    "area_code": "overvecht",
+                    "area_name": "Samen voor Overvecht",
+                    "year": year,
+                    "indicator_id": indicator_id,
+                    "level": "outcome",
+                    "unit": unit,
+                    "value": value,
+                    "numerator": np.nan,
+                    "denominator": np.nan,
+                    "lower": value - 1.2 if unit == "procent" else np.nan,
+                    "upper": value + 1.2 if unit == "procent" else np.nan,
+                    "n": 812.0 if unit == "procent" else np.nan,
+                    "suppressed": False,
+                    "suppression_reason": "",
+                    "source": source,
+                    "source_modified": "",
+                    "definition_version": 1,
+                    "series_break": False,
+                    "synthetic": True,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_tables_write_integers_as_integers_and_a_dutch_excel_csv(project, tmp_path):
+    written = exports.write_tables(project, "overvecht", _demo_table(), tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == sorted(
+        [
+            "overvecht_indicatoren.csv",
+            "overvecht_indicatoren_excel-nl.csv",
+            "overvecht_indicatoren.xlsx",
+            "overvecht_samenvatting.csv",
+            "overvecht_samenvatting_excel-nl.csv",
+            "overvecht_netwerk.csv",
+            "overvecht_netwerk_excel-nl.csv",
+        ]
+    )
+    plain = (tmp_path / "overvecht_indicatoren.csv").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf") and b"\r\n" not in plain
+    assert b",31369," in plain and b"31369.0" not in plain and b"2024.0" not in plain
+    assert b",812," in plain and b",17.4," in plain
+    excel = (tmp_path / "overvecht_indicatoren_excel-nl.csv").read_bytes()
+    assert excel.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM: Excel reads the file as UTF-8"
+    lines = excel.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("programma;gebied_rol;gebiedscode;gebiedsnaam;jaar;")
+    assert ";17,4;" in excel.decode("utf-8-sig") and ";31369;" in excel.decode("utf-8-sig")
+    back = pd.read_csv(
+        tmp_path / "overvecht_indicatoren_excel-nl.csv", sep=";", decimal=",",
+        encoding="utf-8-sig",
+    )
+    again = pd.read_csv(tmp_path / "overvecht_indicatoren.csv")
+    assert back.equals(again), "the two CSVs hold the same table"
+    summary = pd.read_csv(tmp_path / "overvecht_samenvatting.csv", dtype=str, keep_default_na=False)
+    budget = summary[summary["indicator_id"].eq("budget")].iloc[0]
+    assert budget["trend_per_jaar"] == "15630" and budget["laatste_waarde"] == "861900"
+    assert budget["trend_ondergrens_95"] != "", "five years of a count: an interval"
+    network = pd.read_csv(tmp_path / "overvecht_netwerk.csv")
+    assert list(network.columns) == exports.NETWORK_COLUMNS
+    assert set(project.programmes["overvecht"].indicator_ids()) <= set(network["indicator_id"])
+
+
+def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes(
+    project, tmp_path
+):
+    _, xlsx_path, *_ = exports.write_tables(project, "overvecht", _demo_table(), tmp_path)
+    book = openpyxl.load_workbook(xlsx_path)
+    sheet = book["indicatoren"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:T{sheet.max_row}"
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
+    by_unit = {r["eenheid"].value: r for r in rows if r["jaar"].value == 2024}
+    assert by_unit["aantal"]["waarde"].value == 32539
+    assert isinstance(by_unit["aantal"]["waarde"].value, int), "a count is an integer"
+    assert by_unit["aantal"]["waarde"].number_format == "#,##0"
+    assert by_unit["euro"]["waarde"].number_format == '"€" #,##0'
+    assert by_unit["procent"]["waarde"].number_format == "#,##0.0"
+    assert by_unit["procent"]["waarde"].value == 17.6
+    assert by_unit["procent"]["respondenten"].value == 812
+    assert by_unit["procent"]["jaar"].number_format == "0"
+    for name in ("samenvatting", "netwerk"):
+        assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
+    notes = book["kolommen"]
+    explained = {(r[0].value, r[1].value) for r in notes.iter_rows(min_row=2)}
+    for name in ("indicatoren", "samenvatting", "netwerk"):
+        for cell in book[name][1]:
+            assert (name, cell.value) in explained, f"{name}.{cell.value} is explained"
+    summary = book["samenvatting"]
+    header = [c.value for c in summary[1]]
+    status = [r[header.index("streefwaarde_status")].value for r in summary.iter_rows(min_row=2)]
+    assert set(status) <= {None, "op koers", "niet op koers", "te vroeg om te zeggen", "onbekend"}
+
+
+def test_the_tables_are_byte_identical_between_runs(project, tmp_path):
+    digests = []
+    for name in ("a", "b"):
+        written = exports.write_tables(project, "overvecht", _demo_table(), tmp_path / name)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in written})
+    assert digests[0] == digests[1]
