@@ -10,18 +10,12 @@ import openpyxl
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
-from support import REPO
 
 from helpers import exports, maps, plots, report_data
-from helpers.config import ParamsError, load_project
+from helpers.config import ParamsError
 from helpers.paths import Paths
 
 WIJKEN_2016 = "elan-dcc_wijkprofielen/wijk_2016_4gemeenten.geojson"
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 def test_map_of_overvecht_from_the_real_2016_wijk_boundaries(shared_cbs, tmp_path):

@@ -16,7 +16,6 @@ from support import REPO, digests, pipeline_env
 
 from helpers import provenance, render
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK
-from helpers.config import load_project
 from helpers.exports import TABLES_DIR
 from helpers.paths import Paths
 
@@ -47,11 +46,6 @@ def tiny_report(title: str) -> nbformat.NotebookNode:
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
     )
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")

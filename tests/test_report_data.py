@@ -7,18 +7,11 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from support import REPO
 
 from helpers import plots, report_data
-from helpers.config import load_project
 from helpers.indicators import effective_indicators
 from helpers.paths import Paths
 from helpers.stats import indicator_summary
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 def indicator_rows(indicator_id: str, unit: str, values: dict[tuple[str, int], float]) -> list:

@@ -9,17 +9,10 @@ import pandas as pd
 import pytest
 from support import REPO, digests
 
-from helpers.config import load_project
 from helpers.indicators import programme_table
-from helpers.paths import Paths
 from helpers.sources import demo
 from helpers.sources.cbs import read_kwb_long
 from helpers.sources.local import is_synthetic, read_notes, read_registrations, read_survey
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")
