@@ -202,10 +202,15 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# What .dvcignore leaves out of the deps too: JupyterLab's autosaves of an opened notebook
+IGNORED_DIRS = {".ipynb_checkpoints", "__pycache__"}
+
+
 def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+    found = {p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()}
+    return sorted(p for p in found if not IGNORED_DIRS & set(p.relative_to(folder).parts))
 
 
 def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
