@@ -60,7 +60,7 @@ bench: $(STAMP) ## benchmark of the whole cycle (~30 min): timings, ratios, peak
 # Jupyter refuses to start as root without --allow-root (containers, CI machines);
 # LAB_ARGS passes anything else, e.g. make lab LAB_ARGS="--no-browser --port 8899".
 LAB_ARGS ?=
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP) ## JupyterLab on the project's environment (extra options: LAB_ARGS="--no-browser --port 8899")
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ROOT) $(LAB_ARGS)
