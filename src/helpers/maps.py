@@ -11,7 +11,8 @@ that the axes are metres and the scale bar is exact. The file is named in
 
 The map stays byte-identical between runs: areas are drawn sorted by code, the
 scale bar and north arrow are plain matplotlib artists, and `plots.save_figure`
-writes no dates.
+writes no dates. The GIS packages are imported where used: every report notebook
+imports this module, and a cycle without boundaries (the demo) need not pay for them.
 """
 
 from __future__ import annotations
@@ -19,21 +20,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import matplotlib.pyplot as plt
-import pyogrio
-import shapely
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
-from pyogrio.errors import DataLayerError, DataSourceError
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
 from helpers.plots import OKABE_ITO, SYNTHETIC_MARK
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import shapely
+    from pyproj import CRS
 
 RD_NEW = "EPSG:28992"
 
@@ -74,6 +75,9 @@ def _level_prefixes(codes: Sequence[str]) -> set[str]:
 
 def _choose_layer(path: Path, codes: Sequence[str]) -> str | None:
     """The layer holding the programme's level (wijk or buurt) in a multi-layer file."""
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except (DataSourceError, OSError) as error:
@@ -97,6 +101,9 @@ def _choose_layer(path: Path, codes: Sequence[str]) -> str | None:
 
 
 def _crs_of(crs: str, path: Path) -> CRS:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     try:
         return CRS.from_user_input(crs)
     except CRSError as error:
@@ -121,6 +128,9 @@ def read_boundaries(
     the file's CRS where it declares none (or a wrong one). Every failure names the
     file, and the column where one is missing.
     """
+    import geopandas as gpd
+    from pyogrio.errors import DataLayerError, DataSourceError
+
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: boundary file not found")
@@ -230,6 +240,8 @@ def _emptiest_corner(
     outline: shapely.Geometry, bounds: tuple[float, float, float, float], top: bool
 ) -> str:
     """'left' or 'right': the lower (or upper) corner the gemeente covers least."""
+    import shapely
+
     west, south, east, north = bounds
     width, height = east - west, north - south
     y0, y1 = (north - 0.16 * height, north) if top else (south, south + 0.12 * height)
@@ -291,6 +303,9 @@ def programme_map(
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
     and readers of the SVG can find them.
     """
+    import geopandas as gpd
+    import shapely
+
     own = areas[areas["code"].isin(codes)]
     if own.empty:
         return None
