@@ -199,7 +199,7 @@ def test_no_map_when_the_area_is_not_in_the_boundaries(shared_cbs):
     )
 
 
-def test_bad_boundary_files_get_a_clear_error(wijken_2016, tmp_path):
+def test_missing_or_unreadable_boundary_files_get_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"ontbreekt\.gpkg: boundary file not found"):
         maps.read_boundaries(tmp_path / "ontbreekt.gpkg")
     broken = tmp_path / "kapot.geojson"
@@ -219,6 +219,9 @@ def test_bad_boundary_files_get_a_clear_error(wijken_2016, tmp_path):
     points.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     with pytest.raises(ValueError, match=r"punten\.geojson: holds Point, expected"):
         maps.read_boundaries(points)
+
+
+def test_missing_columns_and_crs_get_a_clear_error(wijken_2016, tmp_path):
     nameless = tmp_path / "zonder_code.gpkg"
     wijken_2016[["geometry"]].assign(oppervlakte=1.0).to_file(nameless, driver="GPKG")
     with pytest.raises(
