@@ -130,6 +130,25 @@ def test_map_of_overvecht_from_a_cbs_geopackage_in_rd_new(gpkg_rd, tmp_path):
     assert "Wijk 03 Overvecht" in alt and "Utrecht" in alt
 
 
+def test_a_buurt_programme_takes_the_buurten_layer_of_the_geopackage(gpkg_rd, tmp_path):
+    """No real buurt boundaries are at hand: the buurten layer here is the real wijken
+    under constructed buurt codes (BU + wijk code + 00), enough to test the choice."""
+    wijken = gpd.read_file(gpkg_rd, layer="wijken", engine="pyogrio")
+    buurten = wijken.assign(buurtcode="BU" + wijken["wijkcode"].str[2:] + "00")
+    buurten.to_file(gpkg_rd, layer="buurten", driver="GPKG")
+    areas = maps.read_boundaries(gpkg_rd, codes=["BU03550200"])
+    assert areas["code"].str.startswith("BU").all(), "buurtcode before wijkcode"
+    assert set(areas["gemeente"]) == {"GM0307", "GM0344", "GM0355", "GM0356"}
+    fig = maps.programme_map(areas, ["BU03550200"], "GM0355", "Zeist-Noord")
+    assert fig is not None and len(_collection(fig, "programmagebied").get_paths()) == 1
+    assert "overige buurten van de gemeente" in [
+        t.get_text() for t in fig.axes[0].get_legend().get_texts()
+    ]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="has the layers gemeenten, wijken, buurten: set"):
+        maps.read_boundaries(gpkg_rd, codes=["WK035502", "BU03550200"])
+
+
 def test_the_same_map_from_a_pdok_geojson_in_wgs84(geojson_wgs84, gpkg_rd, tmp_path):
     rd = maps.read_boundaries(gpkg_rd, codes=OVERVECHT)
     wgs = maps.read_boundaries(geojson_wgs84, codes=OVERVECHT)
@@ -176,6 +195,8 @@ def test_layer_and_columns_of_other_files_come_from_the_settings(wijken_2016, tm
         maps.read_boundaries(path, codes=OVERVECHT)
     with pytest.raises(ValueError, match=r"grenzen\.gpkg \(layer laag_b\): no code column"):
         maps.read_boundaries(path, codes=OVERVECHT, layer="laag_b")
+    with pytest.raises(ValueError, match=r"grenzen\.gpkg: has no layer 'buurten' \(layer in"):
+        maps.read_boundaries(path, codes=OVERVECHT, layer="buurten")
     paths = Paths(tmp_path)
     paths.params.mkdir()
     (paths.params / "report.yaml").write_text(

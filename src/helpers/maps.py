@@ -73,17 +73,29 @@ def _level_prefixes(codes: Sequence[str]) -> set[str]:
     return {c[:2].upper() for c in codes if c[:2].upper() in LAYER_WORDS}
 
 
-def _choose_layer(path: Path, codes: Sequence[str]) -> str | None:
-    """The layer holding the programme's level (wijk or buurt) in a multi-layer file."""
+def _layers(path: Path) -> list[str]:
     import pyogrio
     from pyogrio.errors import DataSourceError
 
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
     except (DataSourceError, OSError) as error:
         raise ValueError(
             f"{path}: not a readable boundary file (GeoPackage, GeoJSON or shapefile): {error}"
         ) from error
+
+
+def _choose_layer(path: Path, codes: Sequence[str], layer: str | None) -> str | None:
+    """The layer named in the settings, or the one holding the programme's level (wijk
+    or buurt) in a file with several; None for a file with one."""
+    layers = _layers(path)
+    if layer is not None:
+        if layer not in layers:
+            raise ValueError(
+                f"{path}: has no layer {layer!r} (layer in params/report.yaml); "
+                f"its layers are {', '.join(layers)}"
+            )
+        return layer
     if len(layers) <= 1:
         return None
     levels = _level_prefixes(codes)
@@ -134,8 +146,7 @@ def read_boundaries(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: boundary file not found")
-    if layer is None:
-        layer = _choose_layer(path, codes)
+    layer = _choose_layer(path, codes, layer)
     where = f"{path}" + (f" (layer {layer})" if layer else "")
     try:
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
@@ -149,6 +160,7 @@ def read_boundaries(
     if kinds:
         raise ValueError(f"{where}: holds {', '.join(sorted(kinds))}, expected (Multi)Polygons")
 
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]  # null-geometry rows
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     code_col, name_col = _code_and_name(columns, where, code_column, name_column)
     if gemeente_column:
@@ -156,8 +168,9 @@ def read_boundaries(
     else:
         gem_col = next((c for g in GEMEENTE_COLUMNS if (c := _column(columns, g))), None)
     code = frame[code_col].astype("string").str.strip()
-    if code.isna().any() or code.eq("").any():
-        raise ValueError(f"{where}: column {code_col} is empty in {int(code.isna().sum())} rows")
+    empty = code.fillna("").eq("")
+    if empty.any():
+        raise ValueError(f"{where}: column {code_col} is empty in {int(empty.sum())} rows")
     name = frame[name_col].astype("string").str.strip().fillna(code) if name_col else code
     # CBS codes hold their gemeente: WK + gggg + ww, BU + gggg + ww + bb.
     gemeente = (
