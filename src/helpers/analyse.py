@@ -219,13 +219,12 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     Kept in step with the analyse stage's deps in dvc.yaml by a test: DVC watches
     the union for all programmes, this narrows it to one programme.
     """
-    from helpers.report_data import REPORT_SETTINGS, boundaries_file
+    from helpers.report_data import REPORT_SETTINGS, boundary_files
 
     local = paths.root / project.cycle.local_data
-    boundaries = boundaries_file(paths)
     files = [
         paths.params / REPORT_SETTINGS,
-        *([boundaries] if boundaries else []),
+        *boundary_files(paths),
         *_files(paths.notebooks, ["*.ipynb"]),
         *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
         paths.catalogue_file,
