@@ -146,7 +146,7 @@ class ReplayServer:
 
 
 def kwb_2024_tables(
-    shared_cbs: Path, buurten_of: tuple[str, ...] = ()
+    shared_cbs: Path, buurten_of: tuple[str, ...] = (), nederland: bool = False
 ) -> dict[str, dict[str, list]]:
     """KWB 2024 (85984NED) from the real recorded metadata and the real 8-measure extract.
 
@@ -156,6 +156,9 @@ def kwb_2024_tables(
     one measure recorded for them, `AantalInwoners_5` (bernasco folder, KWB 2024 first
     release: the number is the same in the revision, see SOURCES.md item 10), and the
     region dimension is the recorded complete one of KWB 2024 (real names).
+    With `nederland`, a row NL00 is served with its region columns and NO measures
+    (null, as CBS marks a value it does not publish): the recordings hold no Nederland
+    row of KWB 2024, and a cycle needs the row to exist; no value is invented.
     """
     folder = shared_cbs / "niquedegraaff_kwb2024_85984NED"
     load = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
@@ -181,8 +184,13 @@ def kwb_2024_tables(
         }
         for code in sorted(extract)
     ]
+    if nederland:
+        measures = {key: None for key in next(iter(extract.values()))}
+        land = {"WijkenEnBuurten": "NL00".ljust(10), "SoortRegio_2": "Land".ljust(10)}
+        rows.insert(0, {**land, "Codering_3": "NL00".ljust(10), **measures})
     if buurten_of:
         rows += _kwb_2024_buurten(shared_cbs, {code[2:6] for code in buurten_of})
+    if nederland or buurten_of:
         for i, row in enumerate(rows):
             row["ID"] = i
         dimension = _kwb_2024_dimension(shared_cbs, {str(r["WijkenEnBuurten"]) for r in rows})

@@ -506,11 +506,14 @@ def sources_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
+def joint_overview(
+    project: Project, table: pd.DataFrame, sources: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Per programme (params order, never sorted) and joint indicator: own area vs own gemeente.
 
     Each cell reads 'programme area (gemeente) year', so a reader compares a programme
-    with its own gemeente, not programmes with each other.
+    with its own gemeente, not programmes with each other. `sources` keeps the
+    indicators of those source kinds only (one table per provenance).
     """
     rows = []
     for key in project.cycle.programmes:
@@ -519,6 +522,8 @@ def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
         row = {"programma": programme.name}
         for indicator in project.catalogue.indicators:
             if indicator.level not in ("outcome", "impact"):
+                continue
+            if sources is not None and indicator.source not in sources:
                 continue
             own = indicator_series(own_table, indicator.id)
             value, year = _latest(own[own["area_role"].eq("programma")])
@@ -990,7 +995,7 @@ def estimate_words(estimate: str) -> str:
     if estimate.startswith(WEIGHTED_PREFIX):
         year = estimate.removeprefix(WEIGHTED_PREFIX)
         return (
-            "gewogen gemiddelde van de schattingen van de buurten, naar aantal inwoners "
+            "gewogen gemiddelde van de schattingen van de deelgebieden, naar aantal inwoners "
             f"(CBS Kerncijfers {year}); geen eigen schatting van het RIVM en geen interval"
         )
     return estimate
@@ -1046,6 +1051,30 @@ def joint_health_sources(project: Project, table: pd.DataFrame) -> pd.DataFrame:
     return _source_rows(table[table["indicator_id"].isin(ids)])
 
 
+JOINT_PARTS = (
+    ("Gezamenlijke indicatoren (enquête en registraties)", ("survey", "registration", "cbs_kwb")),
+    ("Gezondheid volgens de RIVM-schattingen", ("cbs_health",)),
+)
+
+
+def joint_parts(project: Project, table: pd.DataFrame) -> list[tuple[str, bool, pd.DataFrame]]:
+    """The joint overview in one table per provenance: (caption, synthetic, table), so
+    that a real RIVM column never sits under a 'synthetic' caption."""
+    parts = []
+    for title, kinds in JOINT_PARTS:
+        ids = [
+            i.id
+            for i in project.catalogue.indicators
+            if i.level in ("outcome", "impact") and i.source in kinds
+        ]
+        rows = published(table[table["indicator_id"].isin(ids)])
+        if rows.empty:
+            continue
+        synthetic = bool(rows["synthetic"].astype(bool).any())
+        parts.append((title, synthetic, joint_overview(project, table, kinds)))
+    return parts
+
+
 def joint_estimates_note(project: Project, table: pd.DataFrame) -> str:
     """Which programme areas' health values are inhabitants-weighted estimates ('' if none)."""
     rows = published(table)
@@ -1057,7 +1086,7 @@ def joint_estimates_note(project: Project, table: pd.DataFrame) -> str:
     years = sorted({e.removeprefix(WEIGHTED_PREFIX) for e in rows["estimate"].astype(str)})
     return (
         f"*{', '.join(names)}: de RIVM-cijfers van het programmagebied zijn een gewogen "
-        "gemiddelde van de schattingen van de buurten, naar aantal inwoners (CBS Kerncijfers "
+        "gemiddelde van de schattingen van de deelgebieden, naar aantal inwoners (CBS Kerncijfers "
         f"{', '.join(years)}); geen eigen schatting van het RIVM en geen interval.*"
     )
 
