@@ -223,3 +223,14 @@ def test_membership_for_a_wave_uses_the_area_of_that_year(project):
     members = membership(project, "betere_buurten", [2020])
     own = members[members["area_role"].eq("programma")]
     assert set(own["member_code"]) == set(project.programmes["betere_buurten"].area_codes(2020))
+
+
+def test_factsheet_warns_residents_about_made_up_figures_only_where_they_are(project):
+    project, table = demo_like_table(project, "overvecht")
+    real = table[table["source"].str.startswith("cbs_")].reset_index(drop=True)
+    fake = real.iloc[:1].assign(source="survey", synthetic=True, indicator_id="eenzaamheid")
+    ctx = context_of(project, "overvecht", pd.concat([real, fake], ignore_index=True))
+    assert report_data.factsheet_banner(ctx, [{"id": "inwoners"}]) == ""
+    assert "verzonnen" in report_data.factsheet_banner(ctx, [{"id": "eenzaamheid"}])
+    mixed = report_data.factsheet_banner(ctx, [{"id": "inwoners"}, {"id": "eenzaamheid"}])
+    assert "een deel van deze cijfers is niet echt" in mixed

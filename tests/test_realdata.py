@@ -98,7 +98,7 @@ def health_2020(shared_cbs: Path) -> dict[str, float]:
         for row in health_csv_rows(shared_cbs)
         if row["Perioden"] == "2020JJ00"
         and row["Leeftijd"] == "20300"
-        and row[HEALTH_COLUMN].strip()
+        and row[HEALTH_COLUMN].strip() not in ("", ".")
     }
 
 
@@ -178,5 +178,7 @@ def test_joint_report_and_tables_name_real_and_synthetic_sources(real_cycle, sha
         sheet_name="toelichting",
     )
     notes = " ".join(sheet["toelichting"])
-    assert "Echte cijfers (gepubliceerd door de bron): CBS Kerncijfers wijken en buurten" in notes
+    assert "Echte cijfers (gepubliceerd door de bron): " in notes
+    assert "CBS Kerncijfers wijken en buurten (85984NED)" in notes
+    assert "RIVM/GGD/CBS Gezondheid per wijk en buurt (modelschatting) (50090NED)" in notes
     assert "SYNTHETISCHE GEGEVENS (demo" in notes

@@ -494,16 +494,26 @@ def _indicator_label(project: Project, key: str, indicator_id: str | None) -> st
 
 
 def sources_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Every source a figure came from, with the date CBS last changed its table."""
-    sources = table[["source", "source_modified"]].drop_duplicates().sort_values("source")
+    """Every source a figure came from, with the date CBS last changed its table and
+    whether its figures are real or synthetic."""
+    sources = table[["source", "source_modified", "synthetic"]].astype(
+        {"synthetic": bool}
+    ).drop_duplicates().sort_values(["source", "source_modified"])
     return pd.DataFrame(
         {
-            "bron": [SOURCE_KINDS.get(s, s) for s in sources["source"]],
+            "bron": [_source_label(s) for s in sources["source"]],
             "versie (laatst gewijzigd door CBS)": [
                 format_date(m) or MISSING for m in sources["source_modified"]
             ],
+            "cijfers": ["synthetisch (demo)" if f else "echt" for f in sources["synthetic"]],
         }
     )
+
+
+def _source_label(source: str) -> str:
+    """'cbs_kwb:85984NED' -> 'CBS Kerncijfers wijken en buurten (85984NED)'."""
+    kind, _, table_id = str(source).partition(":")
+    return SOURCE_KINDS.get(kind, kind) + (f" ({table_id})" if table_id else "")
 
 
 def joint_overview(
@@ -1139,6 +1149,25 @@ def factsheet_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
         if len(items) == limit:
             break
     return items
+
+
+def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
+    """The residents' warning in plain Dutch: all figures made up, some of them, or none
+    (''), judged from the figures the factsheet shows."""
+    flags = [ctx.synthetic_for([item["id"]]) for item in items] or [ctx.synthetic]
+    if not any(flags):
+        return ""
+    if all(flags):
+        return (
+            "::: {.callout-warning}\n## Let op: dit zijn geen echte cijfers (synthetische "
+            "gegevens)\n\nDeze cijfers zijn verzonnen om het rapport te testen. Ze zeggen niets "
+            "over de wijk.\n:::"
+        )
+    return (
+        "::: {.callout-warning}\n## Let op: een deel van deze cijfers is niet echt\n\n"
+        "Sommige cijfers zijn verzonnen om het rapport te testen (synthetische gegevens). Bij "
+        "elke figuur staat of de cijfers echt zijn.\n:::"
+    )
 
 
 def plain_sentence(
