@@ -108,9 +108,12 @@ def test_context_section_shows_the_published_kwb_values_as_real(real_cycle, shar
         text = page(real_cycle, key)
         assert "De wijk in cijfers" in text, key
         assert "Alle cijfers op deze pagina zijn synthetisch" not in text, key
-        assert "Echt (gepubliceerd door de bron): CBS Kerncijfers wijken en buurten (85984NED)" in (
-            text
-        ), key
+        banner = text[text.index("Echte en synthetische gegevens") :]
+        real, fake = banner[: banner.index("Bij elke tabel")].split("Synthetisch (")
+        assert "Echt (gepubliceerd door de bron):" in real, key
+        assert "CBS Kerncijfers wijken en buurten (85984NED)" in real, key
+        assert "RIVM/GGD/CBS Gezondheid per wijk en buurt (modelschatting) (50090NED)" in real
+        assert "enquête" in fake and "85984NED" not in fake and "50090NED" not in fake, key
         assert "Echte cijfers, zoals gepubliceerd door de bron" in text, key
         # the source line: table, year and CBS's revision date in Dutch
         assert "85984NED" in text and "27 maart 2025" in text, key
