@@ -1031,7 +1031,8 @@ def health_table(ctx: ProgrammeContext) -> pd.DataFrame:
         }
         gap = values["programma"] - values["gemeente"]
         programme_cell = cells["programma"]
-        estimate = str(programme_cell["estimate"]) if programme_cell is not None else ""
+        estimate = programme_cell.get("estimate", "") if programme_cell is not None else ""
+        estimate = estimate if isinstance(estimate, str) else ""
         rows.append(
             {
                 "indicator": indicator.label,
@@ -1042,8 +1043,7 @@ def health_table(ctx: ProgrammeContext) -> pd.DataFrame:
                 f"verschil met {ctx.gemeente_name}": _format_change(
                     float(round_half_up(gap, unit_decimals(indicator.unit))), indicator.unit
                 ),
-                "schatting": estimate_words(estimate if estimate != "nan" else "")
-                or "gepubliceerde schatting",
+                "schatting": estimate_words(estimate) or "gepubliceerde schatting",
             }
         )
     return pd.DataFrame(rows)
