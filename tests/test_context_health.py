@@ -234,3 +234,17 @@ def test_factsheet_warns_residents_about_made_up_figures_only_where_they_are(pro
     assert "verzonnen" in report_data.factsheet_banner(ctx, [{"id": "eenzaamheid"}])
     mixed = report_data.factsheet_banner(ctx, [{"id": "inwoners"}, {"id": "eenzaamheid"}])
     assert "een deel van deze cijfers is niet echt" in mixed
+
+
+def test_health_registry_knows_the_three_editions_and_rejects_an_unknown_one(project):
+    from pydantic import ValidationError
+
+    cbs = project.cycle.cbs
+    assert set(cbs.health_editions) == {"50090NED", "50120NED", "50150NED"}
+    assert cbs.health_catalog_url("50090NED") == cbs.catalog_url
+    assert cbs.health_catalog_url("50150NED") == "dataderden.cbs.nl"
+    assert cbs.health_editions["50150NED"].waves[-1] == 2024
+    with pytest.raises(ValidationError, match="not among health_editions"):
+        cbs.model_validate({**cbs.model_dump(), "health_table": "50999NED"})
+    with pytest.raises(ValidationError, match="cbs_health indicator"):
+        Indicator.model_validate({**HEALTH.model_dump(), "unit": "aantal"})
