@@ -145,11 +145,20 @@ class ReplayServer:
         return 200, body
 
 
-def kwb_2024_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
+def kwb_2024_tables(
+    shared_cbs: Path, buurten_of: tuple[str, ...] = (), nederland: bool = False
+) -> dict[str, dict[str, list]]:
     """KWB 2024 (85984NED) from the real recorded metadata and the real 8-measure extract.
 
     The data rows are the published values of every gemeente and wijk (keys padded
     as CBS pads them); region type and name columns are filled from the codes.
+    With `buurten_of` (gemeente codes), their buurten are added with the
+    one measure recorded for them, `AantalInwoners_5` (bernasco folder, KWB 2024 first
+    release: the number is the same in the revision, see SOURCES.md item 10), and the
+    region dimension is the recorded complete one of KWB 2024 (real names).
+    With `nederland`, a row NL00 is served with its region columns and NO measures
+    (null, as CBS marks a value it does not publish): the recordings hold no Nederland
+    row of KWB 2024, and a cycle needs the row to exist; no value is invented.
     """
     folder = shared_cbs / "niquedegraaff_kwb2024_85984NED"
     load = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
@@ -175,6 +184,16 @@ def kwb_2024_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
         }
         for code in sorted(extract)
     ]
+    if nederland:
+        measures = {key: None for key in next(iter(extract.values()))}
+        land = {"WijkenEnBuurten": "NL00".ljust(10), "SoortRegio_2": "Land".ljust(10)}
+        rows.insert(0, {**land, "Codering_3": "NL00".ljust(10), **measures})
+    if buurten_of:
+        rows += _kwb_2024_buurten(shared_cbs, {code[2:6] for code in buurten_of})
+    if nederland or buurten_of:
+        for i, row in enumerate(rows):
+            row["ID"] = i
+        dimension = _kwb_2024_dimension(shared_cbs, {str(r["WijkenEnBuurten"]) for r in rows})
     return {
         "85984NED": {
             "TableInfos": load("TableInfos.json"),
@@ -185,6 +204,39 @@ def kwb_2024_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
             "WijkenEnBuurten": dimension,
         }
     }
+
+
+BERNASCO_2024 = "bernasco_misdaad_concentratie_kwb/85984NED_2024"
+
+
+def _kwb_2024_buurten(shared_cbs: Path, gemeenten: set[str]) -> list[dict]:
+    """The recorded buurt inhabitants of KWB 2024 for the gemeenten (numbers, not codes)."""
+    path = shared_cbs / BERNASCO_2024 / "Population85984_2024.csv"
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            code = record["nhood_id"].strip()
+            if code[2:6] in gemeenten:
+                rows.append(
+                    {
+                        "WijkenEnBuurten": code.ljust(10),
+                        "SoortRegio_2": "Buurt".ljust(10),
+                        "Codering_3": code.ljust(10),
+                        "AantalInwoners_5": int(record["population"]),
+                    }
+                )
+    return sorted(rows, key=lambda r: r["WijkenEnBuurten"])
+
+
+def _kwb_2024_dimension(shared_cbs: Path, keys: set[str]) -> list[dict]:
+    """The recorded KWB 2024 region dimension, for the keys served (real names)."""
+    path = shared_cbs / BERNASCO_2024 / "WijkenEnBuurten.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            {name: (value if value != "" else None) for name, value in record.items()}
+            for record in csv.DictReader(handle)
+            if record["Key"] in keys
+        ]
 
 
 def _words(name: str) -> str:

@@ -372,7 +372,7 @@ def test_sources_and_logbook_speak_dutch(project, full_table):
     assert {"indicator toegevoegd", "gebied gewijzigd"} <= set(logbook["wijziging"])
     assert "15 februari 2023" in set(logbook["datum"])
     assert "Doet vrijwilligerswerk (18+)" in set(logbook["indicator"]), "labels, not raw ids"
-    assert logbook["datum"].iloc[0] == "25 november 2026", "newest first"
+    assert logbook["datum"].iloc[0] == "1 december 2026", "newest first"
     assert logbook["datum"].iloc[-1] == "1 maart 2022"
 
 

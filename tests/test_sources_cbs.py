@@ -301,3 +301,29 @@ def test_2024_utrecht_wijken_agree_with_the_cbs_download_workbook(shared_cbs, fe
     assert len(wijken) == 10 and "WK034403" in wijken.index
     for code, inhabitants in wijken.items():
         assert served[code] == float(inhabitants), code
+
+
+def test_a_rivm_edition_is_fetched_from_the_rivm_catalog(shared_cbs, tmp_path):
+    """50120NED/50150NED live in CBS's third-party catalog (dataderden.cbs.nl): the health
+    table of an edition registered with `catalog: rivm` comes from `cbs.rivm_catalog_url`,
+    the KWB tables from `cbs.catalog_url`. Two loopback servers stand for the two catalogs
+    (the 50090NED recordings stand in for a RIVM edition: none of those was recorded)."""
+    from helpers.config import HealthEdition
+
+    with (
+        ReplayServer(kwb_2024_tables(shared_cbs)) as opendata,
+        ReplayServer(health_50090_tables(shared_cbs)) as rivm,
+    ):
+        project = with_health(one_year_project(opendata.address))
+        edition = HealthEdition(catalog="rivm", waves=[2012, 2016, 2020], area_classification=2020)
+        cbs = project.cycle.cbs.model_copy(
+            update={"rivm_catalog_url": rivm.address, "health_editions": {"50090NED": edition}}
+        )
+        project = project.model_copy(
+            update={"cycle": project.cycle.model_copy(update={"cbs": cbs})}
+        )
+        written = fetch_cbs(project, tmp_path / "cbs", log=lambda _: None, backoff=0)
+    assert [p.name for p in written] == ["85984NED", "50090NED"]
+    assert all("50090NED" not in r for r in opendata.requests)
+    assert any("/50090NED/TypedDataSet" in r for r in rivm.requests)
+    assert project.cycle.cbs.health_catalog_url("50090NED") == rivm.address

@@ -41,7 +41,11 @@ KWB_TOPICS = [
     ("HuishoudensTotaal", "Long"),
     ("Eenpersoonshuishoudens", "Long"),
     ("Woningvoorraad", "Long"),
+    ("Bevolkingsdichtheid", "Long"),
 ]
+# The mean WOZ value: renamed with the renewed housing variables of KWB 2024.
+WOZ_RENAMED = 2024
+WOZ_NAMES = {False: "GemiddeldeWoningwaarde", True: "GemiddeldeWOZWaardeVanWoningen"}
 # The DataProperties Titles CBS gives these topics (KWB 2022 and 2024 alike); the
 # column mapping (params/cbs_columns.yaml) matches on name and Title.
 KWB_TITLES = {
@@ -54,6 +58,9 @@ KWB_TITLES = {
     "HuishoudensTotaal": "Huishoudens totaal",
     "Eenpersoonshuishoudens": "Eenpersoonshuishoudens",
     "Woningvoorraad": "Woningvoorraad",
+    "Bevolkingsdichtheid": "Bevolkingsdichtheid",
+    "GemiddeldeWoningwaarde": "Gemiddelde woningwaarde",
+    "GemiddeldeWOZWaardeVanWoningen": "Gemiddelde WOZ-waarde van woningen",
 }
 # Country of origin from KWB 2024 on, under the TopicGroup "Herkomstland" (CBS also
 # publishes these names under "Geboren in/buiten Nederland"; the mapping tells them
@@ -86,7 +93,7 @@ def kwb_regions(project: Project, year: int) -> list[str]:
 def kwb_topics(year: int) -> list[tuple[str, str]]:
     """(base name, datatype) of the year's topics: origin only from ORIGIN_FROM."""
     origin = [(name, "Long") for name in ORIGIN_TITLES] if year >= ORIGIN_FROM else []
-    return KWB_TOPICS + origin
+    return [*KWB_TOPICS, (WOZ_NAMES[year >= WOZ_RENAMED], "Long"), *origin]
 
 
 def topic_keys(year: int) -> dict[str, str]:
@@ -109,6 +116,7 @@ def kwb_row(index: int, code: str, keys: dict[str, str]) -> dict:
     origin["BuitenEuropa"] = people - sum(origin.values())
     return {
         **{keys[name]: n for name, n in origin.items() if name in keys},
+        **{keys[name]: 300 for name in WOZ_NAMES.values() if name in keys},
         "ID": index,
         "WijkenEnBuurten": pad(code),
         keys["Gemeentenaam"]: pad("Gemeente", 24),
@@ -124,6 +132,7 @@ def kwb_row(index: int, code: str, keys: dict[str, str]) -> dict:
         keys["HuishoudensTotaal"]: people // 2,
         keys["Eenpersoonshuishoudens"]: people // 5,
         keys["Woningvoorraad"]: people // 2,
+        keys["Bevolkingsdichtheid"]: 5_000,
     }
 
 

@@ -85,19 +85,20 @@ def cmd_validate(project: Project, paths: Paths, args: argparse.Namespace) -> in
 
 
 def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.harmonise import read_harmonised_kwb
+    from helpers.harmonise import read_harmonised_health, read_harmonised_kwb
     from helpers.indicators import programme_table, write_tables
     from helpers.sources.local import is_synthetic, read_registrations, read_survey
 
     source = local_dir(project, paths)
     kwb = read_harmonised_kwb(paths)
+    health = read_harmonised_health(paths)
     survey = read_survey(source)
     synthetic = is_synthetic(source)
     tables = {}
     for key in project.cycle.programmes:
         registrations = read_registrations(source, key)
         tables[key] = programme_table(
-            project, key, kwb, survey, registrations, local_synthetic=synthetic
+            project, key, kwb, survey, registrations, local_synthetic=synthetic, health=health
         )
         reasons = tables[key]["suppression_reason"]
         counts = reasons[reasons.ne("")].value_counts().sort_index()

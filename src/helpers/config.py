@@ -40,8 +40,8 @@ M = TypeVar("M", bound=BaseModel)
 
 Level = Literal["input", "activity", "output", "outcome", "impact", "context"]
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
-Source = Literal["cbs_kwb", "survey", "registration"]
-Unit = Literal["aantal", "procent", "euro", "per_km2", "per_1000"]
+Source = Literal["cbs_kwb", "cbs_health", "survey", "registration"]
+Unit = Literal["aantal", "procent", "euro", "duizend_euro", "per_km2", "per_1000"]
 AreaLevel = Literal["buurt", "wijk", "gemeente", "programma"]
 
 LEVEL_LABELS: dict[str, str] = {
@@ -90,8 +90,23 @@ class DemoSettings(Strict):
     seed: int = Field(ge=0)
 
 
+HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.\-]+(:\d+)?$")]
+
+
+class HealthEdition(Strict):
+    """One edition of RIVM/GGD/CBS *Gezondheid per wijk en buurt*: where CBS serves it,
+    which waves it holds and in which area classification (all waves in one)."""
+
+    catalog: Literal["opendata", "rivm"] = Field(
+        description="opendata: cbs.catalog_url; rivm: the RIVM catalog, cbs.rivm_catalog_url"
+    )
+    waves: list[Year] = Field(min_length=1)
+    area_classification: Year
+    note: str = ""
+
+
 class CbsSettings(Strict):
-    catalog_url: str = Field(pattern=r"^[A-Za-z0-9.\-]+(:\d+)?$")
+    catalog_url: HostName
     use_https: bool = True
     kwb_tables: dict[Year, TableId] = Field(min_length=1)
     retries: int = Field(default=3, ge=0, le=10)
@@ -102,6 +117,26 @@ class CbsSettings(Strict):
     health_table: TableId | None = Field(
         default=None, description="RIVM/GGD health per wijk en buurt (50090NED); none: skip"
     )
+    rivm_catalog_url: HostName = Field(
+        default="dataderden.cbs.nl", description="CBS's catalog of third-party tables (RIVM)"
+    )
+    health_editions: dict[TableId, HealthEdition] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_health_edition(self) -> CbsSettings:
+        if self.health_table and self.health_editions and (
+            self.health_table not in self.health_editions
+        ):
+            raise ValueError(
+                f"health_table {self.health_table} is not among health_editions "
+                f"{sorted(self.health_editions)}"
+            )
+        return self
+
+    def health_catalog_url(self, table_id: str) -> str:
+        """The catalog host that serves a health edition (the RIVM catalog for 50120NED on)."""
+        edition = self.health_editions.get(table_id)
+        return self.rivm_catalog_url if edition and edition.catalog == "rivm" else self.catalog_url
 
 
 class Comparison(Strict):
@@ -196,6 +231,10 @@ class Indicator(Strict):
     )
     description: str = ""
     changes: list[DefinitionChange] = Field(default_factory=list)
+    population: str | None = Field(
+        default=None,
+        description="cbs_health: the age group (Leeftijd Title); default '18 jaar of ouder'",
+    )
 
     @model_validator(mode="after")
     def _one_formula(self) -> Indicator:
@@ -210,6 +249,14 @@ class Indicator(Strict):
     @property
     def is_ratio(self) -> bool:
         return self.numerator is not None
+
+    @model_validator(mode="after")
+    def _health_is_a_column(self) -> Indicator:
+        if self.source == "cbs_health" and (self.column is None or self.unit != "procent"):
+            raise ValueError("a cbs_health indicator is a `column` in procent (an estimate)")
+        if self.population is not None and self.source != "cbs_health":
+            raise ValueError("`population` (age group) applies to cbs_health indicators only")
+        return self
 
     def definition_version(self, year: int) -> int:
         """1 for the original definition, +1 for every change in force by `year`."""

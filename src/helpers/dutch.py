@@ -24,6 +24,7 @@ UNIT_AXIS_LABELS = {
     "procent": "procent",
     "aantal": "aantal",
     "euro": "euro",
+    "duizend_euro": "euro",
     "per_km2": "per km²",
     "per_1000": "per 1.000",
 }
@@ -42,6 +43,7 @@ CHANGE_LABELS = {
 # Kinds of source (catalogue `source`), short, for tables that name where a value came from.
 SOURCE_KINDS = {
     "cbs_kwb": "CBS Kerncijfers wijken en buurten",
+    "cbs_health": "RIVM/GGD/CBS Gezondheid per wijk en buurt (modelschatting)",
     "survey": "enquête (GGD Gezondheidsmonitor)",
     "registration": "registratie van het programma",
 }
@@ -89,6 +91,8 @@ def format_value(value: float | None, unit: str) -> str:
         return text + "%"
     if unit == "euro":
         return "€ " + text
+    if unit == "duizend_euro":  # CBS publishes WOZ values in thousands: 312 -> € 312.000
+        return "€ " + format_number(float(value) * 1000)  # type: ignore[arg-type]
     return text
 
 

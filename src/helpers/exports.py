@@ -33,7 +33,9 @@ from helpers.report_data import (
     LEVEL_LABELS,
     ROLE_LABELS,
     TARGET_WORDS,
+    estimate_words,
     network_table,
+    source_provenance,
 )
 from helpers.reproducible import stable_zip
 
@@ -62,6 +64,7 @@ COLUMNS = {
     "series_break": "breuk_in_reeks",
     "source": "bron",
     "source_modified": "bron_versie",
+    "estimate": "schatting",
     "synthetic": "synthetisch",
 }
 _WITHHELD = ["value", "lower", "upper", "numerator", "denominator", "n"]
@@ -229,6 +232,8 @@ def analyst_table(project: Project, key: str, table: pd.DataFrame) -> pd.DataFra
     frame["area_role"] = frame["area_role"].map(ROLE_LABELS).fillna(frame["area_role"])
     frame["series_break"] = frame["series_break"].astype(bool).map({True: "ja", False: "nee"})
     frame["synthetic"] = frame["synthetic"].astype(bool).map({True: "ja", False: "nee"})
+    frame["estimate"] = frame.get("estimate", pd.Series("", index=frame.index))
+    frame["estimate"] = frame["estimate"].fillna("").astype(str).map(estimate_words)
     return frame[list(COLUMNS)].rename(columns=COLUMNS).reset_index(drop=True)
 
 
@@ -255,12 +260,29 @@ def network_export(project: Project, key: str) -> pd.DataFrame:
     return frame[NETWORK_COLUMNS]
 
 
-def notes_sheet(project: Project, key: str, synthetic: bool) -> pd.DataFrame:
-    """The explanation sheet of the Excel file: what the table is and how to read it."""
+def provenance_lines(table: pd.DataFrame) -> list[str]:
+    """Which sources of the table are synthetic and which are real, from its rows."""
+    sources = source_provenance(table)
+    fake = list(dict.fromkeys(sources.loc[sources["synthetic"], "label"]))
+    real = list(dict.fromkeys(sources.loc[~sources["synthetic"], "label"]))
+    if fake and not real:
+        return ["SYNTHETISCHE GEGEVENS: deze cijfers beschrijven geen echte wijk."]
+    lines = [f"Echte cijfers (gepubliceerd door de bron): {'; '.join(real)}."] if real else []
+    if fake:
+        lines.append(
+            f"SYNTHETISCHE GEGEVENS (demo, beschrijven geen echte wijk): {'; '.join(fake)}. "
+            "Per rij zegt de kolom synthetisch welke het is."
+        )
+    return lines
+
+
+def notes_sheet(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The explanation sheet of the Excel file: what the table is, which of its sources
+    are real and which synthetic, and how to read it."""
     rules = project.cycle.suppression
     lines = [
         f"Indicatortabel van {project.programmes[key].name}, monitor {project.cycle.cycle.year}.",
-        "SYNTHETISCHE GEGEVENS: deze cijfers beschrijven geen echte wijk." if synthetic else "",
+        *provenance_lines(table),
         "Een lege waarde met een reden in onderdrukt_reden is niet gepubliceerd om "
         f"onthullingsrisico (aantal < {rules.min_count}, noemer < {rules.min_denominator}, "
         f"respondenten < {rules.min_survey_n}).",
@@ -379,7 +401,6 @@ def write_tables(project: Project, key: str, table: pd.DataFrame, folder: Path) 
     the explanation.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    synthetic = bool(table["synthetic"].astype(bool).any())
     tables = {
         "indicatoren": _whole(analyst_table(project, key, table)),
         "samenvatting": _whole(summary_table(project, key, programme_summary(project, key, table))),
@@ -398,7 +419,7 @@ def write_tables(project: Project, key: str, table: pd.DataFrame, folder: Path) 
         for name, frame in tables.items():
             _write_sheet(writer, name, frame)
         _write_sheet(writer, "kolommen", columns_sheet(tables))
-        notes_sheet(project, key, synthetic).to_excel(writer, sheet_name="toelichting", index=False)
+        notes_sheet(project, key, table).to_excel(writer, sheet_name="toelichting", index=False)
     stable_zip(tmp)
     tmp.replace(xlsx_path)
     return [written[0], xlsx_path, *written[1:]]

@@ -26,7 +26,7 @@ from helpers.io import atomic_dir
 from helpers.paths import Paths
 from helpers.sources.cbs import load_json, read_kwb_long
 from helpers.sources.cbs_columns import match_columns, series_breaks
-from helpers.sources.cbs_health import health_match, read_health_table
+from helpers.sources.cbs_health import health_match, read_health_table, used_waves
 
 
 def kwb_column_report(paths: Paths, project: Project) -> pd.DataFrame:
@@ -71,7 +71,7 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
     folder = health_folder(paths, project)
     if folder is not None:
         health = read_health_table(folder, project)
-        waves = sorted(set(health["year"]) & set(project.cycle.cycle.years))
+        waves = used_waves(health["year"], project.cycle.cycle)
         classification = health_match(folder, project).year or max(waves, default=0)
         records = load_json(folder, "WijkenEnBuurten")
         health_lists = {
@@ -107,19 +107,36 @@ def read_harmonised_kwb(paths: Paths) -> pd.DataFrame:
     Reading the stage's output rather than the raw snapshots keeps the data flowing
     one way and makes the indicators wait for the area check.
     """
+    return read_harmonised(paths, "cbs_kwb")
+
+
+def read_harmonised_health(paths: Paths) -> pd.DataFrame:
+    """The health rows (RIVM/GGD small-area estimates) of the harmonised table, typed;
+    empty where the cycle has no health table (demo data)."""
+    return read_harmonised(paths, "cbs_health")
+
+
+def read_harmonised(paths: Paths, source: str) -> pd.DataFrame:
+    """The rows of one source of data/processed/cbs/cbs_long.csv, typed."""
     path = paths.processed / "cbs" / "cbs_long.csv"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: missing; run `dvc repro harmonise`")
     long = pd.read_csv(
         path,
-        dtype={"table_id": str, "table_modified": str, "area_code": str, "column": str},
+        dtype={
+            "table_id": str,
+            "table_modified": str,
+            "area_code": str,
+            "column": str,
+            "population": str,
+        },
         keep_default_na=False,
         na_values=[""],
     )
-    kwb = long[long["source"].eq("cbs_kwb")].reset_index(drop=True)
-    kwb["table_modified"] = kwb["table_modified"].fillna("")
-    kwb["synthetic"] = kwb["synthetic"].astype(str).eq("True")
-    kwb["value"] = kwb["value"].astype(float)
-    kwb["boundary_flag"] = pd.to_numeric(kwb["boundary_flag"], errors="coerce")
-    return kwb
-
+    rows = long[long["source"].eq(source)].reset_index(drop=True)
+    rows["table_modified"] = rows["table_modified"].fillna("")
+    rows["population"] = rows["population"].fillna("")
+    rows["synthetic"] = rows["synthetic"].astype(str).eq("True")
+    rows["value"] = rows["value"].astype(float)
+    rows["boundary_flag"] = pd.to_numeric(rows["boundary_flag"], errors="coerce")
+    return rows

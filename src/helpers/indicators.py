@@ -35,7 +35,9 @@ from helpers.precision import (
     plain_number,
     round_half_up,
     stored_indicator_table,
+    unit_decimals,
 )
+from helpers.sources.cbs_health import ADULTS, used_waves
 from helpers.stats import indicator_summary, wilson_intervals
 
 COLUMNS = [
@@ -59,6 +61,7 @@ COLUMNS = [
     "suppression_reason",
     "source",
     "source_modified",
+    "estimate",
     "definition_version",
     "series_break",
     "synthetic",
@@ -435,6 +438,109 @@ def indicator_values(
     return _rows_of(areas, parts)
 
 
+# The `estimate` of a programme area of several buurten in the health monitor: a mean of
+# the members' published estimates weighted by their inhabitants (KWB AantalInwoners) in
+# the year named after the colon. Not a survey result: it has no n and no interval.
+WEIGHTED = "inwoners_gewogen"
+WEIGHT_COLUMN = "AantalInwoners"
+HEALTH_AGES = {ADULTS: (ADULTS, "20300")}  # Title, or the key where no Title was fetched
+
+
+def health_values(
+    indicators: Sequence[Indicator],
+    members: pd.DataFrame,
+    health: pd.DataFrame,
+    kwb: pd.DataFrame,
+) -> pd.DataFrame:
+    """RIVM/GGD small-area health estimates for every area of a membership frame.
+
+    One member keeps CBS's published estimate. Several members (a programme area of
+    buurten) get the mean of their estimates weighted by their inhabitants, from the
+    KWB of the wave's year or else the nearest year in which every member's number of
+    inhabitants is published; `estimate` names the method and that year. Without such
+    weights, or when a member's estimate is not published, there is no value: nothing
+    is imputed. Returns `ENGINE_COLUMNS` + `estimate`; empty without health rows.
+    """
+    columns = [*ENGINE_COLUMNS, "estimate"]
+    if not indicators or members.empty or health is None or health.empty:
+        return pd.DataFrame(columns=columns)
+    members, areas = _areas(members)
+    weights = _inhabitants(kwb)
+    kept = ["year", "area_code", "value", "table_id", "table_modified", "synthetic"]
+    frames = []
+    for indicator in indicators:
+        ages = HEALTH_AGES.get(indicator.population or ADULTS, (indicator.population,))
+        rows = health[health["column"].eq(indicator.column) & health["population"].isin(ages)]
+        rows = rows[kept].rename(columns={"area_code": "member_code"})
+        rows = rows.drop_duplicates(["year", "member_code"])
+        hit = members.merge(rows, on=["year", "member_code"], how="left", sort=False)
+        out = areas.copy()
+        out["_found"] = hit.groupby("_area")["table_id"].count().reindex(out.index, fill_value=0)
+        known = hit["value"].notna()
+        out["_known"] = known.groupby(hit["_area"]).sum().reindex(out.index, fill_value=0)
+        first = hit[hit["table_id"].notna()].groupby("_area").first()
+        out["source"] = ("cbs_health:" + first["table_id"].astype(str)).reindex(out.index)
+        out["source"] = out["source"].fillna("cbs_health:?")
+        out["source_modified"] = first["table_modified"].reindex(out.index).fillna("")
+        synthetic = first["synthetic"].reindex(out.index)
+        out["synthetic"] = synthetic.where(synthetic.notna(), False).astype(bool)
+        value, estimate, reason = [], [], []
+        decimals = unit_decimals(indicator.unit)
+        for area, own in hit.groupby("_area", sort=True):
+            complete = int(out.at[area, "_known"]) == len(own)
+            if not complete:
+                value.append(np.nan)
+                estimate.append("")
+                found = int(out.at[area, "_found"]) > 0
+                reason.append("cbs_not_published" if found else "")
+            elif len(own) == 1:
+                value.append(float(own["value"].iloc[0]))
+                estimate.append("")
+                reason.append("")
+            else:
+                mean, year = _weighted(own, weights, decimals)
+                value.append(mean)
+                estimate.append(f"{WEIGHTED}:{year}" if year is not None else "")
+                reason.append("" if year is not None else "not_aggregable")
+        out["value"] = value
+        out["estimate"] = estimate
+        out["suppression_reason"] = reason
+        for name in ("lower", "upper", "n", "numerator", "denominator"):
+            out[name] = np.nan
+        out["cbs_boundary_changed"] = False
+        frames.append(_with_definition(out, indicator))
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _inhabitants(kwb: pd.DataFrame) -> pd.Series:
+    """Published inhabitants per (year, area code), for weighting health estimates."""
+    rows = kwb[kwb["column"].eq(WEIGHT_COLUMN) & kwb["value"].notna()]
+    return rows.drop_duplicates(["year", "area_code"]).set_index(["year", "area_code"])["value"]
+
+
+def _weighted(
+    own: pd.DataFrame, weights: pd.Series, decimals: int
+) -> tuple[float, int | None]:
+    """The inhabitants-weighted mean of the members' estimates and the weights' year.
+
+    The wave's own year first, then the nearest year (the later one on a tie) in
+    which every member's inhabitants are published; (nan, None) when there is none.
+    """
+    wave = int(own["year"].iloc[0])
+    codes = own["member_code"].tolist()
+    years = sorted({int(y) for y in weights.index.get_level_values(0)})
+    for year in sorted(years, key=lambda y: (abs(y - wave), -y)):
+        found = [weights.get((year, code)) for code in codes]
+        if any(w is None or np.isnan(w) for w in found):
+            continue
+        w = np.asarray(found, dtype=float)
+        if w.sum() <= 0:
+            continue
+        mean = float(np.dot(w, own["value"].to_numpy(dtype=float)) / w.sum())
+        return float(round_half_up(mean, decimals)), year
+    return np.nan, None
+
+
 def _registration_rows(
     project: Project,
     key: str,
@@ -544,8 +650,13 @@ def programme_table(
     registrations: pd.DataFrame,
     *,
     local_synthetic: bool,
+    health: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The tidy indicator table of one programme, suppressed and sorted."""
+    """The tidy indicator table of one programme, suppressed and sorted.
+
+    `health` holds the harmonised health-monitor rows (`harmonise.read_harmonised_health`);
+    its waves come with their own years (`cbs_health.used_waves`).
+    """
     indicators = effective_indicators(project, key)
     members = membership(project, key, project.cycle.cycle.years)
     values = indicator_values(
@@ -553,7 +664,12 @@ def programme_table(
     )
     registered = [i for i in indicators if i.source == "registration"]
     parts = [values, _registration_rows(project, key, registered, registrations, local_synthetic)]
+    if health is not None and not health.empty:
+        waves = used_waves(health["year"], project.cycle.cycle)
+        in_health = [i for i in indicators if i.source == "cbs_health"]
+        parts.append(health_values(in_health, membership(project, key, waves), health, kwb))
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    table["estimate"] = table["estimate"].fillna("") if "estimate" in table else ""
     table["programme"] = key
     table["series_break"] = _series_breaks(table, project, key)
     table = apply_suppression(table, project.cycle.suppression, group_partitions(table))
@@ -587,7 +703,7 @@ def table_to_csv(table: pd.DataFrame) -> str:
 
 def read_indicator_table(path: Path) -> pd.DataFrame:
     """Read a processed indicator table back with its types."""
-    text_columns = ["suppression_reason", "source_modified", "group", "area_level"]
+    text_columns = ["suppression_reason", "source_modified", "group", "area_level", "estimate"]
     table = pd.read_csv(path, keep_default_na=True, dtype={c: str for c in text_columns})
     for column in text_columns:
         if column in table.columns:

@@ -137,6 +137,10 @@ def _year_ticks(ax: Axes, years: Iterable[int]) -> None:
     ticks = sorted({int(y) for y in years})
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(y) for y in ticks])
+    low, high = ax.get_xlim()
+    if ticks and high - low > ticks[-1] - ticks[0] + 2:
+        # a single measured year (a health wave) leaves matplotlib a view a century wide
+        ax.set_xlim(ticks[0] - 0.5, ticks[-1] + 0.5)
 
 
 @dataclass(frozen=True)

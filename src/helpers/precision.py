@@ -27,6 +27,7 @@ DECIMALS_BY_UNIT: Mapping[str, int] = {
     "procent": 1,
     "aantal": 0,
     "euro": 0,
+    "duizend_euro": 0,
     "per_km2": 0,
     "per_1000": 1,
 }

@@ -157,7 +157,7 @@ def draft_reasons(project: Project, paths: Paths, synthetic: bool) -> list[str]:
     """Why the reports are a draft (empty list: they may be published as final)."""
     reasons = []
     if synthetic:
-        reasons.append("de cijfers zijn synthetisch (demogegevens)")
+        reasons.append("er zijn synthetische cijfers (demogegevens) in gebruikt")
     changed = uncommitted(paths.root)
     if changed is None:
         reasons.append("het project staat niet in git: de parameters zijn niet vastgelegd")

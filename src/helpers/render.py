@@ -335,7 +335,8 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
             "::: {.callout-warning}",
             "## Synthetische gegevens",
             "",
-            "Deze rapporten zijn gemaakt op synthetische demogegevens.",
+            "Deze rapporten bevatten synthetische demogegevens: elke pagina zegt welke van "
+            "haar bronnen synthetisch zijn en welke echt.",
             ":::",
             "",
         ]
@@ -639,8 +640,9 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
     )
     banner = (
         '<div class="callout callout-warning"><p class="callout-title">Synthetische gegevens</p>'
-        "<p>Deze rapporten zijn gemaakt op SYNTHETISCHE demogegevens: de cijfers beschrijven "
-        "geen echte wijk.</p></div>"
+        "<p>Deze rapporten bevatten SYNTHETISCHE demogegevens, die geen echte wijk "
+        "beschrijven: elke pagina zegt welke van haar bronnen synthetisch zijn en welke "
+        "echt.</p></div>"
         if any(d.synthetic for d in documents)
         else ""
     )

@@ -44,7 +44,7 @@ from helpers.dutch import (
 )
 from helpers.indicators import read_indicator_table, read_summary
 from helpers.paths import Paths
-from helpers.precision import INDEX_DECIMALS
+from helpers.precision import INDEX_DECIMALS, round_half_up, unit_decimals
 from helpers.sources.local import read_notes
 from helpers.stats import MIN_COUNT_TREND_POINTS, REGISTER_SOURCES, TREND_METHOD
 
@@ -86,7 +86,14 @@ class ProgrammeContext:
 
     @property
     def synthetic(self) -> bool:
+        """True when any figure of the report is synthetic (see `synthetic_for` per figure)."""
         return bool(self.table["synthetic"].astype(bool).any())
+
+    def synthetic_for(self, indicator_ids: list[str]) -> bool:
+        """True when any row of these indicators is synthetic: the mark of one figure or
+        table, so that a real CBS figure beside synthetic local ones is not called synthetic."""
+        rows = self.table[self.table["indicator_id"].isin(indicator_ids)]
+        return bool(rows["synthetic"].astype(bool).any())
 
     @property
     def gemeente_name(self) -> str:
@@ -133,8 +140,21 @@ def load_joint(root: str | Path) -> tuple[Project, pd.DataFrame]:
     return project, pd.concat(tables, ignore_index=True)
 
 
+def joint_programme_context(
+    root: str | Path, project: Project, table: pd.DataFrame, key: str
+) -> ProgrammeContext:
+    """One programme's context within the joint report, from the joint table: no notes
+    (the joint report reads only the indicator tables and params)."""
+    paths = Paths.from_root(Path(root) if root else None)
+    own = table[table["programme"].eq(key)].reset_index(drop=True)
+    return ProgrammeContext(paths, project, project.programmes[key], own, pd.DataFrame())
+
+
 def synthetic_callout(synthetic: bool) -> str:
-    """The banner for reports built on demo data ('' for real data)."""
+    """The banner for reports built on demo data only ('' for real data).
+
+    Pages that may mix real and synthetic sources use `provenance_callout`.
+    """
     if not synthetic:
         return ""
     return (
@@ -145,6 +165,64 @@ def synthetic_callout(synthetic: bool) -> str:
         "mogen niet worden geciteerd.\n"
         ":::\n"
     )
+
+
+def source_provenance(table: pd.DataFrame) -> pd.DataFrame:
+    """Every source of a table's rows, real or synthetic: columns kind, table_id, synthetic,
+    label (the source in words, with its CBS table id). From the rows' own `source` and
+    `synthetic`, so a page can say which of its figures are real."""
+    if table.empty:
+        return pd.DataFrame(columns=["kind", "table_id", "synthetic", "label"])
+    split = table["source"].astype(str).str.split(":", n=1, expand=True)
+    frame = pd.DataFrame(
+        {
+            "kind": split[0],
+            "table_id": split[1].fillna("") if 1 in split else "",
+            "synthetic": table["synthetic"].astype(bool).to_numpy(),
+        }
+    ).drop_duplicates()
+    frame = frame.sort_values(["synthetic", "kind", "table_id"]).reset_index(drop=True)
+    frame["label"] = [
+        SOURCE_KINDS.get(kind, kind) + (f" ({table_id})" if table_id else "")
+        for kind, table_id in zip(frame["kind"], frame["table_id"], strict=True)
+    ]
+    return frame
+
+
+def provenance_callout(table: pd.DataFrame) -> str:
+    """The page banner naming which sources are synthetic and which are real.
+
+    Only demo data: the synthetic banner. Real CBS/RIVM figures beside synthetic local
+    sources (a real cycle before the programme's own data arrive): both lists, so that
+    a real figure is never called synthetic. Only real data: the sources, as real.
+    """
+    sources = source_provenance(table)
+    fake = list(dict.fromkeys(sources.loc[sources["synthetic"], "label"]))
+    real = list(dict.fromkeys(sources.loc[~sources["synthetic"], "label"]))
+    if fake and not real:
+        return synthetic_callout(True)
+    real_text = "; ".join(real)
+    if not fake:
+        return (
+            "::: {.callout-note}\n## Bronnen op deze pagina\n\n"
+            f"**Alle cijfers op deze pagina zijn echt**, gepubliceerd door de bron: {real_text}.\n"
+            ":::\n"
+        )
+    return (
+        "::: {.callout-warning}\n## Echte en synthetische gegevens\n\n"
+        f"**Echt** (gepubliceerd door de bron): {real_text}.\n\n"
+        f"**Synthetisch** (gegenereerd door de demo van wijkmonitor; zeggen niets over de "
+        f"wijk en mogen niet worden geciteerd): {'; '.join(fake)}.\n\n"
+        "Bij elke tabel en figuur staat welke van de twee ze toont.\n"
+        ":::\n"
+    )
+
+
+def provenance_note(synthetic: bool) -> str:
+    """The line above a table or figure: synthetic, or real published figures."""
+    if synthetic:
+        return synthetic_note(True)
+    return "*Echte cijfers, zoals gepubliceerd door de bron (zie de bronregels).*"
 
 
 def table_caption(title: str, synthetic: bool) -> str:
@@ -452,23 +530,36 @@ def _indicator_label(project: Project, key: str, indicator_id: str | None) -> st
 
 
 def sources_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Every source a figure came from, with the date CBS last changed its table."""
-    sources = table[["source", "source_modified"]].drop_duplicates().sort_values("source")
+    """Every source a figure came from, with the date CBS last changed its table and
+    whether its figures are real or synthetic."""
+    sources = table[["source", "source_modified", "synthetic"]].astype(
+        {"synthetic": bool}
+    ).drop_duplicates().sort_values(["source", "source_modified"])
     return pd.DataFrame(
         {
-            "bron": [SOURCE_KINDS.get(s, s) for s in sources["source"]],
+            "bron": [_source_label(s) for s in sources["source"]],
             "versie (laatst gewijzigd door CBS)": [
                 format_date(m) or MISSING for m in sources["source_modified"]
             ],
+            "cijfers": ["synthetisch (demo)" if f else "echt" for f in sources["synthetic"]],
         }
     )
 
 
-def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
+def _source_label(source: str) -> str:
+    """'cbs_kwb:85984NED' -> 'CBS Kerncijfers wijken en buurten (85984NED)'."""
+    kind, _, table_id = str(source).partition(":")
+    return SOURCE_KINDS.get(kind, kind) + (f" ({table_id})" if table_id else "")
+
+
+def joint_overview(
+    project: Project, table: pd.DataFrame, sources: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Per programme (params order, never sorted) and joint indicator: own area vs own gemeente.
 
     Each cell reads 'programme area (gemeente) year', so a reader compares a programme
-    with its own gemeente, not programmes with each other.
+    with its own gemeente, not programmes with each other. `sources` keeps the
+    indicators of those source kinds only (one table per provenance).
     """
     rows = []
     for key in project.cycle.programmes:
@@ -477,6 +568,8 @@ def joint_overview(project: Project, table: pd.DataFrame) -> pd.DataFrame:
         row = {"programma": programme.name}
         for indicator in project.catalogue.indicators:
             if indicator.level not in ("outcome", "impact"):
+                continue
+            if sources is not None and indicator.source not in sources:
                 continue
             own = indicator_series(own_table, indicator.id)
             value, year = _latest(own[own["area_role"].eq("programma")])
@@ -1051,6 +1144,206 @@ def population_context(ctx: ProgrammeContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# ------------------------------------------------------------ context and health
+
+CONTEXT_SOURCES = ("cbs_kwb",)
+WEIGHTED_PREFIX = "inwoners_gewogen:"
+
+
+def context_indicators(ctx: ProgrammeContext) -> list[Indicator]:
+    """The KWB indicators that describe the area (level context), in catalogue order."""
+    return [
+        i
+        for i in ctx.project.indicators_for(ctx.key)
+        if i.level == "context" and i.source in CONTEXT_SOURCES
+    ]
+
+
+def _area_names(ctx: ProgrammeContext) -> list[tuple[str, str]]:
+    return [
+        ("programma", ctx.programme.name),
+        ("gemeente", ctx.gemeente_name),
+        ("nederland", "Nederland"),
+    ]
+
+
+def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The area described by CBS's key figures: per indicator the programme area, its
+    gemeente and Nederland over the cycle's years.
+
+    Only published values are shown (a withheld or missing cell is '–'); an indicator
+    with no published value anywhere is left out (`context_missing` names it). The
+    source of every value is in `context_sources`.
+    """
+    years = list(ctx.project.cycle.cycle.years)
+    shown = published(ctx.table)
+    rows = []
+    for indicator in context_indicators(ctx):
+        own = shown[shown["indicator_id"].eq(indicator.id)]
+        if own.empty:
+            continue
+        for role, name in _area_names(ctx):
+            row = {"indicator": indicator.label, "gebied": name}
+            for year in years:
+                cell = _cell(own, indicator.id, role, year)
+                row[str(year)] = (
+                    format_value(float(cell["value"]), indicator.unit) if cell is not None
+                    else MISSING
+                )
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["indicator", "gebied", *map(str, years)])
+
+
+def context_missing(ctx: ProgrammeContext) -> list[str]:
+    """Labels of context indicators without any published value in this cycle."""
+    shown = published(ctx.table)
+    return [i.label for i in context_indicators(ctx) if not shown["indicator_id"].eq(i.id).any()]
+
+
+def _source_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per year and source table of published values: the source lines."""
+    rows = published(table)
+    if rows.empty:
+        return pd.DataFrame(columns=["jaar", "bron", "tabel", "versie (CBS)", "cijfers"])
+    split = rows["source"].astype(str).str.split(":", n=1, expand=True)
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"].astype(int).to_numpy(),
+            "kind": split[0].to_numpy(),
+            "table_id": (split[1] if 1 in split else pd.Series("", index=rows.index))
+            .fillna("")
+            .to_numpy(),
+            "modified": rows["source_modified"].fillna("").astype(str).to_numpy(),
+            "synthetic": rows["synthetic"].astype(bool).to_numpy(),
+        }
+    ).drop_duplicates()
+    frame = frame.sort_values(["year", "kind", "table_id"]).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "jaar": frame["year"],
+            "bron": [SOURCE_KINDS.get(k, k) for k in frame["kind"]],
+            "tabel": frame["table_id"].replace("", MISSING),
+            "versie (CBS)": [
+                format_date(m) or "niet vastgelegd" for m in frame["modified"]
+            ],
+            "cijfers": ["synthetisch (demo)" if f else "echt" for f in frame["synthetic"]],
+        }
+    )
+
+
+def context_sources(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The source line of every year of the context table: table id, year, the date CBS
+    last revised the table, and whether the figures are real or synthetic."""
+    ids = [i.id for i in context_indicators(ctx)]
+    return _source_rows(ctx.table[ctx.table["indicator_id"].isin(ids)])
+
+
+def health_indicators(project: Project, key: str) -> list[Indicator]:
+    """The indicators from the RIVM/GGD small-area estimates, in catalogue order."""
+    return [i for i in project.indicators_for(key) if i.source == "cbs_health"]
+
+
+def estimate_words(estimate: str) -> str:
+    """How a health value was obtained, in words ('' for CBS's own published estimate)."""
+    if estimate.startswith(WEIGHTED_PREFIX):
+        year = estimate.removeprefix(WEIGHTED_PREFIX)
+        return (
+            "gewogen gemiddelde van de schattingen van de deelgebieden, naar aantal inwoners "
+            f"(CBS Kerncijfers {year}); geen eigen schatting van het RIVM en geen interval"
+        )
+    return estimate
+
+
+def health_table(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The health outcomes of the RIVM/GGD small-area estimates: per indicator the latest
+    wave with a published value for the programme area, with its own year (also when the
+    cycle's year is later), the gemeente, Nederland, the gap to the gemeente and how the
+    programme area's value was obtained. Estimates without an interval: none is shown."""
+    shown = published(ctx.table)
+    rows = []
+    for indicator in health_indicators(ctx.project, ctx.key):
+        own = shown[shown["indicator_id"].eq(indicator.id)]
+        _, year = _latest(own[own["area_role"].eq("programma")])
+        if year is None:
+            _, year = _latest(own)
+        if year is None:
+            continue
+        cells = {role: _cell(own, indicator.id, role, year) for role, _ in _area_names(ctx)}
+        values = {
+            role: (float(c["value"]) if c is not None else math.nan) for role, c in cells.items()
+        }
+        gap = values["programma"] - values["gemeente"]
+        programme_cell = cells["programma"]
+        estimate = programme_cell.get("estimate", "") if programme_cell is not None else ""
+        estimate = estimate if isinstance(estimate, str) else ""
+        rows.append(
+            {
+                "indicator": indicator.label,
+                "meting": year,
+                ctx.programme.name: format_value(values["programma"], indicator.unit),
+                ctx.gemeente_name: format_value(values["gemeente"], indicator.unit),
+                "Nederland": format_value(values["nederland"], indicator.unit),
+                f"verschil met {ctx.gemeente_name}": _format_change(
+                    float(round_half_up(gap, unit_decimals(indicator.unit))), indicator.unit
+                ),
+                "schatting": estimate_words(estimate) or "gepubliceerde schatting",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def health_sources(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The source lines of the health table (edition, wave, CBS revision date, real or not)."""
+    ids = [i.id for i in health_indicators(ctx.project, ctx.key)]
+    return _source_rows(ctx.table[ctx.table["indicator_id"].isin(ids)])
+
+
+def joint_health_sources(project: Project, table: pd.DataFrame) -> pd.DataFrame:
+    """The source lines of the health indicators over all programmes (joint report)."""
+    ids = [i.id for i in project.catalogue.indicators if i.source == "cbs_health"]
+    return _source_rows(table[table["indicator_id"].isin(ids)])
+
+
+JOINT_PARTS = (
+    ("Gezamenlijke indicatoren (enquête en registraties)", ("survey", "registration", "cbs_kwb")),
+    ("Gezondheid volgens de RIVM-schattingen", ("cbs_health",)),
+)
+
+
+def joint_parts(project: Project, table: pd.DataFrame) -> list[tuple[str, bool, pd.DataFrame]]:
+    """The joint overview in one table per provenance: (caption, synthetic, table), so
+    that a real RIVM column never sits under a 'synthetic' caption."""
+    parts = []
+    for title, kinds in JOINT_PARTS:
+        ids = [
+            i.id
+            for i in project.catalogue.indicators
+            if i.level in ("outcome", "impact") and i.source in kinds
+        ]
+        rows = published(table[table["indicator_id"].isin(ids)])
+        if rows.empty:
+            continue
+        synthetic = bool(rows["synthetic"].astype(bool).any())
+        parts.append((title, synthetic, joint_overview(project, table, kinds)))
+    return parts
+
+
+def joint_estimates_note(project: Project, table: pd.DataFrame) -> str:
+    """Which programme areas' health values are inhabitants-weighted estimates ('' if none)."""
+    rows = published(table)
+    rows = rows[rows["area_role"].eq("programma") & rows["estimate"].astype(str).ne("")]
+    rows = rows[rows["estimate"].astype(str).str.startswith(WEIGHTED_PREFIX)]
+    if rows.empty:
+        return ""
+    names = [project.programmes[k].name for k in dict.fromkeys(rows["programme"])]
+    years = sorted({e.removeprefix(WEIGHTED_PREFIX) for e in rows["estimate"].astype(str)})
+    return (
+        f"*{', '.join(names)}: de RIVM-cijfers van het programmagebied zijn een gewogen "
+        "gemiddelde van de schattingen van de deelgebieden, naar aantal inwoners (CBS Kerncijfers "
+        f"{', '.join(years)}); geen eigen schatting van het RIVM en geen interval.*"
+    )
+
+
 # ------------------------------------------------------------ factsheet (B1)
 
 
@@ -1099,6 +1392,25 @@ def factsheet_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
         if len(items) == limit:
             break
     return items
+
+
+def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
+    """The residents' warning in plain Dutch: all figures made up, some of them, or none
+    (''), judged from the figures the factsheet shows."""
+    flags = [ctx.synthetic_for([item["id"]]) for item in items] or [ctx.synthetic]
+    if not any(flags):
+        return ""
+    if all(flags):
+        return (
+            "::: {.callout-warning}\n## Let op: dit zijn geen echte cijfers (synthetische "
+            "gegevens)\n\nDeze cijfers zijn verzonnen om het rapport te testen. Ze zeggen niets "
+            "over de wijk.\n:::"
+        )
+    return (
+        "::: {.callout-warning}\n## Let op: een deel van deze cijfers is niet echt\n\n"
+        "Sommige cijfers zijn verzonnen om het rapport te testen (synthetische gegevens). Bij "
+        "elke figuur staat of de cijfers echt zijn.\n:::"
+    )
 
 
 def plain_sentence(

@@ -103,13 +103,15 @@ def _wanted(code: str, project: Project) -> bool:
     return code in ("NL00", "NL01") or code[2:6] in numbers
 
 
-def table_url(settings: CbsSettings, table_id: str) -> str:
+def table_url(settings: CbsSettings, table_id: str, catalog_url: str | None = None) -> str:
     """The OData v3 feed of one table, as cbsodata 1.3.5 builds it."""
     scheme = "https" if settings.use_https else "http"
-    return f"{scheme}://{settings.catalog_url}/ODataFeed/odata/{table_id}/"
+    return f"{scheme}://{catalog_url or settings.catalog_url}/ODataFeed/odata/{table_id}/"
 
 
-def _download_table(table_id: str, folder: Path, project: Project) -> None:
+def _download_table(
+    table_id: str, folder: Path, project: Project, catalog_url: str | None = None
+) -> None:
     """Download one table with the real cbsodata client into `folder`, as it stores it.
 
     cbsodata 1.3.5 inverts `typed` in `download_data` (typed=False keeps the
@@ -120,7 +122,7 @@ def _download_table(table_id: str, folder: Path, project: Project) -> None:
 
     settings = project.cycle.cbs
     old = (cbsodata.options.catalog_url, cbsodata.options.use_https)
-    cbsodata.options.catalog_url = settings.catalog_url
+    cbsodata.options.catalog_url = catalog_url or settings.catalog_url
     cbsodata.options.use_https = settings.use_https
     try:
         cbsodata.download_data(
@@ -162,23 +164,25 @@ def fetch_table(
     label: str,
     log: Callable[[str], None] = print,
     backoff: float | None = None,
+    catalog_url: str | None = None,
 ) -> Path:
     """Fetch one table into `out_dir/<table_id>/` with retries; the old snapshot stays on failure.
 
     Waits `backoff * 2**(attempt-1)` seconds between attempts (cbs.backoff_seconds
-    unless given). A 4xx answer (no such table) is not retried.
+    unless given). A 4xx answer (no such table) is not retried. `catalog_url` names
+    another catalog than `cbs.catalog_url` (the RIVM tables on dataderden.cbs.nl).
     """
     settings = project.cycle.cbs
     wait = settings.backoff_seconds if backoff is None else backoff
     target = out_dir / table_id
-    url = table_url(settings, table_id)
+    url = table_url(settings, table_id, catalog_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     attempts = settings.retries + 1
     for attempt in range(1, attempts + 1):
         tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", suffix=".tmp", dir=out_dir))
         try:
             log(f"CBS {table_id} ({label}): downloading {url} (attempt {attempt}/{attempts})")
-            _download_table(table_id, tmp, project)
+            _download_table(table_id, tmp, project, catalog_url)
         except Exception as error:  # network, HTTP and JSON errors alike
             shutil.rmtree(tmp, ignore_errors=True)
             status = _client_error(error)
@@ -220,9 +224,11 @@ def fetch_cbs(
 ) -> list[Path]:
     """Every CBS table of the cycle: the KWB tables and, when configured, the health table."""
     written = fetch_kwb(project, out_dir, log, backoff)
-    health = project.cycle.cbs.health_table
+    settings = project.cycle.cbs
+    health = settings.health_table
     if health:
-        written.append(fetch_table(project, health, out_dir, "health", log, backoff))
+        catalog = settings.health_catalog_url(health)
+        written.append(fetch_table(project, health, out_dir, "health", log, backoff, catalog))
     return written
 
 

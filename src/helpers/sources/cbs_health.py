@@ -9,11 +9,12 @@ written as `NL00`, the code of Nederland in the KWB, so both tables compare alik
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
+from helpers.config import CycleYears, Project
 from helpers.sources.cbs import (
     GEO_MISSING,
     HARMONISED_COLUMNS,
@@ -25,6 +26,22 @@ from helpers.sources.cbs_columns import MatchResult, match_columns, numeric_valu
 
 POINT_ESTIMATE = "MW00000"
 NEDERLAND = {"NL01": "NL00"}
+ADULTS = "18 jaar of ouder"
+
+
+def used_waves(waves: Iterable[int], cycle: CycleYears) -> list[int]:
+    """The health waves a cycle reports: those within its years, and always the latest
+    wave up to the cycle's year, with its own year.
+
+    The health monitor comes every two to four years; a cycle whose years all fall after
+    the latest wave must still show that wave (as what it is, a measurement of that
+    year), not drop it.
+    """
+    available = sorted({int(w) for w in waves if int(w) <= cycle.year})
+    used = [w for w in available if w in cycle.years]
+    if available and available[-1] not in used:
+        used.append(available[-1])
+    return sorted(used)
 
 
 def _titles(folder: Path, dimension: str) -> dict[str, str]:
