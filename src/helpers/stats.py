@@ -395,11 +395,7 @@ def _series_row(
                 _year_row(shown, previous_year)["value"]
             )
     tested = (
-        base
-        if comparable
-        else _year_row(shown, first_after)
-        if first_after is not None
-        else None
+        base if comparable else _year_row(shown, first_after) if first_after is not None else None
     )
     if indicator.source == "survey" and tested is not None:
         p = _survey_test(tested, latest)
