@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint lab status lock bench chromium
+.PHONY: help env run test lint typecheck lab status lock bench chromium
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,8 +33,9 @@ run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (d
 	@echo
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
 
-test: $(STAMP) chromium ## lint and the full test suite (real papermill, DVC and great-expectations)
+test: $(STAMP) chromium ## lint, type check and the full test suite (real papermill, DVC and great-expectations)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 chromium: ## headless Chromium for the report tests (Debian package, installed when root)
@@ -48,8 +49,12 @@ chromium: ## headless Chromium for the report tests (Debian package, installed w
 		echo "[make] chromium not found and not root: the browser test will be skipped (fails under CI=true)"; \
 	fi
 
-lint: $(STAMP) ## ruff only
+lint: $(STAMP) ## ruff and the type check
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+typecheck: $(STAMP) ## mypy over src/helpers (configured in pyproject.toml)
+	$(BIN)/mypy
 
 status: $(STAMP) ## what dvc repro would run
 	$(BIN)/dvc status

@@ -213,7 +213,11 @@ def kwb_region_list(folder: Path, year: int) -> RegionList:
 
     records = json.loads((folder / "WijkenEnBuurten.json").read_text(encoding="utf-8"))
     rows = pd.DataFrame(json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8")))
-    flags = boundary_flags(rows).dropna().astype(int).to_dict() if not rows.empty else {}
+    flags = (
+        {str(code): int(flag) for code, flag in boundary_flags(rows).dropna().items()}
+        if not rows.empty
+        else {}
+    )
     return region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
 
 

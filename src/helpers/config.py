@@ -698,8 +698,8 @@ def _cross_check(
     # The logbook keeps the history of every programme, also of one left out of this
     # cycle's list (a run for a subset, a queued experiment): only a typo is an error.
     for index, entry in enumerate(logbook.entries):
-        known = entry.programme == "all" or paths.programme_file(entry.programme).is_file()
-        if not known:
+        exists = entry.programme == "all" or paths.programme_file(entry.programme).is_file()
+        if not exists:
             raise ParamsError(
                 f"{paths.logbook_file}: key entries[{index}].programme: unknown programme "
                 f"{entry.programme!r} (no {paths.programme_file(entry.programme)})"

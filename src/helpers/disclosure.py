@@ -16,9 +16,10 @@ hold at least `min_count`.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from helpers.config import Suppression
 
@@ -63,7 +64,7 @@ def primary_reasons(table: pd.DataFrame, rules: Suppression) -> pd.Series:
         (small_count | small_numerator, "small_count"),
     ):
         reasons[mask & (reasons == code(""))] = code(reason)
-    return pd.Series(pd.Categorical.from_codes(reasons, labels), index=table.index)
+    return pd.Series(pd.Categorical.from_codes(reasons, pd.Index(labels)), index=table.index)
 
 
 def cell_magnitude(table: pd.DataFrame) -> pd.Series:
@@ -159,7 +160,11 @@ def partitions_are_safe(
     return not bool(_unsafe(stats["count"], stats["total"], rules).any())
 
 
-def _unsafe(count: ArrayLike, total: ArrayLike, rules: Suppression) -> ArrayLike:
+# per partition: NumPy arrays in `secondary_reasons`, Series in `partitions_are_safe`
+_PerPartition = TypeVar("_PerPartition", np.ndarray, pd.Series)
+
+
+def _unsafe(count: _PerPartition, total: _PerPartition, rules: Suppression) -> _PerPartition:
     """Partitions whose withheld cells the total reveals: one non-zero cell, or a small sum.
 
     Withheld zeros reveal nothing a published zero would not (zero counts are published).

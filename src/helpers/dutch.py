@@ -84,9 +84,9 @@ def is_missing(value: object) -> bool:
 
 def format_value(value: float | None, unit: str) -> str:
     """A value as the reader sees it: decimal comma, thousands point, % or € where short."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
-    text = format_number(float(value), unit_decimals(unit))  # type: ignore[arg-type]
+    text = format_number(float(value), unit_decimals(unit))
     if unit == "procent":
         return text + "%"
     if unit == "euro":
@@ -101,8 +101,9 @@ def format_date(value: dt.date | dt.datetime | str | None) -> str:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return text
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -323,14 +324,15 @@ def _text(value: object, decimal: str) -> str:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nee"
-    if isinstance(value, int | float) or hasattr(value, "dtype"):
-        return plain_number(float(value)).replace(".", decimal)
+    if isinstance(value, int | float) or hasattr(value, "dtype"):  # a number or NumPy scalar
+        return plain_number(float(cast(SupportsFloat, value))).replace(".", decimal)
     return str(value)
 
 
 def plain_csv(frame: pd.DataFrame) -> str:
     """CSV for software: comma, decimal point, no BOM, LF line ends."""
-    return frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")
+    # pandas calls float_format with floats only; pandas-stubs type it Callable[[object], str]
+    return frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")  # type: ignore[arg-type]
 
 
 def dutch_excel_csv(frame: pd.DataFrame) -> str:

@@ -9,6 +9,7 @@ indicator engine and disclosure control use these instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 
-Strings = pd.Series | ExtensionArray | Sequence[str]
+Strings = pd.Series | pd.Index | ExtensionArray | Sequence[str]
 Column = np.ndarray | pd.Series | pd.Categorical
 
 
@@ -28,10 +29,11 @@ def _arrow_strings(values: Strings) -> pa.Array | pa.ChunkedArray:
 
 def positions_in(values: Strings, universe: Strings) -> np.ndarray:
     """The position of each value in `universe` (int64), -1 where it is not there."""
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        categorical = values.array if isinstance(values, pd.Series) else values
-        found = np.append(positions_in(categorical.categories, universe), -1)
-        return found[categorical.codes]
+    if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.array  # the Categorical (also of a CategoricalIndex)
+    if isinstance(values, pd.Categorical):
+        found = np.append(positions_in(values.categories, universe), -1)
+        return found[values.codes]
     value_set = _arrow_strings(universe)
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
@@ -46,7 +48,9 @@ def tiled(values: Column, times: int) -> np.ndarray | pd.Categorical:
     if isinstance(values, np.ndarray) and values.dtype != object:
         return np.tile(values, times)
     codes, labels = _coded(values)
-    return pd.Categorical.from_codes(np.tile(codes, times), labels, validate=False)
+    tiled_codes = np.tile(codes, times)
+    # pandas-stubs take only an Index as categories; pandas takes factorize's ndarray too
+    return pd.Categorical.from_codes(tiled_codes, labels, validate=False)  # type: ignore[arg-type]
 
 
 def repeated(labels: Sequence[str], times: int) -> pd.Categorical:
@@ -55,8 +59,13 @@ def repeated(labels: Sequence[str], times: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.repeat(codes, times), uniques, validate=False)
 
 
-def _coded(values: Strings | pd.Categorical) -> tuple[np.ndarray, pd.Index]:
-    """Compact integer codes and the distinct labels (missing values code -1)."""
+@overload
+def _coded(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def _coded(values: pd.Series | pd.Categorical) -> tuple[np.ndarray, pd.Index]: ...
+def _coded(values: Column) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+    """Compact integer codes and the distinct labels (missing values code -1): an Index,
+    or an ndarray for an ndarray (as `pd.factorize` returns them)."""
     if isinstance(values, pd.Categorical):
         return values.codes, values.categories
     codes, uniques = pd.factorize(values)

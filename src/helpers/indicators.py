@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -177,9 +178,9 @@ class _Keys:
     def of(self, year: pd.Series, code: pd.Series) -> np.ndarray:
         """The key of each row; -1 where its year or code belongs to no member."""
         member = positions_in(code, self.codes)
-        year = year.to_numpy(dtype=np.int64)
-        slot = np.searchsorted(self.years, year).clip(max=len(self.years) - 1)
-        matched = (member >= 0) & (self.years[slot] == year)
+        years = year.to_numpy(dtype=np.int64)
+        slot = np.searchsorted(self.years, years).clip(max=len(self.years) - 1)
+        matched = (member >= 0) & (self.years[slot] == years)
         return np.where(matched, slot * len(self.codes) + member, -1)
 
     def per_key(
@@ -322,17 +323,18 @@ def _survey_values(
     rows = np.flatnonzero(areas["year"].isin(set(survey["jaar"].astype(int))).to_numpy())
     stats = {name: values[rows] for name, values in stats.items()}
     members = areas["members"].to_numpy()[rows]
+    survey_label, empty = pd.Index(["survey"]), pd.Index([""])
     shared = {
-        "source": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), ["survey"]),
-        "source_modified": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [""]),
+        "source": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), survey_label),
+        "source_modified": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), empty),
         "synthetic": np.full(len(rows), synthetic),
         "cbs_boundary_changed": np.zeros(len(rows), dtype=bool),
         "numerator": np.full(len(rows), np.nan),
         "denominator": np.full(len(rows), np.nan),
     }
     own = [
-        _survey_indicator({n: v[:, names.index(i.column)] for n, v in stats.items()}, members)
-        for i in indicators
+        _survey_indicator({n: v[:, names.index(str(i.column))] for n, v in stats.items()}, members)
+        for i in indicators  # each with a column: `names` holds them all
     ]
     return _Block(rows, indicators, shared, own)
 
@@ -374,17 +376,19 @@ def _rows_of(areas: pd.DataFrame, blocks: Sequence[_Block]) -> pd.DataFrame:
     Labels are categoricals: at country size, two million repeated strings cost more
     than all the arithmetic.
     """
-    data = {}
+    data: dict[str, np.ndarray | pd.Categorical] = {}
     for name in ENGINE_COLUMNS:
         parts = [_block_column(areas, block, name) for block in blocks]
         if isinstance(parts[0], pd.Categorical):
-            data[name] = union_categoricals(parts)
+            data[name] = union_categoricals([cast(pd.Categorical, part) for part in parts])
         else:
             data[name] = np.concatenate(parts)
     return pd.DataFrame(data, copy=False)
 
 
-def _block_column(areas: pd.DataFrame, block: _Block, name: str) -> np.ndarray | pd.Categorical:
+def _block_column(
+    areas: pd.DataFrame, block: _Block, name: str
+) -> np.ndarray | pd.Categorical[Any]:
     count = len(block.indicators)
     if name in ("area_role", "area_code", "area_name", "area_level", "year"):
         return tiled(areas[name].iloc[block.rows], count)
@@ -392,7 +396,7 @@ def _block_column(areas: pd.DataFrame, block: _Block, name: str) -> np.ndarray |
         return tiled(block.shared[name], count)
     if name == "suppression_reason":
         reasons = np.concatenate([own["reason"] for own in block.own])
-        return pd.Categorical.from_codes(reasons, SOURCE_REASONS, validate=False)
+        return pd.Categorical.from_codes(reasons, pd.Index(SOURCE_REASONS), validate=False)
     if name in block.own[0]:
         return np.concatenate([own[name] for own in block.own])
     if name == "definition_version":
@@ -433,7 +437,7 @@ def indicator_values(
     parts = []
     if cbs:
         parts.append(_cbs_values(cbs, keys, areas, kwb))
-    if own_survey:
+    if own_survey and survey is not None:  # own_survey is empty without a survey
         parts.append(_survey_values(own_survey, keys, areas, survey, survey_synthetic))
     return _rows_of(areas, parts)
 
@@ -698,7 +702,8 @@ def programme_summary(project: Project, key: str, table: pd.DataFrame) -> pd.Dat
 
 def table_to_csv(table: pd.DataFrame) -> str:
     """Deterministic CSV text: same table, same bytes."""
-    return table.to_csv(index=False, float_format=plain_number, lineterminator="\n")
+    # pandas calls float_format with floats only; pandas-stubs type it Callable[[object], str]
+    return table.to_csv(index=False, float_format=plain_number, lineterminator="\n")  # type: ignore[arg-type]
 
 
 def read_indicator_table(path: Path) -> pd.DataFrame:
@@ -735,13 +740,16 @@ def programme_metrics(summary: pd.DataFrame) -> dict[str, dict]:
     """
     own = summary[summary["area_role"].eq("programma") & summary["level"].ne("context")]
     metrics: dict[str, dict] = {}
-    for row in own.itertuples():
-        metrics[row.indicator_id] = {
-            "year": _metric(row.latest_year),
-            "value": _metric(row.latest_value),
-            "base_year": _metric(row.base_year),
-            "change_since_base": _metric(row.change_since_base),
-            "target_status": row.target_status or None,
+    columns = ["latest_year", "latest_value", "base_year", "change_since_base", "target_status"]
+    for indicator_id, year, value, base_year, change, status in zip(
+        own["indicator_id"], *(own[c] for c in columns), strict=True
+    ):
+        metrics[indicator_id] = {
+            "year": _metric(year),
+            "value": _metric(value),
+            "base_year": _metric(base_year),
+            "change_since_base": _metric(change),
+            "target_status": status or None,
         }
     return metrics
 
@@ -768,7 +776,9 @@ def plot_series(table: pd.DataFrame) -> dict[str, str]:
         ).reindex(columns=list(PLOT_ROLES))
         wide = wide.reindex(sorted(rows["year"].unique())).rename_axis("year").reset_index()
         series[str(indicator_id)] = wide.to_csv(
-            index=False, float_format=plain_number, lineterminator="\n"
+            index=False,
+            float_format=plain_number,  # type: ignore[arg-type]  # called with floats only (see table_to_csv)
+            lineterminator="\n",
         )
     return series
 

@@ -112,8 +112,11 @@ class StrictYamlLoader(yaml.SafeLoader):
     """
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
-        if not isinstance(node, yaml.MappingNode):
-            return super().construct_mapping(node, deep=deep)
+        if not isinstance(node, yaml.MappingNode):  # `!!map` on a scalar: PyYAML's own error
+            found = getattr(node, "id", "node")  # 'scalar' or 'sequence'
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {found}", node.start_mark
+            )
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -150,10 +153,11 @@ class StrictYamlLoader(yaml.SafeLoader):
         return mapping
 
 
-StrictYamlLoader.add_constructor(
-    "tag:yaml.org,2002:map",
-    lambda loader, node: loader.construct_mapping(node, deep=True),
-)
+def _construct_map(loader: StrictYamlLoader, node: yaml.Node) -> dict:
+    return loader.construct_mapping(node, deep=True)
+
+
+StrictYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
 def load_yaml_text(text: str, name: str) -> Any:

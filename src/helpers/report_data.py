@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -330,7 +331,7 @@ def _role_then_year(column: pd.Series) -> pd.Series:
 def _latest(rows: pd.DataFrame) -> tuple[float, int | None]:
     if rows.empty:
         return math.nan, None
-    row = rows.loc[rows["year"].idxmax()]
+    row = rows.iloc[rows["year"].argmax()]  # the position of idxmax's label
     return float(row["value"]), int(row["year"])
 
 
@@ -343,6 +344,14 @@ def _cell(table: pd.DataFrame, indicator_id: str, role: str, year: int) -> pd.Se
     return None if hit.empty else hit.iloc[0]
 
 
+def _indicator_row(summary: pd.DataFrame, indicator_id: str) -> pd.Series | None:
+    """One indicator's row of a summary indexed by indicator_id (one row each); None
+    where the indicator has none."""
+    if indicator_id not in summary.index:
+        return None
+    return cast(pd.Series, summary.loc[indicator_id])
+
+
 def key_figures(ctx: ProgrammeContext) -> pd.DataFrame:
     """Per indicator of the network: latest published value, comparisons, change, target.
 
@@ -352,8 +361,7 @@ def key_figures(ctx: ProgrammeContext) -> pd.DataFrame:
     rows = []
     for indicator_id in ctx.programme.indicator_ids():
         indicator = ctx.project.indicator(ctx.key, indicator_id)
-        stats = summary.loc[indicator_id] if indicator_id in summary.index else None
-        rows.append(_key_figure_row(ctx, indicator, stats))
+        rows.append(_key_figure_row(ctx, indicator, _indicator_row(summary, indicator_id)))
     return pd.DataFrame(rows)
 
 
@@ -404,8 +412,7 @@ def _key_change(
         change = _format_change(float(stats["change_since_comparison"]), indicator.unit)
         words = _words_in_brackets(stats, indicator, "change_since_comparison")
         return f"{text}; {compared}: {change}{words}"
-    change = float(stats["change_since_base"])
-    return _format_change(change, indicator.unit) + _words_in_brackets(
+    return _format_change(float(stats["change_since_base"]), indicator.unit) + _words_in_brackets(
         stats, indicator, "change_since_base"
     )
 
@@ -711,7 +718,7 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
         return ""
     row = summary.loc[indicator_id]
     unit = row["unit"]
-    parts = []
+    parts: list[str] = []
     if not pd.isna(row["change_since_previous"]):
         parts.append(
             f"Sinds de vorige meting ({int(row['previous_year'])}): "
@@ -759,7 +766,7 @@ def statistics_appendix(ctx: ProgrammeContext) -> pd.DataFrame:
     the test and its p-value, the index, the trend with its 95% interval and the change
     against the gemeente."""
     summary = indicator_summary(ctx).set_index("indicator_id")
-    rows = []
+    rows: list[dict[str, str]] = []
     for indicator_id in ctx.programme.indicator_ids():
         if indicator_id not in summary.index:
             continue
@@ -890,7 +897,7 @@ def change_words(change: float, direction: str, unit: str) -> str:
     return text + (", gunstig" if good else ", ongunstig")
 
 
-def is_true(flag: object) -> bool:
+def is_true(flag: str | float | None) -> bool:
     """A yes/no column as read from a CSV: True, 'True'/'true' or 1 (missing is no)."""
     if isinstance(flag, str):
         return flag.strip().lower() in ("true", "1", "ja")
@@ -898,7 +905,7 @@ def is_true(flag: object) -> bool:
 
 
 def significance_words(
-    p_value: float, significant: object, change: float = math.nan, source: str = ""
+    p_value: float, significant: str | float | None, change: float = math.nan, source: str = ""
 ) -> str:
     """The uncertainty of a change in plain Dutch, for the body of the report.
 
@@ -948,7 +955,7 @@ def at_a_glance(ctx: ProgrammeContext) -> pd.DataFrame:
         ids = list(dict.fromkeys(goal.indicators + [i for e in goal.efforts for i in e.indicators]))
         for indicator_id in ids:
             indicator = ctx.project.indicator(ctx.key, indicator_id)
-            row = summary.loc[indicator_id] if indicator_id in summary.index else None
+            row = _indicator_row(summary, indicator_id)
             rows.append(_glance_row(ctx, goal.label, indicator, row))
     return pd.DataFrame(rows)
 
@@ -965,11 +972,11 @@ def _glance_row(
         significant, status = row["significant"], row["target_status"]
         broken = is_true(row["break_since_base"])
         note = str(row.get("target_note", "") or "")
-    if year is None:
+    if row is None or year is None:  # year is None where row is
         latest = _shown(ctx, indicator, "programma", _last_year(ctx.table, indicator.id))
     else:
         latest = f"{format_value(float(row['latest_value']), indicator.unit)} ({year})"
-    if broken:
+    if broken and row is not None:  # broken only with a row
         shown_change = (
             f"{_break_text(ctx, indicator.id, year)}: geen vergelijking met {ctx.base_year}"
         )
@@ -1464,9 +1471,9 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     """
     indicator = ctx.project.indicator(ctx.key, indicator_id)
     summary = indicator_summary(ctx).set_index("indicator_id")
-    if indicator_id not in summary.index or pd.isna(summary.loc[indicator_id, "latest_year"]):
+    row = _indicator_row(summary, indicator_id)
+    if row is None or pd.isna(row["latest_year"]):
         return f"*{indicator.label}: geen publiceerbare waarde voor het programmagebied.*"
-    row = summary.loc[indicator_id]
     year = int(row["latest_year"])
     text = f"**{indicator.label}**: {_with_interval(ctx, indicator, year)} in {year}. "
     if is_true(row["break_since_base"]):

@@ -12,8 +12,9 @@ indicator and area role, published values only, never across a series break.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ class Trend:
     points: int
 
 
-def linear_trend(years: Sequence[float], values: Sequence[float], alpha: float = ALPHA) -> Trend:
+def linear_trend(years: Iterable[float], values: Iterable[float], alpha: float = ALPHA) -> Trend:
     """Least-squares slope of value on year with its t-interval; nan below three points.
 
     The closed form (slope = Sxy / Sxx, standard error from the residuals) in Python
@@ -324,6 +325,11 @@ def _interval(row: pd.Series) -> tuple[float, float]:
     )
 
 
+def _year_row(shown: pd.DataFrame, year: int) -> pd.Series:
+    """The row of `year` in one area's series (indexed by year, each year once)."""
+    return cast(pd.Series, shown.loc[year])
+
+
 def _survey_test(first: pd.Series, last: pd.Series) -> float:
     """p-value of the change between two survey cells (value in percent, n respondents)."""
     return proportion_change_pvalue(
@@ -348,9 +354,9 @@ def _series_row(
         out["note"] = "; ".join(notes)
         return out
     latest_year = int(shown.index.max())
-    latest = shown.loc[latest_year]
+    latest = _year_row(shown, latest_year)
     out.update(latest_year=latest_year, latest_value=float(latest["value"]))
-    base = shown.loc[base_year] if base_year in shown.index else None
+    base = _year_row(shown, base_year) if base_year in shown.index else None
     out["base_value"] = float(base["value"]) if base is not None else math.nan
     broken = _broken_between(breaks, base_year, latest_year) if latest_year > base_year else False
     out["break_since_base"] = broken
@@ -366,7 +372,7 @@ def _series_row(
             first_after = int(after.min())
             out["comparison_from_year"] = first_after
             out["change_since_comparison"] = out["latest_value"] - float(
-                shown.loc[first_after, "value"]
+                _year_row(shown, first_after)["value"]
             )
             what = "verandering en toets" if indicator.source == "survey" else "verandering"
             notes.append(f"{what} vanaf {first_after}, het eerste jaar na de breuk")
@@ -386,9 +392,11 @@ def _series_row(
             notes.append(f"breuk in de reeks tussen {previous_year} en {latest_year}")
         else:
             out["change_since_previous"] = out["latest_value"] - float(
-                shown.loc[previous_year, "value"]
+                _year_row(shown, previous_year)["value"]
             )
-    tested = base if comparable else shown.loc[first_after] if first_after is not None else None
+    tested = (
+        base if comparable else _year_row(shown, first_after) if first_after is not None else None
+    )
     if indicator.source == "survey" and tested is not None:
         p = _survey_test(tested, latest)
         if not math.isnan(p):
@@ -488,8 +496,8 @@ def indicator_summary(
     target_of = {target.indicator: target for target in targets}
     records = []
     for (indicator_id, role), rows in table.groupby(["indicator_id", "area_role"], sort=False):
-        indicator = by_id[indicator_id]
-        target = target_of.get(indicator_id) if role == "programma" else None
+        indicator = by_id[str(indicator_id)]
+        target = target_of.get(str(indicator_id)) if role == "programma" else None
         record = {
             "indicator_id": indicator_id,
             "group": indicator.group or "",

@@ -12,8 +12,10 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,7 +194,7 @@ def _raw_cell(frame: pd.DataFrame, index: int, column: str) -> str:
     """The cell as it was in the file (the text before numeric coercion, if any)."""
     shown = _base_column(column)
     shown = f"raw:{shown}" if f"raw:{shown}" in frame.columns else shown
-    value = frame.loc[index, shown]
+    value: object = frame.loc[index, shown]
     return repr(privacy.mask(value.item() if hasattr(value, "item") else value))
 
 
@@ -258,7 +260,9 @@ def _relative(path: Path, paths: Paths) -> str:
         return str(path)
 
 
-def _typed(frame: pd.DataFrame, numbers: list[str], whole: list[str] = ()) -> pd.DataFrame:
+def _typed(
+    frame: pd.DataFrame, numbers: list[str], whole: Sequence[str] = ()
+) -> pd.DataFrame:
     """Numeric copies of text columns, with flags a suite can expect on.
 
     `numeric:<c>` is False for text that is not a number (a decimal comma, a word),
@@ -635,6 +639,7 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
     raw = _read_local(path, local / f"{SURVEY_STEM}.csv", paths)
     if isinstance(raw, str):
         return _failed("survey", file, CRITICAL, "the survey export is a readable table", raw)
+    assert path is not None  # without a file, _read_local gives the 'missing' message
     frame = _csv_where(
         path,
         _typed(
@@ -661,7 +666,9 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
     if not set(SURVEY_COLUMNS) <= set(raw.columns) or raw.empty:
         return _with_outcomes(v.validate(Source("survey", file, frame), checks), screened)
     frame["fraction:percentage"] = ~_fraction_waves(frame)
-    known = sorted({i.column for i in project.catalogue.indicators if i.source == "survey"})
+    known = sorted(
+        {i.column for i in project.catalogue.indicators if i.source == "survey" and i.column}
+    )
     cycle = project.cycle.cycle
     checks += _number_checks(
         v, frame, ["jaar", "percentage", "ondergrens", "bovengrens", "n"], "survey", WARNING
@@ -888,8 +895,8 @@ def _area_population(project: Project, paths: Paths, key: str) -> dict[float, fl
             by_code = dict(zip(keys, values, strict=True))
         except (OSError, ValueError, KeyError, IndexError, TypeError, StopIteration):
             continue
-        counts = [by_code.get(code) for code in codes]
-        if codes and all(c is not None and pd.notna(c) for c in counts):
+        counts = [by_code.get(code, math.nan) for code in codes]
+        if codes and all(pd.notna(c) for c in counts):
             population[float(year)] = float(sum(counts))
     return population
 

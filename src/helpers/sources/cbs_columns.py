@@ -232,17 +232,17 @@ def series_breaks(report: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for concept, group in mapped.groupby("column", sort=True):
         previous = None
-        for row in group.itertuples():
-            if previous is not None and row.definition_version != previous.definition_version:
+        for row in group.to_dict(orient="records"):
+            if previous is not None and row["definition_version"] != previous["definition_version"]:
                 rows.append(
                     (
                         concept,
-                        int(row.year),
-                        previous.published_name,
-                        row.published_name,
-                        int(previous.definition_version),
-                        int(row.definition_version),
-                        row.note,
+                        int(row["year"]),
+                        previous["published_name"],
+                        row["published_name"],
+                        int(previous["definition_version"]),
+                        int(row["definition_version"]),
+                        row["note"],
                     )
                 )
             previous = row

@@ -386,7 +386,8 @@ def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> di
     }
     # WOZ value summed over dwellings, so a parent's average is dwelling-weighted
     values["WozSom"] = values["Woningvoorraad"] * rng.uniform(180, 520)
-    values.update(_origin_counts(project, code, year, inhabitants, values["herkomst_nederland"]))
+    dutch = int(values["herkomst_nederland"])  # a count (round() above); the dict holds floats too
+    values.update(_origin_counts(project, code, year, inhabitants, dutch))
     return values
 
 

@@ -155,7 +155,7 @@ def refuse_thousands(path: Path, frame: pd.DataFrame, columns: list[str]) -> Non
         raise SourceError(
             f"{path}: {row_label(path, index)}, column {column}: {frame.loc[index, column]!r} "
             f"is written with a thousands separator and would be read as "
-            f"{float(frame.loc[index, column])!r}; write whole numbers without separators "
+            f"{float(str(frame.loc[index, column]))!r}; write whole numbers without separators "
             f"({len(cells)} cell(s))"
         )
 
