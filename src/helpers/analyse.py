@@ -121,7 +121,7 @@ class NotebookFailed(RuntimeError):
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
-def _failed_cell(executed: Path) -> tuple[int, Any, str] | None:
+def _failed_cell(executed: Path) -> tuple[int | str, Any, str] | None:
     """(index in the template, execution count, source) of the first cell that raised."""
     import nbformat
 

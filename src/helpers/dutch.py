@@ -92,7 +92,7 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "euro":
         return "€ " + text
     if unit == "duizend_euro":  # CBS publishes WOZ values in thousands: 312 -> € 312.000
-        return "€ " + format_number(float(value) * 1000)  # type: ignore[arg-type]
+        return "€ " + format_number(float(value) * 1000)
     return text
 
 

@@ -473,6 +473,7 @@ def health_values(
     kept = ["year", "area_code", "value", "table_id", "table_modified", "synthetic"]
     frames = []
     for indicator in indicators:
+        assert indicator.column is not None, "a cbs_health indicator names its column (config)"
         ages = HEALTH_AGES.get(indicator.population or ADULTS, (indicator.population,))
         rows = health[health["column"].eq(indicator.column) & health["population"].isin(ages)]
         rows = rows[kept].rename(columns={"area_code": "member_code"})
@@ -482,6 +483,8 @@ def health_values(
         out["_found"] = hit.groupby("_area")["table_id"].count().reindex(out.index, fill_value=0)
         known = hit["value"].notna()
         out["_known"] = known.groupby(hit["_area"]).sum().reindex(out.index, fill_value=0)
+        known_count = out["_known"].astype(int)
+        found_count = out["_found"].astype(int)
         first = hit[hit["table_id"].notna()].groupby("_area").first()
         out["source"] = ("cbs_health:" + first["table_id"].astype(str)).reindex(out.index)
         out["source"] = out["source"].fillna("cbs_health:?")
@@ -491,11 +494,11 @@ def health_values(
         value, estimate, reason = [], [], []
         decimals = unit_decimals(indicator.unit)
         for area, own in hit.groupby("_area", sort=True):
-            complete = int(out.at[area, "_known"]) == len(own)
+            complete = known_count[area] == len(own)
             if not complete:
                 value.append(np.nan)
                 estimate.append("")
-                found = int(out.at[area, "_found"]) > 0
+                found = found_count[area] > 0
                 reason.append("cbs_not_published" if found else "")
             elif len(own) == 1:
                 value.append(float(own["value"].iloc[0]))

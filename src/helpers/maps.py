@@ -219,14 +219,14 @@ def _code_and_name(
         name = _named(columns, name_column, "name_column", where) if name_column else None
         return code, name
     for code_key, name_key in CODE_NAME_COLUMNS:
-        code = _column(columns, code_key)
-        if code:
+        found = _column(columns, code_key)
+        if found:
             name = (
                 _named(columns, name_column, "name_column", where)
                 if name_column
                 else _column(columns, name_key)
             )
-            return code, name
+            return found, name
     known = ", ".join(c for c, _ in CODE_NAME_COLUMNS)
     raise ValueError(
         f"{where}: no code column: none of {known} among its columns "
