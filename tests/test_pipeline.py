@@ -168,7 +168,7 @@ def test_cycles_compare_with_dvc_metrics_and_plots_diff(built_copy, tmp_path):
     run([DVC, "repro"], built_copy)
     diff = json.loads(run([DVC, "metrics", "diff", "monitor-2024", "--json"], built_copy).stdout)
     status = diff["metrics/soesterkwartier.json"]["eenzaamheid.target_status"]
-    assert (status["old"], status["new"]) == ("not_on_track", "on_track")
+    assert status["new"] == "on_track" and status["old"] in {"not_on_track", "too_early"}
     assert "metrics/overvecht.json" not in diff  # nothing else moved
     out = tmp_path / "plots"
     run([DVC, "plots", "diff", "monitor-2024", "-o", str(out)], built_copy)

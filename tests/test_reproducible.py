@@ -20,7 +20,7 @@ from pathlib import Path
 
 from support import REPO, digests, generic_cpu_env, pipeline_env
 
-from helpers.provenance import build_time, inputs_commit
+from helpers.provenance import build_time, data_hashes, inputs_commit
 from helpers.reproducible import stable_zip, strip_run_metadata
 
 TESTS = Path(__file__).parent
@@ -143,3 +143,19 @@ def test_reports_state_the_inputs_commit_not_head(tmp_path, monkeypatch):
     assert build_time(tmp_path) == made_from[1]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert build_time(tmp_path) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def test_notebooks_list_the_hashes_of_their_inputs_not_of_their_own_outputs(tmp_path):
+    """A notebook that printed its own stage's hash from dvc.lock would print the previous
+    run's, change its output every run, and no dvc.lock could ever be reproduced."""
+    lock = {
+        "schema": "2.0",
+        "stages": {
+            "indicators": {"outs": [{"path": "data/processed/indicators", "md5": "a.dir"}]},
+            "analyse": {"outs": [{"path": "data/processed/programmes", "md5": "b.dir"}]},
+            "joint": {"outs": [{"path": "data/processed/joint", "md5": "c.dir"}]},
+        },
+    }
+    (tmp_path / "dvc.lock").write_text(json.dumps(lock), encoding="utf-8")
+    listed = data_hashes(tmp_path)
+    assert listed["gegevens"].tolist() == ["data/processed/indicators"]

@@ -227,6 +227,11 @@ def test_target_is_too_early_to_call_when_the_line_lies_inside_the_interval():
     ahead = (2020, 55.0, 2024, 61.0, target, "higher_is_better")
     assert target_status(*ahead, 59.0, 63.0) == "too_early", "ahead, but not surely"
     assert target_status(*ahead, 60.0, 62.0) == "on_track"
+    reached = (2020, 55.0, 2024, 63.0, target, "higher_is_better")
+    assert target_status(*reached, 58.0, 68.0) == "on_track", "reached: not 'too early'"
+    lower_better = Target(indicator="x", year=2026, value=55.0)
+    below = (2020, 47.4, 2024, 50.1, lower_better, "lower_is_better")
+    assert target_status(*below, 45.0, 55.0) == "on_track", "50.1 is already below 55"
 
 
 def _survey_with_target(values: dict, target: Target, *, interval: float = 2.0) -> pd.Series:

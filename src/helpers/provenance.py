@@ -36,6 +36,7 @@ COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
 # What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
 INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
 OWN_STAGE = "report"
+NOTEBOOK_STAGES = ("analyse", "joint", OWN_STAGE)
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -172,11 +173,17 @@ def draft_reasons(project: Project, paths: Paths, synthetic: bool) -> list[str]:
 
 
 def data_hashes(root: Path) -> pd.DataFrame:
-    """The data outputs recorded in dvc.lock: stage, path and hash."""
+    """The data the notebooks are made from, as recorded in dvc.lock: stage, path, hash.
+
+    Not the outputs of the notebook stages themselves (`NOTEBOOK_STAGES`): a notebook
+    cannot know the hash of what it is writing, and would print the previous run's,
+    so that every run changed its own output and no `dvc.lock` could be reproduced.
+    """
     lock = read_lock(root) or {}
     rows = [
         {"stage": name, "gegevens": out["path"], "DVC-hash (md5)": out.get("md5", "")}
         for name, stage in lock.items()
+        if name not in NOTEBOOK_STAGES
         for out in stage.get("outs", [])
         if str(out.get("path", "")).startswith("data/")
     ]

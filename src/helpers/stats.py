@@ -223,11 +223,11 @@ def target_status(
     expected = target_expected(base_year, base_value, latest_year, target)
     if decimals is not None:
         expected = round_scalar(expected, decimals)
-    if math.isfinite(lower) and math.isfinite(upper) and lower <= expected <= upper:
-        return "too_early"
     good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
     if good and (latest_value - target.value) * good >= 0:
-        return "on_track"
+        return "on_track"  # reached: no uncertainty about the line makes it "too early"
+    if math.isfinite(lower) and math.isfinite(upper) and lower <= expected <= upper:
+        return "too_early"
     toward = np.sign(target.value - base_value)
     if toward == 0:
         toward = good
