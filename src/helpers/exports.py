@@ -148,7 +148,8 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "indicator_id": "vaste sleutel van de indicator (params/indicators.yaml)",
         "indicator": "naam van de indicator",
         "niveau": "niveau in het monitoringsmodel (input, activiteit, prestatie, effect, …)",
-        "eenheid": "eenheid van waarde en interval (procent, aantal, euro, per km², per 1.000)",
+        "eenheid": "eenheid van waarde en interval (procent, aantal, euro, duizend euro, per km², "
+        "per 1.000)",
         "waarde": "gepubliceerde waarde, in de eenheid; leeg als onderdrukt of niet gemeten",
         "ondergrens_95": "ondergrens van het 95%-betrouwbaarheidsinterval (alleen enquêtes)",
         "bovengrens_95": "bovengrens van het 95%-betrouwbaarheidsinterval (alleen enquêtes)",
@@ -157,8 +158,10 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "respondenten": "aantal respondenten van de enquête",
         "onderdrukt_reden": "waarom een cel niet is gepubliceerd (leeg: wel gepubliceerd)",
         "breuk_in_reeks": "ja: vanaf dit jaar is de reeks niet vergelijkbaar met eerdere jaren",
-        "bron": "bron van de waarde (cbs_kwb, survey, registration)",
+        "bron": "bron van de waarde (cbs_kwb, cbs_health, survey, registration)",
         "bron_versie": "datum waarop de bron voor het laatst is gewijzigd",
+        "schatting": "hoe een gezondheidscijfer van een gebied uit meer wijken of buurten is "
+        "geschat (gewogen met de inwoners); leeg: door de bron gepubliceerd",
         "synthetisch": "ja: synthetische demogegevens, geen echte wijk",
     },
     "samenvatting": {
