@@ -8,7 +8,9 @@ read by one YAML loader that refuses what PyYAML would silently get wrong.
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -146,3 +148,58 @@ def read_yaml_file(path: Path) -> Any:
     except UnicodeDecodeError:
         raise YamlError(f"{path}: not readable as UTF-8 text") from None
     return load_yaml_text(text, str(path))
+
+
+# ----------------------------------------------------------------- interrupted writes
+
+TEMPORARY = re.compile(r"^\..+\.(tmp|old)$")
+
+
+def remove_temporaries(target: Path) -> list[Path]:
+    """Clear what an interrupted atomic write of `target` left behind; the paths removed.
+
+    A killed stage (Ctrl-C, `kill -9`) can leave `.<name>.<random>.tmp` next to its
+    output (atomic_dir, write_text_atomic) and `.<name>.old` (swap_dir). A `.old`
+    whose target is missing was caught between swap_dir's two renames: it is the
+    previous good output and is put back, not removed. Inside a folder output the
+    same is done for every entry, since files in it are written atomically too.
+    """
+    removed: list[Path] = []
+    parent = target.parent
+    if not parent.is_dir():
+        return removed
+    old = parent / f".{target.name}.old"
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    siblings = parent.glob(f".{glob.escape(target.name)}.*")
+    candidates = [p for p in siblings if TEMPORARY.match(p.name)]
+    if target.is_dir():
+        candidates += [p for p in target.rglob(".*") if TEMPORARY.match(p.name)]
+    for path in sorted(set(candidates)):
+        if not path.exists() and not path.is_symlink():
+            continue  # inside a folder removed just before
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path)
+    return removed
+
+
+@contextmanager
+def atomic_dirs(targets: list[Path]) -> Iterator[list[Path]]:
+    """atomic_dir for several folders one stage writes together, swapped in only when all
+    are complete: a stage stopped halfway leaves every previous folder as it was."""
+    tmps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            prefix = f".{target.name}."
+            tmps.append(Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent)))
+        yield tmps
+    except BaseException:
+        for tmp in tmps:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for tmp, target in zip(tmps, targets, strict=True):
+        swap_dir(tmp, target)
