@@ -44,20 +44,28 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        swap_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_dir(tmp, target)
 
 
 def swap_dir(tmp: Path, target: Path) -> None:
-    """Replace `target` by the complete folder `tmp`; the old one goes only once it is gone."""
+    """Replace `target` by the complete folder `tmp`; the old one goes only once it is gone.
+
+    When the second rename fails (a read-only or full file system), the old one is put back.
+    """
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -197,9 +205,9 @@ def atomic_dirs(targets: list[Path]) -> Iterator[list[Path]]:
             prefix = f".{target.name}."
             tmps.append(Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent)))
         yield tmps
+        for tmp, target in zip(tmps, targets, strict=True):
+            swap_dir(tmp, target)
     except BaseException:
         for tmp in tmps:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
-    for tmp, target in zip(tmps, targets, strict=True):
-        swap_dir(tmp, target)
