@@ -246,6 +246,24 @@ def test_disk_error_found_behind_a_failed_analyse_job(tmp_path):
     assert disk_error(JobsFailed([Outcome("analyse x", error=ValueError("no"))])) is None
 
 
+def test_disk_error_from_a_notebook_cell_is_read_from_the_kernel_text(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    cell = PapermillExecutionError(
+        cell_index=7,
+        exec_count=7,
+        source="fig.savefig(path)",
+        ename="OSError",
+        evalue=f"[Errno 28] No space left on device: '{tmp_path}/figuren/trend.png'",
+        traceback=[],
+    )
+    found = disk_error(JobsFailed([Outcome("analyse overvecht", error=cell)]))
+    assert found is not None and found.errno == errno.ENOSPC
+    assert disk_error_message("analyse", found, Paths(tmp_path)) == (
+        "wijkmonitor analyse: cannot write figuren/trend.png: No space left on device"
+    )
+
+
 # ----------------------------------------------------------------- output fingerprints
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sys
 import time
 import traceback
@@ -277,12 +278,21 @@ DISK_ERRORS = {
 }
 
 
+KERNEL_OS_ERROR = re.compile(r"\[Errno (?P<errno>\d+)\] (?P<reason>[^:]+)(?:: '(?P<path>[^']*)')?")
+
+
 def disk_error(error: BaseException | None, depth: int = 0) -> OSError | None:
     """The disk-full or permission OSError behind `error` (its causes, failed jobs), if any."""
     if error is None or depth > 5:
         return None
     if isinstance(error, OSError) and error.errno in DISK_ERRORS:
         return error
+    # a notebook cell's OSError comes back from the kernel as text (papermill's
+    # PapermillExecutionError: ename, evalue)
+    evalue = getattr(error, "evalue", None)
+    match = KERNEL_OS_ERROR.match(evalue) if isinstance(evalue, str) else None
+    if match and int(match["errno"]) in DISK_ERRORS:
+        return OSError(int(match["errno"]), match["reason"], match["path"])
     from helpers.fanout import JobsFailed
 
     if isinstance(error, JobsFailed):
