@@ -531,7 +531,9 @@ def test_an_edited_notebook_or_a_deleted_figure_is_made_again(built, built_copy)
     for other in ("soesterkwartier", "betere_buurten"):
         assert f"analyse {other}: up to date, not executed" in result.stdout
     assert figure.is_file()
-    assert notebook.read_text(encoding="utf-8") == text
+    again = notebook.read_text(encoding="utf-8")  # (paths and lock hashes differ in a copy)
+    assert again.count(shown.group(0)) == text.count(shown.group(0))
+    assert again.count("12,3%") == text.count("12,3%")
     built_figures = root / "data" / "processed" / "programmes" / "vollenhove"
     assert digests(programmes / "vollenhove", "*.png") == digests(built_figures, "*.png")
     status = run([DVC, "status"], built_copy).stdout
