@@ -346,19 +346,6 @@ def test_a_missing_base_or_latest_survey_wave_is_a_warning_naming_it(local_root,
     assert f"wave {year}" in output
 
 
-def test_a_renamed_survey_indicator_is_a_warning_naming_it(local_root, capsys):
-    survey = local_root / "data/raw/local/survey/gezondheidsmonitor.csv"
-    survey.write_text(
-        survey.read_text(encoding="utf-8").replace(",Eenzaam,", ",Eenzaamheid,"), encoding="utf-8"
-    )
-    code, _, findings = _validate(local_root, capsys)
-    assert code == 0
-    (finding,) = [f for f in findings if "survey indicator of the catalogue" in f["rule"]]
-    assert finding["severity"] == "warning" and finding["column"] == "indicator"
-    assert finding["examples"][0].startswith("missing: Eenzaam")  # (the fixture has no
-    # Vrijwilligerswerk either: that one is named as well)
-
-
 def test_a_renamed_local_indicator_column_is_a_warning_naming_it(local_root, capsys):
     path = local_root / "data/raw/local/registrations/overvecht.csv"
     text = path.read_text(encoding="utf-8")

@@ -758,21 +758,13 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
 
 
 def _survey_wave_checks(v: Validator, project: Project) -> list[Any]:
-    """Warnings naming a missing base or latest wave and a catalogue indicator with no rows.
+    """Warnings naming a missing base or latest wave.
 
-    Without them a survey export that lacks the nulmeting, the cycle year or a renamed
-    indicator passes, and the reports silently show no change or no value.
+    Without them a survey export that lacks the nulmeting or the cycle year passes, and
+    the reports silently show no change from the base year, or older figures.
     """
     cycle = project.cycle.cycle
-    survey = sorted(
-        {
-            i.column
-            for key in project.cycle.programmes
-            for i in project.indicators_for(key)
-            if i.source == "survey" and i.column
-        }
-    )
-    checks = [
+    return [
         v.expect(
             "ExpectColumnDistinctValuesToContainSet",
             WARNING,
@@ -785,17 +777,6 @@ def _survey_wave_checks(v: Validator, project: Project) -> list[Any]:
             ("latest", cycle.year, "the cycle year: without it the reports show older figures"),
         )
     ]
-    if survey:
-        checks.append(
-            v.expect(
-                "ExpectColumnDistinctValuesToContainSet",
-                WARNING,
-                "every survey indicator of the catalogue has rows (a renamed one has no values)",
-                column="indicator",
-                value_set=survey,
-            )
-        )
-    return checks
 
 
 def _fraction_waves(frame: pd.DataFrame) -> pd.Series:
