@@ -57,8 +57,13 @@ status: $(STAMP) ## what dvc repro would run
 bench: $(STAMP) ## benchmark of the whole cycle (~30 min): timings, ratios, peak memory
 	$(BIN)/python benchmarks/bench.py
 
-lab: $(STAMP) ## JupyterLab on the project's environment
-	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+# Jupyter refuses to start as root without --allow-root (containers, CI machines);
+# LAB_ARGS passes anything else, e.g. make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+LAB_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP) ## JupyterLab on the project's environment (extra options: LAB_ARGS="--no-browser --port 8899")
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ROOT) $(LAB_ARGS)
 
 lock: $(STAMP) ## regenerate requirements.lock from requirements.in
 	$(BIN)/uv pip compile requirements.in -p 3.11 --no-header --quiet -o requirements.lock

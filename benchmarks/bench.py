@@ -167,8 +167,8 @@ def incremental(project: Path, repeats: int) -> dict:
     return summary(times, peaks)
 
 
-def notebook_jobs(project: Path) -> list[tuple[Path, dict]]:
-    """The analyse stage's notebooks with their papermill parameters (all programmes)."""
+def notebook_jobs(project: Path) -> list[tuple[Path, Path, dict]]:
+    """The analyse stage's notebooks: template, executed notebook, papermill parameters."""
     from helpers.analyse import programme_notebooks
     from helpers.config import load_project
     from helpers.paths import Paths
@@ -177,7 +177,7 @@ def notebook_jobs(project: Path) -> list[tuple[Path, dict]]:
     loaded = load_project(paths)
     out = project / "bench-bare"
     return [
-        (run.template, run.parameters)
+        (run.template, run.output, run.parameters)
         for key in loaded.cycle.programmes
         for run in programme_notebooks(loaded, paths, key, out / key)
     ]
@@ -198,11 +198,11 @@ def notebook_cost(project: Path, repeats: int) -> dict:
         stage.append(elapsed / len(jobs))
         peaks.append(peak)
         total = 0.0
-        for template, parameters in jobs:
-            Path(parameters["out_dir"]).mkdir(parents=True, exist_ok=True)
-            output = Path(parameters["out_dir"]) / template.name
+        for template, output, parameters in jobs:
+            # as the stage runs it: in the executed notebook's folder (out_dir ".")
+            output.parent.mkdir(parents=True, exist_ok=True)
             cmd = [str(BIN / "papermill"), str(template), str(output), "--no-progress-bar"]
-            cmd += ["--log-level", "WARNING", "--cwd", str(project)]
+            cmd += ["--log-level", "WARNING", "--cwd", str(output.parent)]
             for name, value in parameters.items():
                 cmd += ["-p", name, str(value)]
             elapsed, peak, _ = timed(cmd, project)

@@ -2,7 +2,9 @@
 
 The test starts Debian's `chromium` itself (fresh profile, no network services),
 opens a page, collects every script exception, console error and failed resource,
-checks the images and headings in the page, and takes a screenshot.
+checks the images and headings in the page, and takes a screenshot. `Chromium.axe`
+runs axe-core (npm, pinned in tests/axe/package-lock.json, installed on first use by
+`axe_source_or_skip` into the gitignored tests/axe/node_modules) in the open page.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websocket
+
+AXE_DIR = Path(__file__).parent / "axe"
+AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA plus axe's best practices (landmarks, region, heading order, ...).
+AXE_RUN = """axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',
+                                  'best-practice']},
+  resultTypes: ['violations']
+}).then(r => JSON.stringify(r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5), count: v.nodes.length}))))"""
+SEVERE = ("serious", "critical")
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = [
@@ -146,6 +160,16 @@ class Chromium:
             base64.b64decode(shot),
         )
 
+    def axe(self, source: str) -> list[dict]:
+        """axe-core's violations in the open page: id, impact, help, first targets, count."""
+        self.send("Runtime.evaluate", expression=source)
+        result = self.send(
+            "Runtime.evaluate", expression=AXE_RUN, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"axe-core failed: {result['exceptionDetails']}")
+        return json.loads(result["result"]["value"])
+
     def printed_pages(self) -> int:
         """How many A4 pages the open page prints to (Chromium's own PDF)."""
         pdf = base64.b64decode(
@@ -211,3 +235,35 @@ def chromium_or_skip() -> str:
             pytest.fail(message + " (required when CI=true)")
         pytest.skip(message)
     return binary
+
+
+def _missing(message: str) -> None:
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (required when CI=true)")
+    pytest.skip(message)
+
+
+def axe_source_or_skip() -> str:
+    """axe-core's browser script; installed from tests/axe/package-lock.json with `npm ci`
+    when missing. A skip outside CI, a failure under CI=true, when it cannot be had."""
+    if not AXE_SCRIPT.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            _missing("npm not found: axe-core for the accessibility test cannot be installed")
+        subprocess.run(
+            [npm, "ci", "--prefix", str(AXE_DIR), "--ignore-scripts", "--no-audit", "--no-fund"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=300,
+        )
+    if not AXE_SCRIPT.is_file():
+        _missing(f"axe-core not installed: `npm ci --prefix {AXE_DIR}` failed")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def severe(violations: list[dict]) -> list[dict]:
+    """The violations axe-core rates serious or critical."""
+    return [v for v in violations if v.get("impact") in SEVERE]

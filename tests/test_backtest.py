@@ -38,11 +38,6 @@ EXPECTED = Path(__file__).parent / "expected" / "indicators"
 
 
 @pytest.fixture(scope="module")
-def project() -> Project:
-    return load_project(Paths.from_root(REPO))
-
-
-@pytest.fixture(scope="module")
 def demo(project, tmp_path_factory) -> tuple[Path, dict[str, tuple[str, str]]]:
     folder = tmp_path_factory.mktemp("demo")
     return folder, build_demo_tables(project, folder)

@@ -11,10 +11,8 @@ import re
 import nbformat
 import pandas as pd
 import pytest
-from support import REPO
 
 from helpers import report_data
-from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.render import Document, notebook_html
 
@@ -22,11 +20,6 @@ HEADING = "# Gehackt"
 IMAGE = "<img src=x onerror=alert(2)>"
 LINK = "[klik](javascript:alert(3))"
 ATTACKS = [HEADING, IMAGE, LINK]
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 def notes(text: str, source: str = "bewoner", kind: str = "citaat") -> pd.DataFrame:

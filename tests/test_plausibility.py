@@ -10,40 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import REPO, digests
-from validate_fixtures import write_sources
-
-from helpers.config import load_project
-from helpers.paths import Paths
-from helpers.validate import main_validate
+from validate_fixtures import validation_run
 
 SURVEY = "data/raw/local/survey/gezondheidsmonitor.csv"
 REGISTRATIONS = "data/raw/local/registrations/overvecht.csv"
 
 
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
-
-
-@pytest.fixture(scope="module")
-def written_root(project, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("plausible")
-    write_sources(project, root)
-    return root
-
-
 @pytest.fixture
-def root(written_root, tmp_path) -> Path:
-    copy = tmp_path / "project"
-    shutil.copytree(written_root, copy)
-    return copy
+def root(written) -> Path:
+    return written
 
 
 def edit(path: Path, change) -> None:
@@ -59,20 +38,8 @@ def edit(path: Path, change) -> None:
 
 
 def validate(project, root: Path, capsys) -> tuple[int, str, list[dict]]:
-    paths = Paths(root)
-    raw_before = digests(root / "data/raw")
-    code = main_validate(
-        project,
-        paths,
-        root / "data/raw/local",
-        html_path=paths.validation_report_dir / "index.html",
-        json_path=paths.validation_dir / "summary.json",
-    )
-    captured = capsys.readouterr()
-    assert digests(root / "data/raw") == raw_before, "validation never modifies raw data"
-    findings = json.loads((paths.validation_dir / "findings.json").read_text())
-    critical = [line for line in (captured.out + captured.err).splitlines() if "critical" in line]
-    return code, "\n".join(critical), findings
+    run = validation_run(project, root, capsys)
+    return run.code, run.critical, run.findings
 
 
 def test_survey_wave_written_as_fractions(project, root, capsys):

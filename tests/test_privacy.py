@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 from support import REPO, VENV_BIN, digests, run
-from validate_fixtures import write_sources
+from validate_fixtures import validation_run
 
 from helpers import privacy
-from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.sources.local import read_notes, read_registrations
-from helpers.validate import main_validate
 
 FOUND = [
     ("phone", "Bel 06 - 12 34 56 78 gerust"),
@@ -128,23 +126,10 @@ items:
 """
 
 
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
-
-
-@pytest.fixture(scope="module")
-def written_root(project, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("privacy")
-    write_sources(project, root)
-    return root
-
-
 @pytest.fixture
-def root(project, written_root, tmp_path) -> Path:
+def root(project, written) -> Path:
     """Own data in data/raw/local with personal data in a note and a registration."""
-    copy = tmp_path / "project"
-    shutil.copytree(written_root, copy)
+    copy = written
     local = copy / "data/raw/local"
     goal = project.programmes["overvecht"].goals[0].id
     (local / "notes/overvecht/2024.yaml").write_text(NOTE.format(goal=goal), encoding="utf-8")
@@ -170,16 +155,8 @@ def outputs(root: Path) -> str:
 
 
 def validate(project, root: Path, capsys) -> tuple[int, str]:
-    paths = Paths(root)
-    code = main_validate(
-        project,
-        paths,
-        root / "data/raw/local",
-        html_path=paths.validation_report_dir / "index.html",
-        json_path=paths.validation_dir / "summary.json",
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    run = validation_run(project, root, capsys)
+    return run.code, run.output
 
 
 def assert_not_echoed(text: str) -> None:

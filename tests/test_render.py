@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +16,6 @@ from support import REPO, digests, pipeline_env
 
 from helpers import provenance, render
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK
-from helpers.config import load_project
 from helpers.exports import TABLES_DIR
 from helpers.paths import Paths
 
@@ -46,11 +46,6 @@ def tiny_report(title: str) -> nbformat.NotebookNode:
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
     )
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +144,11 @@ def test_fallback_renders_every_page_without_code(project, paths, monkeypatch):
     assert page.count("Verdieping: eenzaamheid") >= 1
     landing = (paths.site / "index.html").read_text(encoding="utf-8")
     assert "Synthetische gegevens" in landing and "nbconvert" in landing
+    assert landing.count("<main>") == 1 and "<footer>" in landing, "landmarks for axe-core"
+    links = re.findall(r'<a href="(tabellen/overvecht_[^"]+)">([^<]+)</a>', landing)
+    assert ("tabellen/overvecht_indicatoren_excel-nl.csv", "indicatoren (CSV voor Nederlandse "
+            "Excel)") in links and len({text for _, text in links}) == len(links) == 7
+    assert "text-decoration:underline" in page, "links in text are underlined"
     assert any("quarto not found" in m and "nbconvert" in m for m in messages)
     assert any("quarto.org" in m for m in messages)
     assert any("draft (CONCEPT" in m and "synthetisch" in m for m in messages)
@@ -295,3 +295,25 @@ def test_crossrefs_become_numbered_captions_and_links_in_the_fallback():
         '<p class="wm-caption" id="tbl-oogopslag"><strong>Tabel 1</strong>: In één oogopslag</p>'
     )
     assert 'id="tbl-kerncijfers"><strong>Tabel 2</strong>: Kerncijfers' in result[4].source
+
+
+def test_tables_get_captions_and_column_scopes():
+    body = (
+        '<h2 id="k">Kerncijfers<a class="anchor-link" href="#k">¶</a></h2>'
+        '<p class="wm-caption" id="tbl-kern"><strong>Tabel 1</strong>: Kern</p>'
+        "<div><table>\n<thead><tr><th>a</th><th>b</th></tr></thead>"
+        "<tbody><tr><td>1</td><td>2</td></tr></tbody></table></div>"
+        "<h3>Bronnen</h3><table><thead><tr><th>bron</th></tr></thead></table>"
+        '<p class="wm-caption" id="tbl-leeg">Leeg</p><p><em>Geen gegevens.</em></p>'
+        "<h3>Logboek</h3><table><thead><tr><th>datum</th></tr></thead></table>"
+    )
+    out = render.accessible_tables(body)
+    assert (
+        '<table><caption class="wm-caption" id="tbl-kern"><strong>Tabel 1</strong>: Kern'
+        "</caption>" in out
+    ), "the numbered caption moves into its table, keeping the cross-reference id"
+    assert '<p class="wm-caption" id="tbl-kern">' not in out
+    assert "<table><caption>Tabel bij: Bronnen</caption>" in out
+    assert '<p class="wm-caption" id="tbl-leeg">Leeg</p>' in out, "no table: caption stays"
+    assert "<table><caption>Tabel bij: Logboek</caption>" in out
+    assert out.count('<th scope="col">') == 4 and "<thead>" in out

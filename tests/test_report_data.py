@@ -7,18 +7,11 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from support import REPO
 
 from helpers import plots, report_data
-from helpers.config import load_project
 from helpers.indicators import effective_indicators
 from helpers.paths import Paths
 from helpers.stats import indicator_summary
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 def indicator_rows(indicator_id: str, unit: str, values: dict[tuple[str, int], float]) -> list:
@@ -183,7 +176,7 @@ def full_table() -> pd.DataFrame:
     return frame
 
 
-def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words(
+def test_at_a_glance_says_uncertainty_in_words_and_target_status_in_symbols_and_words(
     project, full_table, tmp_path
 ):
     ctx = context(project, full_table, tmp_path)
@@ -192,9 +185,15 @@ def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words
     assert health["doel"] == "Bewoners voelen zich gezonder en minder eenzaam"
     assert health["laatste waarde"] == "60,0% (2024)"
     assert health["verandering sinds 2020"] == "▲ hoger (+5,0 procentpunt), gunstig"
-    assert health["significantie"] == "✔ significant (p < 0,001)"
-    # target 62 in 2026 from 55 in 2020: by 2024 the straight line is at 59.7
-    assert health["streefwaarde"] == "62,0% in 2026: ✔ op koers"
+    assert health["echt verschil of toeval?"] == "waarschijnlijk een echte stijging"
+    # target 62 in 2026 from 55 in 2020: by 2024 the straight line is at 59.7, inside the
+    # latest value's interval 58.0 - 62.0: the gap is within the uncertainty
+    assert health["streefwaarde"] == (
+        "62,0% in 2026: ≈ te vroeg om te zeggen (de lijn naar de streefwaarde geeft 59,7% in "
+        "2024, binnen het 95%-interval van de laatste waarde (58,0% – 62,0%))"
+    )
+    for cell in glance.drop(columns="streefwaarde").to_numpy().ravel():
+        assert "✔" not in str(cell) and "p =" not in str(cell) and "p <" not in str(cell)
     lonely = glance.loc["Eenzaam (18+)"]
     assert lonely["laatste waarde"] == "48,0% (2022)", "the suppressed 2024 value is never shown"
     assert lonely["verandering sinds 2020"] == "▼ lager (-2,0 procentpunt), gunstig"
@@ -202,9 +201,10 @@ def test_at_a_glance_says_direction_significance_and_target_in_symbols_and_words
     counts = glance.loc["Aantal georganiseerde activiteiten"]
     assert (
         counts["verandering sinds 2020"]
-        == "breuk in de reeks vanaf 2022: geen vergelijking met 2020"
+        == "breuk in de reeks vanaf 2022: geen vergelijking met 2020; sinds 2022, het eerste "
+        "jaar na de breuk: ▲ hoger (+20)"
     ), "the one wording of a break, naming the first year of the new series"
-    assert counts["significantie"] == "n.v.t."
+    assert counts["echt verschil of toeval?"] == "volledige telling, geen steekproef"
     missing = glance.loc["Moeite met rondkomen (18+)"]
     assert missing["laatste waarde"] == report_data.MISSING
 
@@ -214,7 +214,9 @@ def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_pa
     path = ctx.paths.summary_table("overvecht")
     summary = pd.read_csv(path)
     health = summary["indicator_id"].eq("ervaren_gezondheid")
-    summary.loc[health, ["target_status", "p_value", "significant"]] = ["not_on_track", 0.2, False]
+    summary.loc[health, ["target_status", "target_note", "p_value", "significant"]] = [
+        "not_on_track", "", 0.2, False
+    ]
     summary.to_csv(path, index=False)
     row = (
         report_data.at_a_glance(ctx)
@@ -222,23 +224,90 @@ def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_pa
         .loc["Ervaren gezondheid goed of zeer goed (18+)"]
     )
     assert row["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
-    assert row["significantie"] == "niet significant (p = 0,200)"
+    assert row["echt verschil of toeval?"] == "het verschil kan toeval zijn"
     assert set(report_data.indicator_summary(ctx)["area_role"]) == {"programma"}
     path.unlink()
     with pytest.raises(FileNotFoundError, match="dvc repro indicators"):
         report_data.at_a_glance(ctx)
 
 
-def test_statistics_in_words_name_the_test_trend_and_gemeente_caveat(project, full_table, tmp_path):
+def test_the_body_says_statistics_in_plain_words_and_the_appendix_holds_tests(
+    project, full_table, tmp_path
+):
     ctx = context(project, full_table, tmp_path)
     health = report_data.statistics_sentence(ctx, "ervaren_gezondheid")
-    assert health.startswith("Toets: ") and "score" in health, "the test is named"
+    assert "Toets" not in health and "score" not in health and "p =" not in health
+    assert "Index" not in health
     assert "Sinds de vorige meting (2020): +5,0 procentpunt." in health
     counts = report_data.statistics_sentence(ctx, "activiteiten")
     assert "Verandering sinds 2020" not in counts, "no change across the 2022 break"
-    assert "Lineaire trend sinds 2022: +10 per jaar (95%-interval" in counts
+    # 2022-2024: three years of a complete count, no interval and said so in words
+    assert (
+        "Trend sinds 2022: gemiddeld +10 per jaar (te weinig jaren om te zeggen of dit een "
+        "vaste richting is)." in counts
+    )
+    assert "interval" not in counts
     note = report_data.methods_note(ctx)
-    assert "Significantie (5%)" in note and "Streefwaarden:" in note
+    assert "Streefwaarden:" in note and "te vroeg om te zeggen" in note
+    assert "bijlage Statistische toelichting" in note
+    appendix = report_data.statistics_appendix(ctx).set_index("indicator")
+    row = appendix.loc["Ervaren gezondheid goed of zeer goed (18+)"]
+    assert "score-toets" in row["toets"] and row["p-waarde"] == "p < 0,001"
+    assert row["vergelijking"] == "2020–2024" and row["index (2020 = 100)"] == "109,1"
+    counted = appendix.loc["Aantal georganiseerde activiteiten"]
+    assert counted["lineaire trend"] == (
+        "+10 per jaar sinds 2022 (geen interval: volledige telling over minder dan vijf jaren)"
+    )
+    assert counted["vergelijking"] == "2022–2024 (eerste jaar na de breuk)"
+    methods = report_data.statistics_methods(ctx)
+    assert "Toets (5%-niveau)" in methods and "lineaire trend" in methods
+
+
+def test_the_legend_says_uncertainty_in_words_and_keeps_symbols_for_targets():
+    legend = report_data.GLANCE_LEGEND
+    assert "niet aan toeval toe te schrijven" not in legend
+    assert "✔ significant" not in legend and "✔ op koers" in legend
+    assert "te vroeg om te zeggen" in legend and "kan toeval zijn" in legend
+    assert set(report_data.TARGET_WORDS) == {"on_track", "not_on_track", "too_early", "unknown"}
+    symbols = [words.split()[0] for words in report_data.TARGET_WORDS.values()]
+    assert len(set(symbols)) == len(symbols), "one symbol per target status"
+    assert report_data.significance_words(0.01, True, -2.0) == "waarschijnlijk een echte daling"
+    assert report_data.significance_words(0.2, False, -2.0) == "het verschil kan toeval zijn"
+    assert report_data.significance_words(float("nan"), None, 3.0, "cbs_kwb") == (
+        "volledige telling, geen steekproef"
+    )
+
+
+def test_after_a_break_the_report_compares_from_the_first_year_after_it(
+    project, full_table, tmp_path
+):
+    ctx = context(project, full_table, tmp_path)
+    glance = report_data.at_a_glance(ctx).set_index("indicator")
+    assert glance.loc["Aantal georganiseerde activiteiten", "verandering sinds 2020"] == (
+        "breuk in de reeks vanaf 2022: geen vergelijking met 2020; sinds 2022, het eerste "
+        "jaar na de breuk: ▲ hoger (+20)"
+    )
+    sentence = report_data.change_sentence(ctx, "activiteiten")
+    assert "Geen verandering sinds 2020: breuk in de reeks vanaf 2022." in sentence
+    assert (
+        "In 2022: 40. Verandering sinds 2022, het eerste jaar na de breuk: ▲ hoger (+20)."
+        in sentence
+    )
+    key = report_data.key_figures(ctx).set_index("indicator")
+    assert key.loc["Aantal georganiseerde activiteiten", "verschil t.o.v. 2020"] == (
+        "– (breuk in de reeks vanaf 2022); sinds 2022, het eerste jaar na de breuk: +20 "
+        "(volledige telling, geen steekproef)"
+    )
+    health = key.loc["Ervaren gezondheid goed of zeer goed (18+)", "verschil t.o.v. 2020"]
+    assert health == "+5,0 procentpunt (waarschijnlijk een echte stijging)", "no p-value"
+    # the break year withheld: the comparison starts at the first published year after it
+    table = full_table.copy()
+    withheld = table["indicator_id"].eq("activiteiten") & table["year"].eq(2022)
+    table.loc[withheld, ["value", "suppressed", "suppression_reason"]] = [np.nan, True, "small"]
+    ctx = context(project, table, tmp_path)
+    assert "In 2023: 50. Verandering sinds 2023, het eerste gepubliceerde jaar na de breuk: " in (
+        report_data.change_sentence(ctx, "activiteiten")
+    )
 
 
 def test_availability_matrix_marks_measured_missing_suppressed_and_breaks(
@@ -269,7 +338,10 @@ def test_caveats_and_change_sentence_name_breaks_and_gaps(project, full_table, t
     sentence = report_data.change_sentence(ctx, "ervaren_gezondheid")
     assert "60,0% (95%-interval 58,0% – 62,0%) in 2024" in sentence
     assert "Nulmeting 2020: 55,0% (95%-interval 53,0% – 57,0%)." in sentence
-    assert "Verandering: ▲ hoger (+5,0 procentpunt), gunstig; ✔ significant" in sentence
+    assert (
+        "Verandering: ▲ hoger (+5,0 procentpunt), gunstig; waarschijnlijk een echte stijging."
+        in sentence
+    )
 
 
 def test_definitions_and_sources_carry_cbs_attribution(project, full_table, tmp_path):
@@ -385,3 +457,21 @@ def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full
         report_data._one_break_wording(ctx, "activiteiten", "breuk in de reeks tussen 2021 en 2022")
         == "breuk in de reeks vanaf 2022"
     )
+
+
+@pytest.mark.parametrize(
+    ("slope", "lower", "upper", "words"),
+    [
+        (5.0, 2.0, 9.0, "Trend sinds 2019: gemiddeld +5 per jaar; een duidelijke stijgende lijn."),
+        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld -5 per jaar; een duidelijke dalende lijn."),
+        (5.0, -1.0, 11.0, "gemiddeld +5 per jaar; de jaren wijken te veel af van een rechte lijn"),
+        (5.0, np.nan, np.nan, "(te weinig jaren om te zeggen of dit een vaste richting is)."),
+    ],
+)
+def test_a_trend_is_said_in_words_and_its_interval_left_to_the_appendix(slope, lower, upper, words):
+    row = pd.Series(
+        {"unit": "aantal", "trend_slope": slope, "trend_lower": lower, "trend_upper": upper,
+         "trend_from_year": 2019}
+    )
+    text = report_data.trend_words(row)
+    assert words in text and "interval" not in text

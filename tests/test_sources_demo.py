@@ -9,17 +9,10 @@ import pandas as pd
 import pytest
 from support import REPO, digests
 
-from helpers.config import load_project
 from helpers.indicators import programme_table
-from helpers.paths import Paths
 from helpers.sources import demo
 from helpers.sources.cbs import read_kwb_long
 from helpers.sources.local import is_synthetic, read_notes, read_registrations, read_survey
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +132,48 @@ def test_indicator_table_builds_from_demo(project, raw, key):
     own = table[table["area_role"].eq("programma") & table["indicator_id"].eq("inwoners")]
     assert own["value"].notna().any()
     assert table["synthetic"].all()
+
+
+ROTTERDAM = """key: rotterdam_zuid
+name: Samen voor Zuid
+gemeente: GM0599
+areas:
+  - from_year: 2019
+    codes: [BU05991531, BU05991532]
+goals:
+  - id: gezond
+    label: Bewoners voelen zich gezond
+    indicators: [ervaren_gezondheid]
+    efforts:
+      - id: buurtteam
+        label: Buurtteam
+        project: buurtteam
+        indicators: [activiteiten]
+"""
+
+
+@pytest.mark.pipeline
+def test_a_programme_in_a_gemeente_the_demo_did_not_know_gets_demo_data(tmp_path):
+    """Rotterdam is not in demo_regions.csv: the demo generates it, `dvc repro` runs
+    through the area check and validation, and the programme has figures."""
+    from support import VENV_BIN, copy_project, run
+
+    root = copy_project(tmp_path / "project")
+    (root / "params" / "programmes" / "rotterdam_zuid.yaml").write_text(ROTTERDAM, "utf-8")
+    cycle = root / "params" / "cycle.yaml"
+    text = cycle.read_text(encoding="utf-8")
+    amersfoort = "    GM0307: Amersfoort\n"
+    text = text.replace(amersfoort, amersfoort + "    GM0599: Rotterdam\n")
+    cycle.write_text(text.replace("programmes:\n", "programmes:\n  - rotterdam_zuid\n"), "utf-8")
+    run([str(VENV_BIN / "dvc"), "repro", "indicators"], root)
+    table = pd.read_csv(root / "data" / "processed" / "indicators" / "rotterdam_zuid.csv")
+    shown = table[table["year"].eq(2024) & table["value"].notna()]
+    by_role = shown[shown["indicator_id"].eq("inwoners")].set_index("area_role")["value"]
+    assert 0 < by_role["programma"] < by_role["gemeente"] < by_role["nederland"]
+    assert set(table["area_name"][table["area_role"].eq("gemeente")]) == {"Rotterdam"}
+    health = shown[shown["indicator_id"].eq("ervaren_gezondheid")]
+    assert set(health["area_role"]) == {"programma", "gemeente", "nederland"}
+    # the four programmes the demo always knew keep their figures
+    assert (root / "data" / "processed" / "indicators" / "overvecht.csv").read_bytes() == (
+        REPO / "tests" / "expected" / "indicators" / "overvecht.csv"
+    ).read_bytes()

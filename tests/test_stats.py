@@ -212,3 +212,120 @@ def test_summary_uses_only_published_values():
     assert row["latest_value"] == 12.0
     assert row["change_since_base"] == pytest.approx(2.0)
     assert math.isnan(row["trend_slope"])  # two published points: no interval, no trend
+
+
+# ------------------------------------------------------------ issue 15: targets, trends, breaks
+
+
+def test_target_is_too_early_to_call_when_the_line_lies_inside_the_interval():
+    """Base 55 (2020) -> target 62 (2026): the line gives 59.67 in 2024."""
+    target = Target(indicator="x", year=2026, value=62.0)
+    args = (2020, 55.0, 2024, 58.0, target, "higher_is_better")
+    assert target_status(*args) == "not_on_track", "without an interval: the point rule"
+    assert target_status(*args, 56.0, 60.0) == "too_early", "59.67 inside 56 – 60"
+    assert target_status(*args, 57.0, 59.0) == "not_on_track", "59.67 above 57 – 59"
+    ahead = (2020, 55.0, 2024, 61.0, target, "higher_is_better")
+    assert target_status(*ahead, 59.0, 63.0) == "too_early", "ahead, but not surely"
+    assert target_status(*ahead, 60.0, 62.0) == "on_track"
+
+
+def _survey_with_target(values: dict, target: Target, *, interval: float = 2.0) -> pd.Series:
+    survey = _indicator(
+        id="gezond", unit="procent", source="survey", column="G", direction="higher_is_better"
+    )
+    rows = _rows("gezond", "programma", values, n=400)
+    for row in rows:
+        row["lower"], row["upper"] = row["value"] - interval, row["value"] + interval
+    return indicator_summary(pd.DataFrame(rows), [survey], [target], base_year=2020).iloc[0]
+
+
+def test_summary_says_too_early_and_why_with_the_expected_value_and_interval():
+    target = Target(indicator="gezond", year=2026, value=62.0)
+    row = _survey_with_target({2020: 55.0, 2024: 58.0}, target)
+    assert row["target_status"] == "too_early"
+    assert "59,7% in 2024, binnen het 95%-interval van de laatste waarde (56,0% – 60,0%)" in (
+        row["target_note"]
+    )
+    assert "te vroeg om te zeggen" in row["target_rule"]
+
+
+def test_a_target_below_the_baseline_where_higher_is_better_is_not_silently_on_track():
+    """The issue's case: 70,2% in 2020, target 62,0% in 2026, higher is better."""
+    target = Target(indicator="gezond", year=2026, value=62.0)
+    row = _survey_with_target({2020: 70.2, 2024: 70.0}, target, interval=0.5)
+    assert row["target_status"] == "on_track"
+    assert (
+        "de streefwaarde ligt ongunstiger dan de nulmeting (70,2% in 2020) terwijl hoger beter is"
+        in row["target_note"]
+    )
+    met = _survey_with_target({2020: 62.0, 2024: 64.0}, target, interval=0.5)
+    assert "de streefwaarde was bij de nulmeting al bereikt (62,0% in 2020)" in met["target_note"]
+
+
+@pytest.mark.parametrize(
+    ("year", "status", "words"),
+    [
+        (2019, "unknown", "streefjaar 2019 ligt niet na het basisjaar 2020"),
+        (2020, "unknown", "streefjaar 2020 ligt niet na het basisjaar 2020"),
+        (2023, "not_on_track", "streefjaar 2023 is voorbij"),
+    ],
+)
+def test_a_target_year_before_the_base_year_or_past_is_said_in_words(year, status, words):
+    target = Target(indicator="gezond", year=year, value=70.0)
+    row = _survey_with_target({2020: 55.0, 2024: 58.0}, target, interval=0.5)
+    assert row["target_status"] == status
+    assert words in row["target_note"]
+
+
+def test_a_count_trend_on_fewer_than_five_years_has_no_interval():
+    """'+€ 61.900 per jaar (95%-interval −€ 903.508 tot +€ 1.027.308)' on three years."""
+    budget = _indicator(id="budget", unit="euro", source="registration", column="b")
+    short = pd.DataFrame(
+        _rows("budget", "programma", {2022: 100_000.0, 2023: 300_000.0, 2024: 223_800.0})
+    )
+    row = indicator_summary(short, [budget], [], base_year=2020).iloc[0]
+    assert row["trend_slope"] == pytest.approx(61_900.0)
+    assert math.isnan(row["trend_lower"]) and math.isnan(row["trend_upper"])
+    assert "trend over 3 jaren van een volledige telling: geen interval" in row["note"]
+    years = {y: 100_000.0 + 10_000 * (y - 2020) + (y % 2) * 500 for y in range(2020, 2025)}
+    row = indicator_summary(
+        pd.DataFrame(_rows("budget", "programma", years)), [budget], [], base_year=2020
+    ).iloc[0]
+    assert row["trend_lower"] < row["trend_slope"] < row["trend_upper"], "five years: interval"
+    assert "interval" not in row["note"]
+
+
+def test_after_a_break_the_comparison_runs_from_the_first_year_after_it():
+    survey = _indicator(id="eenzaam", unit="procent", source="survey", column="Eenzaam")
+    count = _indicator(id="act", unit="aantal", source="registration", column="a")
+    table = pd.DataFrame(
+        _rows("eenzaam", "programma", {2020: 50.0, 2022: 48.0, 2024: 40.0}, n=800, breaks=(2022,))
+        + _rows(
+            "act", "programma", {2020: 5.0, 2021: 6.0, 2022: 9.0, 2023: 12.0, 2024: 20.0},
+            breaks=(2022,), suppressed=(2022,),
+        )
+    )
+    summary = indicator_summary(table, [survey, count], [], base_year=2020).set_index(
+        "indicator_id"
+    )
+    lonely = summary.loc["eenzaam"]
+    assert math.isnan(lonely["change_since_base"])
+    assert lonely["comparison_from_year"] == 2022
+    assert lonely["change_since_comparison"] == pytest.approx(-8.0)
+    assert lonely["p_value"] == pytest.approx(proportion_change_pvalue(384, 800, 320, 800))
+    assert "verandering en toets vanaf 2022, het eerste jaar na de breuk" in lonely["note"]
+    counts = summary.loc["act"]
+    assert counts["comparison_from_year"] == 2023, "2022 is withheld: first published after"
+    assert counts["change_since_comparison"] == pytest.approx(8.0)
+    whole = indicator_summary(
+        pd.DataFrame(_rows("act", "programma", {2020: 5.0, 2024: 20.0})), [count], [], 2020
+    ).iloc[0]
+    assert pd.isna(whole["comparison_from_year"]), "no break: the base-year change says it"
+
+
+def test_the_expected_value_is_compared_at_the_precision_the_report_prints():
+    """Expected 45.76 prints as 45,8%: inside an interval printed as 45,8% – 54,5%."""
+    target = Target(indicator="x", year=2024, value=45.76)
+    args = (2020, 47.4, 2024, 50.1, target, "lower_is_better", 45.8, 54.5)
+    assert target_status(*args) == "not_on_track"
+    assert target_status(*args, decimals=1) == "too_early"

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO, digests
-from validate_fixtures import topic_keys, write_sources
+from support import digests
+from validate_fixtures import topic_keys, validation_run
 
-from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.sources import demo
 from helpers.validate import (
@@ -21,11 +20,6 @@ from helpers.validate import (
     summary_to_json,
     validate_sources,
 )
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -131,34 +125,9 @@ def test_missing_table_is_a_critical_failure_not_a_traceback(project, root, caps
     assert code == 1 and "84583NED/TypedDataSet.json" in output
 
 
-@pytest.fixture(scope="module")
-def written_root(project, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("written")
-    write_sources(project, root)
-    return root
-
-
-@pytest.fixture
-def written(written_root, tmp_path) -> Path:
-    """A copy of the hand-written sources (docs/data_formats.md), free to corrupt."""
-    copy = tmp_path / "written"
-    shutil.copytree(written_root, copy)
-    return copy
-
-
 def run_written(project, root: Path, capsys) -> tuple[int, str, dict, str]:
-    paths = Paths(root)
-    code = main_validate(
-        project,
-        paths,
-        root / "data/raw/local",
-        html_path=paths.validation_report_dir / "index.html",
-        json_path=paths.validation_dir / "summary.json",
-    )
-    out = capsys.readouterr()
-    summary = json.loads((paths.validation_dir / "summary.json").read_text())
-    page = (paths.validation_report_dir / "index.html").read_text(encoding="utf-8")
-    return code, out.out + out.err, summary, page
+    run = validation_run(project, root, capsys)
+    return run.code, run.output, run.summary, run.page
 
 
 def test_documented_formats_pass_without_findings(project, written_root):

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import REPO, digests
+from support import digests
 
-from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.sources import demo
 from helpers.validate import main_validate
@@ -409,11 +408,6 @@ CASES = [
 
 
 # ---------------------------------------------------------------------------- running
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(Paths.from_root(REPO))
 
 
 @pytest.fixture(scope="module")

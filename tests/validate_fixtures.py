@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -271,3 +272,53 @@ def write_sources(project: Project, root: Path) -> Path:
     for year in project.cycle.cycle.years:
         write_kwb_table(project, root / "data" / "raw" / "cbs", year)
     return write_local_sources(project, root / "data" / "raw" / "local")
+
+
+@dataclass(frozen=True)
+class ValidationRun:
+    """What the real validate stage gave: exit code, console text, summary, findings, page."""
+
+    code: int
+    output: str
+    summary: dict
+    findings: list[dict]
+    page: str
+
+    @property
+    def critical(self) -> str:
+        return "\n".join(line for line in self.output.splitlines() if "critical" in line)
+
+
+def validation_run(
+    project: Project, root: Path, capsys, local: str = "data/raw/local"
+) -> ValidationRun:
+    """Run the real suites over the sources under `root`, as the validate stage does.
+
+    Raw data must come out unchanged: every test that validates checks it.
+    """
+    from helpers.paths import Paths
+    from helpers.validate import main_validate
+
+    paths = Paths(root)
+    raw_before = _digests(root / "data" / "raw")
+    code = main_validate(
+        project,
+        paths,
+        root / local,
+        html_path=paths.validation_report_dir / "index.html",
+        json_path=paths.validation_dir / "summary.json",
+    )
+    captured = capsys.readouterr()
+    assert _digests(root / "data" / "raw") == raw_before, "validation never modifies raw data"
+    return ValidationRun(
+        code=code,
+        output=captured.out + captured.err,
+        summary=json.loads((paths.validation_dir / "summary.json").read_text()),
+        findings=json.loads((paths.validation_dir / "findings.json").read_text()),
+        page=(paths.validation_report_dir / "index.html").read_text(encoding="utf-8"),
+    )
+
+
+def _digests(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.config import Project, load_project
 from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
@@ -46,8 +47,15 @@ KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
 KERNEL_START_ATTEMPTS = 3
 
 
-def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) -> None:
+def execute_notebook(
+    template: Path, output: Path, parameters: dict, cwd: Path | None = None
+) -> None:
     """Run one notebook with papermill in the project's own kernel.
+
+    The kernel runs in `cwd`, by default the executed notebook's own folder: the stages
+    pass `out_dir="."` and no root (the notebook finds the project above its folder),
+    so the parameters recorded in the executed notebook name no temporary folder and
+    are the same in every run.
 
     Kernels started at the same moment by parallel workers can race for the same free
     TCP port, and the loser dies before it answers; that start, and only that (no
@@ -56,6 +64,7 @@ def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) 
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    cwd = output.parent if cwd is None else cwd
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(
@@ -74,43 +83,134 @@ def execute_notebook(template: Path, output: Path, parameters: dict, cwd: Path) 
             print(f"[wijkmonitor] {template.name}: kernel did not start, retrying", flush=True)
 
 
+# What a stage passes every notebook besides its programme: its figures go next to the
+# executed notebook, in whose folder the kernel runs (see `execute_notebook`). The
+# notebooks' own default, "", means an interactive run (`helpers.paths.figures_dir`).
+STAGE_PARAMETERS: dict[str, Any] = {"out_dir": "."}
+
+
 def programme_notebooks(
     project: Project, paths: Paths, key: str, out_dir: Path
 ) -> list[NotebookRun]:
     """The notebooks of one programme: the annual report, the factsheet, the deep dives."""
-    factsheet = out_dir / FACTSHEET_DIR
+    parameters = {"programme": key, **STAGE_PARAMETERS}
     runs = [
-        NotebookRun(
-            paths.programme_template,
-            out_dir / PROGRAMME_NOTEBOOK,
-            {"programme": key, "root": str(paths.root), "out_dir": str(out_dir)},
-        ),
+        NotebookRun(paths.programme_template, out_dir / PROGRAMME_NOTEBOOK, parameters),
         NotebookRun(
             paths.notebooks / FACTSHEET_TEMPLATE,
-            factsheet / FACTSHEET_NOTEBOOK,
-            {"programme": key, "root": str(paths.root), "out_dir": str(factsheet)},
+            out_dir / FACTSHEET_DIR / FACTSHEET_NOTEBOOK,
+            parameters,
         ),
     ]
     for dive in project.programmes[key].deep_dives:
-        dive_out = out_dir / "deep_dives" / dive
         runs.append(
             NotebookRun(
                 paths.deep_dives / f"{dive}.ipynb",
-                dive_out / f"{dive}.ipynb",
-                {"programme": key, "root": str(paths.root), "out_dir": str(dive_out)},
+                out_dir / "deep_dives" / dive / f"{dive}.ipynb",
+                parameters,
             )
         )
     return runs
+
+
+class NotebookFailed(RuntimeError):
+    """A cell raised: the message names the notebook file, the cell and the kept copy."""
+
+
+# papermill's own cells in an executed notebook, which the template does not have
+PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+def _failed_cell(executed: Path) -> tuple[int, Any, str] | None:
+    """(index in the template, execution count, source) of the first cell that raised."""
+    import nbformat
+
+    try:
+        notebook = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    own = [c for c in notebook.cells if not PAPERMILL_TAGS & set(c.metadata.get("tags", []))]
+    for index, cell in enumerate(own):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors or cell.metadata.get("papermill", {}).get("exception") is True:
+            return index, cell.get("execution_count"), cell.source
+    return None
+
+
+def _first_code_line(source: str) -> str:
+    """The first line that is code: a Quarto `#|` option says nothing about the failure."""
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    code = [line for line in lines if not line.startswith("#|")]
+    return (code or lines or [""])[0]
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def failure_message(
+    template: Path, executed: Path, kept: Path, scope: str, error: Exception, root: Path
+) -> str:
+    """Which notebook file, which cell (its index in the file the analyst edits, and its
+    first line), what was raised, and where the executed notebook is kept."""
+    index, count, source = _failed_cell(executed) or (
+        getattr(error, "cell_index", "?"),
+        getattr(error, "exec_count", None),
+        getattr(error, "source", ""),
+    )
+    label = f"In [{count}]" if count is not None else "not executed"
+    raised = f"{getattr(error, 'ename', type(error).__name__)}: {getattr(error, 'evalue', error)}"
+    return (
+        f"{_shown(template, root)} ({scope}) failed in cell {index} (counted from 0; {label}): "
+        f"{_first_code_line(source)}\n"
+        f"    {raised}\n"
+        f"    the executed notebook, with the traceback, is kept at {_shown(kept, root)}"
+    )
+
+
+def run_notebook(run: NotebookRun, paths: Paths, scope: str, tmp: Path, final: Path) -> None:
+    """Execute one notebook of a stage writing into `tmp`, which the stage swaps to `final`.
+
+    On failure the stage removes `tmp`, so the executed notebook is first copied to
+    `data/processed/failed/<scope>/<name>` (ignored by git, no DVC output) and the error
+    names the notebook, the cell and that copy; a later success removes the copy.
+    Papermill's recorded input and output paths are made relative to the project root
+    and name `final`, not the temporary folder, so identical runs record the same paths.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    kept = paths.failed_notebook(scope, run.output.name)
+    try:
+        execute_notebook(run.template, run.output, run.parameters)
+    except PapermillExecutionError as error:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(run.output, kept)
+        message = failure_message(run.template, run.output, kept, scope, error, paths.root)
+        raise NotebookFailed(message) from error
+    kept.unlink(missing_ok=True)
+    import nbformat
+
+    notebook = nbformat.read(run.output, as_version=4)
+    if "papermill" in notebook.metadata:
+        recorded = notebook.metadata["papermill"]
+        recorded["input_path"] = _shown(run.template, paths.root)
+        recorded["output_path"] = _shown(final / run.output.relative_to(tmp), paths.root)
+        nbformat.write(notebook, run.output)
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# What .dvcignore leaves out of the deps too: JupyterLab's autosaves of an opened notebook
+IGNORED_DIRS = {".ipynb_checkpoints", "__pycache__"}
+
+
 def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+    found = {p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()}
+    return sorted(p for p in found if not IGNORED_DIRS & set(p.relative_to(folder).parts))
 
 
 def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
@@ -119,13 +219,12 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     Kept in step with the analyse stage's deps in dvc.yaml by a test: DVC watches
     the union for all programmes, this narrows it to one programme.
     """
-    from helpers.report_data import REPORT_SETTINGS, boundaries_file
+    from helpers.report_data import REPORT_SETTINGS, boundary_files
 
     local = paths.root / project.cycle.local_data
-    boundaries = boundaries_file(paths)
     files = [
         paths.params / REPORT_SETTINGS,
-        *([boundaries] if boundaries else []),
+        *boundary_files(paths),
         *_files(paths.notebooks, ["*.ipynb"]),
         *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
         paths.catalogue_file,
@@ -191,14 +290,18 @@ def output_fingerprint(out_dir: Path) -> dict[str, str]:
 
     Stored with the inputs' hashes so that an executed notebook edited by hand, or a
     figure deleted, is seen as stale and made again instead of being passed on as
-    current. Hidden files (Jupyter's checkpoints) and the fingerprint itself are left out.
+    current. Hidden files (Jupyter's checkpoints), bytecode and the fingerprint itself are
+    left out.
     """
     files = sorted(p for p in out_dir.rglob("*") if p.is_file())
     return {
         f"{OUTPUT_PREFIX}{p.relative_to(out_dir).as_posix()}": _digest(p)
         for p in files
         if p.name != FINGERPRINT
-        and not any(part.startswith(".") for part in p.relative_to(out_dir).parts)
+        and not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in p.relative_to(out_dir).parts
+        )
     }
 
 
@@ -242,7 +345,7 @@ def analyse_programme(root: str, key: str) -> float:
     with atomic_dir(paths.programme_out(key)) as tmp:
         write_tables_for(project, paths, key, tmp)
         for run in programme_notebooks(project, paths, key, tmp):
-            execute_notebook(run.template, run.output, run.parameters, paths.root)
+            run_notebook(run, paths, key, tmp, paths.programme_out(key))
         fingerprint.update(output_fingerprint(tmp))
         write_text_atomic(tmp / FINGERPRINT, json.dumps(fingerprint, indent=1, sort_keys=True))
     return time.perf_counter() - started

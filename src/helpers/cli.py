@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from helpers.analyse import execute_notebook
+from helpers.analyse import STAGE_PARAMETERS, NotebookRun, run_notebook
 from helpers.config import (
     ParamsError,
     ParamsWarning,
@@ -175,12 +175,8 @@ def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int
 def cmd_joint(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     with atomic_dir(paths.joint_out) as tmp:
         log("joint: executing notebooks/joint.ipynb")
-        execute_notebook(
-            paths.joint_template,
-            tmp / JOINT_NOTEBOOK,
-            {"root": str(paths.root), "out_dir": str(tmp)},
-            paths.root,
-        )
+        run = NotebookRun(paths.joint_template, tmp / JOINT_NOTEBOOK, dict(STAGE_PARAMETERS))
+        run_notebook(run, paths, "joint", tmp, paths.joint_out)
     return 0
 
 

@@ -325,14 +325,45 @@ class Programme(Strict):
 # ------------------------------------------------------------------------- logbook
 
 
+ChangeType = Literal[
+    "indicator_added",
+    "indicator_dropped",
+    "indicator_redefined",
+    "area_changed",
+    "target_changed",
+    "programme_added",
+    "programme_ended",
+]
+# Which change types are about one indicator, and which about one programme.
+INDICATOR_CHANGES = (
+    "indicator_added",
+    "indicator_dropped",
+    "indicator_redefined",
+    "target_changed",
+)
+PROGRAMME_CHANGES = ("area_changed", "target_changed", "programme_added", "programme_ended")
+
+
 class LogEntry(Strict):
+    """One change to the monitoring design (docs/logbook.md lists the types and fields)."""
+
     date: dt.date
     programme: Key | Literal["all"] = "all"
-    change: Literal["indicator_added", "indicator_dropped", "indicator_redefined", "area_changed"]
+    change: ChangeType
     indicator: Key | None = None
     from_year: Year
     reason: str = Field(min_length=1)
     breaks_series: bool = False
+
+    @model_validator(mode="after")
+    def _fields_of_the_change(self) -> LogEntry:
+        if self.change in INDICATOR_CHANGES and self.indicator is None:
+            raise ValueError(f"a {self.change} entry names its `indicator`")
+        if self.change not in INDICATOR_CHANGES and self.indicator is not None:
+            raise ValueError(f"a {self.change} entry has no `indicator`")
+        if self.change in PROGRAMME_CHANGES and self.programme == "all":
+            raise ValueError(f"a {self.change} entry names its `programme` (not 'all')")
+        return self
 
 
 class Logbook(Strict):

@@ -34,6 +34,9 @@ CHANGE_LABELS = {
     "indicator_dropped": "indicator vervallen",
     "indicator_redefined": "indicator geherdefinieerd",
     "area_changed": "gebied gewijzigd",
+    "target_changed": "streefwaarde gewijzigd",
+    "programme_added": "programma toegevoegd",
+    "programme_ended": "programma beëindigd",
 }
 
 # Kinds of source (catalogue `source`), short, for tables that name where a value came from.

@@ -1,25 +1,47 @@
-"""Tables for analysts: the indicator table of a programme as CSV and Excel.
+"""Tables for analysts: a programme's indicator table, its summary and its network.
 
 The same suppression as the reports: a withheld cell has no value, interval,
 numerator, denominator or n, and says why in `onderdrukt_reden`. The tables are
 built from the processed indicator table only, which never holds a suppressed
 value (see disclosure.py), and each names its source and whether it is synthetic.
+
+Every table is written three ways, because analysts open them in different tools:
+a plain CSV (comma, decimal point: R, Python, Stata), a CSV for Dutch Excel
+(semicolon, decimal comma, UTF-8 BOM: a plain CSV opens there as one column, and
+without the BOM "€" and "ë" come out garbled) and one xlsx with a sheet per table,
+number formats per unit, a frozen header row, a filter, and a sheet that explains
+every column. Numbers are the stored values (`helpers.precision`): whole numbers
+(years, counts, values of whole-number units) are written as integers.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from helpers.config import Project
 from helpers.disclosure import REASONS
+from helpers.indicators import programme_summary
 from helpers.io import write_text_atomic
-from helpers.precision import plain_number
-from helpers.report_data import CBS_ATTRIBUTION, ROLE_LABELS
+from helpers.precision import INDEX_DECIMALS, P_VALUE_DECIMALS, plain_number, unit_decimals
+from helpers.report_data import (
+    CBS_ATTRIBUTION,
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    TARGET_WORDS,
+    network_table,
+)
 from helpers.reproducible import stable_zip
 
 TABLES_DIR = "tabellen"
+DUTCH_EXCEL = "_excel-nl"
+"""Suffix of the CSV for Dutch Excel: `<key>_indicatoren_excel-nl.csv` beside
+`<key>_indicatoren.csv`."""
+
 COLUMNS = {
     "programme": "programma",
     "area_role": "gebied_rol",
@@ -44,6 +66,155 @@ COLUMNS = {
 }
 _WITHHELD = ["value", "lower", "upper", "numerator", "denominator", "n"]
 
+SUMMARY_COLUMNS = {
+    "indicator_id": "indicator_id",
+    "label": "indicator",
+    "group": "groep",
+    "level": "niveau",
+    "unit": "eenheid",
+    "area_role": "gebied_rol",
+    "area_code": "gebiedscode",
+    "latest_year": "laatste_jaar",
+    "latest_value": "laatste_waarde",
+    "base_year": "basisjaar",
+    "base_value": "waarde_basisjaar",
+    "change_since_base": "verandering_sinds_basisjaar",
+    "previous_year": "vorig_jaar",
+    "change_since_previous": "verandering_sinds_vorig_jaar",
+    "comparison_from_year": "vergelijking_vanaf_jaar",
+    "change_since_comparison": "verandering_sinds_vergelijkingsjaar",
+    "test_name": "toets",
+    "p_value": "p_waarde",
+    "significant": "significant",
+    "trend_slope": "trend_per_jaar",
+    "trend_lower": "trend_ondergrens_95",
+    "trend_upper": "trend_bovengrens_95",
+    "trend_from_year": "trend_vanaf_jaar",
+    "index_latest": "index_laatste_jaar",
+    "did_vs_gemeente": "verschil_met_gemeente",
+    "did_note": "verschil_met_gemeente_toelichting",
+    "target_year": "streefjaar",
+    "target_value": "streefwaarde",
+    "target_status": "streefwaarde_status",
+    "target_note": "streefwaarde_toelichting",
+    "target_rule": "streefwaarde_regel",
+    "break_since_base": "breuk_sinds_basisjaar",
+    "note": "opmerking",
+}
+
+NETWORK_COLUMNS = ["doel", "inspanning", "indicator_id", "indicator", "niveau", "soort"]
+
+# Columns that hold a quantity in the row's own unit (formatted by `eenheid`), and
+# whole numbers whatever the unit.
+UNIT_COLUMNS = {
+    "waarde",
+    "ondergrens_95",
+    "bovengrens_95",
+    "laatste_waarde",
+    "waarde_basisjaar",
+    "verandering_sinds_basisjaar",
+    "verandering_sinds_vorig_jaar",
+    "verandering_sinds_vergelijkingsjaar",
+    "trend_per_jaar",
+    "trend_ondergrens_95",
+    "trend_bovengrens_95",
+    "streefwaarde",
+}
+WHOLE_COLUMNS = {
+    "jaar",
+    "teller",
+    "noemer",
+    "respondenten",
+    "laatste_jaar",
+    "basisjaar",
+    "vorig_jaar",
+    "vergelijking_vanaf_jaar",
+    "trend_vanaf_jaar",
+    "streefjaar",
+}
+YEAR_COLUMNS = {c for c in WHOLE_COLUMNS if "jaar" in c}
+
+COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
+    "indicatoren": {
+        "programma": "sleutel van het programma (params/programmes/)",
+        "gebied_rol": "programmagebied, gemeente of Nederland",
+        "gebiedscode": "CBS-code van het gebied (GM…, NL00) of de sleutel van het programmagebied",
+        "gebiedsnaam": "naam van het gebied",
+        "jaar": "meetjaar",
+        "indicator_id": "vaste sleutel van de indicator (params/indicators.yaml)",
+        "indicator": "naam van de indicator",
+        "niveau": "niveau in het monitoringsmodel (input, activiteit, prestatie, effect, …)",
+        "eenheid": "eenheid van waarde en interval (procent, aantal, euro, per km², per 1.000)",
+        "waarde": "gepubliceerde waarde, in de eenheid; leeg als onderdrukt of niet gemeten",
+        "ondergrens_95": "ondergrens van het 95%-betrouwbaarheidsinterval (alleen enquêtes)",
+        "bovengrens_95": "bovengrens van het 95%-betrouwbaarheidsinterval (alleen enquêtes)",
+        "teller": "aantal in de teller van een aandeel (hele aantallen)",
+        "noemer": "aantal in de noemer van een aandeel (hele aantallen)",
+        "respondenten": "aantal respondenten van de enquête",
+        "onderdrukt_reden": "waarom een cel niet is gepubliceerd (leeg: wel gepubliceerd)",
+        "breuk_in_reeks": "ja: vanaf dit jaar is de reeks niet vergelijkbaar met eerdere jaren",
+        "bron": "bron van de waarde (cbs_kwb, survey, registration)",
+        "bron_versie": "datum waarop de bron voor het laatst is gewijzigd",
+        "synthetisch": "ja: synthetische demogegevens, geen echte wijk",
+    },
+    "samenvatting": {
+        "indicator_id": "vaste sleutel van de indicator (params/indicators.yaml)",
+        "indicator": "naam van de indicator",
+        "groep": "groep van contextindicatoren (leeftijd, herkomst, …)",
+        "niveau": "niveau in het monitoringsmodel",
+        "eenheid": "eenheid van de waarden, veranderingen en trend in deze rij",
+        "gebied_rol": "programmagebied, gemeente of Nederland",
+        "gebiedscode": "CBS-code van het gebied of de sleutel van het programmagebied",
+        "laatste_jaar": "laatste jaar met een gepubliceerde waarde",
+        "laatste_waarde": "waarde in het laatste jaar",
+        "basisjaar": "jaar van de nulmeting",
+        "waarde_basisjaar": "waarde in het basisjaar (leeg: niet gepubliceerd)",
+        "verandering_sinds_basisjaar": "laatste waarde min waarde basisjaar; leeg bij een breuk",
+        "vorig_jaar": "vorige gepubliceerde meting",
+        "verandering_sinds_vorig_jaar": "laatste waarde min die van de vorige meting",
+        "vergelijking_vanaf_jaar": "na een breuk sinds het basisjaar: eerste gepubliceerde "
+        "jaar na de breuk",
+        "verandering_sinds_vergelijkingsjaar": "laatste waarde min die in "
+        "vergelijking_vanaf_jaar",
+        "toets": "toets op verschil tussen twee metingen (alleen enquêtes)",
+        "p_waarde": "p-waarde van de toets (drie decimalen)",
+        "significant": "ja: p-waarde onder 0,05 (waarschijnlijk een echt verschil)",
+        "trend_per_jaar": "helling van de rechte lijn door de jaren sinds de laatste breuk",
+        "trend_ondergrens_95": "ondergrens van het 95%-interval van de helling; leeg bij een "
+        "volledige telling over minder dan vijf jaren",
+        "trend_bovengrens_95": "bovengrens van het 95%-interval van de helling",
+        "trend_vanaf_jaar": "eerste jaar van de trend",
+        "index_laatste_jaar": "laatste waarde als index, basisjaar = 100",
+        "verschil_met_gemeente": "verandering in het programmagebied min die in de gemeente",
+        "verschil_met_gemeente_toelichting": "eenheid van dat verschil; beschrijvend, geen "
+        "causaal effect",
+        "streefjaar": "jaar waarin de streefwaarde bereikt moet zijn",
+        "streefwaarde": "streefwaarde van het programma",
+        "streefwaarde_status": "op koers, niet op koers, te vroeg om te zeggen of onbekend",
+        "streefwaarde_toelichting": "waarom de status een woord uitleg nodig heeft",
+        "streefwaarde_regel": "de regel achter de status",
+        "breuk_sinds_basisjaar": "ja: breuk in de reeks tussen basisjaar en laatste jaar",
+        "opmerking": "wat niet berekend is en waarom",
+    },
+    "netwerk": {
+        "doel": "doel van het programma",
+        "inspanning": "inspanning (project, activiteit) die aan het doel bijdraagt; – als de "
+        "indicator direct bij het doel hoort",
+        "indicator_id": "vaste sleutel van de indicator",
+        "indicator": "naam van de indicator die doel of inspanning volgt",
+        "niveau": "niveau in het monitoringsmodel",
+        "soort": "gezamenlijk (gezamenlijke monitor) of maatwerk (eigen indicator)",
+    },
+}
+
+_TARGET_STATUS_WORDS = {key: words.split(" ", 1)[1] for key, words in TARGET_WORDS.items()}
+
+
+def _yes_no(flag: object) -> str:
+    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
+        return ""
+    return "ja" if bool(flag) else "nee"
+
 
 def analyst_table(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
     """The indicator table of one programme with Dutch column names and reasons in words."""
@@ -61,6 +232,29 @@ def analyst_table(project: Project, key: str, table: pd.DataFrame) -> pd.DataFra
     return frame[list(COLUMNS)].rename(columns=COLUMNS).reset_index(drop=True)
 
 
+def summary_table(project: Project, key: str, summary: pd.DataFrame) -> pd.DataFrame:
+    """The statistics summary (`stats.SUMMARY_COLUMNS`) with Dutch names and words."""
+    frame = summary.copy()
+    labels = {i.id: i.label for i in project.indicators_for(key)}
+    frame["label"] = frame["indicator_id"].map(labels).fillna(frame["indicator_id"])
+    frame["level"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
+    frame["area_role"] = frame["area_role"].map(ROLE_LABELS).fillna(frame["area_role"])
+    frame["target_status"] = frame["target_status"].map(
+        lambda s: _TARGET_STATUS_WORDS.get(s, s) if s else ""
+    )
+    for column in ("significant", "break_since_base"):
+        frame[column] = frame[column].map(_yes_no)
+    return frame[list(SUMMARY_COLUMNS)].rename(columns=SUMMARY_COLUMNS).reset_index(drop=True)
+
+
+def network_export(project: Project, key: str) -> pd.DataFrame:
+    """The goals → efforts → indicators network (`report_data.network_table`) with ids."""
+    frame = network_table(project, key)
+    ids = {i.label: i.id for i in project.indicators_for(key)}
+    frame["indicator_id"] = frame["indicator"].map(ids).fillna("")
+    return frame[NETWORK_COLUMNS]
+
+
 def notes_sheet(project: Project, key: str, synthetic: bool) -> pd.DataFrame:
     """The explanation sheet of the Excel file: what the table is and how to read it."""
     rules = project.cycle.suppression
@@ -70,25 +264,141 @@ def notes_sheet(project: Project, key: str, synthetic: bool) -> pd.DataFrame:
         "Een lege waarde met een reden in onderdrukt_reden is niet gepubliceerd om "
         f"onthullingsrisico (aantal < {rules.min_count}, noemer < {rules.min_denominator}, "
         f"respondenten < {rules.min_survey_n}).",
+        "Tabbladen: indicatoren (alle waarden per gebied, jaar en indicator), samenvatting "
+        "(veranderingen, toetsen, trends en streefwaarden), netwerk (doelen, inspanningen en "
+        "indicatoren), kolommen (de betekenis van elke kolom).",
+        "Getallen staan op de gepubliceerde precisie: procenten met één decimaal, aantallen en "
+        "euro's als hele getallen.",
         CBS_ATTRIBUTION,
     ]
     return pd.DataFrame({"toelichting": [line for line in lines if line]})
 
 
+def columns_sheet(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per column of every sheet: sheet, column, what it holds."""
+    rows = [
+        {"tabblad": sheet, "kolom": column, "betekenis": COLUMN_NOTES[sheet][column]}
+        for sheet, frame in tables.items()
+        for column in frame.columns
+    ]
+    return pd.DataFrame(rows, columns=["tabblad", "kolom", "betekenis"])
+
+
+# ------------------------------------------------------------ number formats
+
+
+def _whole(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole-number columns as integers (nullable), so no writer shows '2024.0'."""
+    frame = frame.copy()
+    for column in frame.columns.intersection(sorted(WHOLE_COLUMNS)):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    return frame
+
+
+def _text(value: object, decimal: str) -> str:
+    """One cell as CSV text: '' for missing, stored numbers by `plain_number`."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int | float) or hasattr(value, "dtype"):
+        return plain_number(float(value)).replace(".", decimal)
+    return str(value)
+
+
+def plain_csv(frame: pd.DataFrame) -> str:
+    """CSV for software: comma, decimal point, no BOM, LF line ends."""
+    return frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")
+
+
+def dutch_excel_csv(frame: pd.DataFrame) -> str:
+    """CSV for Dutch Excel: semicolon, decimal comma, UTF-8 BOM, CRLF line ends.
+
+    No thousands separator: Excel would read '1.189' back as 1.189 in some locales.
+    """
+    text = frame.astype(object).map(lambda v: _text(v, ","))
+    return "\ufeff" + text.to_csv(index=False, sep=";", lineterminator="\r\n")
+
+
+def number_format(unit: str) -> str:
+    """The Excel number format of a unit's values: its stored decimals, thousands
+    grouping, € before euros ('#,##0.0', '"€" #,##0'); Excel shows them in the
+    reader's locale (1.189 and 47,5 in Dutch Excel)."""
+    decimals = unit_decimals(unit)
+    code = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return f'"€" {code}' if unit == "euro" else code
+
+
+def _cell_value(value: object) -> object:
+    """A cell for openpyxl: None for missing, int for whole numbers, float otherwise."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
+    """One sheet: header frozen, filter on, formats per column (and per row's unit)."""
+    frame.to_excel(writer, sheet_name=name, index=False)
+    sheet = writer.sheets[name]
+    units = frame["eenheid"].tolist() if "eenheid" in frame.columns else None
+    for col_index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(col_index)
+        width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        fixed = None
+        if column in YEAR_COLUMNS:
+            fixed = "0"
+        elif column in WHOLE_COLUMNS:
+            fixed = "#,##0"
+        elif column == "p_waarde":
+            fixed = "0." + "0" * P_VALUE_DECIMALS
+        elif column == "index_laatste_jaar":
+            fixed = "0." + "0" * INDEX_DECIMALS
+        for row_index, value in enumerate(frame[column].tolist(), start=2):
+            cell = sheet.cell(row=row_index, column=col_index)
+            cell.value = _cell_value(value)
+            if fixed:
+                cell.number_format = fixed
+            elif column in UNIT_COLUMNS and units is not None:
+                cell.number_format = number_format(str(units[row_index - 2]))
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        last = get_column_letter(len(frame.columns))
+        sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+
+
 def write_tables(project: Project, key: str, table: pd.DataFrame, folder: Path) -> list[Path]:
-    """Write `<key>_indicatoren.csv` and `.xlsx` into `folder`; return their paths."""
+    """Write the analysts' tables of one programme into `folder`; return their paths.
+
+    `<key>_indicatoren`, `<key>_samenvatting` and `<key>_netwerk` as plain CSV and as
+    `…_excel-nl.csv`, and `<key>_indicatoren.xlsx` with all three, the column notes and
+    the explanation.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    frame = analyst_table(project, key, table)
     synthetic = bool(table["synthetic"].astype(bool).any())
-    csv_path = folder / f"{key}_indicatoren.csv"
-    write_text_atomic(
-        csv_path, frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")
-    )
+    tables = {
+        "indicatoren": _whole(analyst_table(project, key, table)),
+        "samenvatting": _whole(summary_table(project, key, programme_summary(project, key, table))),
+        "netwerk": network_export(project, key),
+    }
+    written = []
+    for name, frame in tables.items():
+        plain = folder / f"{key}_{name}.csv"
+        write_text_atomic(plain, plain_csv(frame))
+        excel = folder / f"{key}_{name}{DUTCH_EXCEL}.csv"
+        write_text_atomic(excel, dutch_excel_csv(frame))
+        written += [plain, excel]
     xlsx_path = folder / f"{key}_indicatoren.xlsx"
     tmp = xlsx_path.with_name(f".{xlsx_path.name}.tmp")
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="indicatoren", index=False)
+        for name, frame in tables.items():
+            _write_sheet(writer, name, frame)
+        _write_sheet(writer, "kolommen", columns_sheet(tables))
         notes_sheet(project, key, synthetic).to_excel(writer, sheet_name="toelichting", index=False)
     stable_zip(tmp)
     tmp.replace(xlsx_path)
-    return [csv_path, xlsx_path]
+    return [written[0], xlsx_path, *written[1:]]

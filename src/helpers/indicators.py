@@ -597,7 +597,9 @@ def read_indicator_table(path: Path) -> pd.DataFrame:
 
 def read_summary(path: Path) -> pd.DataFrame:
     """Read a processed summary back with its types (empty text stays '')."""
-    text_columns = ["group", "test_name", "target_status", "target_rule", "did_note", "note"]
+    text_columns = [
+        "group", "test_name", "target_status", "target_rule", "target_note", "did_note", "note"
+    ]
     summary = pd.read_csv(path, dtype={c: str for c in text_columns})
     for column in text_columns:
         summary[column] = summary[column].fillna("")

@@ -4,6 +4,11 @@ Everything is written next to its target first and moved into place with
 `os.replace`, which is atomic on one file system; a previous good output stays
 untouched until the new one is complete. Every params, notes and logbook file is
 read by one YAML loader that refuses what PyYAML would silently get wrong.
+
+`tempfile` creates its files 0600 and folders 0700 whatever the umask, and a rename
+keeps that mode; so before the move each gets the mode a plain `open`/`mkdir` would
+have given it (0644/0755 under umask 022), or a web server running as another user
+could not read the published site.
 """
 
 from __future__ import annotations
@@ -21,13 +26,38 @@ from typing import Any
 import yaml
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux shows it (thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode `open()` gives a new file under the current umask (0644 under 022)."""
+    return 0o666 & ~current_umask()
+
+
+def dir_mode() -> int:
+    """The mode `mkdir` gives a new folder under the current umask (0755 under 022)."""
+    return 0o777 & ~current_umask()
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary sibling file."""
+    """Write `text` to `path` via a temporary sibling file (with the umask's mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+            os.fchmod(handle.fileno(), file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -53,8 +83,10 @@ def atomic_dir(target: Path) -> Iterator[Path]:
 def swap_dir(tmp: Path, target: Path) -> None:
     """Replace `target` by the complete folder `tmp`; the old one goes only once it is gone.
 
-    When the second rename fails (a read-only or full file system), the old one is put back.
+    `tmp` (from `tempfile.mkdtemp`, mode 0700) first gets the umask's folder mode. When
+    the second rename fails (a read-only or full file system), the old one is put back.
     """
+    tmp.chmod(dir_mode())
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)

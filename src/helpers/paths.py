@@ -116,6 +116,16 @@ class Paths:
     def programme_out(self, programme: str) -> Path:
         return self.processed / "programmes" / programme
 
+    def failed_notebook(self, scope: str, name: str) -> Path:
+        """Where a stage keeps an executed notebook whose cell raised (`scope`: programme
+        or "joint"); the stage's own folder is temporary and goes with the failure."""
+        return self.processed / "failed" / scope / name
+
+    @property
+    def scratch(self) -> Path:
+        """Interactive runs' output (figures), ignored by git and DVC."""
+        return self.root / "data" / "scratch"
+
     @property
     def joint_out(self) -> Path:
         return self.processed / "joint"
@@ -148,3 +158,16 @@ class Paths:
     @property
     def validation_report_dir(self) -> Path:
         return self.reports / "validation"
+
+
+def figures_dir(out_dir: str | Path, root: str | Path, *scope: str) -> Path:
+    """Where a notebook saves its figures: `<out_dir>/figures` when a stage runs it.
+
+    Run interactively (the notebook's default `out_dir = ""`), they go to
+    `data/scratch/<scope...>/figures`, which git and DVC ignore: trying a notebook in
+    JupyterLab must not leave files that turn `dvc status` stale or appear as
+    uncommitted changes in the reports' draft check.
+    """
+    if out_dir:
+        return Path(out_dir) / "figures"
+    return Paths.from_root(Path(root) if root else None).scratch.joinpath(*scope, "figures")

@@ -53,6 +53,7 @@ SUMMARY_UNIT_COLUMNS = (
     "base_value",
     "change_since_base",
     "change_since_previous",
+    "change_since_comparison",
     "trend_slope",
     "trend_lower",
     "trend_upper",

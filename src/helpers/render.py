@@ -27,7 +27,7 @@ import yaml
 
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK, PROGRAMME_NOTEBOOK
 from helpers.config import Project
-from helpers.exports import TABLES_DIR
+from helpers.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
@@ -345,11 +345,30 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
     return "\n".join(lines) + "\n"
 
 
-def _tables_markdown(document: Document, project: Project) -> str:
+def table_links(document: Document, project: Project) -> list[tuple[str, str]]:
+    """(link text, href) of a programme's analysts' tables: each link text says what it
+    opens, so no two links on the page share a text but not a target."""
     if document.kind != "report" or document.slug not in project.programmes:
+        return []
+    base = f"{TABLES_DIR}/{document.slug}"
+    links = [("alle tabellen (Excel)", f"{base}_indicatoren.xlsx")]
+    for name, label in (
+        ("indicatoren", "indicatoren"),
+        ("samenvatting", "samenvatting"),
+        ("netwerk", "netwerk"),
+    ):
+        links += [
+            (f"{label} (CSV)", f"{base}_{name}.csv"),
+            (f"{label} (CSV voor Nederlandse Excel)", f"{base}_{name}{DUTCH_EXCEL}.csv"),
+        ]
+    return links
+
+
+def _tables_markdown(document: Document, project: Project) -> str:
+    links = table_links(document, project)
+    if not links:
         return ""
-    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
-    return f" — tabellen: [CSV]({base}.csv), [Excel]({base}.xlsx)"
+    return " — tabellen: " + ", ".join(f"[{text}]({href})" for text, href in links)
 
 
 def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
@@ -359,7 +378,7 @@ def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
     copied = []
     for key in project.cycle.programmes:
         source = paths.programme_out(key) / TABLES_DIR
-        files = sorted(source.glob(f"{key}_indicatoren.*")) if source.is_dir() else []
+        files = sorted(source.glob(f"{key}_*.*")) if source.is_dir() else []
         if not files:
             raise FileNotFoundError(f"{source} holds no tables: run `dvc repro analyse`")
         for file in files:
@@ -420,6 +439,10 @@ CSS = """
 .wm-title p{color:#555;margin:0}
 .wm-caption{margin:1rem 0 .3rem 0}
 .wm-note{color:#555;font-size:.9rem;border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem}
+a,a:link,a:visited,.jp-RenderedHTMLCommon a:link,.jp-RenderedHTMLCommon a:visited{
+text-decoration:underline;text-underline-offset:.15em}
+.wm-docs li{margin:.5rem 0}.wm-docs a{display:inline-block;min-height:24px;line-height:24px}
+caption{caption-side:top;text-align:left;padding:.3rem 0}
 """
 
 
@@ -542,14 +565,69 @@ def notebook_html(document: Document) -> str:
     )
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
+    body = accessible_tables(body)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 
+_TABLE_TOKENS = re.compile(
+    r'(?P<caption><p class="wm-caption" id="(?P<id>tbl-[^"]+)">(?P<cap>.*?)</p>)'
+    r"|<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)>"
+    r"|(?P<table><table\b[^>]*>)"
+    r"|(?P<thead><thead\b[^>]*>.*?</thead>)",
+    flags=re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_HEADER_CELL = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', flags=re.DOTALL)
+
+
+def accessible_tables(body: str) -> str:
+    """Every table with a caption and column headers with `scope="col"`.
+
+    A numbered caption (`#| tbl-cap`) written just before its table moves into it as
+    `<caption>` (keeping its id, the target of cross-references); any other table gets
+    a caption naming the section it stands in, so a screen reader can tell tables
+    apart when it lists them.
+    """
+    pieces: list[str] = []
+    position = 0
+    pending: tuple[int, str, str] | None = None  # (index in pieces, id, caption html)
+    heading = ""
+    seen: dict[str, int] = {}
+    for match in _TABLE_TOKENS.finditer(body):
+        pieces.append(body[position : match.start()])
+        position = match.end()
+        if match["caption"]:
+            pending = (len(pieces), match["id"], match["cap"])
+            pieces.append(match.group(0))
+        elif match["heading"] is not None:
+            text = _TAGS.sub("", _ANCHOR.sub("", match["heading"]))
+            heading = " ".join(html.unescape(text).split())
+            pending = None
+            pieces.append(match.group(0))
+        elif match["table"]:
+            if pending is not None:
+                index, ident, caption = pending
+                pieces[index] = ""
+                inner = f'<caption class="wm-caption" id="{ident}">{caption}</caption>'
+            else:
+                seen[heading] = seen.get(heading, 0) + 1
+                part = f" (deel {seen[heading]})" if seen[heading] > 1 else ""
+                name = html.escape(heading or "dit rapport")
+                inner = f"<caption>Tabel bij: {name}{part}</caption>"
+            pending = None
+            pieces.append(match["table"] + inner)
+        else:
+            pieces.append(_HEADER_CELL.sub('<th scope="col"', match["thead"]))
+    pieces.append(body[position:])
+    return "".join(pieces)
+
+
 def _tables_html(document: Document, project: Project) -> str:
-    if document.kind != "report" or document.slug not in project.programmes:
+    links = table_links(document, project)
+    if not links:
         return ""
-    base = f"{TABLES_DIR}/{document.slug}_indicatoren"
-    return f' — tabellen: <a href="{base}.csv">CSV</a>, <a href="{base}.xlsx">Excel</a>'
+    return " — tabellen: " + ", ".join(f'<a href="{href}">{text}</a>' for text, href in links)
 
 
 def index_html(documents: list[Document], project: Project, has_validation: bool) -> str:
@@ -584,10 +662,11 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
         f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
-        f"<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n<ul>\n{items}\n</ul>\n"
-        f"{validation}\n<p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n"
+        f"<ul class='wm-docs'>\n{items}\n</ul>\n{validation}\n</main>\n"
+        "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
-        "Quarto-website gerenderd.</p>\n</body></html>\n"
+        "Quarto-website gerenderd.</p></footer>\n</body></html>\n"
     )
 
 

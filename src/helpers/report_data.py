@@ -40,11 +40,13 @@ from helpers.dutch import (
     break_words,
     format_date,
     format_value,
+    is_missing,
 )
 from helpers.indicators import read_indicator_table, read_summary
 from helpers.paths import Paths
 from helpers.precision import INDEX_DECIMALS
 from helpers.sources.local import read_notes
+from helpers.stats import MIN_COUNT_TREND_POINTS, REGISTER_SOURCES, TREND_METHOD
 
 REPORT_SETTINGS = "report.yaml"
 SIGNIFICANCE = 0.05
@@ -294,9 +296,6 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator, stats: pd.Serie
     if year is None:
         rows = ctx.table[ctx.table["indicator_id"].eq(indicator.id)]
         year = int(rows["year"].max()) if not rows.empty else None
-    change = math.nan if stats is None else float(stats["change_since_base"])
-    broken = stats is not None and is_true(stats["break_since_base"])
-    p_value = math.nan if stats is None else float(stats["p_value"])
     target = next((t for t in ctx.programme.targets if t.indicator == indicator.id), None)
     return {
         "indicator": indicator.label,
@@ -305,21 +304,39 @@ def _key_figure_row(ctx: ProgrammeContext, indicator: Indicator, stats: pd.Serie
         ctx.programme.name: _shown(ctx, indicator, "programma", year),
         ctx.gemeente_name: _shown(ctx, indicator, "gemeente", year),
         "Nederland": _shown(ctx, indicator, "nederland", year),
-        f"verschil t.o.v. {ctx.base_year}": (
-            f"{MISSING} ({_break_text(ctx, indicator.id, year)})"
-            if broken
-            else _format_change(change, indicator.unit) + _p_text(p_value)
-        ),
+        f"verschil t.o.v. {ctx.base_year}": _key_change(ctx, indicator, stats, year),
         "streefwaarde": (
             f"{format_value(target.value, indicator.unit)} in {target.year}" if target else MISSING
         ),
     }
 
 
-def _p_text(p_value: float) -> str:
-    if math.isnan(p_value):
-        return ""
-    return " (p < 0,001)" if p_value < 0.001 else f" (p = {p_value:.3f})".replace(".", ",")
+def _key_change(
+    ctx: ProgrammeContext, indicator: Indicator, stats: pd.Series | None, year: int | None
+) -> str:
+    """The change since the base year with the plain words on its uncertainty; after a
+    break, the change since the first year after it, labelled as such."""
+    if stats is None:
+        return MISSING
+    if is_true(stats["break_since_base"]):
+        text = f"{MISSING} ({_break_text(ctx, indicator.id, year)})"
+        compared = comparison_since(ctx, indicator.id, stats)
+        if not compared:
+            return text
+        change = _format_change(float(stats["change_since_comparison"]), indicator.unit)
+        words = _words_in_brackets(stats, indicator, "change_since_comparison")
+        return f"{text}; {compared}: {change}{words}"
+    change = float(stats["change_since_base"])
+    return _format_change(change, indicator.unit) + _words_in_brackets(
+        stats, indicator, "change_since_base"
+    )
+
+
+def _words_in_brackets(stats: pd.Series, indicator: Indicator, column: str) -> str:
+    words = significance_words(
+        float(stats["p_value"]), stats["significant"], float(stats[column]), indicator.source
+    )
+    return f" ({words})" if words != "n.v.t." else ""
 
 
 def _format_change(change: float, unit: str) -> str:
@@ -504,10 +521,33 @@ def session_info() -> str:
 # ------------------------------------------------------------ report settings
 
 
+class BoundarySettings(Strict):
+    """Where the map's boundaries are, and how to read them where the defaults do not fit.
+
+    The defaults read CBS's Wijk- en buurtkaart (GeoPackage or shapefile), PDOK
+    downloads and GeoJSON as published; the other keys are for files that differ.
+    """
+
+    file: str
+    layer: str | None = None
+    code_column: str | None = None
+    name_column: str | None = None
+    gemeente_column: str | None = None
+    crs: str | None = None
+
+
 class ReportSettings(Strict):
     """Optional settings of the reports (params/report.yaml; absent means defaults)."""
 
-    boundaries: str | None = None
+    boundaries: str | BoundarySettings | None = None
+
+
+@dataclass(frozen=True)
+class BoundarySource:
+    """The boundary file (resolved) and the options `maps.read_boundaries` takes."""
+
+    path: Path
+    options: dict[str, str]
 
 
 def report_settings(paths: Paths) -> ReportSettings:
@@ -516,17 +556,41 @@ def report_settings(paths: Paths) -> ReportSettings:
     return load_model(ReportSettings, path) if path.is_file() else ReportSettings()
 
 
-def boundaries_file(paths: Paths) -> Path | None:
-    """The boundary file for maps (relative to the project root), or None without one."""
-    name = report_settings(paths).boundaries
-    if not name:
+def boundary_source(paths: Paths) -> BoundarySource | None:
+    """The boundary file for maps (relative to the project root) and how to read it.
+
+    None without one; a clear error naming params/report.yaml when the file is absent.
+    """
+    setting = report_settings(paths).boundaries
+    if not setting:
         return None
+    settings = setting if isinstance(setting, BoundarySettings) else BoundarySettings(file=setting)
+    key = "boundaries" if isinstance(setting, str) else "boundaries.file"
+    name = settings.file
     path = Path(name) if Path(name).is_absolute() else paths.root / name
     if not path.is_file():
         raise FileNotFoundError(
-            f"{paths.params / REPORT_SETTINGS}: key boundaries: {path} does not exist"
+            f"{paths.params / REPORT_SETTINGS}: key {key}: {path} does not exist"
         )
-    return path
+    options = settings.model_dump(exclude={"file"}, exclude_none=True)
+    return BoundarySource(path, options)
+
+
+def boundaries_file(paths: Paths) -> Path | None:
+    """The boundary file for maps, or None without one (see `boundary_source`)."""
+    source = boundary_source(paths)
+    return source.path if source else None
+
+
+def boundary_files(paths: Paths) -> list[Path]:
+    """The boundary file and, for a shapefile, the files beside it that it is read with."""
+    main = boundaries_file(paths)
+    if main is None:
+        return []
+    if main.suffix.lower() != ".shp":
+        return [main]
+    beside = [main.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg")]
+    return [main, *(p for p in beside if p.is_file())]
 
 
 # ------------------------------------------------------------ in één oogopslag
@@ -546,43 +610,108 @@ def indicator_summary(ctx: ProgrammeContext) -> pd.DataFrame:
 
 
 def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
-    """What the statistics add to `change_sentence`, in words: the test used, the change
-    since the previous measurement, the trend, the index and the gemeente comparison."""
+    """What the statistics add to `change_sentence`, in plain words: the change since the
+    previous measurement, the trend and the gemeente comparison. Tests, p-values, indices
+    and intervals of the trend are in the appendix (`statistics_appendix`)."""
     summary = indicator_summary(ctx).set_index("indicator_id")
     if indicator_id not in summary.index:
         return ""
     row = summary.loc[indicator_id]
     unit = row["unit"]
     parts = []
-    if not pd.isna(row["p_value"]) and row["test_name"]:
-        parts.append(f"Toets: {row['test_name']}.")
     if not pd.isna(row["change_since_previous"]):
         parts.append(
             f"Sinds de vorige meting ({int(row['previous_year'])}): "
             f"{_format_change(float(row['change_since_previous']), unit)}."
         )
     if not pd.isna(row["trend_slope"]):
-        interval = (
-            f"{_format_change(float(row['trend_lower']), unit)} tot "
-            f"{_format_change(float(row['trend_upper']), unit)}"
-        )
+        parts.append(trend_words(row))
+    if not pd.isna(row["did_vs_gemeente"]) and unit == "procent":
         parts.append(
-            f"Lineaire trend sinds {int(row['trend_from_year'])}: "
-            f"{_format_change(float(row['trend_slope']), unit)} per jaar "
-            f"(95%-interval {interval})."
+            f"Dat is {_format_change(float(row['did_vs_gemeente']), unit)} ten opzichte van de "
+            f"verandering in {ctx.gemeente_name} (een beschrijving, geen bewijs dat het "
+            "programma het verschil maakte)."
         )
-    if not pd.isna(row["index_latest"]):
-        index = f"{float(row['index_latest']):.{INDEX_DECIMALS}f}".replace(".", ",")
-        parts.append(f"Index ({int(row['base_year'])} = 100): {index}.")
-    if not pd.isna(row["did_vs_gemeente"]):
-        parts.append(
-            f"Verandering ten opzichte van die in {ctx.gemeente_name}: "
-            f"{_format_change(float(row['did_vs_gemeente']), unit)} ({row['did_note']})."
-        )
-    note = _one_break_wording(ctx, indicator_id, str(row["note"] or ""))
+    note = _one_break_wording(ctx, indicator_id, _body_notes(str(row["note"] or "")))
     if note:
         parts.append(f"{note[0].upper()}{note[1:]}.".replace("..", "."))
     return " ".join(parts)
+
+
+def trend_words(row: pd.Series) -> str:
+    """The yearly trend of a count in plain words: the slope, and whether the years lie
+    close enough to a straight line to call it a direction (the interval itself is in the
+    appendix); without an interval (fewer than five years of a complete count) it says so."""
+    unit = row["unit"]
+    slope = _format_change(float(row["trend_slope"]), unit)
+    text = f"Trend sinds {int(row['trend_from_year'])}: gemiddeld {slope} per jaar"
+    lower, upper = row["trend_lower"], row["trend_upper"]
+    if pd.isna(lower) or pd.isna(upper):
+        return text + " (te weinig jaren om te zeggen of dit een vaste richting is)."
+    if float(lower) > 0 or float(upper) < 0:
+        rising = float(lower) > 0
+        return text + f"; een duidelijke {'stijgende' if rising else 'dalende'} lijn."
+    return text + "; de jaren wijken te veel af van een rechte lijn om van een richting te spreken."
+
+
+def _body_notes(note: str) -> str:
+    """The summary's notes without those the body says in its own words (trend intervals,
+    the comparison after a break)."""
+    skipped = ("trend over ", "verandering en toets vanaf ", "verandering vanaf ")
+    return "; ".join(part for part in note.split("; ") if part and not part.startswith(skipped))
+
+
+def statistics_appendix(ctx: ProgrammeContext) -> pd.DataFrame:
+    """The appendix table behind the body's plain words: per indicator the comparison,
+    the test and its p-value, the index, the trend with its 95% interval and the change
+    against the gemeente."""
+    summary = indicator_summary(ctx).set_index("indicator_id")
+    rows = []
+    for indicator_id in ctx.programme.indicator_ids():
+        if indicator_id not in summary.index:
+            continue
+        indicator = ctx.project.indicator(ctx.key, indicator_id)
+        row = summary.loc[indicator_id]
+        unit = indicator.unit
+        if pd.isna(row["latest_year"]):
+            continue
+        latest = int(row["latest_year"])
+        if is_true(row["break_since_base"]) and pd.notna(row["comparison_from_year"]):
+            compared = f"{int(row['comparison_from_year'])}–{latest} (eerste jaar na de breuk)"
+        elif pd.notna(row["change_since_base"]):
+            compared = f"{int(row['base_year'])}–{latest}"
+        else:
+            compared = MISSING
+        trend = MISSING
+        if pd.notna(row["trend_slope"]):
+            trend = f"{_format_change(float(row['trend_slope']), unit)} per jaar sinds " + str(
+                int(row["trend_from_year"])
+            )
+            if pd.notna(row["trend_lower"]) and pd.notna(row["trend_upper"]):
+                trend += (
+                    f" (95%-interval {_format_change(float(row['trend_lower']), unit)} tot "
+                    f"{_format_change(float(row['trend_upper']), unit)})"
+                )
+            else:
+                trend += " (geen interval: volledige telling over minder dan vijf jaren)"
+        index = MISSING
+        if pd.notna(row["index_latest"]):
+            index = f"{float(row['index_latest']):.{INDEX_DECIMALS}f}".replace(".", ",")
+        did = MISSING
+        if pd.notna(row["did_vs_gemeente"]):
+            did = f"{_format_change(float(row['did_vs_gemeente']), unit)} ({row['did_note']})"
+        rows.append(
+            {
+                "indicator": indicator.label,
+                "vergelijking": compared,
+                "toets": row["test_name"] or MISSING,
+                "p-waarde": p_value_text(float(row["p_value"])) or MISSING,
+                f"index ({ctx.base_year} = 100)": index,
+                "lineaire trend": trend,
+                f"verschil met {ctx.gemeente_name}": did,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 _BREAK_NOTES = re.compile(r"breuk in de reeks (?:na \d{4}|tussen (\d{4}) en (\d{4}))")
@@ -607,22 +736,51 @@ def _one_break_wording(ctx: ProgrammeContext, indicator_id: str, note: str) -> s
 
 
 def methods_note(ctx: ProgrammeContext) -> str:
-    """The rules behind the at-a-glance table, stated once: tests and the target rule."""
+    """The target rule stated once under the at-a-glance table, and where the tests are."""
+    summary = indicator_summary(ctx)
+    rules = sorted({r for r in summary["target_rule"] if r})
+    lines = [f"Streefwaarden: {rule}." for rule in rules]
+    if any(t for t in summary["test_name"]):
+        lines.append(
+            "Welke toets bij welke indicator is gebruikt, met de p-waarden, staat in de "
+            "bijlage Statistische toelichting."
+        )
+    return "\n\n".join(f"*{line}*" for line in lines)
+
+
+def statistics_methods(ctx: ProgrammeContext) -> str:
+    """The methods behind the appendix table, named once: tests, threshold, trend."""
     summary = indicator_summary(ctx)
     tests = sorted({t for t in summary["test_name"] if t})
-    rules = sorted({r for r in summary["target_rule"] if r})
     lines = []
     if tests:
-        lines.append("Significantie (5%): " + "; ".join(tests) + ".")
-    lines += [f"Streefwaarden: {rule}" for rule in rules]
+        lines.append(
+            f"Toets (5%-niveau): {'; '.join(tests)}. Een p-waarde onder 0,05 heet in de tekst "
+            "*waarschijnlijk een echte stijging* of *daling*, anders *het verschil kan toeval "
+            "zijn*."
+        )
+    if summary["trend_slope"].notna().any():
+        lines.append(
+            f"Trend: {TREND_METHOD}; bij een volledige telling over minder dan "
+            f"{MIN_COUNT_TREND_POINTS} jaren zonder interval."
+        )
     return "\n\n".join(f"*{line}*" for line in lines)
+
 
 
 TARGET_WORDS = {
     "on_track": "✔ op koers",
     "not_on_track": "✘ niet op koers",
+    "too_early": "≈ te vroeg om te zeggen",
     "unknown": "? onbekend",
 }
+"""The symbols belong to the target status only; the uncertainty of a change is said in
+words (`significance_words`), so ✔ never means both "op koers" and "significant"."""
+
+CERTAIN_UP = "waarschijnlijk een echte stijging"
+CERTAIN_DOWN = "waarschijnlijk een echte daling"
+CHANCE = "het verschil kan toeval zijn"
+COMPLETE_COUNT = "volledige telling, geen steekproef"
 
 
 def change_words(change: float, direction: str, unit: str) -> str:
@@ -646,12 +804,44 @@ def is_true(flag: object) -> bool:
     return bool(flag) if flag is not None and not pd.isna(flag) else False
 
 
-def significance_words(p_value: float, significant: object) -> str:
-    """'significant (p = …)' / 'niet significant (p = …)' / 'n.v.t.' (no survey test)."""
+def significance_words(
+    p_value: float, significant: object, change: float = math.nan, source: str = ""
+) -> str:
+    """The uncertainty of a change in plain Dutch, for the body of the report.
+
+    'waarschijnlijk een echte daling' / 'het verschil kan toeval zijn' for a survey
+    change with a test; 'volledige telling, geen steekproef' for a change in a register
+    (no sampling error to speak of); 'n.v.t.' otherwise. Test names and p-values are in
+    the appendix (`statistics_appendix`).
+    """
     if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
+        if source in REGISTER_SOURCES and not is_missing(change):
+            return COMPLETE_COUNT
         return "n.v.t."
-    shown = "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
-    return ("✔ significant" if is_true(significant) else "niet significant") + f" ({shown})"
+    if not is_true(significant):
+        return CHANCE
+    if is_missing(change) or change == 0:
+        return "waarschijnlijk een echt verschil"
+    return CERTAIN_UP if change > 0 else CERTAIN_DOWN
+
+
+def p_value_text(p_value: float) -> str:
+    """'p = 0,012' / 'p < 0,001' for the appendix ('' without a test)."""
+    if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
+        return ""
+    return "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
+
+
+def comparison_since(ctx: ProgrammeContext, indicator_id: str, row: pd.Series) -> str:
+    """'sinds 2022, het eerste jaar na de breuk' ('' without such a comparison); 'het eerste
+    gepubliceerde jaar na de breuk' where the break year itself was withheld or missing."""
+    if "comparison_from_year" not in row or pd.isna(row["comparison_from_year"]):
+        return ""
+    since = int(row["comparison_from_year"])
+    latest = int(row["latest_year"]) if pd.notna(row["latest_year"]) else ctx.year
+    first = break_year(ctx.table, indicator_id, ctx.base_year, latest)
+    what = "het eerste jaar" if first is None or first == since else "het eerste gepubliceerde jaar"
+    return f"sinds {since}, {what} na de breuk"
 
 
 def at_a_glance(ctx: ProgrammeContext) -> pd.DataFrame:
@@ -676,27 +866,39 @@ def _glance_row(
     year = None if row is None or pd.isna(row["latest_year"]) else int(row["latest_year"])
     if row is None:
         change, p_value, significant, status, broken = math.nan, math.nan, None, "unknown", False
+        note = ""
     else:
-        change, p_value = row["change_since_base"], row["p_value"]
+        change, p_value = float(row["change_since_base"]), float(row["p_value"])
         significant, status = row["significant"], row["target_status"]
         broken = is_true(row["break_since_base"])
+        note = str(row.get("target_note", "") or "")
     if year is None:
         latest = _shown(ctx, indicator, "programma", _last_year(ctx.table, indicator.id))
     else:
         latest = f"{format_value(float(row['latest_value']), indicator.unit)} ({year})"
+    if broken:
+        shown_change = (
+            f"{_break_text(ctx, indicator.id, year)}: geen vergelijking met {ctx.base_year}"
+        )
+        compared = comparison_since(ctx, indicator.id, row)
+        change = float(row["change_since_comparison"]) if compared else math.nan
+        if compared:
+            words = change_words(change, indicator.direction, indicator.unit)
+            shown_change += f"; {compared}: {words}"
+    else:
+        shown_change = change_words(change, indicator.direction, indicator.unit)
     target = target_for(ctx, indicator.id)
     return {
         "doel": goal,
         "indicator": indicator.label,
         "laatste waarde": latest,
-        f"verandering sinds {ctx.base_year}": (
-            f"{_break_text(ctx, indicator.id, year)}: geen vergelijking met {ctx.base_year}"
-            if broken
-            else change_words(float(change), indicator.direction, indicator.unit)
+        f"verandering sinds {ctx.base_year}": shown_change,
+        "echt verschil of toeval?": significance_words(
+            p_value, significant, change, indicator.source
         ),
-        "significantie": significance_words(float(p_value), significant),
         "streefwaarde": (
             f"{format_value(target[1], indicator.unit)} in {target[0]}: {_target_words(status)}"
+            + (f" ({note})" if note else "")
             if target
             else f"{MISSING} geen streefwaarde"
         ),
@@ -714,9 +916,16 @@ def _last_year(table: pd.DataFrame, indicator_id: str) -> int | None:
 
 GLANCE_LEGEND = (
     "▲ hoger / ▼ lager / = gelijk dan in de nulmeting, met *gunstig* of *ongunstig* waar de "
-    "indicator een gewenste richting heeft; ✔ significant: het verschil is bij een toets "
-    "(p < 0,05) niet aan toeval toe te schrijven (alleen bij de Gezondheidsmonitor); "
-    "streefwaarde ✔ op koers / ✘ niet op koers / ? onbekend."
+    "indicator een gewenste richting heeft; na een breuk in de reeks de verandering sinds het "
+    "eerste jaar na de breuk. *Echt verschil of toeval?* geldt voor cijfers uit een enquête, "
+    "die op een steekproef berusten: *waarschijnlijk een echte stijging* (of *daling*) als het "
+    "verschil groter is dan wat toeval bij een steekproef van deze omvang meestal geeft, *het "
+    "verschil kan toeval zijn* als dat niet zo is. Ook een waarschijnlijk echt verschil kan "
+    "toeval zijn, en zegt niet waardoor het komt. Tellingen (registraties, CBS) zijn volledig "
+    "en hebben die onzekerheid niet. Streefwaarde: ✔ op koers / ✘ niet op koers / ≈ te vroeg "
+    "om te zeggen (het verschil met de lijn naar de streefwaarde valt binnen de onzekerheid "
+    "van de meting) / ? onbekend; de symbolen staan alleen bij de streefwaarde. Toetsen, "
+    "p-waarden en indexcijfers staan in de bijlage *Statistische toelichting*."
 )
 
 
@@ -786,11 +995,26 @@ def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
                 "bron": SOURCE_LABELS.get(indicator.source, indicator.source),
                 "definitie": formula,
                 "gewenste richting": DIRECTION_LABELS[indicator.direction],
-                "wijzigingen": "; ".join(f"{c.from_year}: {c.note}" for c in indicator.changes)
-                or MISSING,
+                "wijzigingen": _definition_changes(ctx, indicator),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _definition_changes(ctx: ProgrammeContext, indicator: Indicator) -> str:
+    """The catalogue's and the logbook's redefinitions, each with its first year: a
+    reader of the appendix sees every definition the series has had."""
+    changes = [
+        *indicator.changes,
+        *ctx.project.logbook.redefinitions(ctx.key, indicator.id),
+    ]
+    return (
+        "; ".join(
+            f"vanaf {c.from_year}: {plain_text(c.note)}"
+            for c in sorted(changes, key=lambda c: c.from_year)
+        )
+        or MISSING
+    )
 
 
 SOURCE_LABELS = SOURCE_KINDS
@@ -922,8 +1146,9 @@ def _with_interval(ctx: ProgrammeContext, indicator: Indicator, year: int) -> st
 def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     """The latest and base-year values with their intervals, and the change in words.
 
-    Both intervals are shown, so a reader sees how uncertain each measurement is;
-    the significance of the change comes from the summary (a test between waves).
+    Both intervals are shown, so a reader sees how uncertain each measurement is; the
+    uncertainty of the change is said in plain words (`significance_words`). After a
+    break the change runs from the first year after it, labelled as such.
     """
     indicator = ctx.project.indicator(ctx.key, indicator_id)
     summary = indicator_summary(ctx).set_index("indicator_id")
@@ -934,13 +1159,23 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     text = f"**{indicator.label}**: {_with_interval(ctx, indicator, year)} in {year}. "
     if is_true(row["break_since_base"]):
         broken = _break_text(ctx, indicator_id, year)
-        return text + f"Geen verandering sinds {ctx.base_year}: {broken}."
-    base = _with_interval(ctx, indicator, ctx.base_year) if year != ctx.base_year else ""
-    if base:
-        text += f"Nulmeting {ctx.base_year}: {base}. "
-    change = change_words(float(row["change_since_base"]), indicator.direction, indicator.unit)
-    text += f"Verandering: {change}"
-    words = significance_words(float(row["p_value"]), row["significant"])
+        text += f"Geen verandering sinds {ctx.base_year}: {broken}."
+        compared = comparison_since(ctx, indicator_id, row)
+        if not compared:
+            return text
+        since = int(row["comparison_from_year"])
+        change = float(row["change_since_comparison"])
+        text += (
+            f" In {since}: {_with_interval(ctx, indicator, since)}. Verandering {compared}: "
+            f"{change_words(change, indicator.direction, indicator.unit)}"
+        )
+    else:
+        base = _with_interval(ctx, indicator, ctx.base_year) if year != ctx.base_year else ""
+        if base:
+            text += f"Nulmeting {ctx.base_year}: {base}. "
+        change = float(row["change_since_base"])
+        text += f"Verandering: {change_words(change, indicator.direction, indicator.unit)}"
+    words = significance_words(float(row["p_value"]), row["significant"], change)
     return text + ("." if words == "n.v.t." else f"; {words}.")
 
 

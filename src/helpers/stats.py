@@ -21,21 +21,29 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
 from helpers.config import Indicator, Target
-from helpers.precision import P_VALUE_DECIMALS, round_scalar, stored_summary
+from helpers.dutch import format_value
+from helpers.precision import P_VALUE_DECIMALS, round_scalar, stored_summary, unit_decimals
 
 WILSON = "Wilson-interval (95%)"
 TWO_PROPORTION_TEST = "toets op verschil tussen twee onafhankelijke proporties (score-toets)"
 TREND_METHOD = "lineaire trend (kleinste kwadraten), 95%-interval van de helling (t-verdeling)"
 TARGET_RULE = (
-    "op koers als de streefwaarde al bereikt is (in de gewenste richting), of als de "
-    "laatste waarde minstens zo ver richting de streefwaarde ligt als de rechte lijn van "
-    "de waarde in het basisjaar naar de streefwaarde in het streefjaar voor het laatste "
-    "meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere meting of bij een "
-    "breuk in de reeks sinds het basisjaar"
+    "te vroeg om te zeggen als de verwachte waarde op de rechte lijn van de waarde in het "
+    "basisjaar naar de streefwaarde in het streefjaar binnen het 95%-interval van de laatste "
+    "waarde ligt (enquêtecijfers): het verschil met die lijn valt dan binnen de onzekerheid "
+    "van de meting; anders op koers als de streefwaarde al bereikt is (in de gewenste "
+    "richting), of als de laatste waarde minstens zo ver richting de streefwaarde ligt als "
+    "die lijn voor het laatste meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere "
+    "meting, met een streefjaar dat niet na het basisjaar ligt of bij een breuk in de reeks "
+    "sinds het basisjaar"
 )
 DID_CAVEAT = "beschrijvend verschil met de gemeente, geen causaal effect"
 ALPHA = 0.05
 REGISTER_SOURCES = ("cbs_kwb", "registration")
+MIN_COUNT_TREND_POINTS = 5
+"""A complete count (register source) has no sampling error: an interval around a line
+through fewer years only measures how far the years lie off a straight line, and on
+three or four points it is wider than any change a programme could make."""
 
 SUMMARY_COLUMNS = [
     "indicator_id",
@@ -51,6 +59,8 @@ SUMMARY_COLUMNS = [
     "change_since_base",
     "previous_year",
     "change_since_previous",
+    "comparison_from_year",
+    "change_since_comparison",
     "test_name",
     "p_value",
     "significant",
@@ -65,6 +75,7 @@ SUMMARY_COLUMNS = [
     "target_value",
     "target_status",
     "target_rule",
+    "target_note",
     "break_since_base",
     "note",
 ]
@@ -172,6 +183,17 @@ def difference_in_differences(
     return (area_latest - area_base) - (gemeente_latest - gemeente_base)
 
 
+def target_expected(
+    base_year: int, base_value: float, latest_year: int, target: Target
+) -> float:
+    """The value on the straight line from the base value to the target, in `latest_year`
+    (the target itself once the target year has passed); nan without a line."""
+    if target.year <= base_year or math.isnan(base_value):
+        return math.nan
+    share = min((latest_year - base_year) / (target.year - base_year), 1.0)
+    return base_value + (target.value - base_value) * share
+
+
 def target_status(
     base_year: int,
     base_value: float,
@@ -179,28 +201,99 @@ def target_status(
     latest_value: float,
     target: Target,
     direction: str,
+    lower: float = math.nan,
+    upper: float = math.nan,
+    decimals: int | None = None,
 ) -> str:
-    """on_track / not_on_track / unknown by `TARGET_RULE`.
+    """on_track / not_on_track / too_early / unknown by `TARGET_RULE`.
 
     The expected value in the latest year lies on the straight line from the base
     value (base year) to the target (target year); the latest value must be at least as
     far toward the target. A target already reached in the good direction is on track.
+    Where the latest value has a 95% interval (`lower`, `upper`: a survey) that holds
+    the expected value, the gap is within the uncertainty: too early to say either way.
+    With `decimals` the expected value is first stored like the values it is compared
+    with, so the verdict agrees with the figures the report prints.
     """
     if latest_year is None or latest_year <= base_year or target.year <= base_year:
         return "unknown"
     if math.isnan(base_value) or math.isnan(latest_value):
         return "unknown"
+    expected = target_expected(base_year, base_value, latest_year, target)
+    if decimals is not None:
+        expected = round_scalar(expected, decimals)
+    if math.isfinite(lower) and math.isfinite(upper) and lower <= expected <= upper:
+        return "too_early"
     good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
     if good and (latest_value - target.value) * good >= 0:
         return "on_track"
-    share = min((latest_year - base_year) / (target.year - base_year), 1.0)
-    expected = base_value + (target.value - base_value) * share
     toward = np.sign(target.value - base_value)
     if toward == 0:
         toward = good
     if toward == 0:
         return "on_track" if math.isclose(latest_value, target.value) else "not_on_track"
     return "on_track" if (latest_value - expected) * toward >= 0 else "not_on_track"
+
+
+def target_notes(
+    base_year: int,
+    base_value: float,
+    latest_year: int | None,
+    target: Target,
+    indicator: Indicator,
+    *,
+    broken: bool = False,
+    status: str = "",
+    lower: float = math.nan,
+    upper: float = math.nan,
+) -> list[str]:
+    """Why a target status needs a word (Dutch, for the report): a target the baseline
+    already meets or that points the wrong way reads "op koers" without any improvement;
+    a target year at or before the base year or already past; too early to say; unknown."""
+    unit = indicator.unit
+    notes: list[str] = []
+    if target.year <= base_year:
+        notes.append(
+            f"streefjaar {target.year} ligt niet na het basisjaar {base_year}: "
+            "er is geen lijn naar de streefwaarde"
+        )
+    elif latest_year is not None and target.year < latest_year:
+        notes.append(
+            f"streefjaar {target.year} is voorbij: de waarde van {latest_year} is met de "
+            "streefwaarde zelf vergeleken"
+        )
+    if broken:
+        notes.append("breuk in de reeks sinds het basisjaar: geen vergelijking met de nulmeting")
+    elif math.isnan(base_value):
+        notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
+    elif latest_year is None or latest_year <= base_year:
+        notes.append(f"geen meting na het basisjaar {base_year}")
+    good = {"higher_is_better": 1, "lower_is_better": -1}.get(indicator.direction, 0)
+    if not good:
+        notes.append("de indicator heeft geen gewenste richting")
+    elif not math.isnan(base_value):
+        base = f"{format_value(base_value, unit)} in {base_year}"
+        if (base_value - target.value) * good > 0:
+            better = "hoger" if good > 0 else "lager"
+            notes.append(
+                f"let op: de streefwaarde ligt ongunstiger dan de nulmeting ({base}) terwijl "
+                f"{better} beter is; op koers vraagt hier geen verbetering"
+            )
+        elif base_value == target.value:
+            notes.append(
+                f"let op: de streefwaarde was bij de nulmeting al bereikt ({base}); "
+                "op koers vraagt hier geen verbetering"
+            )
+    if status == "too_early" and latest_year is not None:
+        expected = round_scalar(
+            target_expected(base_year, base_value, latest_year, target), unit_decimals(unit)
+        )
+        notes.append(
+            f"de lijn naar de streefwaarde geeft {format_value(expected, unit)} in "
+            f"{latest_year}, binnen het 95%-interval van de laatste waarde "
+            f"({format_value(lower, unit)} – {format_value(upper, unit)})"
+        )
+    return notes
 
 
 # ------------------------------------------------------------------------ summary
@@ -220,6 +313,22 @@ def _segment_start(breaks: pd.Series, year: int) -> int:
     """First year of the line `year` is on (the latest break at or before it)."""
     starts = breaks.index[breaks.to_numpy() & (breaks.index <= year)]
     return int(starts.max()) if len(starts) else int(breaks.index.min())
+
+
+def _interval(row: pd.Series) -> tuple[float, float]:
+    """The 95% interval of one published cell ((nan, nan) where the source has none)."""
+    lower, upper = row.get("lower", math.nan), row.get("upper", math.nan)
+    return (
+        float(lower) if lower is not None and pd.notna(lower) else math.nan,
+        float(upper) if upper is not None and pd.notna(upper) else math.nan,
+    )
+
+
+def _survey_test(first: pd.Series, last: pd.Series) -> float:
+    """p-value of the change between two survey cells (value in percent, n respondents)."""
+    return proportion_change_pvalue(
+        first["value"] / 100 * first["n"], first["n"], last["value"] / 100 * last["n"], last["n"]
+    )
 
 
 def _series_row(
@@ -246,8 +355,21 @@ def _series_row(
     broken = _broken_between(breaks, base_year, latest_year) if latest_year > base_year else False
     out["break_since_base"] = broken
     comparable = base is not None and latest_year > base_year and not broken
+    first_after: int | None = None
     if broken:
         notes.append(f"breuk in de reeks na {base_year}: geen verandering sinds het basisjaar")
+        # The comparison a reader can make instead: from the first published year of the
+        # latest series (the first year after the break) to the latest year.
+        start = _segment_start(breaks, latest_year)
+        after = shown.index[(shown.index >= start) & (shown.index < latest_year)]
+        if len(after):
+            first_after = int(after.min())
+            out["comparison_from_year"] = first_after
+            out["change_since_comparison"] = out["latest_value"] - float(
+                shown.loc[first_after, "value"]
+            )
+            what = "verandering en toets" if indicator.source == "survey" else "verandering"
+            notes.append(f"{what} vanaf {first_after}, het eerste jaar na de breuk")
     elif base is None:
         notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
     if comparable:
@@ -266,11 +388,9 @@ def _series_row(
             out["change_since_previous"] = out["latest_value"] - float(
                 shown.loc[previous_year, "value"]
             )
-    if indicator.source == "survey" and comparable:
-        p = proportion_change_pvalue(
-            base["value"] / 100 * base["n"], base["n"], latest["value"] / 100 * latest["n"],
-            latest["n"],
-        )
+    tested = base if comparable else shown.loc[first_after] if first_after is not None else None
+    if indicator.source == "survey" and tested is not None:
+        p = _survey_test(tested, latest)
         if not math.isnan(p):
             out.update(test_name=TWO_PROPORTION_TEST, p_value=p, significant=bool(p < ALPHA))
     if indicator.source in REGISTER_SOURCES:
@@ -278,21 +398,35 @@ def _series_row(
         segment = shown[shown.index >= start]
         trend = linear_trend(segment.index, segment["value"])
         if not math.isnan(trend.slope):
-            out.update(
-                trend_slope=trend.slope,
-                trend_lower=trend.lower,
-                trend_upper=trend.upper,
-                trend_from_year=int(segment.index.min()),
-            )
+            out.update(trend_slope=trend.slope, trend_from_year=int(segment.index.min()))
+            if trend.points >= MIN_COUNT_TREND_POINTS:
+                out.update(trend_lower=trend.lower, trend_upper=trend.upper)
+            else:
+                notes.append(
+                    f"trend over {trend.points} jaren van een volledige telling: geen interval "
+                    f"(pas vanaf {MIN_COUNT_TREND_POINTS} jaren)"
+                )
     if target is not None:
-        out.update(target_year=target.year, target_value=target.value, target_rule=TARGET_RULE)
-        out["target_status"] = (
+        lower, upper = _interval(latest)
+        status = (
             target_status(
                 base_year, out["base_value"], latest_year, out["latest_value"], target,
-                indicator.direction,
+                indicator.direction, lower, upper, unit_decimals(indicator.unit),
             )
             if not broken
             else "unknown"
+        )
+        out.update(
+            target_year=target.year,
+            target_value=target.value,
+            target_rule=TARGET_RULE,
+            target_status=status,
+            target_note="; ".join(
+                target_notes(
+                    base_year, out["base_value"], latest_year, target, indicator,
+                    broken=broken, status=status, lower=lower, upper=upper,
+                )
+            ),
         )
     out["note"] = "; ".join(notes)
     return out
@@ -345,7 +479,10 @@ def indicator_summary(
 
     Only published values are used. Nothing is computed across a series break: the
     change since the base year, the index and the target status stay empty and `note`
-    says why; the trend uses the years since the last break.
+    says why; instead the change (and a survey's test) runs from the first published
+    year after the break (`comparison_from_year`, `change_since_comparison`), and the
+    trend uses the years since the last break. A complete count's trend on fewer than
+    `MIN_COUNT_TREND_POINTS` years has no interval.
     """
     by_id = {indicator.id: indicator for indicator in indicators}
     target_of = {target.indicator: target for target in targets}
@@ -365,9 +502,11 @@ def indicator_summary(
         records.append(record)
     summary = pd.DataFrame.from_records(records).reindex(columns=SUMMARY_COLUMNS)
     summary = _did(summary, table, {i.id: i.unit for i in indicators})
-    for column in ("test_name", "target_status", "target_rule", "note", "did_note", "group"):
+    text = ("test_name", "target_status", "target_rule", "target_note", "note", "did_note", "group")
+    for column in text:
         summary[column] = summary[column].fillna("")
-    for column in ("latest_year", "previous_year", "trend_from_year", "target_year"):
+    years = ["latest_year", "previous_year", "comparison_from_year", "trend_from_year"]
+    for column in [*years, "target_year"]:
         summary[column] = summary[column].astype("Int64")
     summary["break_since_base"] = summary["break_since_base"].fillna(False).astype(bool)
     return stored_summary(summary[SUMMARY_COLUMNS])

@@ -48,10 +48,47 @@ class Region:
     gemeente: str
 
 
-def demo_regions() -> list[Region]:
-    """The areas the demo covers: Nederland, four gemeenten, their wijken and some buurten."""
+def demo_regions(project: Project | None = None) -> list[Region]:
+    """The areas the demo covers: Nederland, four gemeenten, their wijken and some buurten,
+    and, with a project, every gemeente and area code its programmes name.
+
+    A programme in a gemeente the list does not hold (say Rotterdam) gets a generated
+    gemeente: its programme areas (a buurt with its wijk) and three more wijken, so that
+    the gemeente is more than the programme. The listed areas come first and keep
+    their values: generated areas only add to the demo.
+    """
     text = resources.files("helpers.sources").joinpath("demo_regions.csv").read_text("utf-8")
-    return [Region(**row) for row in csv.DictReader(io.StringIO(text))]
+    regions = [Region(**row) for row in csv.DictReader(io.StringIO(text))]
+    if project is not None:
+        regions += _generated_regions(project, {r.code for r in regions})
+    return regions
+
+
+def _generated_regions(project: Project, known: set[str]) -> list[Region]:
+    """Regions for the params' gemeenten and area codes that `demo_regions.csv` lacks."""
+    added: list[Region] = []
+
+    def add(code: str, name: str, level: str, gemeente: str) -> None:
+        if code not in known:
+            known.add(code)
+            added.append(Region(code, name, level, gemeente))
+
+    for programme in project.programmes.values():
+        gemeente = programme.gemeente
+        new_gemeente = gemeente not in known
+        name = project.cycle.comparison.gemeenten.get(gemeente, f"Demogemeente {gemeente[2:]}")
+        add(gemeente, name, "gemeente", gemeente)
+        codes = sorted({code for period in programme.areas for code in period.codes})
+        for code in codes:
+            wijk = "WK" + code[2:8]
+            add(wijk, f"Wijk {wijk[6:8]} ({programme.name})", "wijk", gemeente)
+            if code.startswith("BU"):
+                add(code, f"Buurt {code[8:10]} ({programme.name})", "buurt", gemeente)
+        if new_gemeente:
+            free = (f"WK{gemeente[2:]}{n:02d}" for n in range(1, 100))
+            for wijk in [c for c in free if c not in known][:3]:
+                add(wijk, f"Wijk {wijk[6:8]}", "wijk", gemeente)
+    return added
 
 
 def pad(value: str, width: int = 10) -> str:
@@ -286,11 +323,22 @@ def _table_infos(table_id: str, year: int) -> list[dict]:
 GEMEENTE_SIZE = {"GM0344": 370_000, "GM0307": 160_000, "GM0355": 66_000, "GM0356": 64_000}
 
 
+def _gemeente_sizes(project: Project, regions: list[Region]) -> dict[str, int]:
+    """Inhabitants per gemeente: the listed four as they are, a generated one drawn from
+    its code (40,000 to 200,000), in that order, so the listed ones keep their values."""
+    sizes = dict(GEMEENTE_SIZE)
+    for region in regions:
+        if region.level == "gemeente" and region.code not in sizes:
+            draw = _rng(project, 5, _code_seed(region.code)).uniform(40_000, 200_000)
+            sizes[region.code] = int(draw)
+    return sizes
+
+
 def _base_population(project: Project, regions: list[Region]) -> dict[str, float]:
     """Inhabitants per buurt/wijk in the first year; totals add up level by level."""
     rng = _rng(project, 0)
     sizes: dict[str, float] = {}
-    for gemeente, total in GEMEENTE_SIZE.items():
+    for gemeente, total in _gemeente_sizes(project, regions).items():
         members = [r for r in regions if r.gemeente == gemeente]
         wijken = [r for r in members if r.level == "wijk"]
         buurten = [r for r in members if r.level == "buurt"]
@@ -470,7 +518,7 @@ def _key_of(row: dict, base: str) -> str:
 
 def kwb_table(project: Project, year: int) -> dict[str, list]:
     """One year's KWB table as cbsodata stores it: entity set name -> records."""
-    regions = demo_regions()
+    regions = demo_regions(project)
     values = _year_values(project, regions, year)
     names = {r.code: r.name for r in regions if r.level == "gemeente"}
     rows = [
@@ -514,8 +562,8 @@ def write_demo_cbs(project: Project, out_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------------------- local
 
 
-def _area_names() -> dict[str, str]:
-    return {r.code: r.name for r in demo_regions()}
+def _area_names(project: Project) -> dict[str, str]:
+    return {r.code: r.name for r in demo_regions(project)}
 
 
 def survey_areas(project: Project, year: int) -> list[str]:
@@ -550,7 +598,7 @@ def _area_offset(project: Project, code: str, indicator: str, spread: float, sig
 
 def survey_rows(project: Project) -> list[dict]:
     """The health-monitor export: one row per wave, area and indicator."""
-    names = _area_names()
+    names = _area_names(project)
     rows = []
     for year in SURVEY_WAVES:
         for code in survey_areas(project, year):
