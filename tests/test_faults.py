@@ -244,6 +244,10 @@ def test_disk_error_found_behind_a_failed_analyse_job(tmp_path):
         "wijkmonitor analyse: cannot write x.png: No space left on device"
     )
     assert disk_error(JobsFailed([Outcome("analyse x", error=ValueError("no"))])) is None
+    inside = OSError(errno.ENOSPC, "full", str(tmp_path / "reports/._site.k2j3x.tmp/a.html"))
+    assert disk_error_message("report", inside, paths) == (
+        "wijkmonitor report: cannot write reports/_site/a.html: No space left on device"
+    )
 
 
 def test_disk_error_from_a_notebook_cell_is_read_from_the_kernel_text(tmp_path):

@@ -299,10 +299,18 @@ def disk_error(error: BaseException | None, depth: int = 0) -> OSError | None:
     return disk_error(error.__cause__ or error.__context__, depth + 1)
 
 
+TEMPORARY_PART = re.compile(r"^\.(?P<name>.+)\.[^.]+\.tmp$")
+
+
 def disk_error_message(stage: str, error: OSError, paths: Paths | None) -> str:
-    """`wijkmonitor <stage>: cannot write <path>: <reason>` (the target of a rename)."""
+    """`wijkmonitor <stage>: cannot write <path>: <reason>` (the target of a rename).
+
+    A path inside a stage's temporary folder is shown as the output it was going to be.
+    """
     name = error.filename2 or error.filename
     where = _shown(name, paths) if name and paths else str(name or "(unknown path)")
+    parts = [(m["name"] if (m := TEMPORARY_PART.match(p)) else p) for p in Path(where).parts]
+    where = str(Path(*parts)) if parts else where
     reason = DISK_ERRORS.get(error.errno or 0) or error.strerror or str(error)
     return f"wijkmonitor {stage}: cannot write {where}: {reason}"
 
