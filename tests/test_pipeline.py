@@ -328,3 +328,261 @@ def test_analyse_runs_on_a_dask_cluster_named_in_params(built, built_copy):
         figures = f"data/processed/programmes/{key}"
         assert digests(built_copy / figures, "*.png") == digests(root / figures, "*.png")
         assert len(digests(built_copy / figures, "*.png")) >= 2
+
+
+# ------------------------------------------------------ issue 16: faults through dvc repro
+
+TEMPORARY_NAME = re.compile(r"^\..+\.(tmp|old)$")
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary folders and files of an interrupted write anywhere in the project."""
+    found = []
+    for path in root.rglob(".*"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {".git", ".dvc", ".venv"}:
+            continue
+        if TEMPORARY_NAME.match(path.name):
+            found.append(str(relative))
+    return sorted(found)
+
+
+def every_output(root: Path) -> dict[str, str]:
+    """Digests of every stage output (dvc.yaml's outs, metrics and plots)."""
+    stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    found: dict[str, str] = {}
+    for stage in stages.values():
+        for kind in ("outs", "metrics", "plots"):
+            for out in stage.get(kind) or []:
+                name = next(iter(out)) if isinstance(out, dict) else out
+                path = root / name
+                if path.is_file():
+                    found[name] = digests(path.parent, path.name)[path.name]
+                else:
+                    found.update({f"{name}/{k}": v for k, v in digests(path).items()})
+    return found
+
+
+def interrupt_during_report(root: Path, sig: signal.Signals) -> str:
+    """Start `dvc repro` in its own process group; once the report stage is writing its
+    new site, send `sig` to the whole group. The output seen so far."""
+    process = subprocess.Popen(
+        [DVC, "repro"],
+        cwd=root,
+        env=pipeline_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = ""
+    assert process.stdout is not None
+    deadline = time.monotonic() + 600
+    for line in process.stdout:
+        seen += line
+        if "Running stage 'report'" in line or time.monotonic() > deadline:
+            break
+    assert "Running stage 'report'" in seen, seen[-3000:]
+    while time.monotonic() < deadline and not list((root / "reports").glob("._site.*.tmp/*")):
+        time.sleep(0.2)
+    time.sleep(1.0)  # well into the rendering
+    os.killpg(process.pid, sig)
+    try:
+        rest, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        rest, _ = process.communicate()
+    assert process.returncode != 0
+    return seen + (rest or "")
+
+
+def test_interrupted_report_keeps_the_previous_site_and_the_rerun_tidies(built_copy):
+    """Ctrl-C and `kill -9` of the process group while the report stage renders: the
+    previous reports/_site stays whole; the next `dvc repro` completes and leaves no
+    temporary folder behind."""
+    site = built_copy / "reports" / "_site"
+    before = digests(site)
+    assert "index.html" in before
+    quarto = built_copy / "reports" / "_quarto.yml"
+    quarto.write_text(quarto.read_text(encoding="utf-8") + "# cycle rerun\n", encoding="utf-8")
+
+    interrupt_during_report(built_copy, signal.SIGINT)
+    assert digests(site) == before, "Ctrl-C: previous site intact"
+
+    interrupt_during_report(built_copy, signal.SIGKILL)
+    assert digests(site) == before, "kill -9: previous site intact"
+    assert list((built_copy / "reports").glob("._site.*.tmp")), "killed mid-write"
+
+    result = run([DVC, "repro"], built_copy)
+    assert "removed reports/._site." in result.stdout
+    assert "(left by an interrupted run)" in result.stdout
+    assert ran_stages(result.stdout) == {"report"}
+    assert (site / "index.html").is_file()
+    assert leftovers(built_copy) == []
+    status = run([DVC, "status"], built_copy).stdout
+    assert "up to date" in status.lower()
+
+
+def test_a_params_error_keeps_every_previous_output(built_copy):
+    """A broken programme file stops the first stage that reads it (harmonise); DVC used
+    to delete data/processed/cbs before running it."""
+    before = every_output(built_copy)
+    assert any(name.startswith("data/processed/cbs/") for name in before)
+    path = built_copy / "params" / "programmes" / "overvecht.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("codes: [WK034403]", "codes: [WK03440]"),
+        encoding="utf-8",
+    )
+    result = run([DVC, "repro"], built_copy, check=False)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "params/programmes/overvecht.yaml" in message and "WK03440" in message
+    assert every_output(built_copy) == before
+    assert leftovers(built_copy) == []
+
+
+def test_a_damaged_cbs_snapshot_stops_harmonise_naming_file_row_column_and_rule(built_copy):
+    """A duplicated region row and the text "17.040" in a numeric column of a snapshot
+    (as CBS delivered it: recorded with `dvc commit`): one message, no traceback."""
+    before = every_output(built_copy)
+    data = built_copy / "data" / "raw" / "cbs" / "85984NED" / "TypedDataSet.json"
+    records = json.loads(data.read_text(encoding="utf-8"))
+    records.append(dict(next(r for r in records if r["WijkenEnBuurten"].strip() == "WK034403")))
+    next(r for r in records if r["WijkenEnBuurten"].strip() == "WK030703")["AantalInwoners_5"] = (
+        "17.040"
+    )
+    data.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    run([DVC, "commit", "--force", "fetch"], built_copy)
+    raw = digests(built_copy / "data" / "raw")
+    result = run([DVC, "repro"], built_copy, check=False)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Running stage 'harmonise'" in message
+    assert "Traceback" not in message and "InvalidIndexError" not in message
+    file = "data/raw/cbs/85984NED/TypedDataSet.json"
+    assert re.search(
+        rf"{file}: record \d+ \(WK034403\): the same row as record \d+ "
+        r"\(rule: each region appears once\)",
+        message,
+    )
+    assert re.search(
+        rf'{file}: record \d+ \(WK030703\), column AantalInwoners_5: the text "17.040" in a '
+        r"numeric column \(DataProperties Datatype Long; rule: numbers in numeric columns\)",
+        message,
+    )
+    assert digests(built_copy / "data" / "raw") == raw, "raw files unchanged"
+    assert {k: v for k, v in every_output(built_copy).items() if not k.startswith("data/raw")} == {
+        k: v for k, v in before.items() if not k.startswith("data/raw")
+    }
+
+
+SITECUSTOMIZE = """
+import errno, os
+_real = os.replace
+def _full(src, dst, *args, **kwargs):
+    if str(dst).endswith(os.environ["WIJKMONITOR_TEST_FULL"]) and str(src).endswith(".tmp"):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src), None, str(dst))
+    return _real(src, dst, *args, **kwargs)
+os.replace = _full
+"""
+
+
+def test_disk_full_in_the_report_stage_is_one_line_and_keeps_the_site(built_copy, tmp_path):
+    """`os.replace` of the finished site fails with ENOSPC (injected by a sitecustomize in
+    the stage's process): one line naming stage and path, exit code 1, previous site intact."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    site = built_copy / "reports" / "_site"
+    before = digests(site)
+    quarto = built_copy / "reports" / "_quarto.yml"
+    quarto.write_text(quarto.read_text(encoding="utf-8") + "# full disk\n", encoding="utf-8")
+    env = {"PYTHONPATH": str(hook), "WIJKMONITOR_TEST_FULL": "reports/_site"}
+    result = run([DVC, "repro"], built_copy, check=False, env=env)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "wijkmonitor report: cannot write reports/_site: No space left on device" in message
+    assert "exited with 1" in message
+    assert "Traceback" not in message
+    assert digests(site) == before
+    assert leftovers(built_copy) == []
+
+
+def test_an_edited_notebook_or_a_deleted_figure_is_made_again(built, built_copy):
+    """Outputs are part of each programme's fingerprint: a hand edit (52,9% -> 12,3%) or a
+    deleted figure re-executes that programme only, and `dvc status` is clean after."""
+    root, _ = built
+    programmes = built_copy / "data" / "processed" / "programmes"
+    notebook = programmes / "overvecht" / "jaarrapportage.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    shown = re.search(r"\d\d,\d%", text)
+    assert shown is not None
+    notebook.write_text(text.replace(shown.group(0), "12,3%"), encoding="utf-8")
+    figure = sorted((programmes / "vollenhove").rglob("*.png"))[0]
+    figure_name = figure.relative_to(programmes / "vollenhove").as_posix()
+    figure.unlink()
+    result = run([DVC, "repro"], built_copy)
+    assert "analyse overvecht: executing (changed: output jaarrapportage.ipynb edited)" in (
+        result.stdout
+    )
+    assert f"analyse vollenhove: executing (changed: output {figure_name} missing)" in (
+        result.stdout
+    )
+    for other in ("soesterkwartier", "betere_buurten"):
+        assert f"analyse {other}: up to date, not executed" in result.stdout
+    assert figure.is_file()
+    again = notebook.read_text(encoding="utf-8")  # (paths and lock hashes differ in a copy)
+    assert again.count(shown.group(0)) == text.count(shown.group(0))
+    assert again.count("12,3%") == text.count("12,3%")
+    built_figures = root / "data" / "processed" / "programmes" / "vollenhove"
+    assert digests(programmes / "vollenhove", "*.png") == digests(built_figures, "*.png")
+    status = run([DVC, "status"], built_copy).stdout
+    assert "up to date" in status.lower()
+
+
+def test_missing_waves_and_a_renamed_local_column_are_warnings_naming_them(built_copy):
+    """Local data as a user brings them (data/raw/local, `dvc add`): the latest survey
+    wave removed and overvecht's own column renamed pass validate with named warnings."""
+    local = built_copy / "data" / "raw" / "local"
+    shutil.copytree(built_copy / "data" / "raw" / "demo", local)
+    survey = local / "survey" / "gezondheidsmonitor.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines(keepends=True)
+    survey.write_text(
+        "".join([lines[0], *[line for line in lines[1:] if not line.startswith("2024,")]]),
+        encoding="utf-8",
+    )
+    registrations = local / "registrations" / "overvecht.csv"
+    registrations.write_text(
+        registrations.read_text(encoding="utf-8").replace("schuldhulptrajecten", "schuldhulp"),
+        encoding="utf-8",
+    )
+    run([DVC, "add", "data/raw/local"], built_copy)
+    raw = digests(local)
+    cycle = built_copy / "params" / "cycle.yaml"
+    cycle.write_text(
+        cycle.read_text(encoding="utf-8").replace(
+            "local_data: data/raw/demo", "local_data: data/raw/local"
+        ),
+        encoding="utf-8",
+    )
+    result = run([DVC, "repro", "validate"], built_copy)
+    message = result.stdout + result.stderr
+    assert "Running stage 'validate'" in message
+    assert "the latest wave 2024 is in the export" in message
+    assert "schuldhulptrajecten" in message
+    findings = json.loads(
+        (built_copy / "data" / "processed" / "validation" / "findings.json").read_text()
+    )
+    wave = next(f for f in findings if "latest wave" in f["rule"])
+    assert (wave["file"], wave["severity"], wave["examples"]) == (
+        "data/raw/local/survey/gezondheidsmonitor.csv",
+        "warning",
+        ["missing: 2024"],
+    )
+    column = next(f for f in findings if "renamed column" in f["rule"])
+    assert (column["file"], column["severity"], column["examples"]) == (
+        "data/raw/local/registrations/overvecht.csv",
+        "warning",
+        ["missing column(s): schuldhulptrajecten"],
+    )
+    assert digests(local) == raw

@@ -270,12 +270,56 @@ def why_stale(project: Project, paths: Paths, key: str) -> str | None:
     old = stored_fingerprint(paths, key)
     if old is None:
         return "no previous output"
+    edited = outputs_changed(paths, key, old)
+    if edited:
+        return edited
+    old = {name: digest for name, digest in old.items() if not name.startswith(OUTPUT_PREFIX)}
     new = input_fingerprint(project, paths, key)
     changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
     if not changed:
         return None
     shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
     return f"changed: {shown}"
+
+
+OUTPUT_PREFIX = "output "
+
+
+def output_fingerprint(out_dir: Path) -> dict[str, str]:
+    """sha256 of each output of one programme (`output <path in its folder>`).
+
+    Stored with the inputs' hashes so that an executed notebook edited by hand, or a
+    figure deleted, is seen as stale and made again instead of being passed on as
+    current. Hidden files (Jupyter's checkpoints), bytecode and the fingerprint itself are
+    left out.
+    """
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    return {
+        f"{OUTPUT_PREFIX}{p.relative_to(out_dir).as_posix()}": _digest(p)
+        for p in files
+        if p.name != FINGERPRINT
+        and not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in p.relative_to(out_dir).parts
+        )
+    }
+
+
+def outputs_changed(paths: Paths, key: str, stored: dict[str, str]) -> str | None:
+    """Why a programme's recorded outputs are no longer what it wrote, or None."""
+    recorded = {k: v for k, v in stored.items() if k.startswith(OUTPUT_PREFIX)}
+    if not recorded:
+        return None  # a fingerprint from before outputs were recorded
+    current = output_fingerprint(paths.programme_out(key))
+    changes = [
+        f"{name} {'missing' if name not in current else 'edited'}"
+        for name in sorted(recorded)
+        if current.get(name) != recorded[name]
+    ]
+    if not changes:
+        return None
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    return "changed: " + ", ".join(changes[:3]) + more
 
 
 def write_tables_for(project: Project, paths: Paths, key: str, out_dir: Path) -> list[Path]:
@@ -302,6 +346,7 @@ def analyse_programme(root: str, key: str) -> float:
         write_tables_for(project, paths, key, tmp)
         for run in programme_notebooks(project, paths, key, tmp):
             run_notebook(run, paths, key, tmp, paths.programme_out(key))
+        fingerprint.update(output_fingerprint(tmp))
         write_text_atomic(tmp / FINGERPRINT, json.dumps(fingerprint, indent=1, sort_keys=True))
     return time.perf_counter() - started
 

@@ -7,7 +7,9 @@ stops every stage with the file and key named, before anything is written.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
 import time
 import traceback
@@ -24,7 +26,7 @@ from helpers.config import (
     load_project,
     warn_target_baselines,
 )
-from helpers.io import atomic_dir
+from helpers.io import atomic_dir, atomic_dirs, remove_temporaries
 from helpers.paths import Paths
 
 if TYPE_CHECKING:
@@ -106,7 +108,11 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
         warn_target_baselines(paths, project, key, base_values(tables[key], project))
     summaries = paths.summaries_dir
-    written = write_tables(tables, paths.indicators_dir, summaries, paths, project)
+    folders = [paths.indicators_dir, summaries, paths.metrics_dir, paths.plots_root]
+    with atomic_dirs(folders) as (tables_tmp, summaries_tmp, metrics_tmp, plots_tmp):
+        written = write_tables(
+            tables, tables_tmp, summaries_tmp, paths, project, metrics_tmp, plots_tmp
+        )
     log(
         f"indicators done: {len(written)} file(s): tables in "
         f"{paths.indicators_dir.relative_to(paths.root)}, statistics in "
@@ -218,20 +224,120 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stage_outputs(paths: Paths, stage: str) -> list[Path]:
+    """The outputs dvc.yaml declares for `stage` (outs, metrics, plots), as paths.
+
+    Read from dvc.yaml itself, so the clean-up below never drifts from the stages.
+    """
+    import yaml
+
+    try:
+        stages = yaml.safe_load((paths.root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+        entry = stages[stage]
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        return []
+    outputs = []
+    for kind in ("outs", "metrics", "plots"):
+        for out in entry.get(kind) or []:
+            name = next(iter(out)) if isinstance(out, dict) else out
+            if isinstance(name, str) and "${" not in name:
+                outputs.append(paths.root / name)
+    return outputs
+
+
+def tidy_temporaries(paths: Paths, stage: str, args: argparse.Namespace) -> None:
+    """Remove what an interrupted earlier run of this stage left next to its outputs.
+
+    The outputs persist (dvc.yaml) and are replaced atomically, so after Ctrl-C or
+    `kill -9` the previous outputs are intact and only temporary folders remain.
+    `analyse` with named programmes leaves the folder alone (it tidies only as a whole).
+    """
+    if stage == "analyse" and getattr(args, "programmes", None):
+        return
+    for target in stage_outputs(paths, stage):
+        for path in remove_temporaries(target):
+            log(f"{stage}: removed {_shown(path, paths)} (left by an interrupted run)")
+
+
+def _shown(path: Path | str, paths: Paths) -> str:
+    path = Path(path)
+    return str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
+
+
+# errno values that mean "the disk or the file system refuses the write": reported as one
+# line naming stage and path, never as a traceback.
+DISK_ERRORS = {
+    errno.ENOSPC: "No space left on device",
+    errno.EDQUOT: "Disk quota exceeded",
+    errno.EACCES: "Permission denied",
+    errno.EPERM: "Operation not permitted",
+    errno.EROFS: "Read-only file system",
+}
+
+
+KERNEL_OS_ERROR = re.compile(r"\[Errno (?P<errno>\d+)\] (?P<reason>[^:]+)(?:: '(?P<path>[^']*)')?")
+
+
+def disk_error(error: BaseException | None, depth: int = 0) -> OSError | None:
+    """The disk-full or permission OSError behind `error` (its causes, failed jobs), if any."""
+    if error is None or depth > 5:
+        return None
+    if isinstance(error, OSError) and error.errno in DISK_ERRORS:
+        return error
+    # a notebook cell's OSError comes back from the kernel as text (papermill's
+    # PapermillExecutionError: ename, evalue)
+    evalue = getattr(error, "evalue", None)
+    match = KERNEL_OS_ERROR.match(evalue) if isinstance(evalue, str) else None
+    if match and int(match["errno"]) in DISK_ERRORS:
+        return OSError(int(match["errno"]), match["reason"], match["path"])
+    from helpers.fanout import JobsFailed
+
+    if isinstance(error, JobsFailed):
+        for failure in error.failures:
+            found = disk_error(failure.error, depth + 1)
+            if found is not None:
+                return found
+    return disk_error(error.__cause__ or error.__context__, depth + 1)
+
+
+TEMPORARY_PART = re.compile(r"^\.(?P<name>.+)\.[^.]+\.tmp$")
+
+
+def disk_error_message(stage: str, error: OSError, paths: Paths | None) -> str:
+    """`wijkmonitor <stage>: cannot write <path>: <reason>` (the target of a rename).
+
+    A path inside a stage's temporary folder is shown as the output it was going to be.
+    """
+    name = error.filename2 or error.filename
+    where = _shown(name, paths) if name and paths else str(name or "(unknown path)")
+    parts = [(m["name"] if (m := TEMPORARY_PART.match(p)) else p) for p in Path(where).parts]
+    where = str(Path(*parts)) if parts else where
+    reason = DISK_ERRORS.get(error.errno or 0) or error.strerror or str(error)
+    return f"wijkmonitor {stage}: cannot write {where}: {reason}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.showwarning = _show_warning
+    paths: Paths | None = None
     try:
         paths = Paths.from_root(args.root)
+        tidy_temporaries(paths, args.command, args)
         project = load_project(paths)
         return COMMANDS[args.command](project, paths, args)
     except ParamsError as error:
         print(f"wijkmonitor {args.command}: error in parameters\n{error}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError, RuntimeError) as error:
+    except Exception as error:
+        found = disk_error(error)
+        if found is None and not isinstance(error, (ValueError, FileNotFoundError, RuntimeError)):
+            raise
         if os.environ.get("WIJKMONITOR_DEBUG"):
             traceback.print_exc()
-        print(f"wijkmonitor {args.command}: error: {error}", file=sys.stderr)
+        if found is not None:
+            print(disk_error_message(args.command, found, paths), file=sys.stderr)
+        else:
+            print(f"wijkmonitor {args.command}: error: {error}", file=sys.stderr)
         return 1
 
 

@@ -25,6 +25,7 @@ from helpers.config import Project
 from helpers.io import atomic_dir
 from helpers.paths import Paths
 from helpers.sources.cbs import load_json, read_kwb_long
+from helpers.sources.cbs_check import require_valid_snapshots
 from helpers.sources.cbs_columns import match_columns, series_breaks
 from helpers.sources.cbs_health import health_match, read_health_table, used_waves
 
@@ -62,13 +63,16 @@ def region_lists(paths: Paths, project: Project) -> dict[int, RegionList]:
 
 
 def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print) -> pd.DataFrame:
-    """Check the areas, build the long table and its reports, write them atomically."""
+    """Check the snapshots and the areas, build the long table and its reports, write them
+    atomically. The snapshots are checked first: harmonise runs before validate."""
+    kwb_folders = [paths.raw_cbs / project.cycle.kwb_table(y) for y in project.cycle.cycle.years]
+    folder = health_folder(paths, project)
+    require_valid_snapshots([*kwb_folders, *([folder] if folder else [])], paths.root)
     lists = region_lists(paths, project)
     for warning in require_areas(project, lists, paths.params):
         log(f"warning: {warning}")
     frames = [read_kwb_long(paths.raw_cbs, project)]
     reports = [kwb_column_report(paths, project)]
-    folder = health_folder(paths, project)
     if folder is not None:
         health = read_health_table(folder, project)
         waves = used_waves(health["year"], project.cycle.cycle)

@@ -792,12 +792,18 @@ def write_tables(
     summary_dir: Path,
     paths: Paths,
     project: Project,
+    metrics_dir: Path | None = None,
+    plots_root: Path | None = None,
 ) -> list[Path]:
     """Write every programme's table, summary, metrics and plot series, each atomically.
 
     Summaries go to their own folder: they carry the programme's targets, and a changed
     target must not look like changed indicator tables to the stages that read only those.
+    The stage passes temporary folders for all four (`io.atomic_dirs`), so an interrupted
+    run leaves the previous ones whole.
     """
+    metrics_dir = metrics_dir or paths.metrics_dir
+    plots_root = plots_root or paths.plots_root
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -807,12 +813,12 @@ def write_tables(
         summary = programme_summary(project, key, table)
         summary_path = summary_dir / f"{key}_summary.csv"
         write_text_atomic(summary_path, table_to_csv(summary))
-        metrics_path = paths.metrics_file(key)
+        metrics_path = metrics_dir / paths.metrics_file(key).name
         metrics = programme_metrics(summary)
         write_text_atomic(metrics_path, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
         written += [path, summary_path, metrics_path]
         for indicator_id, text in plot_series(table).items():
-            series_path = paths.plots_dir(key) / f"{indicator_id}.csv"
+            series_path = plots_root / key / f"{indicator_id}.csv"
             write_text_atomic(series_path, text)
             written.append(series_path)
     return written

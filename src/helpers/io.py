@@ -13,7 +13,9 @@ could not read the published site.
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -72,16 +74,17 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        swap_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_dir(tmp, target)
 
 
 def swap_dir(tmp: Path, target: Path) -> None:
     """Replace `target` by the complete folder `tmp`; the old one goes only once it is gone.
 
-    `tmp` (from `tempfile.mkdtemp`, mode 0700) first gets the umask's folder mode.
+    `tmp` (from `tempfile.mkdtemp`, mode 0700) first gets the umask's folder mode. When
+    the second rename fails (a read-only or full file system), the old one is put back.
     """
     tmp.chmod(dir_mode())
     old = target.with_name(f".{target.name}.old")
@@ -89,7 +92,12 @@ def swap_dir(tmp: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -184,3 +192,58 @@ def read_yaml_file(path: Path) -> Any:
     except UnicodeDecodeError:
         raise YamlError(f"{path}: not readable as UTF-8 text") from None
     return load_yaml_text(text, str(path))
+
+
+# ----------------------------------------------------------------- interrupted writes
+
+TEMPORARY = re.compile(r"^\..+\.(tmp|old)$")
+
+
+def remove_temporaries(target: Path) -> list[Path]:
+    """Clear what an interrupted atomic write of `target` left behind; the paths removed.
+
+    A killed stage (Ctrl-C, `kill -9`) can leave `.<name>.<random>.tmp` next to its
+    output (atomic_dir, write_text_atomic) and `.<name>.old` (swap_dir). A `.old`
+    whose target is missing was caught between swap_dir's two renames: it is the
+    previous good output and is put back, not removed. Inside a folder output the
+    same is done for every entry, since files in it are written atomically too.
+    """
+    removed: list[Path] = []
+    parent = target.parent
+    if not parent.is_dir():
+        return removed
+    old = parent / f".{target.name}.old"
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    siblings = parent.glob(f".{glob.escape(target.name)}.*")
+    candidates = [p for p in siblings if TEMPORARY.match(p.name)]
+    if target.is_dir():
+        candidates += [p for p in target.rglob(".*") if TEMPORARY.match(p.name)]
+    for path in sorted(set(candidates)):
+        if not path.exists() and not path.is_symlink():
+            continue  # inside a folder removed just before
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path)
+    return removed
+
+
+@contextmanager
+def atomic_dirs(targets: list[Path]) -> Iterator[list[Path]]:
+    """atomic_dir for several folders one stage writes together, swapped in only when all
+    are complete: a stage stopped halfway leaves every previous folder as it was."""
+    tmps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            prefix = f".{target.name}."
+            tmps.append(Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent)))
+        yield tmps
+        for tmp, target in zip(tmps, targets, strict=True):
+            swap_dir(tmp, target)
+    except BaseException:
+        for tmp in tmps:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise

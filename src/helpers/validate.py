@@ -758,9 +758,32 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         )
         if frame["jaar"].notna().any()
         else None,
+        *_survey_wave_checks(v, project),
     ]
     result = v.validate(Source("survey", file, frame), [c for c in checks if c is not None])
     return _with_outcomes(result, screened)
+
+
+def _survey_wave_checks(v: Validator, project: Project) -> list[Any]:
+    """Warnings naming a missing base or latest wave.
+
+    Without them a survey export that lacks the nulmeting or the cycle year passes, and
+    the reports silently show no change from the base year, or older figures.
+    """
+    cycle = project.cycle.cycle
+    return [
+        v.expect(
+            "ExpectColumnDistinctValuesToContainSet",
+            WARNING,
+            f"the {what} wave {year} is in the export ({why})",
+            column="jaar",
+            value_set=[float(year)],
+        )
+        for what, year, why in (
+            ("base", cycle.base_year, "nulmeting: without it no change from the base year"),
+            ("latest", cycle.year, "the cycle year: without it the reports show older figures"),
+        )
+    ]
 
 
 def _fraction_waves(frame: pd.DataFrame) -> pd.Series:
@@ -820,6 +843,7 @@ def registrations_suite(
             exact_match=False,
         ),
         v.expect("ExpectTableRowCountToBeBetween", CRITICAL, "the file has data rows", min_value=1),
+        *_indicator_column_checks(v, project, key),
     ]
     if not set(REGISTRATION_COLUMNS) <= set(raw.columns) or raw.empty:
         return _with_outcomes(v.validate(Source(name, file, frame), checks), screened)
@@ -876,6 +900,33 @@ def registrations_suite(
         )
     )
     return _with_outcomes(v.validate(Source(name, file, frame), checks), screened)
+
+
+def _indicator_column_checks(v: Validator, project: Project, key: str) -> list[Any]:
+    """A warning naming the column of a registration indicator (a local one) not in the file.
+
+    The documented columns are checked as critical above; a programme's own indicator
+    whose column was renamed would otherwise get no value without a word.
+    """
+    extra = sorted(
+        {
+            i.column
+            for i in project.indicators_for(key)
+            if i.source == "registration" and i.column and i.column not in REGISTRATION_COLUMNS
+        }
+    )
+    if not extra:
+        return []
+    return [
+        v.expect(
+            "ExpectTableColumnsToMatchSet",
+            WARNING,
+            "the columns of the programme's own registration indicators are in the file "
+            "(a renamed column gives the indicator no values)",
+            column_set=extra,
+            exact_match=False,
+        )
+    ]
 
 
 def _area_population(project: Project, paths: Paths, key: str) -> dict[float, float]:
