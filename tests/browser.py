@@ -2,10 +2,11 @@
 
 Playwright's wheel carries its driver (a bundled node); the browser is Debian's
 `chromium`, launched by path, so nothing is downloaded (never `playwright install`).
-One browser process serves the whole test session; each `Chromium` gets a fresh
-context (its own profile: no cookies, cache or storage from another test) with one
-page. `Chromium.open` loads a page and reports every script exception, console error
-and failed resource, the images, headings and tables in the page, and a screenshot.
+Each `Chromium` gets a fresh browser context (its own profile: no cookies, cache or
+storage from another test) with one page; clients open at the same time share one
+Chromium process, stopped when the last one closes. `Chromium.open` loads a page and
+reports every script exception, console error and failed resource, the images,
+headings and tables in the page, and a screenshot.
 `Chromium.axe` runs axe-core (npm, pinned in tests/axe/package-lock.json, installed on
 first use by `axe_source_or_skip` into the gitignored tests/axe/node_modules) in the
 open page.
@@ -13,7 +14,6 @@ open page.
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
 import shutil
@@ -90,21 +90,40 @@ class PageReport:
 
 
 class _Session:
-    """The Playwright driver and one Chromium process per binary, shared by every
-    `Chromium` in this test process (starting Chromium costs seconds) and closed at exit.
-    Playwright's sync API keeps to the thread that started it, as pytest does."""
+    """The Playwright driver and one Chromium process per binary, shared by the
+    `Chromium` clients open at the same time and stopped when the last one closes.
+
+    Stopping matters: between its calls Playwright's sync API leaves its event loop
+    marked as running in this thread, so `asyncio.run` (papermill, jupyter_client)
+    fails in the same process while a client is open. It keeps to the thread that
+    started it, as pytest does."""
 
     playwright: ClassVar[Playwright | None] = None
     browsers: ClassVar[dict[str, Browser]] = {}
+    clients: ClassVar[int] = 0
 
     @classmethod
-    def browser(cls, binary: str, timeout: float) -> Browser:
+    def acquire(cls, binary: str, timeout: float) -> Browser:
+        cls.clients += 1
+        try:
+            return cls._browser(binary, timeout)
+        except BaseException:
+            cls.release()
+            raise
+
+    @classmethod
+    def release(cls) -> None:
+        cls.clients -= 1
+        if cls.clients == 0:
+            cls.stop()
+
+    @classmethod
+    def _browser(cls, binary: str, timeout: float) -> Browser:
         browser = cls.browsers.get(binary)
         if browser is not None and browser.is_connected():
             return browser
         if cls.playwright is None:
             cls.playwright = sync_playwright().start()
-            atexit.register(cls.stop)
         browser = cls.playwright.chromium.launch(
             executable_path=binary,
             args=FLAGS,
@@ -117,28 +136,34 @@ class _Session:
 
     @classmethod
     def stop(cls) -> None:
-        for browser in cls.browsers.values():
-            if browser.is_connected():
-                browser.close()
-        cls.browsers.clear()
-        if cls.playwright is not None:
-            cls.playwright.stop()
-            cls.playwright = None
+        try:
+            for browser in cls.browsers.values():
+                if browser.is_connected():
+                    browser.close()
+        finally:
+            cls.browsers.clear()
+            if cls.playwright is not None:
+                cls.playwright.stop()
+                cls.playwright = None
 
 
 class Chromium:
-    """A fresh browser context with one page in the session's headless Chromium,
-    closed on exit."""
+    """A fresh browser context (its own profile) with one page in headless Chromium,
+    closed on exit. Clients open at the same time share one Chromium process."""
 
     def __init__(self, binary: str, timeout: float = 60.0) -> None:
         self.timeout = timeout
-        self.context = _Session.browser(binary, timeout).new_context(
-            viewport=VIEWPORT,
-            locale="nl-NL",
-            service_workers="block",
-        )
-        self.context.set_default_timeout(timeout * 1000)
-        self.page = self.context.new_page()
+        browser = _Session.acquire(binary, timeout)
+        try:
+            self.context = browser.new_context(
+                viewport=VIEWPORT, locale="nl-NL", service_workers="block"
+            )
+            self.context.set_default_timeout(timeout * 1000)
+            self.page = self.context.new_page()
+        except BaseException:
+            _Session.release()
+            raise
+        self.closed = False
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
         self.page.on("console", self._console)
@@ -193,7 +218,13 @@ class Chromium:
         return pdf_page_count(self.pdf())
 
     def close(self) -> None:
-        self.context.close()
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.context.close()
+        finally:
+            _Session.release()
 
     def __enter__(self) -> Chromium:
         return self

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from browser import (
@@ -158,6 +161,38 @@ def test_each_client_starts_with_a_fresh_profile(pages):
     with Chromium(binary) as second:
         second.open((pages / "clean.html").as_uri())
         assert second.evaluate("localStorage.getItem('spoor')") is None
+
+
+AFTER_CLOSE = """
+import asyncio
+from browser import Chromium
+
+async def answer():
+    return 42
+
+with Chromium(BINARY) as first, Chromium(BINARY) as second:
+    assert first.evaluate("1 + 1") == second.evaluate("2") == 2
+assert asyncio.run(answer()) == 42
+with Chromium(BINARY) as again:
+    assert again.evaluate("3") == 3
+assert asyncio.run(answer()) == 42
+print("ok")
+"""
+
+
+def test_asyncio_runs_again_once_the_last_client_closed():
+    """Playwright's sync API marks its loop as running while a client is open; the
+    papermill and jupyter_client tests in the same pytest process need it stopped."""
+    binary = chromium_or_skip()
+    result = subprocess.run(
+        [sys.executable, "-c", f"BINARY = {binary!r}\n{AFTER_CLOSE}"],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("ci", ["true", ""])
