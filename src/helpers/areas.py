@@ -16,11 +16,12 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Concept, Project
+from helpers.config import Concept, LogEntry, Programme, Project
 
 FLAG_TEXT = {
     1: "unchanged",
@@ -219,6 +220,96 @@ def kwb_region_list(folder: Path, year: int) -> RegionList:
         else {}
     )
     return region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
+
+
+# ---------------------------------------------------------- area changes as breaks
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    """The programme area's CBS codes differ between two years it is measured in.
+
+    A figure of other buurten is not the same series, whatever the reason (a buurt
+    added, the area redrawn, a buurt replaced by its wijk): the series breaks at `year`.
+    `entry` is the logbook's area_changed entry that gives the reason, if there is one.
+    """
+
+    programme: str
+    previous_year: int
+    year: int
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    entry: LogEntry | None = None
+
+    def codes(self) -> str:
+        """'2021: BU1, BU2 -> 2022: WK1 (added WK1; left BU1, BU2)': what a reader checks."""
+        added = [c for c in self.after if c not in self.before]
+        left = [c for c in self.before if c not in self.after]
+        parts = ([f"added {', '.join(added)}"] if added else []) + (
+            [f"left {', '.join(left)}"] if left else []
+        )
+        return (
+            f"{self.previous_year}: {', '.join(self.before)} -> {self.year}: "
+            f"{', '.join(self.after)} ({'; '.join(parts)})"
+        )
+
+    def warning(self, logbook_file: str) -> str:
+        """The stage's warning: years and codes, and the logbook's reason or where to add it."""
+        text = (
+            f"area of programme {self.programme} changes between {self.previous_year} and "
+            f"{self.year}: {self.codes()}; its CBS and survey series break in {self.year}"
+        )
+        if self.entry is not None:
+            return f"{text}. Logbook ({self.entry.date}): {' '.join(self.entry.reason.split())}"
+        return (
+            f"{text}. No logbook entry gives the reason: add one to {logbook_file} "
+            f"(change: area_changed, programme: {self.programme}, from_year: {self.year}, "
+            "reason: ...)"
+        )
+
+
+def area_changes(project: Project, key: str, years: Iterable[int]) -> list[AreaChange]:
+    """Every change of the programme's area codes between consecutive `years` (sorted),
+    each with its logbook entry (area_changed, from_year in the years it spans)."""
+    programme = project.programmes[key]
+    entries = [e for e in project.logbook.for_programme(key) if e.change == "area_changed"]
+    changes = []
+    measured = [y for y in sorted(set(years)) if programme.area_codes(y)]
+    for previous, year in pairwise(measured):
+        before, after = programme.area_codes(previous), programme.area_codes(year)
+        if before == after:
+            continue
+        entry = next((e for e in entries if previous < e.from_year <= year), None)
+        changes.append(AreaChange(key, previous, year, tuple(before), tuple(after), entry))
+    return changes
+
+
+def measured_years(table: pd.DataFrame) -> list[int]:
+    """The years of an indicator table's programme-area figures of CBS areas (every
+    source but registrations): the years between which an area change can break."""
+    return sorted({int(y) for y in table.loc[_area_rows(table), "year"]})
+
+
+def _area_rows(table: pd.DataFrame) -> pd.Series:
+    return table["area_role"].eq("programma") & table["source"].astype(str).ne("registration")
+
+
+def code_change_breaks(table: pd.DataFrame, programme: Programme) -> pd.Series:
+    """True on a programme-area row whose CBS codes differ from those of the series'
+    previous row (same indicator, earlier year): the first measurement on the new area.
+
+    Comparing each row with the previous one of its own series puts the break on the
+    first wave after the change for sources measured every few years (health, survey).
+    Registrations are the programme's own counts, not figures of CBS areas: they break
+    only where a logbook entry says so (`breaks_series`).
+    """
+    rows = table.loc[_area_rows(table), ["indicator_id", "year"]].copy()
+    codes = {int(y): " ".join(programme.area_codes(int(y))) for y in rows["year"].unique()}
+    rows["_codes"] = rows["year"].astype(int).map(codes)
+    rows = rows.sort_values(["indicator_id", "year"], kind="stable")
+    previous = rows.groupby("indicator_id", sort=False, observed=True)["_codes"].shift()
+    changed = previous.notna() & previous.ne(rows["_codes"])
+    return changed.reindex(table.index, fill_value=False).astype(bool)
 
 
 # ------------------------------------------------------------------ aggregation

@@ -58,6 +58,24 @@ def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revisions(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    """Ask CBS whether a fetched table was revised; fetch the revised ones (not a stage:
+    `make run` calls it before `dvc repro`). Offline it says so and succeeds."""
+    if project.cycle.source != "cbs":
+        log(f"revisions: source is {project.cycle.source}, no CBS tables to check")
+        return 0
+    from helpers.sources.cbs_revisions import refresh_revised
+
+    checks = refresh_revised(project, paths.raw_cbs, log=log)
+    unchecked = sum(check.published is None for check in checks)
+    revised = sum(check.outdated for check in checks)
+    log(
+        f"revisions: {len(checks)} table(s) checked, {revised} fetched again, "
+        f"{unchecked} could not be checked"
+    )
+    return 0
+
+
 def cmd_harmonise(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     from helpers.harmonise import harmonise
 
@@ -87,6 +105,7 @@ def cmd_validate(project: Project, paths: Paths, args: argparse.Namespace) -> in
 
 
 def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    from helpers.areas import area_changes, measured_years
     from helpers.harmonise import read_harmonised_health, read_harmonised_kwb
     from helpers.indicators import programme_table, write_tables
     from helpers.sources.local import is_synthetic, read_registrations, read_survey
@@ -106,6 +125,8 @@ def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> 
         counts = reasons[reasons.ne("")].value_counts().sort_index()
         withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
+        for change in area_changes(project, key, measured_years(tables[key])):
+            log(f"warning: {change.warning(str(paths.logbook_file.relative_to(paths.root)))}")
         warn_target_baselines(paths, project, key, base_values(tables[key], project))
     summaries = paths.summaries_dir
     folders = [paths.indicators_dir, summaries, paths.metrics_dir, paths.plots_root]
@@ -191,6 +212,7 @@ def cmd_report(project: Project, paths: Paths, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Project, Paths, argparse.Namespace], int]] = {
     "fetch": cmd_fetch,
+    "revisions": cmd_revisions,
     "harmonise": cmd_harmonise,
     "demo": cmd_demo,
     "validate": cmd_validate,
@@ -208,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=None, help="project root (default: find it)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("fetch", help="CBS KWB tables (or synthetic ones) to data/raw/cbs")
+    sub.add_parser(
+        "revisions", help="fetch again the CBS tables CBS has revised since they were fetched"
+    )
     sub.add_parser("harmonise", help="area check; CBS snapshots to data/processed/cbs")
     sub.add_parser("demo", help="synthetic local sources to data/raw/demo")
     sub.add_parser("validate", help="expectation suites over every raw source")

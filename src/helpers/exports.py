@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from helpers.config import Project
 from helpers.disclosure import REASONS
-from helpers.indicators import programme_summary
+from helpers.indicators import CBS_LEVELS, programme_summary
 from helpers.io import write_text_atomic
 from helpers.precision import INDEX_DECIMALS, P_VALUE_DECIMALS, plain_number, unit_decimals
 from helpers.report_data import (
@@ -51,6 +51,8 @@ COLUMNS = {
     "area_code": "gebiedscode",
     "area_name": "gebiedsnaam",
     "year": "jaar",
+    "cbs_codes": "cbs_gebiedscodes",
+    "cbs_level": "cbs_niveau",
     "indicator_id": "indicator_id",
     "label": "indicator",
     "level": "niveau",
@@ -64,6 +66,7 @@ COLUMNS = {
     "suppression_reason": "onderdrukt_reden",
     "series_break": "breuk_in_reeks",
     "source": "bron",
+    "source_table": "brontabel",
     "source_modified": "bron_versie",
     "estimate": "schatting",
     "synthetic": "synthetisch",
@@ -145,6 +148,10 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "gebiedscode": "CBS-code van het gebied (GM…, NL00) of de sleutel van het programmagebied",
         "gebiedsnaam": "naam van het gebied",
         "jaar": "meetjaar",
+        "cbs_gebiedscodes": "de CBS-codes (buurten, wijken, GM…, NL00) waarover de waarde in dit "
+        "jaar gaat; bij het programmagebied de codes van dat jaar (params/programmes/), "
+        "gescheiden door een spatie",
+        "cbs_niveau": "CBS-niveau van die codes: buurt, wijk, gemeente, land, of gemengd",
         "indicator_id": "vaste sleutel van de indicator (params/indicators.yaml)",
         "indicator": "naam van de indicator",
         "niveau": "niveau in het monitoringsmodel (input, activiteit, prestatie, effect, …)",
@@ -159,6 +166,8 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "onderdrukt_reden": "waarom een cel niet is gepubliceerd (leeg: wel gepubliceerd)",
         "breuk_in_reeks": "ja: vanaf dit jaar is de reeks niet vergelijkbaar met eerdere jaren",
         "bron": "bron van de waarde (cbs_kwb, cbs_health, survey, registration)",
+        "brontabel": "tabel waar de waarde uit komt: het CBS-tabelnummer (85984NED, 50090NED), "
+        "of survey (enquête) of registration (registratie van het programma)",
         "bron_versie": "datum waarop de bron voor het laatst is gewijzigd",
         "schatting": "hoe een gezondheidscijfer van een gebied uit meer wijken of buurten is "
         "geschat (gewogen met de inwoners); leeg: door de bron gepubliceerd",
@@ -223,9 +232,44 @@ def _yes_no(flag: object) -> str:
     return "ja" if bool(flag) else "nee"
 
 
+def cbs_areas(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
+    """Per row the CBS codes its value is about and their level (`cbs_codes`, `cbs_level`).
+
+    The programme area is a key of its own in the table (`area_code`); its codes change
+    from year to year (`areas:` in its params), so without them a wijk figure would read
+    as one of the programme's buurten. Registrations are given the area's codes too: the
+    area the programme works in that year.
+    """
+    programme = project.programmes[key]
+    codes = [
+        programme.area_codes(int(year)) if role == "programma" else [str(code)]
+        for role, code, year in zip(
+            table["area_role"], table["area_code"], table["year"], strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {"cbs_codes": [" ".join(c) for c in codes], "cbs_level": [_level(c) for c in codes]},
+        index=table.index,
+    )
+
+
+def _level(codes: list[str]) -> str:
+    levels = {CBS_LEVELS.get(code[:2], "onbekend") for code in codes}
+    return "" if not levels else levels.pop() if len(levels) == 1 else "gemengd"
+
+
+def source_table(source: str) -> str:
+    """'cbs_kwb:85984NED' -> '85984NED'; a source without a table ('survey') stays itself."""
+    kind, _, table_id = str(source).partition(":")
+    return table_id or kind
+
+
 def analyst_table(project: Project, key: str, table: pd.DataFrame) -> pd.DataFrame:
-    """The indicator table of one programme with Dutch column names and reasons in words."""
+    """The indicator table of one programme with Dutch column names and reasons in words,
+    each row with its CBS codes, their level and its source table."""
     frame = table.copy()
+    frame[["cbs_codes", "cbs_level"]] = cbs_areas(project, key, frame)
+    frame["source_table"] = frame["source"].map(source_table)
     labels = {i.id: i.label for i in project.indicators_for(key)}
     frame["label"] = frame["indicator_id"].map(labels).fillna(frame["indicator_id"])
     suppressed = frame["suppressed"].astype(bool)

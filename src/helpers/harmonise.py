@@ -10,7 +10,9 @@ data/processed/cbs/:
   health) — see `HARMONISED_COLUMNS`;
 - `columns.csv`: per table, every numeric column and what became of it (mapped,
   unmapped, title_changed, ambiguous) and every concept absent from a year;
-- `breaks.csv`: concepts whose definition changed between the cycle's years.
+- `breaks.csv`: concepts whose definition changed between the cycle's years;
+- `revisions.csv`: the revision log of the fetched tables (`cbs_revisions`), for the
+  report.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from helpers.sources.cbs import load_json, read_kwb_long
 from helpers.sources.cbs_check import require_valid_snapshots
 from helpers.sources.cbs_columns import match_columns, series_breaks
 from helpers.sources.cbs_health import health_match, read_health_table, used_waves
+from helpers.sources.cbs_revisions import REVISIONS_FILE, read_revisions
 
 
 def kwb_column_report(paths: Paths, project: Project) -> pd.DataFrame:
@@ -102,6 +105,8 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
         long.to_csv(tmp / "cbs_long.csv", index=False, float_format="%.10g", lineterminator="\n")
         report.to_csv(tmp / "columns.csv", index=False, lineterminator="\n")
         breaks.to_csv(tmp / "breaks.csv", index=False, lineterminator="\n")
+        revisions = read_revisions(paths.raw_cbs / REVISIONS_FILE)
+        revisions.to_csv(tmp / REVISIONS_FILE, index=False, lineterminator="\n")
     return long
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 from scipy import sparse
 
+from helpers.areas import code_change_breaks
 from helpers.config import Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.frames import first_positions, group_numbers, positions_in, repeated, tiled
@@ -616,10 +617,12 @@ def _series_breaks(table: pd.DataFrame, project: Project, key: str) -> pd.Series
     """True where a series must not be joined to the year before it.
 
     A break comes from the logbook (entries with `breaks_series`), from a change of
-    definition (catalogue or logbook), or from CBS flagging a boundary change of a
-    member area (flag 3).
+    definition (catalogue or logbook), from CBS flagging a boundary change of a
+    member area (flag 3), or from a change of the programme area's codes in its
+    params (`areas.code_change_breaks`), with or without a logbook entry.
     """
     breaks = table["cbs_boundary_changed"].astype(bool) & table["area_role"].eq("programma")
+    breaks = breaks | code_change_breaks(table, project.programmes[key])
     ordered = table.sort_values(["indicator_id", "area_role", "year"])
     version_jump = ordered.groupby(["indicator_id", "area_role"])["definition_version"].diff().gt(0)
     breaks = breaks | version_jump.reindex(table.index, fill_value=False)

@@ -22,6 +22,7 @@ from typing import cast
 
 import pandas as pd
 
+from helpers.areas import AreaChange, area_changes
 from helpers.config import (
     Indicator,
     ParamsWarning,
@@ -506,15 +507,24 @@ def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
     return "\n".join(lines)
 
 
-def logbook_table(project: Project, key: str) -> pd.DataFrame:
+def logbook_table(
+    project: Project, key: str, years: list[int] | None = None
+) -> pd.DataFrame:
     """Logbook entries that apply to this programme, newest first, in Dutch words.
 
     Dates read '27 maart 2024', change types and indicators by their Dutch labels:
-    the logbook is printed for readers, not for the params file's author.
+    the logbook is printed for readers, not for the params file's author. A change of
+    the programme area's codes between `years` (default: the cycle's) is shown with the codes
+    before and after, whether or not the logbook has an entry for it.
     """
+    changes = area_changes(project, key, years or project.cycle.cycle.years)
+    explained = {id(change.entry): change for change in changes if change.entry is not None}
     entries = sorted(project.logbook.for_programme(key), key=lambda e: e.date, reverse=True)
-    rows = [
-        {
+    rows = [_area_change_row(change) for change in changes if change.entry is None]
+    rows += [
+        _area_change_row(explained[id(entry)])
+        if id(entry) in explained
+        else {
             "datum": format_date(entry.date),
             "wijziging": CHANGE_LABELS.get(entry.change, entry.change),
             "indicator": _indicator_label(project, key, entry.indicator),
@@ -527,6 +537,25 @@ def logbook_table(project: Project, key: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _area_change_row(change: AreaChange) -> dict[str, object]:
+    """A change of the programme area's codes: always a break; the logbook gives the
+    reason (an unexplained change comes first, undated, saying that the reason is missing)."""
+    entry = change.entry
+    area = (
+        f"Gebied {change.previous_year}: {', '.join(change.before)}; "
+        f"{change.year}: {', '.join(change.after)}."
+    )
+    reason = plain_text(entry.reason) if entry else "Reden niet vastgelegd in het logboek."
+    return {
+        "datum": format_date(entry.date) if entry else MISSING,
+        "wijziging": CHANGE_LABELS["area_changed"],
+        "indicator": MISSING,
+        "vanaf jaar": change.year,
+        BREAK_LABEL: "ja",
+        "reden": f"{reason} {area}",
+    }
+
+
 def _indicator_label(project: Project, key: str, indicator_id: str | None) -> str:
     if not indicator_id:
         return MISSING
@@ -536,19 +565,66 @@ def _indicator_label(project: Project, key: str, indicator_id: str | None) -> st
         return indicator_id
 
 
-def sources_table(table: pd.DataFrame) -> pd.DataFrame:
+def sources_table(table: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every source a figure came from, with the date CBS last changed its table and
-    whether its figures are real or synthetic."""
+    whether its figures are real or synthetic; with the revision log
+    (`cbs_revisions.read_revisions`), the revision each CBS table replaced."""
     sources = table[["source", "source_modified", "synthetic"]].astype(
         {"synthetic": bool}
     ).drop_duplicates().sort_values(["source", "source_modified"])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "bron": [_source_label(s) for s in sources["source"]],
             "versie (laatst gewijzigd door CBS)": [
                 format_date(m) or MISSING for m in sources["source_modified"]
             ],
             "cijfers": ["synthetisch (demo)" if f else "echt" for f in sources["synthetic"]],
+        }
+    )
+    if revisions is not None and not revisions.empty:
+        replaced = _replaced_revisions(revisions)
+        frame["eerdere versie"] = [
+            format_date(replaced.get((str(s).partition(":")[2], str(m)), "")) or MISSING
+            for s, m in zip(sources["source"], sources["source_modified"], strict=True)
+        ]
+    return frame
+
+
+def _replaced_revisions(revisions: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(table id, revision) -> the revision it replaced, from the revision log."""
+    return {
+        (str(t), str(new)): str(old)
+        for t, new, old in zip(
+            revisions["table_id"], revisions["modified"], revisions["previous_modified"],
+            strict=True,
+        )
+    }
+
+
+def revision_log(paths: Paths) -> pd.DataFrame:
+    """The revision log the harmonise stage keeps (`data/processed/cbs/revisions.csv`);
+    empty for a cycle without it (demo data, or harmonised before logs existed)."""
+    from helpers.sources.cbs_revisions import REVISIONS_FILE, read_revisions
+
+    return read_revisions(paths.processed / "cbs" / REVISIONS_FILE)
+
+
+def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
+    """The revision log of the CBS tables (`revision_log`) for the report: which table
+    CBS revised, the previous and the new revision, when it was fetched; newest first.
+    Empty when no table was revised since it was first fetched."""
+    log = revisions.iloc[::-1]
+    sources = [
+        f"{'cbs_kwb' if str(label).startswith('KWB') else 'cbs_health'}:{table_id}"
+        for label, table_id in zip(log["label"], log["table_id"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "tabel": [_source_label(source) for source in sources],
+            "jaar of editie": log["label"].to_numpy(),
+            "vorige versie": [format_date(m) or MISSING for m in log["previous_modified"]],
+            "nieuwe versie": [format_date(m) or MISSING for m in log["modified"]],
+            "opgehaald op": [format_date(d) or MISSING for d in log["fetched_on"]],
         }
     )
 

@@ -28,6 +28,7 @@ from helpers.sources.cbs_columns import (
     match_columns,
     numeric_values,
 )
+from helpers.sources.cbs_revisions import REVISIONS_FILE, record_revision, snapshot_of
 
 __all__ = [
     "GEO_MISSING",
@@ -188,6 +189,11 @@ def fetch_table(
             status = _client_error(error)
             if attempt == attempts or status is not None:
                 kept = "is kept" if target.exists() else "does not exist (first fetch)"
+                if snapshot_of(target).synthetic:
+                    kept += (
+                        " - it is a SYNTHETIC demo table left by an earlier run with "
+                        "`source: demo`, not CBS data"
+                    )
                 raise CbsUnavailable(
                     f"CBS table {table_id} ({label}) from {url} failed after {attempt} "
                     f"attempt(s): {type(error).__name__}: {error}. The previous snapshot in "
@@ -198,7 +204,14 @@ def fetch_table(
             log(f"CBS {table_id}: {type(error).__name__}: {error}; retrying in {pause:g} s")
             time.sleep(pause)
             continue
+        before = snapshot_of(target)
         swap_dir(tmp, target)
+        after = snapshot_of(target)
+        if record_revision(out_dir, table_id, label, before, after):
+            log(
+                f"CBS {table_id} ({label}): new revision {after.modified or '?'} replaces "
+                f"{before.modified or '?'} (logged in {out_dir.name}/{REVISIONS_FILE})"
+            )
         return target
     raise AssertionError("unreachable")  # pragma: no cover
 
