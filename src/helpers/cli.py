@@ -181,6 +181,12 @@ def cmd_joint(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profiles(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    from helpers.profile_stage import run_profiles
+
+    return run_profiles(project, paths, log)
+
+
 def cmd_report(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     from helpers.render import render_site
 
@@ -197,6 +203,7 @@ COMMANDS: dict[str, Callable[[Project, Paths, argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "analyse": cmd_analyse,
     "joint": cmd_joint,
+    "profiles": cmd_profiles,
     "report": cmd_report,
 }
 
@@ -220,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="execute even where the inputs did not change"
     )
     sub.add_parser("joint", help="execute the cross-programme notebook")
+    sub.add_parser("profiles", help="a profile of every wijk of params/profiles.yaml's area set")
     sub.add_parser("report", help="render the reports (Quarto, or nbconvert without it)")
     return parser
 
