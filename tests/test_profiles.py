@@ -249,3 +249,18 @@ def test_the_same_profiles_on_a_local_dask_cluster(region):
     assert "profiles done" in result.stdout + result.stderr
     assert digests(folder) == before
 
+
+
+def test_the_fetch_brings_the_profiles_regions_too(project):
+    from helpers.profiles import fetch_gemeenten
+    from helpers.sources.cbs import region_filter
+
+    compared = project.cycle.gemeenten
+    assert fetch_gemeenten(None, project) is None
+    assert fetch_gemeenten(ProfileSettings(gemeenten=[compared[0]]), project) is None
+    wider = fetch_gemeenten(ProfileSettings(gemeenten=["GM0599"]), project)
+    assert wider == [*compared, "GM0599"]
+    assert "substringof('0599',WijkenEnBuurten)" in (region_filter(project, wider) or "")
+    country = fetch_gemeenten(ProfileSettings(areas="land"), project)
+    assert country == [] and region_filter(project, country) is None
+    assert "substringof('0344',WijkenEnBuurten)" in (region_filter(project) or "")

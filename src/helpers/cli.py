@@ -50,10 +50,14 @@ def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
         log("source: demo - writing synthetic CBS tables (SYNTHETISCH) to data/raw/cbs")
         written = write_demo_cbs(project, paths.raw_cbs)
     else:
+        from helpers.profiles import fetch_gemeenten, profile_settings
         from helpers.sources.cbs import fetch_cbs
 
         log(f"source: cbs - fetching CBS tables from {project.cycle.cbs.catalog_url}")
-        written = fetch_cbs(project, paths.raw_cbs, log=log)
+        gemeenten = fetch_gemeenten(profile_settings(paths), project)
+        if gemeenten == []:
+            log("profiles of the whole country (params/profiles.yaml): every region is fetched")
+        written = fetch_cbs(project, paths.raw_cbs, log=log, gemeenten=gemeenten)
     log(f"fetch done: {len(written)} table(s) in {paths.raw_cbs.relative_to(paths.root)}")
     return 0
 

@@ -89,6 +89,18 @@ def wanted_gemeenten(settings: ProfileSettings, project: Project) -> list[str] |
     return list(settings.gemeenten) or project.cycle.gemeenten
 
 
+def fetch_gemeenten(settings: ProfileSettings | None, project: Project) -> list[str] | None:
+    """The gemeenten the fetch stage must download for the profiles too: None for just
+    the comparison gemeenten, an empty list for every region of the country."""
+    if settings is None:
+        return None
+    wanted = wanted_gemeenten(settings, project)
+    if wanted is None:
+        return []
+    extra = [g for g in wanted if g not in project.cycle.gemeenten]
+    return [*project.cycle.gemeenten, *extra] if extra else None
+
+
 def profile_areas(settings: ProfileSettings, project: Project, kwb: pd.DataFrame) -> pd.DataFrame:
     """One row per profiled area (code, name, gemeente), from the cycle year's region list.
 
