@@ -14,7 +14,9 @@ of the project (what a clone gives), as medians of several runs:
 7. the analyse fan-out of generated programme areas on N workers against one, and
    (step `queue`) the alternative: one `dvc exp run --queue` experiment per demo
    programme on N queue workers;
-8. the peak memory of every step: the largest total resident set size of the
+8. (step `profiles`) the profiles stage for N generated wijken at two sizes (100
+   and 400 by default): the marginal cost per area between them, and peak memory;
+9. the peak memory of every step: the largest total resident set size of the
    step's whole process tree, sampled every 50 ms.
 
 Prints a table and writes reports/benchmark.json (ratios and GiB are medians).
@@ -528,6 +530,67 @@ def fanout(work: Path, areas: int, workers: int, repeats: int) -> dict:
     }
 
 
+PROFILE_LEVEL = "wijk"
+
+
+def generated_region(project: Path, wijken: int) -> int:
+    """Replace the harmonised CBS table by `wijken` generated wijken (ten per generated
+    gemeente), each a copy of a demo wijk's series under a new code, plus the gemeenten
+    and Nederland; profiles for the whole (generated) country. Returns the wijken."""
+    import pandas as pd
+
+    path = project / "data" / "processed" / "cbs" / "cbs_long.csv"
+    long = pd.read_csv(path, dtype=str, keep_default_na=False)
+    demo = long[long["area_level"].eq(PROFILE_LEVEL)]
+    sources = sorted(demo["area_code"].unique())
+    town = long[long["area_code"].eq(demo["gemeente"].iloc[0])]
+    frames = [long[long["area_level"].eq("land")]]
+    for i in range(wijken):
+        gemeente = f"GM{9000 + i // 10:04d}"
+        code = f"WK{gemeente[2:]}{i % 10:02d}"
+        rows = demo[demo["area_code"].eq(sources[i % len(sources)])]
+        frames.append(rows.assign(area_code=code, area_name=f"Wijk {i:04d}", gemeente=gemeente))
+        if i % 10 == 0:
+            name = f"Gemeente {gemeente}"
+            frames.append(town.assign(area_code=gemeente, area_name=name, gemeente=gemeente))
+    pd.concat(frames).to_csv(path, index=False, lineterminator="\n")
+    (project / "params" / "profiles.yaml").write_text(
+        f"profiles:\n  level: {PROFILE_LEVEL}\n  areas: land\n", encoding="utf-8"
+    )
+    return wijken
+
+
+def profile_cost(work: Path, sizes: list[int], workers: int, repeats: int) -> dict:
+    """Step 8: the profiles stage for each size of generated region; marginal cost per area."""
+    project = copy_project(work / "profiles")
+    for stage in ("fetch", "harmonise"):
+        timed([str(BIN / "wijkmonitor"), stage], project)
+    original = (project / "data" / "processed" / "cbs" / "cbs_long.csv").read_bytes()
+    runs: dict[int, dict] = {}
+    env = {"WIJKMONITOR_WORKERS": str(workers)}
+    for size in sizes:
+        (project / "data" / "processed" / "cbs" / "cbs_long.csv").write_bytes(original)
+        generated_region(project, size)
+        times, peaks = [], []
+        for i in range(repeats):
+            elapsed, peak, _ = timed([str(BIN / "wijkmonitor"), "profiles"], project, env)
+            log(f"profiles of {size} wijken on {workers} worker(s), run {i + 1}: {elapsed:.1f} s")
+            times.append(elapsed)
+            peaks.append(peak)
+        runs[size] = summary(times, peaks)
+    small, large = min(sizes), max(sizes)
+    marginal = (runs[large]["seconds_median"] - runs[small]["seconds_median"]) / (large - small)
+    return {
+        "profiles": {
+            "workers": workers,
+            "sizes": {str(size): runs[size] for size in sizes},
+            "seconds_per_area_at_largest": round(runs[large]["seconds_median"] / large, 3),
+        },
+        "profile_seconds_per_area": round(marginal, 3),
+        "profile_peak_memory_gib": round(max(r["peak_memory_gib"] for r in runs.values()), 3),
+    }
+
+
 class ProjectMemory(PeakMemory):
     """Largest summed RSS of every process working in a project folder: DVC's queue
     workers run detached, outside the tree of the command that starts them. Sampled
@@ -617,7 +680,7 @@ def _raise_on_failed_experiment(project: Path, waited: float) -> None:
 # --------------------------------------------------------------------------- main
 
 
-STEPS = ("pipeline", "engine", "validation", "fanout", "queue")
+STEPS = ("pipeline", "engine", "validation", "fanout", "queue", "profiles")
 
 
 def main() -> None:
@@ -626,6 +689,9 @@ def main() -> None:
     parser.add_argument("--fanout-areas", type=int, default=100)
     parser.add_argument("--fanout-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--fanout-repeats", type=int, default=2)
+    parser.add_argument(
+        "--profile-sizes", default="100,400", help="generated wijken per profiles run"
+    )
     parser.add_argument(
         "--steps",
         default=",".join(STEPS),
@@ -714,12 +780,21 @@ def queue_step(work: Path, args: argparse.Namespace) -> dict:
     return {"queued_experiments": queued_experiments(work, args.fanout_workers, args.repeats)}
 
 
+def profiles_step(work: Path, args: argparse.Namespace) -> dict:
+    sizes = sorted({int(s) for s in args.profile_sizes.split(",") if s.strip()})
+    if len(sizes) < 2:
+        raise SystemExit("--profile-sizes needs two sizes for a marginal cost")
+    log(f"8. profiles of {sizes} generated wijken on {args.fanout_workers} worker(s)")
+    return profile_cost(work, sizes, args.fanout_workers, args.repeats)
+
+
 STEP_FUNCTIONS: dict[str, Callable[[Path, argparse.Namespace], dict]] = {
     "pipeline": pipeline_steps,
     "engine": engine_step,
     "validation": validation_step,
     "fanout": fanout_step,
     "queue": queue_step,
+    "profiles": profiles_step,
 }
 
 
@@ -757,6 +832,10 @@ def _steps(results: dict) -> dict[str, dict]:
             if "queued_experiments" in results
             else {}
         ),
+        **{
+            f"profiles, {size} wijken": figures
+            for size, figures in results.get("profiles", {}).get("sizes", {}).items()
+        },
     }
 
 

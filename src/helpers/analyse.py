@@ -41,6 +41,7 @@ class NotebookRun:
     template: Path
     output: Path
     parameters: dict
+    engine: str | None = None  # a papermill engine name; None: a fresh kernel per notebook
 
 
 KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
@@ -48,7 +49,11 @@ KERNEL_START_ATTEMPTS = 3
 
 
 def execute_notebook(
-    template: Path, output: Path, parameters: dict, cwd: Path | None = None
+    template: Path,
+    output: Path,
+    parameters: dict,
+    cwd: Path | None = None,
+    engine_name: str | None = None,
 ) -> None:
     """Run one notebook with papermill in the project's own kernel.
 
@@ -74,6 +79,9 @@ def execute_notebook(
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(cwd),
+                engine_name=engine_name,
+                # a warm kernel runs many short notebooks: write each once, at its end
+                request_save_on_cell_execute=engine_name is None,
             )
             strip_run_metadata(output)
             return
@@ -181,7 +189,7 @@ def run_notebook(run: NotebookRun, paths: Paths, scope: str, tmp: Path, final: P
 
     kept = paths.failed_notebook(scope, run.output.name)
     try:
-        execute_notebook(run.template, run.output, run.parameters)
+        execute_notebook(run.template, run.output, run.parameters, engine_name=run.engine)
     except PapermillExecutionError as error:
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(run.output, kept)

@@ -50,10 +50,14 @@ def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
         log("source: demo - writing synthetic CBS tables (SYNTHETISCH) to data/raw/cbs")
         written = write_demo_cbs(project, paths.raw_cbs)
     else:
+        from helpers.profiles import fetch_gemeenten, profile_settings
         from helpers.sources.cbs import fetch_cbs
 
         log(f"source: cbs - fetching CBS tables from {project.cycle.cbs.catalog_url}")
-        written = fetch_cbs(project, paths.raw_cbs, log=log)
+        gemeenten = fetch_gemeenten(profile_settings(paths), project)
+        if gemeenten == []:
+            log("profiles of the whole country (params/profiles.yaml): every region is fetched")
+        written = fetch_cbs(project, paths.raw_cbs, log=log, gemeenten=gemeenten)
     log(f"fetch done: {len(written)} table(s) in {paths.raw_cbs.relative_to(paths.root)}")
     return 0
 
@@ -202,6 +206,12 @@ def cmd_joint(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profiles(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    from helpers.profile_stage import run_profiles
+
+    return run_profiles(project, paths, log)
+
+
 def cmd_report(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     from helpers.render import render_site
 
@@ -219,6 +229,7 @@ COMMANDS: dict[str, Callable[[Project, Paths, argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "analyse": cmd_analyse,
     "joint": cmd_joint,
+    "profiles": cmd_profiles,
     "report": cmd_report,
 }
 
@@ -245,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="execute even where the inputs did not change"
     )
     sub.add_parser("joint", help="execute the cross-programme notebook")
+    sub.add_parser("profiles", help="a profile of every wijk of params/profiles.yaml's area set")
     sub.add_parser("report", help="render the reports (Quarto, or nbconvert without it)")
     return parser
 

@@ -31,6 +31,7 @@ from helpers.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
+from helpers.profile_site import write_profiles_site
 from helpers.provenance import draft_reasons
 from helpers.reproducible import numbered_cell_ids
 
@@ -312,6 +313,10 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
             )
             log(QUARTO_HELP)
             render_with_nbconvert(documents, project, paths, site, log)
+        draft_css = WATERMARK_CSS if documents[0].draft else ""
+        profiles = write_profiles_site(paths, site, draft_css)
+        if profiles:
+            log(f"profiles: {profiles} page(s) in profielen/ (index: profielen/index.html)")
     return paths.site / "index.html"
 
 

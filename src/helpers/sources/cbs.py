@@ -87,21 +87,24 @@ class CbsUnavailable(RuntimeError):
     """CBS could not be reached after all retries; the previous snapshot is kept."""
 
 
-def region_filter(project: Project) -> str:
-    """OData filter for Nederland and every comparison gemeente with its wijken and buurten.
+def region_filter(project: Project, gemeenten: list[str] | None = None) -> str | None:
+    """OData filter for Nederland and every fetched gemeente with its wijken and buurten;
+    None (no filter: every region) when `gemeenten` is empty, for the whole country.
 
     `substringof` is coarse (a gemeente number can occur inside another code), so the
     rows are narrowed again after the download (`_narrow`).
     """
+    codes = project.cycle.gemeenten if gemeenten is None else gemeenten
+    if not codes:
+        return None
     parts = ["WijkenEnBuurten eq 'NL00      '", "WijkenEnBuurten eq 'NL01      '"]
-    parts += [f"substringof('{code[2:]}',WijkenEnBuurten)" for code in project.cycle.gemeenten]
+    parts += [f"substringof('{code[2:]}',WijkenEnBuurten)" for code in codes]
     return " or ".join(parts)
 
 
-def _wanted(code: str, project: Project) -> bool:
+def _wanted(code: str, numbers: set[str] | None) -> bool:
     code = code.strip()
-    numbers = {g[2:] for g in project.cycle.gemeenten}
-    return code in ("NL00", "NL01") or code[2:6] in numbers
+    return numbers is None or code in ("NL00", "NL01") or code[2:6] in numbers
 
 
 def table_url(settings: CbsSettings, table_id: str, catalog_url: str | None = None) -> str:
@@ -111,7 +114,11 @@ def table_url(settings: CbsSettings, table_id: str, catalog_url: str | None = No
 
 
 def _download_table(
-    table_id: str, folder: Path, project: Project, catalog_url: str | None = None
+    table_id: str,
+    folder: Path,
+    project: Project,
+    catalog_url: str | None = None,
+    gemeenten: list[str] | None = None,
 ) -> None:
     """Download one table with the real cbsodata client into `folder`, as it stores it.
 
@@ -130,21 +137,22 @@ def _download_table(
             table_id,
             dir=str(folder),
             typed=False,
-            filters=region_filter(project),
+            filters=region_filter(project, gemeenten),
             timeout=settings.timeout_seconds,
         )
     finally:
         cbsodata.options.catalog_url, cbsodata.options.use_https = old
-    _narrow(folder, table_id, project)
+    codes = project.cycle.gemeenten if gemeenten is None else gemeenten
+    _narrow(folder, table_id, {g[2:] for g in codes} if codes else None)
 
 
-def _narrow(folder: Path, table_id: str, project: Project) -> None:
+def _narrow(folder: Path, table_id: str, numbers: set[str] | None) -> None:
     data = folder / "TypedDataSet.json"
     if not data.is_file():
         raise RuntimeError(f"cbsodata wrote no TypedDataSet.json for {table_id}")
     (folder / "UntypedDataSet.json").unlink(missing_ok=True)
     rows = json.loads(data.read_text(encoding="utf-8"))
-    kept = [row for row in rows if _wanted(str(row.get("WijkenEnBuurten", "")), project)]
+    kept = [row for row in rows if _wanted(str(row.get("WijkenEnBuurten", "")), numbers)]
     data.write_text(json.dumps(kept, indent=2), encoding="utf-8")
 
 
@@ -166,12 +174,14 @@ def fetch_table(
     log: Callable[[str], None] = print,
     backoff: float | None = None,
     catalog_url: str | None = None,
+    gemeenten: list[str] | None = None,
 ) -> Path:
     """Fetch one table into `out_dir/<table_id>/` with retries; the old snapshot stays on failure.
 
     Waits `backoff * 2**(attempt-1)` seconds between attempts (cbs.backoff_seconds
     unless given). A 4xx answer (no such table) is not retried. `catalog_url` names
     another catalog than `cbs.catalog_url` (the RIVM tables on dataderden.cbs.nl).
+    `gemeenten` widens the regions (default: the comparison gemeenten; empty: all).
     """
     settings = project.cycle.cbs
     wait = settings.backoff_seconds if backoff is None else backoff
@@ -183,7 +193,7 @@ def fetch_table(
         tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", suffix=".tmp", dir=out_dir))
         try:
             log(f"CBS {table_id} ({label}): downloading {url} (attempt {attempt}/{attempts})")
-            _download_table(table_id, tmp, project, catalog_url)
+            _download_table(table_id, tmp, project, catalog_url, gemeenten)
         except Exception as error:  # network, HTTP and JSON errors alike
             shutil.rmtree(tmp, ignore_errors=True)
             status = _client_error(error)
@@ -221,10 +231,19 @@ def fetch_kwb(
     out_dir: Path,
     log: Callable[[str], None] = print,
     backoff: float | None = None,
+    gemeenten: list[str] | None = None,
 ) -> list[Path]:
     """Fetch every cycle year's KWB table into `out_dir/<TableId>/`, each replaced whole."""
     return [
-        fetch_table(project, project.cycle.kwb_table(year), out_dir, f"KWB {year}", log, backoff)
+        fetch_table(
+            project,
+            project.cycle.kwb_table(year),
+            out_dir,
+            f"KWB {year}",
+            log,
+            backoff,
+            gemeenten=gemeenten,
+        )
         for year in project.cycle.cycle.years
     ]
 
@@ -234,14 +253,20 @@ def fetch_cbs(
     out_dir: Path,
     log: Callable[[str], None] = print,
     backoff: float | None = None,
+    gemeenten: list[str] | None = None,
 ) -> list[Path]:
-    """Every CBS table of the cycle: the KWB tables and, when configured, the health table."""
-    written = fetch_kwb(project, out_dir, log, backoff)
+    """Every CBS table of the cycle: the KWB tables and, when configured, the health table.
+
+    `gemeenten`: the regions to fetch (default the comparison gemeenten; empty: all).
+    """
+    written = fetch_kwb(project, out_dir, log, backoff, gemeenten)
     settings = project.cycle.cbs
     health = settings.health_table
     if health:
         catalog = settings.health_catalog_url(health)
-        written.append(fetch_table(project, health, out_dir, "health", log, backoff, catalog))
+        written.append(
+            fetch_table(project, health, out_dir, "health", log, backoff, catalog, gemeenten)
+        )
     return written
 
 
