@@ -237,7 +237,7 @@ def areas_index(areas: pd.DataFrame) -> list[dict[str, str]]:
     """What the index page lists: code, name, gemeente; sorted by name, then code."""
     rows = areas.sort_values(["area_name", "area_code"], kind="stable")
     return [
-        {"code": r.area_code, "naam": r.area_name, "gemeente": r.gemeente_name}
+        {"code": str(r.area_code), "naam": str(r.area_name), "gemeente": str(r.gemeente_name)}
         for r in rows.itertuples()
     ]
 
@@ -482,7 +482,7 @@ def index_figure(profile: Profile, rows: list[tuple[str, float]]):
     ax.invert_yaxis()
     ax.set_xlabel(f"index, gemeente {profile.gemeente_name} = 100")
     ax.xaxis.set_major_formatter(
-        plt.FuncFormatter(lambda x, _pos: format_number(x, 0))  # type: ignore[attr-defined]
+        plt.FuncFormatter(lambda x, _pos: format_number(x, 0))
     )
     ax.tick_params(axis="y", labelsize=9)
     ax.grid(axis="y", visible=False)

@@ -142,7 +142,7 @@ class WarmEngine(NBClientEngine):
     """NBClientEngine with one kernel per process, kept between notebooks."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,
