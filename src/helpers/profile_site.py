@@ -28,7 +28,8 @@ nav{font-size:.95rem;margin-bottom:1rem}
 a{color:#0b5394;text-decoration:underline}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.95rem}
 th,td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}
-td:nth-child(n+2){text-align:right}
+td:nth-child(n+2){text-align:right;white-space:nowrap}
+#wijken td{text-align:left}
 caption{text-align:left;font-size:.85rem;color:#444;caption-side:top}
 img{max-width:100%;height:auto}
 .wm-search{font-size:1rem;padding:.3rem .5rem;width:100%;max-width:24rem}
@@ -95,8 +96,8 @@ def index_page(level: str, areas: list[dict[str, str]], synthetic: bool, draft_c
         f"<style>{draft_css}</style>\n</head>\n<body>\n"
         '<nav aria-label="Navigatie"><a href="../index.html">Wijkmonitor</a></nav>\n'
         f"<main>\n<h1>Wijkprofielen</h1>\n{note}\n"
-        f"<p>Een profiel van elke {level}: de kerncijfers van het CBS en de "
-        "gezondheidscijfers van RIVM en GGD'en, naast de gemeente en Nederland, elk met "
+        f"<p>Een profiel van elke {level}: de kerncijfers van het CBS en, waar ze er zijn, "
+        "de gezondheidscijfers van RIVM en GGD'en, naast de gemeente en Nederland, elk met "
         "het jaar van de meting. De profielen vergelijken, maar rangschikken geen "
         f"{plural}.</p>\n"
         f'<p><label for="zoek">Zoek een {level} op naam of CBS-code</label><br>'

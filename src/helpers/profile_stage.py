@@ -84,6 +84,7 @@ def _exporter():
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.DOTALL | re.IGNORECASE)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', flags=re.DOTALL)
 
 
 def profile_page(notebook: nbformat.NotebookNode) -> str:
@@ -93,7 +94,7 @@ def profile_page(notebook: nbformat.NotebookNode) -> str:
     shown = nbformat.from_dict(notebook)
     shown.cells = [c for c in shown.cells if c.cell_type != "raw"]
     body, _ = _exporter().from_notebook_node(shown)
-    body = accessible_tables(_SCRIPT.sub("", body))
+    body = accessible_tables(_ANCHOR.sub("", _SCRIPT.sub("", body)))
     heading = _H1.search(body)
     title = html.unescape(_TAGS.sub("", heading.group(1))).strip() if heading else "Wijkprofiel"
     return (

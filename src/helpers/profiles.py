@@ -473,13 +473,15 @@ def index_figure(profile: Profile, rows: list[tuple[str, float]]):
     from helpers.plots import ROLE_COLOURS, _watermark, house_style
 
     house_style()
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.32 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(8.0, 0.6 + 0.32 * max(len(rows), 1)))
     labels = [label for label, _ in rows]
     values = [value for _, value in rows]
     ax.axvline(100, color="#555555", linewidth=1)
     ax.hlines(labels, 100, values, color="#bbbbbb", linewidth=1.5)
     ax.scatter(values, labels, color=ROLE_COLOURS["programma"], zorder=3)
     ax.invert_yaxis()
+    reach = max([abs(v - 100) for v in values] + [10.0]) * 1.15
+    ax.set_xlim(100 - reach, 100 + reach)
     ax.set_xlabel(f"index, gemeente {profile.gemeente_name} = 100")
     ax.xaxis.set_major_formatter(
         plt.FuncFormatter(lambda x, _pos: format_number(x, 0))
