@@ -264,3 +264,28 @@ def test_the_fetch_brings_the_profiles_regions_too(project):
     country = fetch_gemeenten(ProfileSettings(areas="land"), project)
     assert country == [] and region_filter(project, country) is None
     assert "substringof('0344',WijkenEnBuurten)" in (region_filter(project) or "")
+
+
+@pytest.mark.pipeline
+def test_the_profile_pages_load_cleanly_and_pass_axe(region):
+    from browser import Chromium, axe_source_or_skip, chromium_or_skip, severe
+
+    binary = chromium_or_skip()
+    source = axe_source_or_skip()
+    work, _ = region
+    site = work / "reports" / "_site" / "profielen"
+    with Chromium(binary) as browser:
+        for page in (site / "index.html", site / "WK035502.html"):
+            report = browser.open(page.as_uri())
+            assert report.errors == [], (page.name, report.errors)
+            assert report.lang == "nl" and report.headings[0] == 1, page.name
+            assert all(image["loaded"] and image["alt"] for image in report.images), page.name
+            assert severe(browser.axe(source)) == [], page.name
+        browser.open((site / "index.html").as_uri())
+        shown = browser.evaluate(
+            "(() => { const box = document.getElementById('zoek'); box.value = 'WK035502';"
+            " box.dispatchEvent(new Event('input'));"
+            " return Array.from(document.querySelectorAll('#wijken tbody tr'))"
+            ".filter(r => !r.hidden).map(r => r.cells[1].textContent); })()"
+        )
+        assert shown == ["WK035502"]
