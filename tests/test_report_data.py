@@ -463,7 +463,7 @@ def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full
     ("slope", "lower", "upper", "words"),
     [
         (5.0, 2.0, 9.0, "Trend sinds 2019: gemiddeld +5 per jaar; een duidelijke stijgende lijn."),
-        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld -5 per jaar; een duidelijke dalende lijn."),
+        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld −5 per jaar; een duidelijke dalende lijn."),
         (5.0, -1.0, 11.0, "gemiddeld +5 per jaar; de jaren wijken te veel af van een rechte lijn"),
         (5.0, np.nan, np.nan, "(te weinig jaren om te zeggen of dit een vaste richting is)."),
     ],
