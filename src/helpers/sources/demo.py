@@ -376,8 +376,10 @@ NEDERLAND_ORIGIN_2023 = (72.85, 9.05, 18.03)  # % herkomst Nederland, Europa, bu
 NEDERLAND_DWELLINGS_2024 = 8_204_049  # KWB 2024, sum of Woningvoorraad over the gemeenten
 NEDERLAND_LAND_KM2 = 33_647.0  # KWB 2023 and 2024, land area summed over the gemeenten
 # Demo assumptions, not CBS figures: the average household shrinks by 0.003 persons a
-# year, the dwelling stock grows by 0.9% and the average WOZ value by 7% a year.
+# year, the share of one-person households grows by 0.25 percentage point, the dwelling
+# stock by 0.9% and the average WOZ value by 7% a year.
 HOUSEHOLD_SIZE_DRIFT = -0.003
+SINGLE_SHARE_DRIFT = 0.25
 DWELLING_GROWTH = 0.009
 WOZ_GROWTH = 0.07
 NEDERLAND_WOZ_2019 = 250.0  # x 1 000 euro, a round demo level
@@ -435,7 +437,7 @@ def _nederland_profile(year: int) -> Profile:
         dutch_origin=dutch / 100,
         europe_origin=europe / (europe + outside),
         household_size=size,
-        single=single / 100,
+        single=(single + SINGLE_SHARE_DRIFT * (year - 2023)) / 100,
         with_children=(100 - single - without) / (100 - single),
         dwellings_per_household=dwellings / households,
         woz=NEDERLAND_WOZ_2019 * _compound(WOZ_GROWTH, year - 2019),
@@ -499,7 +501,7 @@ def _counts(inhabitants: int, profile: Profile, area_km2: float) -> dict[str, fl
 
 def _area_km2(project: Project, code: str, first_inhabitants: float) -> float:
     """A leaf area's land area, the same every year: its first-year inhabitants over a
-    density drawn once (1.500 to 8.000 per km², as in Dutch towns and city wijken)."""
+    density drawn once (1,500 to 8,000 per km², as in Dutch towns and city wijken)."""
     density = _rng(project, 10, _code_seed(code)).uniform(1_500, 8_000)
     return max(first_inhabitants, 1.0) / density
 
@@ -596,7 +598,7 @@ def _year_values(project: Project, regions: list[Region], year: int) -> dict[str
 
 def _inhabitants(project: Project, code: str, first: float, year: int) -> int:
     """An area's inhabitants: its first-year size growing at its own steady rate
-    (−0,4% to +1,2% a year; Nederland grew about 0,8%) with a little noise per year."""
+    (-0.4% to +1.2% a year; Nederland grew about 0.8%) with a little noise per year."""
     years_since = year - project.cycle.cycle.years[0]
     growth = _rng(project, 3, _code_seed(code)).uniform(-0.004, 0.012)
     noise = _rng(project, 3, year, _code_seed(code)).normal(0, 0.003) if years_since else 0.0
