@@ -196,7 +196,7 @@ def test_at_a_glance_says_uncertainty_in_words_and_target_status_in_symbols_and_
         assert "✔" not in str(cell) and "p =" not in str(cell) and "p <" not in str(cell)
     lonely = glance.loc["Eenzaam (18+)"]
     assert lonely["laatste waarde"] == "48,0% (2022)", "the suppressed 2024 value is never shown"
-    assert lonely["verandering sinds 2020"] == "▼ lager (-2,0 procentpunt), gunstig"
+    assert lonely["verandering sinds 2020"] == "▼ lager (−2,0 procentpunt), gunstig"
     assert lonely["streefwaarde"] == "– geen streefwaarde"
     counts = glance.loc["Aantal georganiseerde activiteiten"]
     assert (
