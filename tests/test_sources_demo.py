@@ -127,6 +127,22 @@ def test_nederland_follows_cbs_published_figures(project, raw):
     assert nl["Bevolkingsdichtheid"].is_monotonic_increasing
 
 
+def test_a_cycle_year_without_nederland_figures_says_where_to_add_them(project, tmp_path):
+    """The error names the constant to extend; the tables of the earlier years that were
+    already generated are not left behind half-written."""
+    cycle = project.cycle.cycle.model_copy(update={"years": [*project.cycle.cycle.years, 2025]})
+    cbs = project.cycle.cbs.model_copy(
+        update={"kwb_tables": {**project.cycle.cbs.kwb_tables, 2025: "86165NED"}}
+    )
+    later = project.model_copy(
+        update={"cycle": project.cycle.model_copy(update={"cycle": cycle, "cbs": cbs})}
+    )
+    message = "no Nederland figures for 2025: add them to NEDERLAND_INHABITANTS"
+    with pytest.raises(ValueError, match=message):
+        demo.write_demo_cbs(later, tmp_path / "cbs")
+    assert not (tmp_path / "cbs").exists()
+
+
 @pytest.mark.parametrize("code", ["GM0344", "WK034403", "WK030703", "BU03550205", "GM0356"])
 def test_areas_move_smoothly_from_year_to_year(project, raw, code):
     series = kwb_series(project, raw, code)

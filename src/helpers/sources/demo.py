@@ -419,6 +419,17 @@ class Profile(NamedTuple):
     woz: float  # average WOZ value, x 1 000 euro
 
 
+def _nederland_inhabitants(year: int) -> int:
+    """Nederland's inhabitants on 1 January of `year`; a cycle year without them is an
+    error that says where to add them, never a guess."""
+    if year not in NEDERLAND_INHABITANTS:
+        raise ValueError(
+            f"the demo has no Nederland figures for {year}: add them to "
+            "NEDERLAND_INHABITANTS in helpers/sources/demo.py (CBS StatLine, 1 januari)"
+        )
+    return NEDERLAND_INHABITANTS[year]
+
+
 def _nederland_profile(year: int) -> Profile:
     """Nederland's make-up in `year`, from the anchors above."""
     ages = np.array(
@@ -426,7 +437,7 @@ def _nederland_profile(year: int) -> Profile:
     )
     size_2023 = NEDERLAND_INHABITANTS[2023] / NEDERLAND_HOUSEHOLDS_2023
     size = size_2023 + HOUSEHOLD_SIZE_DRIFT * (year - 2023)
-    households = NEDERLAND_INHABITANTS[year] / size
+    households = _nederland_inhabitants(year) / size
     dwellings = NEDERLAND_DWELLINGS_2024 * _compound(DWELLING_GROWTH, year - 2024)
     single, without, _ = NEDERLAND_HOUSEHOLD_MIX_2023
     dutch, europe, outside = NEDERLAND_ORIGIN_2023
@@ -519,12 +530,7 @@ def _leaf_values(
 
 def _nederland_values(project: Project, year: int) -> dict[str, float]:
     """Nederland: CBS's published figures of the year (see the anchors above)."""
-    if year not in NEDERLAND_INHABITANTS:
-        raise ValueError(
-            f"the demo has no Nederland figures for {year}: add them to "
-            "NEDERLAND_INHABITANTS in helpers/sources/demo.py (CBS StatLine, 1 januari)"
-        )
-    inhabitants = NEDERLAND_INHABITANTS[year]
+    inhabitants = _nederland_inhabitants(year)
     profile = _nederland_profile(year)
     values = _counts(inhabitants, profile, NEDERLAND_LAND_KM2)
     dutch = int(values["herkomst_nederland"])
