@@ -178,7 +178,7 @@ def test_health_table_shows_the_latest_wave_with_its_year_and_the_gap(project):
     assert row["meting"] == 2020, "the 2020 wave in a 2024 cycle, with its own year"
     assert row["Samen voor Overvecht"] == "69,9%" and row["Utrecht"] == "76,0%"
     assert row["Nederland"] == report_data.MISSING
-    assert row["verschil met Utrecht"] == "-6,1 procentpunt"
+    assert row["verschil met Utrecht"] == "\u22126,1 procentpunt"
     assert row["schatting"] == "gepubliceerde schatting"
     assert set(report_data.health_sources(ctx)["tabel"]) == {"50090NED"}
 

@@ -301,13 +301,53 @@ def test_own_trends_alt_text_names_the_break_within_the_programme(broken):
         (47.5, "procent", "47,5%"),
         (-0.04, "procent", "0,0%"),
         (800_000.0, "aantal", "800.000"),
-        (1_027_308.4, "euro", "€ 1.027.308"),
+        (1_027_308.4, "euro", "€ 1.027.300"),
+        (61_950.0, "euro", "€ 62.000"),
+        (-6.1, "procent", "\u22126,1%"),
+        (-1189.0, "aantal", "\u22121.189"),
         (float("nan"), "euro", dutch.MISSING),
         (None, "aantal", dutch.MISSING),
     ],
 )
 def test_format_value(value, unit, shown):
     assert dutch.format_value(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("change", "unit", "shown"),
+    [
+        (1.44, "procent", "+1,4 procentpunt"),
+        (-6.06, "procent", "\u22126,1 procentpunt"),
+        (-0.04, "procent", "0,0 procentpunt"),
+        (23.0, "aantal", "+23"),
+        (-903_508.0, "euro", "\u2212€ 903.500"),
+        (61_937.4, "euro", "+€ 61.900"),
+        (-49.0, "euro", "€ 0"),
+        (-12.4, "duizend_euro", "\u2212€ 12.000"),
+        (float("nan"), "euro", dutch.MISSING),
+    ],
+)
+def test_a_change_is_rounded_by_its_units_rule_and_signed(change, unit, shown):
+    assert dutch.format_change(change, unit) == shown
+
+
+def test_index_change_has_one_decimal_and_a_sign():
+    assert dutch.format_index_change(20.66) == "+20,7"
+    assert dutch.format_index_change(-3.0) == "\u22123,0"
+    assert dutch.format_index_change(0.04) == "0,0"
+
+
+def test_negative_values_use_the_minus_sign_on_the_axis_and_in_the_alt_text():
+    change = {2019: -40.0, 2020: -10.0, 2021: 15.0, 2022: 35.0}
+    series = pd.DataFrame(rows("programma", change, spread=0))
+    labels = tick_texts(plots.indicator_trend(series, "X", "aantal").axes[0])
+    assert any(label.startswith("\u2212") for label in labels)
+    assert not any("-" in label for label in labels)
+    text = plots.trend_alt_text(series, "Saldo", "aantal")
+    assert "\u221240 in 2019" in text and "-40" not in text
+    money = pd.DataFrame(rows("programma", {2019: -5_000.0, 2020: 5_000.0}, spread=0))
+    euro_labels = tick_texts(plots.indicator_trend(money, "Saldo", "euro").axes[0])
+    assert "€ \u22124.000" in euro_labels
 
 
 def test_dates_and_break_wording():

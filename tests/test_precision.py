@@ -16,6 +16,7 @@ from helpers.precision import (
     plain_number,
     round_half_up,
     round_scalar,
+    shown_decimals,
     stored_indicator_table,
     stored_summary,
     unit_decimals,
@@ -88,6 +89,33 @@ def test_every_catalogue_unit_has_a_stored_precision():
         unit_decimals("furlong")
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (61_937.4, 61_900.0),
+        (61_950.0, 62_000.0),
+        (-903_508.2, -903_500.0),
+        (-903_550.0, -903_600.0),  # halves away from zero
+        (49.9, 0.0),
+        (-49.9, 0.0),
+        (1_027_308.0, 1_027_300.0),
+    ],
+)
+def test_rounding_to_hundreds_is_exact_and_halves_go_away_from_zero(value, expected):
+    result = round_half_up(value, -2)
+    assert result == expected
+    assert math.copysign(1, result) == math.copysign(1, expected)  # no "-0.0"
+
+
+def test_euros_are_stored_to_the_hundred_and_written_whole():
+    assert unit_decimals("euro") == -2
+    assert shown_decimals("euro") == 0 and shown_decimals("procent") == 1
+    assert round_half_up(np.array([61_937.4, np.nan, -150.0]), -2).tolist()[::2] == [
+        61_900.0,
+        -200.0,
+    ]
+
+
 def test_plain_number_writes_stored_values_without_noise_or_exponent():
     assert plain_number(31369.0) == "31369"
     assert plain_number(17.5) == "17.5"
@@ -128,10 +156,21 @@ def test_summary_is_stored_per_statistic():
         did_vs_gemeente=-0.02923836931,
         p_value=0.0469733877,
     )
-    euro = {**row, "unit": "euro", "trend_slope": 61900.4, "did_vs_gemeente": 2.46, "p_value": 1}
+    euro = {
+        **row,
+        "unit": "euro",
+        "trend_slope": 61937.4,
+        "trend_lower": -903508.2,
+        "trend_upper": 1027308.4,
+        "change_since_base": 12_349.0,
+        "did_vs_gemeente": 2.46,
+        "p_value": 1,
+    }
     stored = stored_summary(pd.DataFrame([row, euro]))
     first = stored.iloc[0]
     assert (first["change_since_base"], first["trend_slope"], first["trend_lower"]) == (0, 0, 0)
     assert first["index_latest"] == 100.0 and first["did_vs_gemeente"] == 0.0
     assert first["p_value"] == 0.047
     assert stored.iloc[1]["trend_slope"] == 61900.0 and stored.iloc[1]["did_vs_gemeente"] == 2.5
+    money = stored.iloc[1][["trend_lower", "trend_upper", "change_since_base"]].tolist()
+    assert money == [-903500.0, 1027300.0, 12300.0], "euros: to the hundred, like the values"

@@ -196,7 +196,7 @@ def test_at_a_glance_says_uncertainty_in_words_and_target_status_in_symbols_and_
         assert "✔" not in str(cell) and "p =" not in str(cell) and "p <" not in str(cell)
     lonely = glance.loc["Eenzaam (18+)"]
     assert lonely["laatste waarde"] == "48,0% (2022)", "the suppressed 2024 value is never shown"
-    assert lonely["verandering sinds 2020"] == "▼ lager (-2,0 procentpunt), gunstig"
+    assert lonely["verandering sinds 2020"] == "▼ lager (−2,0 procentpunt), gunstig"
     assert lonely["streefwaarde"] == "– geen streefwaarde"
     counts = glance.loc["Aantal georganiseerde activiteiten"]
     assert (
@@ -463,7 +463,7 @@ def test_statistics_use_the_one_break_wording_and_do_not_repeat_it(project, full
     ("slope", "lower", "upper", "words"),
     [
         (5.0, 2.0, 9.0, "Trend sinds 2019: gemiddeld +5 per jaar; een duidelijke stijgende lijn."),
-        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld -5 per jaar; een duidelijke dalende lijn."),
+        (-5.0, -9.0, -2.0, "Trend sinds 2019: gemiddeld −5 per jaar; een duidelijke dalende lijn."),
         (5.0, -1.0, 11.0, "gemiddeld +5 per jaar; de jaren wijken te veel af van een rechte lijn"),
         (5.0, np.nan, np.nan, "(te weinig jaren om te zeggen of dit een vaste richting is)."),
     ],

@@ -100,6 +100,76 @@ def test_long_reader_matches_by_base_name(project, raw):
     assert kwb["synthetic"].all()
 
 
+def kwb_series(project, raw: Path, code: str) -> pd.DataFrame:
+    """One area's raw demo KWB values by year (columns by base name)."""
+    by_year = {}
+    for year in project.cycle.cycle.years:
+        frame = rows(raw, project.cycle.kwb_table(year))
+        row = frame[frame["WijkenEnBuurten"].str.strip().eq(code)].iloc[0]
+        by_year[year] = {key.rsplit("_", 1)[0]: value for key, value in row.items()}
+    return pd.DataFrame.from_dict(by_year, orient="index")
+
+
+def test_nederland_follows_cbs_published_figures(project, raw):
+    """Nederland's inhabitants are CBS's; households, 65+ and density move slowly."""
+    nl = kwb_series(project, raw, "NL00")
+    assert nl["AantalInwoners"].to_dict() == {
+        2019: 17_282_163, 2020: 17_407_585, 2021: 17_475_415,
+        2022: 17_590_672, 2023: 17_811_291, 2024: 17_942_942,
+    }  # fmt: skip
+    assert nl.loc[2023, "HuishoudensTotaal"] == 8_270_244  # KWB 2023
+    assert nl["HuishoudensTotaal"].between(7_900_000, 8_400_000).all()
+    assert nl["HuishoudensTotaal"].is_monotonic_increasing
+    old = nl["k_65JaarOfOuder"] / nl["AantalInwoners"] * 100
+    assert round(old[2019], 2) == 19.18 and round(old[2023], 1) == 20.2
+    assert (old.diff().dropna().between(0.1, 0.5)).all(), "65+ rises slowly every year"
+    assert nl["Bevolkingsdichtheid"].between(510, 540).all()
+    assert nl["Bevolkingsdichtheid"].is_monotonic_increasing
+
+
+def test_a_cycle_year_without_nederland_figures_says_where_to_add_them(project, tmp_path):
+    """The error names the constant to extend; the tables of the earlier years that were
+    already generated are not left behind half-written."""
+    cycle = project.cycle.cycle.model_copy(update={"years": [*project.cycle.cycle.years, 2025]})
+    cbs = project.cycle.cbs.model_copy(
+        update={"kwb_tables": {**project.cycle.cbs.kwb_tables, 2025: "86165NED"}}
+    )
+    later = project.model_copy(
+        update={"cycle": project.cycle.model_copy(update={"cycle": cycle, "cbs": cbs})}
+    )
+    message = "no Nederland figures for 2025: add them to NEDERLAND_INHABITANTS"
+    with pytest.raises(ValueError, match=message):
+        demo.write_demo_cbs(later, tmp_path / "cbs")
+    assert not (tmp_path / "cbs").exists()
+
+
+@pytest.mark.parametrize("code", ["GM0344", "WK034403", "WK030703", "BU03550205", "GM0356"])
+def test_areas_move_smoothly_from_year_to_year(project, raw, code):
+    series = kwb_series(project, raw, code)
+    for column in ("AantalInwoners", "HuishoudensTotaal", "Woningvoorraad", "Bevolkingsdichtheid"):
+        change = series[column].pct_change().dropna().abs()
+        assert (change < 0.03).all(), (code, column, series[column].tolist())
+    share = series["k_65JaarOfOuder"] / series["AantalInwoners"]
+    assert share.nunique() > 1, "the share of 65+ moves"
+    assert (share.diff().dropna().abs() < 0.01).all()
+    size = series["GemiddeldeHuishoudensgrootte"]
+    assert size.between(1.5, 2.6).all() and size.diff().dropna().abs().max() <= 0.1
+
+
+def test_registrations_change_plausibly_and_keep_their_small_count(project, raw):
+    """Totals per programme change by at most a third a year; Vollenhove's volunteers in
+    2022 are the deliberately small count the reports withhold."""
+    for key in project.cycle.programmes:
+        totals = read_registrations(raw / "demo", key).groupby("jaar").sum(numeric_only=True)
+        for column in ("activiteiten", "deelnemers", "budget_eur"):
+            change = totals[column].pct_change().dropna().abs()
+            assert (change < 1 / 3).all(), (key, column, totals[column].tolist())
+    volunteers = read_registrations(raw / "demo", "vollenhove").groupby("jaar")["vrijwilligers"]
+    small = volunteers.sum()
+    assert small[2022] == 4 < project.cycle.suppression.min_count
+    assert (small.drop(2022) >= project.cycle.suppression.min_count).all()
+
+
 def test_local_sources_read_back(project, raw):
     local = raw / "demo"
     assert is_synthetic(local)

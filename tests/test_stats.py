@@ -300,6 +300,28 @@ def test_a_count_trend_on_fewer_than_five_years_has_no_interval():
     assert "interval" not in row["note"]
 
 
+def test_euro_trend_and_changes_are_rounded_like_the_values_and_signed_with_a_minus():
+    """A budget booked to the hundred euro: its change, trend and trend interval are
+    stored and written to the hundred too, negative ones with the minus sign."""
+    from helpers.dutch import MINUS, format_change
+    from helpers.report_data import trend_words
+
+    budget = _indicator(id="budget", unit="euro", source="registration", column="b")
+    years = {2020: 250_000.0, 2021: 238_700.0, 2022: 221_900.0, 2023: 216_300.0, 2024: 193_100.0}
+    row = indicator_summary(
+        pd.DataFrame(_rows("budget", "programma", years)), [budget], [], base_year=2020
+    ).iloc[0]
+    # least squares on these five years: -136 200 / 10 = -13 620 a year
+    assert row["trend_slope"] == -13_600.0
+    for column in ("change_since_base", "change_since_previous", "trend_lower", "trend_upper"):
+        assert row[column] % 100 == 0, column
+    assert row["change_since_base"] == -56_900.0
+    words = trend_words(row)
+    assert f"gemiddeld {MINUS}€ 13.600 per jaar" in words and "-" not in words
+    assert format_change(row["trend_lower"], "euro").startswith(f"{MINUS}€ ")
+    assert format_change(row["change_since_previous"], "euro") == f"{MINUS}€ 23.200"
+
+
 def test_after_a_break_the_comparison_runs_from_the_first_year_after_it():
     survey = _indicator(id="eenzaam", unit="procent", source="survey", column="Eenzaam")
     count = _indicator(id="act", unit="aantal", source="registration", column="a")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from helpers.precision import unit_decimals
+from helpers.precision import INDEX_DECIMALS, round_half_up, unit_decimals
 
 MISSING = "–"
+MINUS = "\u2212"  # the minus sign of Dutch typesetting (−), not the hyphen (-)
 
 # The one wording of a break in a series, everywhere a reader meets it (tables, callouts,
 # alt text, legends): the year is the first year of the new series.
@@ -70,11 +71,38 @@ def break_words(year: int) -> str:
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """Decimal comma and thousands point: 1189 -> '1.189', 47.5 -> '47,5'."""
+    """Decimal comma, thousands point and the minus sign: 1189 -> '1.189', 47.5 -> '47,5',
+    -6.1 -> '−6,1'; negative `decimals` round to tens, hundreds (61937, -2 -> '61.900')."""
+    if decimals < 0:
+        value, decimals = float(round_half_up(value, decimals)), 0
     if round(value, decimals) == 0:
         value = 0.0  # no "-0,0"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return MINUS + text if value < 0 else text
+
+
+def _signed(rounded: float, text: str) -> str:
+    return ("+" if rounded > 0 else MINUS if rounded < 0 else "") + text
+
+
+def format_change(change: float | None, unit: str) -> str:
+    """A change or trend in its unit, rounded by the unit's rule, with its sign:
+    '+1,4 procentpunt', '−€ 6.100', '+23'; no sign when it rounds to zero."""
+    if change is None or is_missing(change):
+        return MISSING
+    rounded = float(round_half_up(float(change), unit_decimals(unit)))
+    if unit == "procent":
+        return _signed(rounded, format_number(abs(rounded), unit_decimals(unit)) + " procentpunt")
+    return _signed(rounded, format_value(abs(rounded), unit))
+
+
+def format_index_change(change: float | None) -> str:
+    """A change in index points (base year = 100): '+20,7', '−3,0'."""
+    if change is None or is_missing(change):
+        return MISSING
+    rounded = float(round_half_up(float(change), INDEX_DECIMALS))
+    return _signed(rounded, format_number(abs(rounded), INDEX_DECIMALS))
 
 
 def is_missing(value: object) -> bool:

@@ -28,7 +28,7 @@ from helpers.config import Project
 from helpers.disclosure import REASONS
 from helpers.indicators import CBS_LEVELS, programme_summary
 from helpers.io import write_text_atomic
-from helpers.precision import INDEX_DECIMALS, P_VALUE_DECIMALS, plain_number, unit_decimals
+from helpers.precision import INDEX_DECIMALS, P_VALUE_DECIMALS, plain_number, shown_decimals
 from helpers.report_data import (
     CBS_ATTRIBUTION,
     LEVEL_LABELS,
@@ -395,7 +395,7 @@ def number_format(unit: str) -> str:
     """The Excel number format of a unit's values: its stored decimals, thousands
     grouping, € before euros ('#,##0.0', '"€" #,##0'); Excel shows them in the
     reader's locale (1.189 and 47,5 in Dutch Excel)."""
-    decimals = unit_decimals(unit)
+    decimals = shown_decimals(unit)
     code = "#,##0" + ("." + "0" * decimals if decimals else "")
     return f'"€" {code}' if unit == "euro" else code
 

@@ -26,12 +26,17 @@ import pandas as pd
 DECIMALS_BY_UNIT: Mapping[str, int] = {
     "procent": 1,
     "aantal": 0,
-    "euro": 0,
+    "euro": -2,
     "duizend_euro": 0,
     "per_km2": 0,
     "per_1000": 1,
 }
-"""Decimals of a value in its own unit: its level, interval, change and yearly trend."""
+"""Decimals of a value in its own unit: its level, interval, change and yearly trend.
+
+Negative decimals round to tens, hundreds: euros (programme budgets) to the hundred
+euro, as registrations book them, so a budget, its change and its trend all read
+`€ 61.900`, never `€ 61.937`. WOZ values (`duizend_euro`) are whole thousands, as CBS
+publishes them."""
 
 INDEX_DECIMALS = 1
 """An index with the base year = 100, and a change against the gemeente in index points."""
@@ -73,20 +78,32 @@ def unit_decimals(unit: str) -> int:
 
 
 def round_half_up(values: np.ndarray | float, decimals: int) -> np.ndarray | float:
-    """`values` rounded to `decimals`, halves away from zero; nan stays nan.
+    """`values` rounded to `decimals` (negative: to tens, hundreds), halves away from
+    zero; nan stays nan.
 
     Only IEEE-exact operations (multiply, add, floor, divide) are used, which give
     the same bits on every CPU, so the result is machine-independent whenever the
     input agrees to well within `HALF_TOLERANCE`.
     """
-    scale = 10.0**decimals
     array = np.asarray(values, dtype=float)
-    magnitude = np.floor(np.abs(array) * scale + (0.5 + HALF_TOLERANCE))
-    rounded = np.copysign(magnitude, array) / scale
+    if decimals >= 0:
+        scale = 10.0**decimals
+        magnitude = np.floor(np.abs(array) * scale + (0.5 + HALF_TOLERANCE))
+        rounded = np.copysign(magnitude, array) / scale
+    else:  # to tens, hundreds: divide and multiply by an exact power of ten
+        step = 10.0**-decimals
+        magnitude = np.floor(np.abs(array) / step + (0.5 + HALF_TOLERANCE))
+        rounded = np.copysign(magnitude, array) * step
     rounded = np.where(rounded == 0, 0.0, rounded)  # no "-0.0" in a published file
     if np.ndim(values) == 0:
         return float(rounded)
     return rounded
+
+
+def shown_decimals(unit: str) -> int:
+    """The decimals a unit's values are written with (a value rounded to hundreds is
+    written whole: 61900)."""
+    return max(unit_decimals(unit), 0)
 
 
 def round_scalar(value: float | None, decimals: int) -> float:

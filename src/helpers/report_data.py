@@ -40,7 +40,9 @@ from helpers.dutch import (
     SOURCE_KINDS,
     UNIT_AXIS_LABELS,
     break_words,
+    format_change,
     format_date,
+    format_index_change,
     format_value,
     is_missing,
 )
@@ -426,12 +428,7 @@ def _words_in_brackets(stats: pd.Series, indicator: Indicator, column: str) -> s
 
 
 def _format_change(change: float, unit: str) -> str:
-    if math.isnan(change):
-        return MISSING
-    sign = "+" if change > 0 else "-" if change < 0 else ""
-    if unit == "procent":
-        return f"{sign}{abs(change):.1f}".replace(".", ",") + " procentpunt"
-    return sign + format_value(abs(change), unit)
+    return format_change(change, unit)
 
 
 def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | None:
@@ -875,7 +872,13 @@ def statistics_appendix(ctx: ProgrammeContext) -> pd.DataFrame:
             index = f"{float(row['index_latest']):.{INDEX_DECIMALS}f}".replace(".", ",")
         did = MISSING
         if pd.notna(row["did_vs_gemeente"]):
-            did = f"{_format_change(float(row['did_vs_gemeente']), unit)} ({row['did_note']})"
+            did_value = float(row["did_vs_gemeente"])
+            did_text = (
+                format_change(did_value, unit)
+                if unit == "procent"
+                else format_index_change(did_value)
+            )
+            did = f"{did_text} ({row['did_note']})"
         rows.append(
             {
                 "indicator": indicator.label,

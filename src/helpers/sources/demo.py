@@ -37,7 +37,6 @@ SURVEY_INDICATORS = {
 }
 SOORT = {"land": "Land", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 AGE_GROUPS = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
-NL_INHABITANTS = 17_400_000
 
 
 @dataclass(frozen=True)
@@ -353,57 +352,204 @@ def _base_population(project: Project, regions: list[Region]) -> dict[str, float
     return sizes
 
 
-def _region_shares(project: Project, code: str) -> np.ndarray:
-    """A stable age profile per area (shares of the five age groups)."""
+# Nederland as CBS published it, from the real recordings in ../shared/data/cbs
+# (SOURCES.md there); the demo's Nederland follows these and every area drifts with them.
+NEDERLAND_INHABITANTS = {
+    2019: 17_282_163,  # KWB 2019, sum of the 355 gemeenten (ujjwalx_dsa2022/kwb-2019.csv)
+    2020: 17_407_585,  # CBS StatLine, bevolking op 1 januari 2020 (no recording)
+    2021: 17_475_415,  # CBS StatLine, bevolking op 1 januari 2021 (no recording)
+    2022: 17_590_672,  # Gebieden in Nederland 2022, sum of Inwonertal (85067NED)
+    2023: 17_811_291,  # KWB 2023, sum of the gemeenten (stdekker gemeenten_2023.geojson)
+    2024: 17_942_942,  # KWB 2024, sum of the gemeenten (niquedegraaff 85984NED)
+}
+NEDERLAND_AGE_SHARES = {
+    # shares of AGE_GROUPS in %: KWB 2019 (counts summed over the gemeenten) and KWB 2023
+    # (gemeente percentages weighted by inhabitants); other years on the line through them
+    2019: (15.85, 12.34, 24.62, 28.01, 19.18),
+    2023: (15.33, 12.31, 25.28, 26.82, 20.20),
+}
+NEDERLAND_MEN = {2019: 49.65, 2023: 49.69}  # % men, KWB 2019 and 2023 (summed counts)
+NEDERLAND_UNMARRIED = {2019: 48.46, 2023: 49.71}  # % ongehuwd, KWB 2019 and 2023
+NEDERLAND_HOUSEHOLDS_2023 = 8_270_244  # KWB 2023, sum of aantalHuishoudens
+NEDERLAND_HOUSEHOLD_MIX_2023 = (39.47, 28.54, 32.01)  # % one person, no children, children
+NEDERLAND_ORIGIN_2023 = (72.85, 9.05, 18.03)  # % herkomst Nederland, Europa, buiten Europa
+NEDERLAND_DWELLINGS_2024 = 8_204_049  # KWB 2024, sum of Woningvoorraad over the gemeenten
+NEDERLAND_LAND_KM2 = 33_647.0  # KWB 2023 and 2024, land area summed over the gemeenten
+# Demo assumptions, not CBS figures: the average household shrinks by 0.003 persons a
+# year, the share of one-person households grows by 0.25 percentage point, the dwelling
+# stock by 0.9% and the average WOZ value by 7% a year.
+HOUSEHOLD_SIZE_DRIFT = -0.003
+SINGLE_SHARE_DRIFT = 0.25
+DWELLING_GROWTH = 0.009
+WOZ_GROWTH = 0.07
+NEDERLAND_WOZ_2019 = 250.0  # x 1 000 euro, a round demo level
+
+
+def _on_line(points: dict[int, float], year: int) -> float:
+    """A value on the straight line through two anchor years (extrapolated beyond them)."""
+    (y0, v0), (y1, v1) = sorted(points.items())
+    return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+
+
+def _compound(rate: float, years: int) -> float:
+    """(1 + rate) ** years by repeated multiplication: IEEE-exact steps give the same
+    bits on every CPU, where libm's pow may differ in the last digit."""
+    factor = 1.0
+    for _ in range(abs(years)):
+        factor *= 1 + rate
+    return factor if years >= 0 else 1 / factor
+
+
+class Profile(NamedTuple):
+    """An area's make-up in one year, as shares and ratios; counts follow from it.
+
+    To add a KWB column to the demo, add its share here, in `_nederland_profile` and
+    `_area_profile`, and its count in `_counts`.
+    """
+
+    ages: np.ndarray  # shares of AGE_GROUPS, summing to 1
+    men: float
+    unmarried: float
+    dutch_origin: float
+    europe_origin: float  # share of the non-Dutch-origin inhabitants
+    household_size: float
+    single: float  # share of households of one person
+    with_children: float  # share of the other households that have children
+    dwellings_per_household: float
+    woz: float  # average WOZ value, x 1 000 euro
+
+
+def _nederland_inhabitants(year: int) -> int:
+    """Nederland's inhabitants on 1 January of `year`; a cycle year without them is an
+    error that says where to add them, never a guess."""
+    if year not in NEDERLAND_INHABITANTS:
+        raise ValueError(
+            f"the demo has no Nederland figures for {year}: add them to "
+            "NEDERLAND_INHABITANTS in helpers/sources/demo.py (CBS StatLine, 1 januari)"
+        )
+    return NEDERLAND_INHABITANTS[year]
+
+
+def _nederland_profile(year: int) -> Profile:
+    """Nederland's make-up in `year`, from the anchors above."""
+    ages = np.array(
+        [_on_line({y: s[i] for y, s in NEDERLAND_AGE_SHARES.items()}, year) for i in range(5)]
+    )
+    size_2023 = NEDERLAND_INHABITANTS[2023] / NEDERLAND_HOUSEHOLDS_2023
+    size = size_2023 + HOUSEHOLD_SIZE_DRIFT * (year - 2023)
+    households = _nederland_inhabitants(year) / size
+    dwellings = NEDERLAND_DWELLINGS_2024 * _compound(DWELLING_GROWTH, year - 2024)
+    single, without, _ = NEDERLAND_HOUSEHOLD_MIX_2023
+    dutch, europe, outside = NEDERLAND_ORIGIN_2023
+    return Profile(
+        ages=ages / ages.sum(),
+        men=_on_line(NEDERLAND_MEN, year) / 100,
+        unmarried=_on_line(NEDERLAND_UNMARRIED, year) / 100,
+        dutch_origin=dutch / 100,
+        europe_origin=europe / (europe + outside),
+        household_size=size,
+        single=(single + SINGLE_SHARE_DRIFT * (year - 2023)) / 100,
+        with_children=(100 - single - without) / (100 - single),
+        dwellings_per_household=dwellings / households,
+        woz=NEDERLAND_WOZ_2019 * _compound(WOZ_GROWTH, year - 2019),
+    )
+
+
+def _area_profile(project: Project, code: str, year: int) -> Profile:
+    """An area's make-up: its own stable level (drawn once from its code) moving as
+    Nederland's does, plus a little noise per year, so its lines are smooth but not straight."""
+    first = project.cycle.cycle.years[0]
     rng = _rng(project, 1, _code_seed(code))
-    shares = np.array([0.16, 0.12, 0.27, 0.26, 0.19]) * rng.uniform(0.7, 1.3, 5)
-    return shares / shares.sum()
+    ages = np.array([0.16, 0.12, 0.27, 0.26, 0.19]) * rng.uniform(0.7, 1.3, 5)
+    men, unmarried, dutch = rng.uniform(0.47, 0.52), rng.uniform(0.45, 0.55), rng.uniform(0.5, 0.85)
+    europe, size, single = rng.uniform(0.25, 0.5), rng.uniform(1.7, 2.4), rng.uniform(0.3, 0.55)
+    children, dwellings = rng.uniform(0.35, 0.6), rng.uniform(1.0, 1.05)
+    woz = rng.uniform(180, 520)
+    now, then = _nederland_profile(year), _nederland_profile(first)
+    noise = _rng(project, 2, year, _code_seed(code)).normal(0, 1, 4)
+    ages = ages * now.ages / then.ages
+    return Profile(
+        ages=ages / ages.sum(),
+        men=men,
+        unmarried=unmarried + now.unmarried - then.unmarried,
+        dutch_origin=dutch - 0.004 * (year - first),
+        europe_origin=europe,
+        household_size=size * now.household_size / then.household_size * (1 + 0.004 * noise[0]),
+        single=single + now.single - then.single + 0.004 * noise[1],
+        with_children=children + 0.004 * noise[2],
+        dwellings_per_household=dwellings,
+        woz=woz * now.woz / then.woz * (1 + 0.01 * noise[3]),
+    )
 
 
-def _leaf_values(project: Project, code: str, inhabitants: int, year: int) -> dict[str, float]:
-    """Counts for one leaf area (buurt, or wijk without buurten), internally consistent."""
-    rng = _rng(project, 2, year, _code_seed(code))
-    shares = _region_shares(project, code)
-    ages = np.floor(shares * inhabitants).astype(int)
+def _counts(inhabitants: int, profile: Profile, area_km2: float) -> dict[str, float]:
+    """The KWB counts of an area with `inhabitants` and `profile`, internally consistent
+    (age groups and men/women add up to the inhabitants, household types to households)."""
+    ages = np.floor(profile.ages * inhabitants).astype(int)
     ages[2] += inhabitants - ages.sum()
-    mannen = round(inhabitants * rng.uniform(0.47, 0.52))
-    households = round(inhabitants / rng.uniform(1.7, 2.4))
-    single = round(households * rng.uniform(0.3, 0.55))
-    with_children = round((households - single) * rng.uniform(0.35, 0.6))
-    values = {
+    mannen = round(inhabitants * profile.men)
+    households = round(inhabitants / profile.household_size)
+    single = round(households * profile.single)
+    with_children = round((households - single) * profile.with_children)
+    dwellings = round(households * profile.dwellings_per_household)
+    return {
         "AantalInwoners": inhabitants,
         "Mannen": mannen,
         "Vrouwen": inhabitants - mannen,
         **{group: int(n) for group, n in zip(AGE_GROUPS, ages, strict=True)},
-        "Ongehuwd": round(inhabitants * rng.uniform(0.45, 0.55)),
-        "herkomst_nederland": round(inhabitants * rng.uniform(0.5, 0.85)),
+        "Ongehuwd": round(inhabitants * profile.unmarried),
+        "herkomst_nederland": round(inhabitants * profile.dutch_origin),
         "HuishoudensTotaal": households,
         "Eenpersoonshuishoudens": single,
         "HuishoudensZonderKinderen": households - single - with_children,
         "HuishoudensMetKinderen": with_children,
-        "Woningvoorraad": round(households * rng.uniform(1.0, 1.05)),
-        "Oppervlakte": float(rng.uniform(0.4, 4.0)),
+        "Woningvoorraad": dwellings,
+        "Oppervlakte": area_km2,
+        # WOZ value summed over dwellings, so a parent's average is dwelling-weighted
+        "WozSom": dwellings * profile.woz,
     }
-    # WOZ value summed over dwellings, so a parent's average is dwelling-weighted
-    values["WozSom"] = values["Woningvoorraad"] * rng.uniform(180, 520)
+
+
+def _area_km2(project: Project, code: str, first_inhabitants: float) -> float:
+    """A leaf area's land area, the same every year: its first-year inhabitants over a
+    density drawn once (1,500 to 8,000 per km², as in Dutch towns and city wijken)."""
+    density = _rng(project, 10, _code_seed(code)).uniform(1_500, 8_000)
+    return max(first_inhabitants, 1.0) / density
+
+
+def _leaf_values(
+    project: Project, code: str, inhabitants: int, year: int, area_km2: float
+) -> dict[str, float]:
+    """Counts for one leaf area (buurt, or wijk without buurten), internally consistent."""
+    profile = _area_profile(project, code, year)
+    values = _counts(inhabitants, profile, area_km2)
     dutch = int(values["herkomst_nederland"])  # a count (round() above); the dict holds floats too
-    values.update(_origin_counts(project, code, year, inhabitants, dutch))
+    values.update(_origin_counts(project, code, inhabitants, dutch, profile.europe_origin))
+    return values
+
+
+def _nederland_values(project: Project, year: int) -> dict[str, float]:
+    """Nederland: CBS's published figures of the year (see the anchors above)."""
+    inhabitants = _nederland_inhabitants(year)
+    profile = _nederland_profile(year)
+    values = _counts(inhabitants, profile, NEDERLAND_LAND_KM2)
+    dutch = int(values["herkomst_nederland"])
+    values.update(_origin_counts(project, "NL00", inhabitants, dutch, profile.europe_origin))
     return values
 
 
 def _origin_counts(
-    project: Project, code: str, year: int, inhabitants: int, dutch: int
+    project: Project, code: str, inhabitants: int, dutch: int, europe_share: float
 ) -> dict[str, int]:
     """Country of origin: the three herkomstland counts add up to the inhabitants.
 
     Everyone of Dutch origin is born in the Netherlands (CBS's definition), so the
     "geboren in Nederland, Nederland" column equals `herkomst_nederland`; the other
-    two origins are split by country of birth. A stream of its own keeps the other
-    columns' values as they were before origin was added.
+    two origins are split by country of birth, with shares stable per area.
     """
-    rng = _rng(project, 9, year, _code_seed(code))
+    rng = _rng(project, 9, _code_seed(code))
     other = inhabitants - dutch
-    europa = round(other * rng.uniform(0.25, 0.5))
+    europa = round(other * europe_share)
     buiten = other - europa
     born_here_europa = round(europa * rng.uniform(0.3, 0.5))
     born_here_buiten = round(buiten * rng.uniform(0.35, 0.55))
@@ -437,13 +583,13 @@ SUMMED = [
 def _year_values(project: Project, regions: list[Region], year: int) -> dict[str, dict]:
     """Values of every region in one year: leaves drift, parents are sums of children."""
     base = _base_population(project, regions)
-    years_since = year - project.cycle.cycle.years[0]
     values: dict[str, dict] = {}
     leaves = [r for r in regions if r.code in base and not _has_children(r, base)]
     for leaf in leaves:
-        growth = _rng(project, 3, year, _code_seed(leaf.code)).uniform(-0.012, 0.02)
-        inhabitants = round(base[leaf.code] * (1 + 0.006 * years_since + growth))
-        values[leaf.code] = _leaf_values(project, leaf.code, inhabitants, year)
+        first = base[leaf.code]
+        inhabitants = _inhabitants(project, leaf.code, first, year)
+        area = _area_km2(project, leaf.code, first)
+        values[leaf.code] = _leaf_values(project, leaf.code, inhabitants, year, area)
     for region in regions:
         if region.level == "wijk" and region.code not in values:
             children = [c for c in values if c.startswith("BU") and c[2:8] == region.code[2:]]
@@ -452,10 +598,17 @@ def _year_values(project: Project, regions: list[Region], year: int) -> dict[str
         if region.level == "gemeente":
             wijken = [c for c in values if c.startswith("WK") and c[2:6] == region.code[2:]]
             values[region.code] = _sum(values, wijken)
-    nl = _leaf_values(project, "NL00", int(NL_INHABITANTS * (1 + 0.005 * years_since)), year)
-    nl["Oppervlakte"] = 33_700.0
-    values["NL00"] = nl
+    values["NL00"] = _nederland_values(project, year)
     return values
+
+
+def _inhabitants(project: Project, code: str, first: float, year: int) -> int:
+    """An area's inhabitants: its first-year size growing at its own steady rate
+    (-0.4% to +1.2% a year; Nederland grew about 0.8%) with a little noise per year."""
+    years_since = year - project.cycle.cycle.years[0]
+    growth = _rng(project, 3, _code_seed(code)).uniform(-0.004, 0.012)
+    noise = _rng(project, 3, year, _code_seed(code)).normal(0, 0.003) if years_since else 0.0
+    return round(first * _compound(growth, years_since) * (1 + noise))
 
 
 def _has_children(region: Region, base: dict[str, float]) -> bool:
@@ -633,30 +786,86 @@ def _efforts_by_project(programme: Programme) -> dict[str, list[str]]:
     return projects
 
 
+SMALL_COUNTS = {
+    # programme: (year, registration column, total over its projects): a count below the
+    # suppression threshold, so the demo shows a withheld year (Vollenhove is one buurt
+    # with a handful of volunteers; in 2022 it had four)
+    "vollenhove": (2022, "vrijwilligers", 4),
+}
+
+
+class Series(NamedTuple):
+    """One project's yearly registration count: a level in the first year, a steady
+    growth per year and a year-to-year wobble (relative standard deviation)."""
+
+    level: float
+    growth: float
+    wobble: float
+
+    def value(self, rng: np.random.Generator, years_since: int) -> float:
+        return self.level * _compound(self.growth, years_since) * (1 + rng.normal(0, self.wobble))
+
+
+def _project_series(project: Project, key: str, name: str, columns: list[str]) -> dict:
+    """The series of one project's registration columns, drawn once from its names."""
+    rng = _rng(project, 6, _code_seed(f"{key}/{name}"))
+    scale = rng.uniform(0.5, 1.5)
+    few = key in SMALL_COUNTS
+    series = {
+        "activiteiten": Series(rng.uniform(8, 40) * scale, rng.uniform(0.0, 0.1), 0.06),
+        "deelnemers_per_activiteit": Series(rng.uniform(5, 12), rng.uniform(-0.02, 0.03), 0.05),
+        "vrijwilligers": Series(
+            rng.uniform(2, 5) if few else rng.uniform(5, 20) * scale,
+            rng.uniform(-0.02, 0.06),
+            0.08,
+        ),
+        "budget_eur": Series(rng.uniform(40_000, 200_000) * scale, rng.uniform(0.02, 0.06), 0.03),
+    }
+    for column in columns:
+        series[column] = Series(rng.uniform(10, 60) * scale, rng.uniform(0.0, 0.1), 0.08)
+    return series
+
+
+def _small_count_split(total: int, parts: int) -> list[int]:
+    """`total` spread over `parts` projects as evenly as whole numbers allow."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
 def registration_rows(project: Project, key: str) -> tuple[list[str], list[dict]]:
-    """Columns and rows of one programme's registrations, per project and year."""
+    """Columns and rows of one programme's registrations, per project and year.
+
+    Every project grows steadily with a small wobble per year, as a running project
+    does; see `SMALL_COUNTS` for the one deliberately small count.
+    """
     programme = project.programmes[key]
     local = [i for i in programme.local_indicators if i.source == "registration" and i.column]
-    columns = list(REGISTRATION_COLUMNS)
-    columns += [i.column for i in local if i.column]
+    own_columns = [i.column for i in local if i.column]
+    columns = [*REGISTRATION_COLUMNS, *own_columns]
+    projects = sorted(_efforts_by_project(programme).items())
+    first = project.cycle.cycle.years[0]
     rows = []
-    for p, (name, indicator_ids) in enumerate(sorted(_efforts_by_project(programme).items())):
-        scale = _rng(project, 6, p, len(key)).uniform(0.4, 1.6)
+    for p, (name, indicator_ids) in enumerate(projects):
+        series = _project_series(project, key, name, own_columns)
         for year in project.cycle.cycle.years:
-            rng = _rng(project, 7, year, p, len(key))
-            grow = 1 + 0.12 * (year - project.cycle.cycle.years[0])
-            activities = int(rng.integers(2, 40) * scale * grow) + 1
+            rng = _rng(project, 7, year, _code_seed(f"{key}/{name}"))
+            t = year - first
+            activities = max(1, round(series["activiteiten"].value(rng, t)))
+            per_activity = series["deelnemers_per_activiteit"].value(rng, t)
             row = {
                 "jaar": year,
                 "project": name,
                 "activiteiten": activities,
-                "deelnemers": int(activities * rng.uniform(4, 14)),
-                "vrijwilligers": int(rng.integers(1, 30) * scale),
-                "budget_eur": int(round(rng.uniform(20_000, 250_000) * scale, -2)),
+                "deelnemers": round(activities * per_activity),
+                "vrijwilligers": max(1, round(series["vrijwilligers"].value(rng, t))),
+                "budget_eur": int(round(series["budget_eur"].value(rng, t), -2)),
             }
             for indicator in local:
+                column = indicator.column or ""
                 counted = indicator.id in indicator_ids
-                row[indicator.column or ""] = int(rng.integers(3, 90) * scale) if counted else ""
+                row[column] = max(0, round(series[column].value(rng, t))) if counted else ""
+            small = SMALL_COUNTS.get(key)
+            if small and small[0] == year and small[1] in row:
+                row[small[1]] = _small_count_split(small[2], len(projects))[p]
             rows.append(row)
     return columns, rows
 
