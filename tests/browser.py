@@ -170,9 +170,9 @@ class Chromium:
             raise RuntimeError(f"axe-core failed: {result['exceptionDetails']}")
         return json.loads(result["result"]["value"])
 
-    def printed_pages(self) -> int:
-        """How many A4 pages the open page prints to (Chromium's own PDF)."""
-        pdf = base64.b64decode(
+    def pdf(self) -> bytes:
+        """The open page printed by Chromium: A4, backgrounds, the page's own @page size."""
+        return base64.b64decode(
             self.send(
                 "Page.printToPDF",
                 paperWidth=8.27,
@@ -181,6 +181,10 @@ class Chromium:
                 preferCSSPageSize=True,
             )["data"]
         )
+
+    def printed_pages(self) -> int:
+        """How many A4 pages the open page prints to (Chromium's own PDF)."""
+        pdf = self.pdf()
         counts = [int(c) for c in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
         counts += [int(c) for c in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
         if not counts:
