@@ -116,7 +116,12 @@ def share_sentence(
 
 
 def change_sentence(
-    before_year: int, before: float, year: int, now: float, p_value: float, significant: object
+    before_year: int,
+    before: float,
+    year: int,
+    now: float,
+    p_value: float,
+    significant: str | float | None,
 ) -> str:
     """The change since the earlier measurement in words, with whether it may be chance.
 

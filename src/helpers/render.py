@@ -223,10 +223,12 @@ def factsheet_document(project: Project, paths: Paths, key: str) -> Document:
     cells = body_cells(notebook)
     notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
     year = project.cycle.cycle.year
+    # The place as residents name it, not the programme's name; the year is the
+    # edition's: each figure inside says the year of its own numbers.
     document = Document(
         f"{key}{FACTSHEET_SUFFIX}",
-        f"Hoe gaat het in {programme.name}? Factsheet {year}",
-        "Voor bewoners",
+        f"Hoe gaat het in {programme.place or 'de wijk'}?",
+        f"Voor bewoners — {programme.name}, uitgave {year}",
         _synthetic(paths, key),
         notebook,
         kind="factsheet",
@@ -633,6 +635,7 @@ FACTSHEET_CSS = (
     "h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:.5rem 0 .2rem}"
     "h3{font-size:1rem;margin:.5rem 0 .1rem}p{margin:.2rem 0}ul{margin:.2rem 0}"
     ".wm-figure img{display:block;margin:.1rem 0}"
+    ".jp-OutputArea-promptOverlay,.jp-Collapser{display:none}"
     ".callout{margin:.3rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .3rem 0}}"
 )
 
