@@ -10,7 +10,9 @@ import re
 
 import nbformat
 
-from helpers import render
+from helpers import factsheet, render
+from helpers.analyse import FACTSHEET_DIR
+from helpers.paths import Paths
 
 TABLE = (
     '<table border="1" class="dataframe"><caption>Tabel</caption><thead><tr>'
@@ -59,3 +61,14 @@ def test_the_typst_concept_mark_stands_in_the_top_margin_beside_the_table_rules(
     header = render.front_matter(document.notebook)["format"]["typst"]["include-in-header"]
     assert header["text"].startswith(render.TYPST_HEADER)
     assert "background: place(top + center" in header["text"] and "rotate" not in header["text"]
+
+
+def test_factsheet_charts_are_copied_where_their_markdown_links_them(tmp_path):
+    paths = Paths(tmp_path / "project")
+    figures = paths.programme_out("overvecht") / FACTSHEET_DIR / "figures"
+    figures.mkdir(parents=True)
+    (figures / "eenzaamheid.png").write_bytes(b"\x89PNG fake")
+    folder = tmp_path / "quarto"
+    copied = render.copy_factsheet_figures(paths, "overvecht", folder)
+    assert copied == [folder / factsheet.FIGURE_FOLDER / "overvecht" / "eenzaamheid.png"]
+    assert copied[0].read_bytes() == b"\x89PNG fake"
