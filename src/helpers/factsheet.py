@@ -285,7 +285,7 @@ def intro_sentence(ctx: ProgrammeContext) -> str:
     """Who does what where, without a year: each figure says its own."""
     return (
         f"In {place_name(ctx)} werken bewoners, de gemeente {ctx.gemeente_name} en "
-        f"organisaties samen aan een betere wijk. Dat heet: {ctx.programme.name}. "
+        f"organisaties samen aan een betere wijk, in het programma {ctx.programme.name}. "
         "Elk jaar kijken we hoe het gaat. Hieronder staan een paar cijfers."
     )
 
