@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import plots, report_data
+from helpers import factsheet, plots, report_data
 from helpers.indicators import effective_indicators
 from helpers.paths import Paths
 from helpers.stats import indicator_summary
@@ -378,15 +378,18 @@ def test_sources_and_logbook_speak_dutch(project, full_table):
 
 def test_factsheet_sentences_are_plain_and_published_only(project, full_table, tmp_path):
     ctx = context(project, full_table, tmp_path)
-    items = report_data.factsheet_items(ctx)
+    items = factsheet.figure_items(ctx)
     assert [i["id"] for i in items] == ["ervaren_gezondheid", "eenzaamheid"]
     health, lonely = items
-    assert health["bars"] == [("Samen voor Overvecht", 60.0), ("Utrecht", 66.0)]
-    assert health["sentence"] == (
-        "Ervaren gezondheid goed of zeer goed (18+): 60 van elke 100 mensen in Samen voor "
-        "Overvecht. In heel Utrecht zijn dat er 66 van de 100."
+    assert health["bars"] == [("Overvecht", 60.0), ("Utrecht", 66.0)], "the place, not the name"
+    assert health["title"] == "Hoeveel volwassenen voelen zich gezond?"
+    assert health["sentence"].startswith(
+        "In 2024 voelen 60 van de 100 volwassenen in Overvecht zich gezond. In heel Utrecht "
+        "zijn dat er 66 van de 100. In 2020 waren het er 55 van de 100, dus in 2024 zijn het er "
+        "meer."
     )
-    assert lonely["title"] == "Eenzaam (18+) (2022)", "the suppressed latest year is skipped"
+    assert lonely["year"] == 2022, "the suppressed latest year is skipped"
+    assert lonely["sentence"].startswith("In 2022 voelen"), "each figure says its own year"
 
 
 def test_network_diagram_is_deterministic_and_described(project, full_table, tmp_path):

@@ -191,6 +191,50 @@ def test_every_page_opens_in_headless_chromium(site, tmp_path):
         assert "Geen kaart" in published_text(site / "betere_buurten.html")
 
 
+HEADINGS = (
+    "JSON.stringify(Array.from(document.querySelectorAll('h1,h2,h3,h4'))"
+    ".map(h => h.innerText.trim()))"
+)
+A4_POINTS = (595.3, 841.9)
+
+
+def test_each_factsheet_prints_to_two_a4_pages_without_a_stranded_heading(site):
+    """Chromium's print of every factsheet: exactly two A4 pages, and the last line of
+    page 1 is no heading (a heading belongs above its chart, on the same page)."""
+    import io
+    import json
+
+    import pypdf
+
+    binary = chromium_or_skip()
+    pages = sorted(site.glob("*-factsheet.html"))
+    assert len(pages) == len(PROGRAMMES)
+    with Chromium(binary) as browser:
+        for page in pages:
+            browser.open(page.as_uri())
+            headings = json.loads(
+                browser.send("Runtime.evaluate", expression=HEADINGS, returnByValue=True)["result"][
+                    "value"
+                ]
+            )
+            reader = pypdf.PdfReader(io.BytesIO(browser.pdf()))
+            assert len(reader.pages) == 2, f"{page.name}: {len(reader.pages)} pages"
+            for printed in reader.pages:
+                size = (float(printed.mediabox.width), float(printed.mediabox.height))
+                assert all(abs(a - b) < 2 for a, b in zip(size, A4_POINTS, strict=True)), size
+            lines = [
+                " ".join(line.split())
+                for line in reader.pages[0].extract_text().splitlines()
+                if line.strip() and line.strip() != "CONCEPT"
+            ]
+            assert lines, f"{page.name}: page 1 has no text"
+            assert lines[-1] not in {" ".join(h.split()) for h in headings}, (
+                f"{page.name}: page 1 ends with the heading {lines[-1]!r}"
+            )
+            second = reader.pages[1].extract_text()
+            assert "Meer weten?" in second and "contact" in second, "contact on page 2"
+
+
 def test_every_page_passes_axe_core_without_serious_or_critical_violations(site):
     """axe-core 4 (WCAG 2.x A/AA and best practices) over every rendered page."""
     binary = chromium_or_skip()

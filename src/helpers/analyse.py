@@ -29,6 +29,8 @@ PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
 FACTSHEET_TEMPLATE = "factsheet.ipynb"
 FACTSHEET_DIR = "factsheet"
 FACTSHEET_NOTEBOOK = "factsheet.ipynb"
+# Where the Quarto project holds the factsheet charts its Markdown links (helpers.render).
+FACTSHEET_FIGURES = "factsheet-figuren"
 FINGERPRINT = "inputs.json"
 # The keys of params/cycle.yaml the analyse stage declares in dvc.yaml, less the list
 # of programmes: no programme's report reads that list. Everything else in the file

@@ -319,11 +319,63 @@ class Target(Strict):
     value: float
 
 
+EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{8,18}[0-9]$")
+WEBSITE = re.compile(r"^https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/\S*)?$")
+
+
+class Contact(Strict):
+    """Whom residents can contact about the programme: an organisation, never a person.
+
+    Published on the factsheet as given; it comes from params (not from notes), so the
+    privacy screening of notes and free text does not apply to it.
+    """
+
+    organisation: str = Field(min_length=1, max_length=120)
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.match(value):
+            raise ValueError("expected an e-mail address like info@organisatie.nl")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.match(value):
+            raise ValueError("expected a phone number of 10 to 20 digits, spaces or dashes")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if value is not None and not WEBSITE.match(value):
+            raise ValueError("expected a web address starting with https:// or http://")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not (self.email or self.phone or self.website):
+            raise ValueError("give at least one of `email`, `phone` or `website`")
+        return self
+
+
 class Programme(Strict):
     key: Key
     name: str = Field(min_length=1)
     gemeente: GemeenteCode
     description: str = ""
+    place: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=60,
+        description="the area's name as residents say it (factsheet: 'In Overvecht ...')",
+    )
+    contact: Contact | None = None
     areas: list[AreaPeriod] = Field(min_length=1)
     goals: list[Goal] = Field(min_length=1)
     local_indicators: list[Indicator] = Field(default_factory=list)

@@ -80,17 +80,17 @@ def house_style() -> None:
     )
 
 
-def _watermark(fig: Figure) -> None:
+def _watermark(fig: Figure, fontsize: float = 26, rotation: float = 20) -> None:
     fig.text(
         0.5,
         0.5,
         SYNTHETIC_MARK,
-        fontsize=26,
+        fontsize=fontsize,
         color="#c00000",
         alpha=0.12,
         ha="center",
         va="center",
-        rotation=20,
+        rotation=rotation,
         zorder=0,
     )
 
@@ -567,11 +567,20 @@ def network_alt_text(
     return " ".join(parts)
 
 
+FACTSHEET_FONT_PT = 10  # chart text on the printed factsheet, shown at its own size
+
+
 def comparison_bars(
     values: list[tuple[str, float]], title: str, unit: str, *, synthetic: bool = False
 ) -> Figure:
-    """A few horizontal bars (the wijk, its gemeente, Nederland) for the residents' factsheet."""
-    fig, ax = plt.subplots(figsize=(5.0, 0.45 + 0.42 * max(len(values), 1)))
+    """A few horizontal bars (the wijk, its gemeente, Nederland) for the residents' factsheet.
+
+    Percentages share one 0–100 scale on every chart (ticks at 0, 50 and 100), so two
+    charts side by side compare at a glance; every text is at least 9 pt at the figure's
+    own size, which is the size it is printed at (helpers.factsheet).
+    """
+    size = FACTSHEET_FONT_PT
+    fig, ax = plt.subplots(figsize=(5.6, 0.5 + 0.32 * max(len(values), 1)))
     names = [name for name, _ in values]
     colours = [list(ROLE_COLOURS.values())[k % 3] for k in range(len(values))]
     hatches = ["", "//", ".."]
@@ -585,16 +594,22 @@ def comparison_bars(
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
-            fontsize=9,
+            fontsize=size,
         )
     ax.invert_yaxis()
-    ax.set_title(title, fontsize=10, fontweight="bold", loc="left")
+    ax.set_title(title, fontsize=size, fontweight="bold", loc="left")
     ax.set_xlabel("")
-    ax.set_xticks([])
+    ax.tick_params(axis="y", labelsize=size)
+    if unit == "procent":
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 50, 100], ["0", "50", "100"], fontsize=size)
+        ax.tick_params(axis="x", length=0, pad=2)
+    else:
+        ax.set_xticks([])
     ax.grid(False)
-    sns.despine(ax=ax, left=True, bottom=True)
-    if synthetic:
-        _watermark(fig)
+    sns.despine(ax=ax, left=True, bottom=unit != "procent")
+    if synthetic:  # flat, inside the chart: a rotated mark would make the picture taller
+        _watermark(fig, fontsize=22, rotation=0)
     fig.tight_layout()
     return fig
 

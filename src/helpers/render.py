@@ -25,7 +25,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK, PROGRAMME_NOTEBOOK
+from helpers.analyse import (
+    FACTSHEET_DIR,
+    FACTSHEET_FIGURES,
+    FACTSHEET_NOTEBOOK,
+    PROGRAMME_NOTEBOOK,
+)
 from helpers.config import Project
 from helpers.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.indicators import read_indicator_table
@@ -45,11 +50,35 @@ QUARTO_HELP = (
     "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
     "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
 )
-REPORT_FORMATS = {"html": "default", "docx": "default", "typst": {"papersize": "a4"}}
+# Typst rules for every PDF (Quarto `include-in-header`, placed before the document):
+# table cells neither justified nor hyphenated, in a smaller size than the body, so
+# short cell lines do not spread and headers do not break as "waar-de"; the column
+# widths come from each table's <colgroup> (`table_column_widths`).
+TYPST_HEADER = (
+    "#show table.cell: set par(justify: false)\n"
+    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
+)
+REPORT_FORMATS = {
+    "html": "default",
+    "docx": "default",
+    "typst": {
+        "papersize": "a4",
+        "margin": {"x": "2cm", "y": "2.2cm"},
+        "fontsize": "10pt",
+        "include-in-header": {"text": TYPST_HEADER},
+    },
+}
+# Two A4 pages: a smaller body size and margins, so four charts with their sentences,
+# what the programme did and the contact fit (each chart block unbreakable).
 FACTSHEET_FORMATS = {
     "html": "default",
     "docx": "default",
-    "typst": {"papersize": "a4", "margin": {"x": "2cm", "y": "2cm"}, "fontsize": "12pt"},
+    "typst": {
+        "papersize": "a4",
+        "margin": {"x": "1.8cm", "y": "1.5cm"},
+        "fontsize": "10pt",
+        "include-in-header": {"text": TYPST_HEADER},
+    },
 }
 # nbconvert's lab template adds scripts that load MathJax, require.js and Mermaid
 # from a CDN. The reports need no script at all and must open offline without a
@@ -195,10 +224,12 @@ def factsheet_document(project: Project, paths: Paths, key: str) -> Document:
     cells = body_cells(notebook)
     notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
     year = project.cycle.cycle.year
+    # The place as residents name it, not the programme's name; the year is the
+    # edition's: each figure inside says the year of its own numbers.
     document = Document(
         f"{key}{FACTSHEET_SUFFIX}",
-        f"Hoe gaat het in {programme.name}? Factsheet {year}",
-        "Voor bewoners",
+        f"Hoe gaat het in {programme.place or 'de wijk'}?",
+        f"Voor bewoners — {programme.name}, uitgave {year}",
         _synthetic(paths, key),
         notebook,
         kind="factsheet",
@@ -255,9 +286,10 @@ WATERMARK_CSS = (
     "transform:translate(-50%,-50%) rotate(-30deg);font-size:9rem;font-weight:700;"
     "color:rgba(192,0,0,.13);pointer-events:none;z-index:9999;letter-spacing:.5rem}"
 )
+# In the PDF the mark stands in the top margin of every page, where it covers no table.
 WATERMARK_TYPST = (
-    '#set page(background: rotate(-30deg, text(size: 96pt, weight: "bold", '
-    "fill: rgb(192, 0, 0, 40))[CONCEPT]))"
+    "#set page(background: place(top + center, dy: 0.5cm, "
+    'text(size: 20pt, weight: "bold", tracking: 4pt, fill: rgb(192, 0, 0, 150))[CONCEPT]))\n'
 )
 
 
@@ -278,7 +310,8 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
         if name not in formats:
             continue
         options = formats[name] if isinstance(formats[name], dict) else {}
-        formats[name] = {**options, "include-in-header": {"text": header}}
+        before = (options.get("include-in-header") or {}).get("text", "")
+        formats[name] = {**options, "include-in-header": {"text": before + header}}
     _set_front_matter(document.notebook, {"title": document.title, "format": formats})
 
 
@@ -409,12 +442,89 @@ def quarto_project(
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
-        nbformat.write(document.notebook, path)
+        nbformat.write(with_column_widths(document.notebook), path)
         written.append(path)
+        if document.kind == "factsheet":
+            key = document.slug.removesuffix(FACTSHEET_SUFFIX)
+            written += copy_factsheet_figures(paths, key, folder)
     if validation.is_file():
         shutil.copytree(paths.validation_report_dir, folder / "validation")
     written += copy_tables(project, paths, folder)
     return written
+
+
+def copy_factsheet_figures(paths: Paths, key: str, folder: Path) -> list[Path]:
+    """The factsheet's chart PNGs where its Markdown (Typst, Word) links them."""
+    source = paths.programme_out(key) / FACTSHEET_DIR / "figures"
+    target = folder / FACTSHEET_FIGURES / key
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy2(png, target / png.name)) for png in sorted(source.glob("*.png"))]
+
+
+_TABLE_HTML = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.DOTALL | re.IGNORECASE)
+_OPENING = re.compile(
+    r"<table\b[^>]*>\s*(?:<caption\b.*?</caption>\s*)?", re.DOTALL | re.IGNORECASE
+)
+MAX_COLUMN_CHARS = 40
+
+
+def column_shares(rows: list[list[str]]) -> list[int]:
+    """Percent of the text width per column, from the cells' text: at least the longest
+    word (no word overflows its cell), else the typical cell length up to
+    `MAX_COLUMN_CHARS`; whole percents that add up to 100."""
+    count = max(len(row) for row in rows)
+    wanted = []
+    for column in range(count):
+        texts = [row[column] for row in rows if column < len(row)]
+        longest = max((len(word) for text in texts for word in text.split()), default=1)
+        typical = sorted(len(text) for text in texts)[len(texts) // 2]
+        wanted.append(max(longest, min(typical, MAX_COLUMN_CHARS), 3))
+    total = sum(wanted)
+    shares = [max(1, int(100 * w / total)) for w in wanted]
+    shares[shares.index(max(shares))] += 100 - sum(shares)
+    return shares
+
+
+def table_column_widths(text: str) -> str:
+    """Every HTML table with a <colgroup> of percentage widths fitted to its content.
+
+    Quarto hands HTML tables to Pandoc, whose HTML reader takes column widths from
+    `<col width="..%">`; without them a table of multi-line cells gets equal columns,
+    in which "133 (2024)" overran its narrow neighbour in the Typst PDF.
+    """
+
+    def widen(match: re.Match) -> str:
+        table = match.group(0)
+        if re.search(r"<colgroup\b", table, re.IGNORECASE):
+            return table
+        rows = [
+            [" ".join(html.unescape(_TAGS.sub(" ", cell)).split()) for cell in _CELL.findall(row)]
+            for row in _ROW.findall(table)
+        ]
+        rows = [row for row in rows if row]
+        if not rows:
+            return table
+        cols = "".join(f'<col width="{share}%">' for share in column_shares(rows))
+        opening = _OPENING.match(table)
+        at = opening.end() if opening else 0
+        return f"{table[:at]}<colgroup>{cols}</colgroup>{table[at:]}"
+
+    return _TABLE_HTML.sub(widen, text)
+
+
+def with_column_widths(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a staged notebook whose HTML tables carry column widths for Typst."""
+    copy = nbformat.from_dict(notebook)
+    for cell in copy.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                source = data["text/html"]
+                joined = "".join(source) if isinstance(source, list) else source
+                data["text/html"] = table_column_widths(joined)
+    return copy
 
 
 def render_with_quarto(
@@ -516,14 +626,22 @@ def crossrefs_to_html(cells: list) -> list:
     return result
 
 
-# The factsheet is two A4 pages when printed: compact spacing and figure height.
+# The factsheet is two A4 pages when printed: compact spacing; each chart is printed at
+# its own size (helpers.factsheet sets the width), so its text keeps its 10 pt; a chart
+# block never breaks and no heading is left at the foot of a page.
 FACTSHEET_CSS = (
-    "@page{size:A4;margin:1.5cm}"
-    "@media print{body{font-size:11pt}img{max-height:3.6cm;width:auto !important}"
-    ".jp-Cell{padding:0 !important;margin:0 !important}"
-    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:.5rem 0 .2rem}"
-    "h3{font-size:1rem;margin:.4rem 0 .1rem}p{margin:.2rem 0}"
-    ".callout{margin:.4rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .4rem 0}}"
+    "@page{size:A4;margin:1.4cm 1.6cm}"
+    ".wm-figure,.callout,blockquote,li{break-inside:avoid}"
+    "h1,h2,h3{break-after:avoid}"
+    "@media print{body{font-size:10pt}"
+    ".jp-Cell,.jp-Cell-outputWrapper,.jp-OutputArea-child,.jp-OutputArea-output,"
+    ".jp-RenderedHTMLCommon{padding:0 !important;margin:0 !important}"
+    ".jp-RenderedHTMLCommon>*:last-child{margin-bottom:0 !important}"
+    "h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:.5rem 0 .2rem}"
+    "h3{font-size:1rem;margin:.5rem 0 .1rem}p{margin:.2rem 0}ul{margin:.2rem 0}"
+    ".wm-figure img{display:block;margin:.1rem 0}"
+    ".jp-OutputArea-promptOverlay,.jp-Collapser{display:none}"
+    ".callout{margin:.3rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .3rem 0}}"
 )
 
 

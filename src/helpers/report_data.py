@@ -1433,53 +1433,6 @@ def joint_estimates_note(project: Project, table: pd.DataFrame) -> str:
 # ------------------------------------------------------------ factsheet (B1)
 
 
-def factsheet_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
-    """A handful of figures for residents: outcome/impact indicators, then context.
-
-    Each item has a title, bars (area, gemeente, Nederland; published values of the
-    latest year of the area) and one plain Dutch sentence.
-    """
-    chosen = [
-        i
-        for i in (ctx.project.indicator(ctx.key, x) for x in ctx.programme.indicator_ids())
-        if i.level in ("outcome", "impact")
-    ]
-    chosen += [
-        i
-        for i in ctx.project.indicators_for(ctx.key)
-        if i.level == "context" and i.unit == "procent"
-    ]
-    items = []
-    for indicator in chosen:
-        shown = published(ctx.table)
-        year = _last_year(shown, indicator.id)
-        if year is None:
-            continue
-        bars = []
-        for role, name in (
-            ("programma", ctx.programme.name),
-            ("gemeente", ctx.gemeente_name),
-            ("nederland", "Nederland"),
-        ):
-            cell = _cell(shown, indicator.id, role, year)
-            if cell is not None:
-                bars.append((name, float(cell["value"])))
-        if not bars or bars[0][0] != ctx.programme.name:
-            continue
-        items.append(
-            {
-                "id": indicator.id,
-                "title": f"{indicator.label} ({year})",
-                "unit": indicator.unit,
-                "bars": bars,
-                "sentence": plain_sentence(ctx, indicator, bars, year),
-            }
-        )
-        if len(items) == limit:
-            break
-    return items
-
-
 def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
     """The residents' warning in plain Dutch: all figures made up, some of them, or none
     (''), judged from the figures the factsheet shows."""
@@ -1497,20 +1450,6 @@ def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
         "Sommige cijfers zijn verzonnen om het rapport te testen (synthetische gegevens). Bij "
         "elke figuur staat of de cijfers echt zijn.\n:::"
     )
-
-
-def plain_sentence(
-    ctx: ProgrammeContext, indicator: Indicator, bars: list[tuple[str, float]], year: int
-) -> str:
-    """One short sentence in plain Dutch (B1) about a figure: 'x van de 100' for percentages."""
-    own = bars[0][1]
-    if indicator.unit == "procent":
-        text = f"{indicator.label}: {round(own)} van elke 100 mensen in {ctx.programme.name}."
-        gemeente = next((v for n, v in bars if n == ctx.gemeente_name), None)
-        if gemeente is not None:
-            text += f" In heel {ctx.gemeente_name} zijn dat er {round(gemeente)} van de 100."
-        return text
-    return f"{indicator.label} in {ctx.programme.name}: {format_value(own, indicator.unit)}."
 
 
 def factsheet_story(ctx: ProgrammeContext) -> str:
