@@ -6,13 +6,17 @@ these are the fast checks of the declarations it rests on.
 
 from __future__ import annotations
 
+import doctest
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from support import REPO
 
+from helpers import data_years
 from helpers.analyse import fingerprint_files
+from helpers.data_years import edition_line, latest_published_year
 from helpers.paths import Paths
 from helpers.stage_params import declared_programme_params, missing_programme_params
 
@@ -62,3 +66,23 @@ def test_a_deep_dive_is_fingerprinted_only_for_the_programmes_that_list_it(proje
         assert (dive in files) == has, key
         assert "notebooks/programme.ipynb" in files and "notebooks/joint.ipynb" not in files
     assert any(dive in files for files in listed.values())
+
+
+def test_the_edition_line_names_the_year_of_the_newest_shown_figure():
+    """Peiljaar 2025 with figures up to 2024 (a survey every other year): the line
+    above the figures says 2024; a withheld or missing 2025 value does not count."""
+    table = pd.DataFrame(
+        {
+            "area_role": ["programma", "programma", "programma", "gemeente"],
+            "year": [2024, 2025, 2025, 2025],
+            "value": [47.5, 12.0, None, 50.1],
+            "suppressed": [False, True, False, False],
+        }
+    )
+    assert latest_published_year(table) == 2024
+    line = edition_line(2025, 2020, latest_published_year(table))
+    assert line.startswith("peiljaar 2025, nulmeting 2020; ")
+    assert "de nieuwste cijfers zijn van 2024" in line and "cijfers van 2025" not in line
+    assert edition_line(2024, 2020, 2024) == "peiljaar 2024, nulmeting 2020"
+    failed, tried = doctest.testmod(data_years)
+    assert tried >= 3 and failed == 0
