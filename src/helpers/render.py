@@ -121,19 +121,6 @@ def _synthetic(paths: Paths, key: str) -> bool:
     return table.is_file() and bool(read_indicator_table(table)["synthetic"].astype(bool).any())
 
 
-def _older_figures(paths: Paths, project: Project, year: int) -> str:
-    """'; de nieuwste cijfers zijn van 2024' when no programme has figures of the peiljaar."""
-    from helpers.data_years import latest_published_year
-
-    found = [
-        latest_published_year(read_indicator_table(paths.indicator_table(key)))
-        for key in project.cycle.programmes
-        if paths.indicator_table(key).is_file()
-    ]
-    latest = max((y for y in found if y is not None), default=None)
-    return f"; de nieuwste cijfers zijn van {latest}" if latest and latest != year else ""
-
-
 def programme_document(project: Project, paths: Paths, key: str) -> Document:
     """The annual report of one programme, its deep dives appended as sections."""
     programme = project.programmes[key]
@@ -191,7 +178,7 @@ def joint_document(project: Project, paths: Paths) -> Document:
     document = Document(
         JOINT_SLUG,
         f"Gezamenlijke monitor — {year}",
-        "Alle programma's naast elkaar" + _older_figures(paths, project, year),
+        "Alle programma's naast elkaar",
         any(_synthetic(paths, k) for k in project.cycle.programmes),
         notebook,
     )
