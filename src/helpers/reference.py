@@ -18,6 +18,7 @@ ANALYST_MODULES = (
     "helpers.maps",
     "helpers.paths",
     "helpers.dutch",
+    "helpers.data_years",
     "helpers.precision",
     "helpers.provenance",
 )
