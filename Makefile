@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint typecheck lab status lock bench chromium
+.PHONY: help env run test lint typecheck lab status lock bench chromium reference
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,13 @@ LAB_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP) ## JupyterLab on the project's environment (extra options: LAB_ARGS="--no-browser --port 8899")
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ROOT) $(LAB_ARGS)
+
+# The analysts' reference (pdoc, from the docstrings of the modules notebooks call):
+# generated HTML, ignored by git; see docs/reference.md.
+REFERENCE_DIR ?= docs/reference
+
+reference: $(STAMP) ## the helpers' reference pages for analysts, in docs/reference/index.html
+	$(BIN)/python -m helpers.reference $(REFERENCE_DIR)
 
 lock: $(STAMP) ## regenerate requirements.lock from requirements.in
 	$(BIN)/uv pip compile requirements.in -p 3.11 --no-header --quiet -o requirements.lock

@@ -110,8 +110,10 @@ def test_fingerprint_covers_every_input_dvc_declares_for_the_analyse_stage(built
         dep = dep.replace("${local_data}", project.cycle.local_data)
         assert (root / dep).exists(), dep
         assert any(name == dep or name.startswith(dep + "/") for name in covered), dep
-    declared = {key for entry in stage["params"] for key in entry["params/cycle.yaml"]}
-    assert set(CYCLE_KEYS_READ) == declared - {"programmes"}
+    files = {file: keys for entry in stage["params"] for file, keys in entry.items()}
+    assert set(CYCLE_KEYS_READ) == set(files.pop("params/cycle.yaml")) - {"programmes"}
+    for file, keys in files.items():  # the other params files: whole
+        assert keys is None and file in covered, file
 
 
 def test_second_repro_reruns_nothing(built_copy):
@@ -128,8 +130,9 @@ def test_changing_one_programme_reruns_only_that_programme(built_copy):
         params.read_text(encoding="utf-8").replace("value: 45", "value: 40"), encoding="utf-8"
     )
     result = run([DVC, "repro"], built_copy)
-    stages = ran_stages(result.stdout)
-    assert {"analyse", "report"} <= stages  # joint too: it reads every programme's params
+    # what docs/cycle.md says: not fetch, harmonise, demo, validate (they declare only
+    # the keys they read), nor joint (it reads no target)
+    assert ran_stages(result.stdout) == {"indicators", "analyse", "report"}
     executing = [
         line for line in result.stdout.splitlines() if "analyse soesterkwartier: executing" in line
     ]
@@ -154,21 +157,70 @@ def git(root: Path, *args: str) -> str:
     return run(["git", *args], root).stdout
 
 
-def test_cycles_compare_with_dvc_metrics_and_plots_diff(built_copy, tmp_path):
-    """A tagged cycle, then a target change: `dvc metrics diff <tag>` names it and
-    `dvc plots diff <tag>` draws the series of both."""
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path}: {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+REDEFINED = """  - date: 2026-12-01
+    programme: all
+    change: indicator_redefined
+    indicator: vrijwilligerswerk
+    from_year: 2024
+    reason: Vraag aangepast in de gezondheidsmonitor (test).
+"""
+
+
+def test_cycles_compare_with_dvc_metrics_params_and_plots_diff(built_copy, tmp_path):
+    """A tagged cycle, then a target change and a redefinition with its logbook entry:
+    `dvc repro` reruns what reads them, `dvc params diff <tag>` shows all three,
+    `dvc metrics diff <tag>` names what moved and `dvc plots diff <tag>` draws both."""
     git(built_copy, "add", "-A")
     git(built_copy, "commit", "-qm", "cycle 2024", "--allow-empty")
     git(built_copy, "tag", "monitor-2024")
-    params = built_copy / "params" / "programmes" / "soesterkwartier.yaml"
-    params.write_text(
-        params.read_text(encoding="utf-8").replace("value: 45", "value: 55"), encoding="utf-8"
+    params = built_copy / "params"
+    edit(params / "programmes" / "soesterkwartier.yaml", "value: 45", "value: 55")
+    edit(
+        params / "indicators.yaml",
+        "label: Doet vrijwilligerswerk (18+)\n",
+        "label: Doet vrijwilligerswerk, ook mantelzorg (18+)\n",
     )
-    run([DVC, "repro"], built_copy)
+    logbook = params / "logbook.yaml"
+    logbook.write_text(logbook.read_text(encoding="utf-8") + REDEFINED, encoding="utf-8")
+
+    result = run([DVC, "repro"], built_copy)
+    ran = ran_stages(result.stdout)
+    # the catalogue and the logbook are read by validate, indicators, the notebooks and
+    # the joint report; the CBS and demo data do not depend on them
+    assert ran == {"validate", "indicators", "analyse", "joint", "report"}
+    for key in PROGRAMMES:  # one definition for all: every programme's report
+        assert f"analyse {key}: executing (changed: " in result.stdout
+
+    shown = run([DVC, "params", "diff", "monitor-2024"], built_copy).stdout
+    rows = {line.split()[0]: line for line in shown.splitlines()[1:] if line.strip()}
+    assert set(rows) == {
+        "params/programmes/soesterkwartier.yaml",
+        "params/indicators.yaml",
+        "params/logbook.yaml",
+    }, shown
+    assert "targets" in rows["params/programmes/soesterkwartier.yaml"]
+    assert "'value': 45" in rows["params/programmes/soesterkwartier.yaml"]
+    assert "'value': 55" in rows["params/programmes/soesterkwartier.yaml"]
+    assert "Doet vrijwilligerswerk, ook mantelzorg (18+)" in rows["params/indicators.yaml"]
+    assert "Vraag aangepast in de gezondheidsmonitor (test)." in rows["params/logbook.yaml"]
+    every = json.loads(
+        run([DVC, "params", "diff", "monitor-2024", "--all", "--json"], built_copy).stdout
+    )
+    years = every["params/cycle.yaml"]["cycle.years"]
+    assert years["new"] == years["old"] == str(list(range(2019, 2025)))  # once, not twice
+
     diff = json.loads(run([DVC, "metrics", "diff", "monitor-2024", "--json"], built_copy).stdout)
     status = diff["metrics/soesterkwartier.json"]["eenzaamheid.target_status"]
     assert status["new"] == "on_track" and status["old"] in {"not_on_track", "too_early"}
-    assert "metrics/overvecht.json" not in diff  # nothing else moved
+    for file, moved in diff.items():  # else only the redefined indicator moved
+        others = [k for k in moved if not k.startswith("vrijwilligerswerk.")]
+        assert others == (["eenzaamheid.target_status"] if "soesterkwartier" in file else [])
     out = tmp_path / "plots"
     run([DVC, "plots", "diff", "monitor-2024", "-o", str(out)], built_copy)
     page = (out / "index.html").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ FINGERPRINT = "inputs.json"
 # The keys of params/cycle.yaml the analyse stage declares in dvc.yaml, less the list
 # of programmes: no programme's report reads that list. Everything else in the file
 # reaches the notebooks through the indicator tables.
-CYCLE_KEYS_READ = ("cycle", "comparison")
+CYCLE_KEYS_READ = ("cycle.year", "cycle.years", "cycle.base_year", "comparison")
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,11 @@ def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
     return sorted(p for p in found if not IGNORED_DIRS & set(p.relative_to(folder).parts))
 
 
+def notebook_templates(project: Project, paths: Paths, key: str) -> list[Path]:
+    """The notebooks one programme runs: its deep dives only, not every programme's."""
+    return [run.template for run in programme_notebooks(project, paths, key, paths.notebooks)]
+
+
 def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     """Every file a programme's notebooks read (or whose code they run), in a stable order.
 
@@ -235,7 +240,7 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     files = [
         paths.params / REPORT_SETTINGS,
         *boundary_files(paths),
-        *_files(paths.notebooks, ["*.ipynb"]),
+        *notebook_templates(project, paths, key),
         *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
         paths.catalogue_file,
         paths.logbook_file,
@@ -257,12 +262,18 @@ def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str
     """sha256 of each input of one programme, by path relative to the project root."""
     prints = {_shown_path(p, paths): _digest(p) for p in fingerprint_files(project, paths, key)}
     cycle = read_yaml_file(paths.cycle_file) or {}
-    read = {k: cycle.get(k) for k in CYCLE_KEYS_READ}
+    read = {k: _dotted(cycle, k) for k in CYCLE_KEYS_READ}
     canonical = json.dumps(read, sort_keys=True, default=str).encode()
     prints[f"{paths.cycle_file.relative_to(paths.root)} (read keys)"] = hashlib.sha256(
         canonical
     ).hexdigest()
     return prints
+
+
+def _dotted(data: Any, key: str) -> Any:
+    for part in key.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def stored_fingerprint(paths: Paths, key: str) -> dict[str, str] | None:

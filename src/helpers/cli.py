@@ -158,6 +158,15 @@ def base_values(table: pd.DataFrame, project: Project) -> dict[str, float]:
     return {str(i): float(v) for i, v in zip(base["indicator_id"], base["value"], strict=True)}
 
 
+def warn_undeclared_programmes(paths: Paths, stage: str, programmes: list[str]) -> None:
+    """Warn when dvc.yaml lists programme files for `stage` but not every programme's."""
+    from helpers.stage_params import missing_programme_params
+
+    message = missing_programme_params(paths.root / "dvc.yaml", stage, programmes)
+    if message:
+        warnings.warn(message, ParamsWarning, stacklevel=2)
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],
@@ -361,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = Paths.from_root(args.root)
         tidy_temporaries(paths, args.command, args)
         project = load_project(paths)
+        warn_undeclared_programmes(paths, args.command, list(project.cycle.programmes))
         return COMMANDS[args.command](project, paths, args)
     except ParamsError as error:
         print(f"wijkmonitor {args.command}: error in parameters\n{error}", file=sys.stderr)

@@ -111,7 +111,36 @@ def is_missing(value: object) -> bool:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value as the reader sees it: decimal comma, thousands point, % or € where short."""
+    """A value as the reader sees it: decimal comma, thousands point, % or € where short.
+
+    `unit` is an indicator's `unit` in params/indicators.yaml; it sets the decimals
+    (`helpers.precision.DECIMALS_BY_UNIT`) and the sign:
+
+    | unit | decimals | shown as |
+    |---|---|---|
+    | `procent` | 1 | `47,5%` |
+    | `aantal` | 0 | `1.189` |
+    | `euro` | 0 | `€ 800.000` |
+    | `duizend_euro` | 0 | `€ 312.000` (CBS publishes WOZ values in thousands) |
+    | `per_km2` | 0 | `3.457` |
+    | `per_1000` | 1 | `12,3` |
+
+    A missing value (None or NaN) is the dash `MISSING`; an unknown unit raises
+    ValueError naming the known ones.
+
+    >>> format_value(47.46, "procent")
+    '47,5%'
+    >>> format_value(1189, "aantal")
+    '1.189'
+    >>> format_value(800000, "euro")
+    '€ 800.000'
+    >>> format_value(312, "duizend_euro")
+    '€ 312.000'
+    >>> format_value(12.34, "per_1000")
+    '12,3'
+    >>> format_value(None, "procent")
+    '–'
+    """
     if value is None or is_missing(value):
         return MISSING
     text = format_number(float(value), unit_decimals(unit))
@@ -125,7 +154,11 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def format_date(value: dt.date | dt.datetime | str | None) -> str:
-    """'27 maart 2024' for a date, datetime or ISO timestamp ('' stays '')."""
+    """'27 maart 2024' for a date, datetime or ISO timestamp ('' stays '').
+
+    >>> format_date("2024-03-27T02:00:00")
+    '27 maart 2024'
+    """
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, str):

@@ -167,6 +167,11 @@ def figures_dir(out_dir: str | Path, root: str | Path, *scope: str) -> Path:
     `data/scratch/<scope...>/figures`, which git and DVC ignore: trying a notebook in
     JupyterLab must not leave files that turn `dvc status` stale or appear as
     uncommitted changes in the reports' draft check.
+
+    ```python
+    figures = figures_dir(out_dir, root, programme, "verdiepingen")
+    fig.savefig(figures / "eenzaamheid.png")
+    ```
     """
     if out_dir:
         return Path(out_dir) / "figures"

@@ -68,7 +68,30 @@ ROLE_LABELS = {"programma": "programmagebied", "gemeente": "gemeente", "nederlan
 
 @dataclass(frozen=True)
 class ProgrammeContext:
-    """Everything one programme's report needs, loaded once."""
+    """Everything one programme's report needs, loaded once: what a notebook passes to
+    the other helpers (`key_figures(ctx)`, `target_for(ctx, indicator_id)`, ...).
+
+    Made by `programme_context` (a programme's notebooks) or `joint_programme_context`
+    (the joint report). Fields:
+
+    - `paths`: the project's folders and files (`helpers.paths.Paths`)
+    - `project`: every params file, checked (`helpers.config.Project`): the cycle,
+      the indicator catalogue, the programmes, the logbook
+    - `programme`: this programme's params file (`helpers.config.Programme`): `key`,
+      `name`, `gemeente`, `areas`, `goals`, `targets`, `deep_dives`
+    - `table`: its tidy indicator table, one row per area role, year and indicator
+      (columns in docs/data_formats.md; `helpers.indicators.read_indicator_table`)
+    - `notes`: its qualitative notes (empty in the joint report)
+
+    and the shortcuts `key`, `year` (peiljaar), `base_year` (nulmeting),
+    `gemeente_name`, `synthetic` and `synthetic_for(indicator_ids)`.
+
+    ```python
+    ctx = report_data.programme_context(root, "overvecht")
+    ctx.programme.name                  # 'Samen voor Overvecht'
+    latest = ctx.table[ctx.table["year"].eq(ctx.year)]
+    ```
+    """
 
     paths: Paths
     project: Project
@@ -105,7 +128,17 @@ class ProgrammeContext:
 
 
 def programme_context(root: str | Path, key: str) -> ProgrammeContext:
-    """Load params, the processed indicator table and the notes of one programme."""
+    """Load params, the processed indicator table and the notes of one programme.
+
+    `root` is the notebook's parameter of that name ("" finds the project above the
+    notebook). Raises KeyError for a key not in the cycle and FileNotFoundError when
+    the indicator table is not built yet (`dvc repro indicators`).
+
+    ```python
+    ctx = report_data.programme_context(root, programme)   # in the notebook's first cell
+    display(Markdown(report_data.key_figures(ctx).to_markdown(index=False)))
+    ```
+    """
     paths = Paths.from_root(Path(root) if root else None)
     project = _quiet_project(paths)
     if key not in project.programmes:
@@ -132,7 +165,13 @@ def _quiet_project(paths: Paths) -> Project:
 
 
 def load_joint(root: str | Path) -> tuple[Project, pd.DataFrame]:
-    """Params and all programmes' indicator tables stacked (joint report)."""
+    """Params and all programmes' indicator tables stacked (joint report).
+
+    ```python
+    project, table = report_data.load_joint(root)
+    table.groupby("programme")["indicator_id"].nunique()
+    ```
+    """
     paths = Paths.from_root(Path(root) if root else None)
     project = _quiet_project(paths)
     tables = []
