@@ -39,6 +39,7 @@ JOINT_SLUG = "gezamenlijk"
 FACTSHEET_SUFFIX = "-factsheet"
 APPENDIX_HEADING = "## Bijlagen"
 DRAFT_MARK = "CONCEPT"
+BANNER_TAG = "banner"  # the notebook cell whose output is the page's one banner
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 QUARTO_HELP = (
     "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
@@ -265,9 +266,10 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     document.draft = reasons
     document.title = f"{DRAFT_MARK} — {document.title}"
     cells = document.notebook.cells
-    at = 1 if cells and cells[0].cell_type == "raw" else 0
-    banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
-    cells.insert(at, nbformat.v4.new_markdown_cell(banner))
+    if not merge_banner(cells, reasons):
+        at = 1 if cells and cells[0].cell_type == "raw" else 0
+        banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
+        cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     matter = front_matter(document.notebook)
     formats = dict(matter.get("format") or {"html": "default"})
     for name, header in (
@@ -279,6 +281,33 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
         options = formats[name] if isinstance(formats[name], dict) else {}
         formats[name] = {**options, "include-in-header": {"text": header}}
     _set_front_matter(document.notebook, {"title": document.title, "format": formats})
+
+
+def merged_banner(callout: str, reasons: tuple[str, ...]) -> str:
+    """The draft notice and a page's own source notice as one box: the reader meets one
+    banner, titled CONCEPT, that says why the page is a draft and which figures are
+    synthetic."""
+    match = _CALLOUT.search(callout)
+    body = match["body"].strip() if match else callout.strip()
+    return (
+        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+        f"Dit rapport is een concept, omdat: {'; '.join(reasons)}.\n\n{body}\n:::\n"
+    )
+
+
+def merge_banner(cells: list, reasons: tuple[str, ...]) -> bool:
+    """Fold the draft notice into the markdown output of the cell tagged `banner`
+    (BANNER_TAG); False when no such cell or output exists."""
+    for cell in cells:
+        if BANNER_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        outputs = [o for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})]
+        for output in outputs:
+            output["data"]["text/markdown"] = merged_banner(
+                output["data"]["text/markdown"], reasons
+            )
+        return bool(outputs)
+    return False
 
 
 # --------------------------------------------------------------------------- renderer
@@ -522,8 +551,49 @@ FACTSHEET_CSS = (
 )
 
 
+# The annual report printed from the browser: A4, no heading left at a page foot, no
+# table, figure or banner cut in two, the appendices on a new page.
+REPORT_CSS = (
+    "@page{size:A4;margin:1.6cm 1.4cm}"
+    "@media print{body{font-size:10pt}.jp-Cell{padding:0 !important}"
+    ".anchor-link{display:none}h2,h3,.wm-caption{break-after:avoid}"
+    "table,img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
+    "img{max-width:100% !important;height:auto}h2#Bijlagen{break-before:page}"
+    ".wm-toc{break-inside:avoid}}"
+    ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
+)
+DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
+_H2 = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<text>.*?)</h2>', flags=re.DOTALL)
+
+
+def with_table_of_contents(body: str) -> str:
+    """The fallback's table of contents (Quarto makes its own): a list of the sections,
+    inserted after the first screen, before the detail (DETAIL_HEADING)."""
+    sections = [
+        (
+            match["id"],
+            " ".join(html.unescape(_TAGS.sub("", _ANCHOR.sub("", match["text"]))).split()),
+        )
+        for match in _H2.finditer(body)
+    ]
+    if not sections:
+        return body
+    items = "".join(
+        f'<li><a href="#{ident}">{html.escape(text)}</a></li>' for ident, text in sections
+    )
+    nav = (
+        '<nav class="wm-toc" aria-labelledby="wm-inhoud"><h2 id="wm-inhoud">Inhoud</h2>'
+        f"<ol>{items}</ol></nav>\n"
+    )
+    at = next(
+        (m for m in _H2.finditer(body) if DETAIL_HEADING in html.unescape(m["text"])),
+        next(_H2.finditer(body)),
+    )
+    return body[: at.start()] + nav + body[at.start() :]
+
+
 def _draft_css(document: Document) -> str:
-    css = FACTSHEET_CSS if document.kind == "factsheet" else ""
+    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS}.get(document.kind, "")
     return css + (WATERMARK_CSS if document.draft else "")
 
 
@@ -567,6 +637,8 @@ def notebook_html(document: Document) -> str:
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     body = accessible_tables(body)
+    if document.kind == "report" and document.slug != JOINT_SLUG:
+        body = with_table_of_contents(body)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 
