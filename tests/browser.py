@@ -21,6 +21,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import websocket
 
@@ -158,6 +159,25 @@ class Chromium:
             facts["lang"],
             self._errors(),
             base64.b64decode(shot),
+        )
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the open page (promises awaited)."""
+        result = self.send(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression[:60]}…: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def set_viewport(self, width: int, height: int) -> None:
+        """Lay the page out as in a browser window of width × height CSS pixels."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
         )
 
     def axe(self, source: str) -> list[dict]:

@@ -554,12 +554,13 @@ FACTSHEET_CSS = (
 # The annual report printed from the browser: A4, no heading left at a page foot, no
 # table, figure or banner cut in two, the appendices on a new page.
 REPORT_CSS = (
-    "@page{size:A4;margin:1.6cm 1.4cm}"
-    "@media print{body{font-size:10pt}.jp-Cell{padding:0 !important}"
+    "@page{size:A4;margin:1.5cm 1.3cm}"
+    "@media print{:root{--jp-content-font-size1:9.5pt;--jp-ui-font-size1:9pt}"
+    "body{font-size:9.5pt}.jp-Cell{padding:0 !important}.jp-OutputArea-output{margin:0}"
     ".anchor-link{display:none}h2,h3,.wm-caption{break-after:avoid}"
-    "table,img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
-    "img{max-width:100% !important;height:auto}h2#Bijlagen{break-before:page}"
-    ".wm-toc{break-inside:avoid}}"
+    "img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
+    "table{font-size:8pt !important}img{max-width:75% !important;height:auto}"
+    "h2#Bijlagen{break-before:page}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
 DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section

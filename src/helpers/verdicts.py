@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pandas as pd
 
 from helpers.config import Goal, Indicator, Target
@@ -454,8 +455,8 @@ def _float(value: object) -> float:
 def _true(flag: object) -> bool:
     if isinstance(flag, str):
         return flag.strip().lower() in ("true", "1", "ja")
-    if isinstance(flag, (bool, int, float)):
-        return not math.isnan(flag) and bool(flag)
+    if isinstance(flag, (bool, int, float, np.bool_, np.number)):
+        return not math.isnan(float(flag)) and bool(flag)
     return False
 
 
