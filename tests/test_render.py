@@ -18,6 +18,7 @@ from helpers import provenance, render
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK
 from helpers.exports import TABLES_DIR
 from helpers.paths import Paths
+from helpers.stats import SUMMARY_COLUMNS
 
 SECRET_SOURCE = "distinctive_source_line = 42"
 
@@ -82,6 +83,8 @@ def make_root(project, executed, root: Path, synthetic: bool = True) -> Paths:
         (out / TABLES_DIR).mkdir()
         for suffix in ("csv", "xlsx"):
             (out / TABLES_DIR / f"{key}_indicatoren.{suffix}").write_text(f"{key} {suffix}\n")
+        paths.summaries_dir.mkdir(parents=True, exist_ok=True)
+        paths.summary_table(key).write_text(",".join(SUMMARY_COLUMNS) + "\n")
         paths.indicators_dir.mkdir(parents=True, exist_ok=True)
         paths.indicator_table(key).write_text(
             "programme,suppression_reason,source_modified,synthetic\n" + f"{key},,,{synthetic}\n"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
+from support import REPO
 
 from helpers import render, report_data
+from helpers.config import load_project
+from helpers.paths import Paths
+from helpers.verdicts import GoalStatus
 
 REASONS = (
     "er zijn synthetische cijfers (demogegevens) in gebruikt",
@@ -28,6 +32,10 @@ def _document(tagged: bool, kind: str = "report") -> render.Document:
                nbformat.v4.new_markdown_cell("## Stand van zaken per doel")]
     )
     return render.Document("overvecht", "Titel", "Ondertitel", True, notebook, kind=kind)
+
+
+def _status(status: str, goal: str) -> GoalStatus:
+    return GoalStatus("g", goal, status, status, "")
 
 
 def _callouts(document: render.Document) -> list[str]:
@@ -85,3 +93,32 @@ def test_a_page_without_sections_has_no_table_of_contents():
         "<h1>Titel</h1><p>tekst</p>"
     )
 
+
+
+def test_the_landing_page_says_who_reads_what_and_shows_each_programmes_statuses():
+    project = load_project(Paths.from_root(REPO))
+    notebook = nbformat.v4.new_notebook()
+    documents = [
+        render.Document(key, f"CONCEPT — {key}", "", True, notebook, draft=("demo",))
+        for key in project.cycle.programmes
+    ]
+    documents.append(render.Document(render.JOINT_SLUG, "CONCEPT — samen", "", True, notebook))
+    first = next(iter(project.cycle.programmes))
+    name = project.programmes[first].name
+    statuses = {
+        first: [
+            _status("on_track", "Doel een"),
+            _status("no_target", "Doel twee"),
+        ]
+    }
+    page = render.landing_markdown(documents, project, statuses, ".html")
+    assert page.startswith("## Welk document is voor wie?")
+    for reader in ("Opdrachtgevers", "Bewoners", "Onderzoekers en analisten"):
+        assert f"**{reader}" in page
+    block = page[page.index(f"### {name}") :]
+    assert block.index("- ✔ op koers: Doel een") < block.index("- – geen streefwaarde: Doel twee")
+    assert f"[Jaarrapportage 2024 {name}]({first}.html) (concept) voor opdrachtgevers" in block
+    assert f"({first}-factsheet.html) (concept) voor bewoners" in block
+    assert f"tabellen/{first}_indicatoren.xlsx" in block
+    assert f"[Gezamenlijke monitor 2024]({render.JOINT_SLUG}.html)" in page
+    assert "CONCEPT —" not in page, "no bare CONCEPT titles as link texts"

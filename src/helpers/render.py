@@ -33,6 +33,7 @@ from helpers.io import atomic_dir
 from helpers.paths import Paths
 from helpers.provenance import draft_reasons
 from helpers.reproducible import numbered_cell_ids
+from helpers.verdicts import GoalStatus, programme_statuses
 
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 JOINT_SLUG = "gezamenlijk"
@@ -347,7 +348,12 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
 # ---------------------------------------------------------------------------- quarto
 
 
-def index_qmd(documents: list[Document], project: Project, has_validation: bool) -> str:
+def index_qmd(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+) -> str:
     """The landing page of the Quarto site."""
     matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
     reasons = next((d.draft for d in documents if d.draft), ())
@@ -369,10 +375,63 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
             ":::",
             "",
         ]
-    lines += [f"- [{d.title}]({d.slug}.ipynb)" + _tables_markdown(d, project) for d in documents]
+    lines += [landing_markdown(documents, project, statuses or {}, ".ipynb")]
     if has_validation:
         lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
     return "\n".join(lines) + "\n"
+
+
+READERS = (
+    "**Opdrachtgevers en raadsleden**: de *jaarrapportage* van een programma. Bovenaan per "
+    "doel of het op koers ligt en waarom, wat de cijfers zeggen en wat het programma deed; "
+    "daarna de details.",
+    "**Bewoners**: de *factsheet* van een programma, twee pagina's in gewone taal.",
+    "**Onderzoekers en analisten**: de *tabellen* (CSV en Excel), de bijlagen en verdiepingen "
+    "in de jaarrapportages, de validatie van de ruwe gegevens en de *gezamenlijke monitor* "
+    "met alle programma's naast elkaar.",
+)
+
+
+def landing_markdown(
+    documents: list[Document],
+    project: Project,
+    statuses: dict[str, list[GoalStatus]],
+    suffix: str,
+) -> str:
+    """The landing page's body: which document is for whom, then per programme its goals'
+    statuses at a glance and its documents, then the joint report. `suffix` is the
+    documents' file extension on the site (.ipynb for Quarto, .html for nbconvert)."""
+    year = project.cycle.cycle.year
+    by_slug = {d.slug: d for d in documents}
+    concept = " (concept)" if any(d.draft for d in documents) else ""
+    lines = ["## Welk document is voor wie?", "", *(f"- {reader}" for reader in READERS), ""]
+    lines += ["## Programma's", ""]
+    for key, programme in project.programmes.items():
+        if key not in by_slug:
+            continue
+        gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
+        lines += [f"### {programme.name} ({gemeente})", ""]
+        lines += [f"- {s.label}: {s.goal}" for s in statuses.get(key, [])] + [""]
+        lines += [
+            f"[Jaarrapportage {year} {programme.name}]({key}{suffix}){concept} voor "
+            f"opdrachtgevers · [Factsheet {year} {programme.name}]({key}{FACTSHEET_SUFFIX}"
+            f"{suffix}){concept} voor bewoners" + _tables_markdown(by_slug[key], project),
+            "",
+        ]
+    if JOINT_SLUG in by_slug:
+        lines += [
+            "## Alle programma's samen",
+            "",
+            f"[Gezamenlijke monitor {year}]({JOINT_SLUG}{suffix}){concept}: de gezamenlijke "
+            "indicatoren van alle programma's, elk naast de eigen gemeente (geen ranglijst).",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def landing_statuses(project: Project, paths: Paths) -> dict[str, list[GoalStatus]]:
+    """Each programme's goal statuses for the landing page."""
+    return {key: programme_statuses(project, paths, key) for key in project.cycle.programmes}
 
 
 def table_links(document: Document, project: Project) -> list[tuple[str, str]]:
@@ -427,7 +486,8 @@ def quarto_project(
     shutil.copyfile(config, written[0])
     validation = paths.validation_report_dir / "index.html"
     (folder / "index.qmd").write_text(
-        index_qmd(documents, project, validation.is_file()), encoding="utf-8"
+        index_qmd(documents, project, validation.is_file(), landing_statuses(project, paths)),
+        encoding="utf-8",
     )
     written.append(folder / "index.qmd")
     for document in documents:
@@ -697,19 +757,18 @@ def accessible_tables(body: str) -> str:
     return "".join(pieces)
 
 
-def _tables_html(document: Document, project: Project) -> str:
-    links = table_links(document, project)
-    if not links:
-        return ""
-    return " — tabellen: " + ", ".join(f'<a href="{href}">{text}</a>' for text, href in links)
-
-
-def index_html(documents: list[Document], project: Project, has_validation: bool) -> str:
+def index_html(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+) -> str:
     """The landing page of the fallback site."""
+    from nbconvert.filters import markdown2html
+
     year = project.cycle.cycle.year
-    items = "\n".join(
-        f'<li><a href="{d.slug}.html">{html.escape(d.title)}</a>{_tables_html(d, project)}</li>'
-        for d in documents
+    landing = _ANCHOR.sub(
+        "", markdown2html(landing_markdown(documents, project, statuses or {}, ".html"))
     )
     banner = (
         '<div class="callout callout-warning"><p class="callout-title">Synthetische gegevens</p>'
@@ -737,8 +796,8 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
         f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
-        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n"
-        f"<ul class='wm-docs'>\n{items}\n</ul>\n{validation}\n</main>\n"
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<div class='wm-docs'>\n{landing}\n"
+        f"</div>\n{validation}\n</main>\n"
         "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
         "Quarto-website gerenderd.</p></footer>\n</body></html>\n"
@@ -753,4 +812,5 @@ def render_with_nbconvert(
         log(f"rendered {document.slug}.html (nbconvert)")
     copy_tables(project, paths, site)
     validation = (paths.validation_report_dir / "index.html").is_file()
-    (site / "index.html").write_text(index_html(documents, project, validation), encoding="utf-8")
+    landing = index_html(documents, project, validation, landing_statuses(project, paths))
+    (site / "index.html").write_text(landing, encoding="utf-8")

@@ -27,6 +27,8 @@ from helpers.precision import round_scalar, unit_decimals
 from helpers.stats import target_expected
 
 if TYPE_CHECKING:
+    from helpers.config import Project
+    from helpers.paths import Paths
     from helpers.report_data import ProgrammeContext
 
 STATUS_LABELS = {
@@ -414,6 +416,20 @@ def _programme_inputs(ctx: ProgrammeContext) -> tuple[dict[str, Indicator], pd.D
 
     indicators = {i: ctx.project.indicator(ctx.key, i) for i in ctx.programme.indicator_ids()}
     return indicators, indicator_summary(ctx).set_index("indicator_id")
+
+
+def programme_statuses(project: Project, paths: Paths, key: str) -> list[GoalStatus]:
+    """The verdict on each goal of a programme from its summary file (the landing page)."""
+    from helpers.indicators import read_summary
+
+    path = paths.summary_table(key)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dvc repro indicators` first")
+    summary = read_summary(path)
+    summary = summary[summary["area_role"].eq("programma")].set_index("indicator_id")
+    programme = project.programmes[key]
+    indicators = {i: project.indicator(key, i) for i in programme.indicator_ids()}
+    return goal_statuses(programme.goals, indicators, summary, project.cycle.cycle.base_year)
 
 
 def report_statuses(ctx: ProgrammeContext) -> list[GoalStatus]:
