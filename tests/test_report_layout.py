@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
+from matplotlib.colors import to_rgb
 from support import REPO
 
-from helpers import render, report_data
+from helpers import plots, render, report_data
 from helpers.config import load_project
 from helpers.paths import Paths
 from helpers.verdicts import GoalStatus
@@ -28,8 +29,11 @@ def _document(tagged: bool, kind: str = "report") -> render.Document:
         )
     ]
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_raw_cell("---\ntitle: x\n---"), banner,
-               nbformat.v4.new_markdown_cell("## Stand van zaken per doel")]
+        cells=[
+            nbformat.v4.new_raw_cell("---\ntitle: x\n---"),
+            banner,
+            nbformat.v4.new_markdown_cell("## Stand van zaken per doel"),
+        ]
     )
     return render.Document("overvecht", "Titel", "Ondertitel", True, notebook, kind=kind)
 
@@ -94,7 +98,6 @@ def test_a_page_without_sections_has_no_table_of_contents():
     )
 
 
-
 def test_the_landing_page_says_who_reads_what_and_shows_each_programmes_statuses():
     project = load_project(Paths.from_root(REPO))
     notebook = nbformat.v4.new_notebook()
@@ -122,3 +125,56 @@ def test_the_landing_page_says_who_reads_what_and_shows_each_programmes_statuses
     assert f"tabellen/{first}_indicatoren.xlsx" in block
     assert f"[Gezamenlijke monitor 2024]({render.JOINT_SLUG}.html)" in page
     assert "CONCEPT —" not in page, "no bare CONCEPT titles as link texts"
+
+
+def _network() -> list[report_data.NetworkGoal]:
+    output = report_data.NetworkIndicator("Deelnemers", "prestatie", joint=True)
+    own = report_data.NetworkIndicator("Trajecten", "prestatie", joint=False)
+    budget = report_data.NetworkIndicator("Budget", "input", joint=True)
+    effect = report_data.NetworkIndicator("Eenzaam", "effect", joint=True)
+    return [
+        report_data.NetworkGoal(
+            "Minder eenzaam",
+            [
+                report_data.NetworkEffort("Aanbod", [output]),
+                report_data.NetworkEffort("Werving", [budget]),
+            ],
+            [effect],
+        ),
+        report_data.NetworkGoal(
+            "Grip op geld", [report_data.NetworkEffort("Schuldhulp", [own])], []
+        ),
+    ]
+
+
+def test_network_arrows_run_from_each_effort_to_its_goal_and_flag_efforts_without_output():
+    from matplotlib.text import Annotation
+
+    fig = plots.network_diagram(_network(), "Netwerk")
+    ax = fig.axes[0]
+    arrows = [
+        a
+        for a in ax.texts
+        if isinstance(a, Annotation)
+        and a.arrow_patch.get_arrowstyle().__class__.__name__ != "Curve"
+    ]
+    starts_ends = sorted((a.xyann[0], a.xy[0]) for a in arrows)
+    assert starts_ends == [(1.5, 2.5)] * 3, "three efforts, each an arrow to its goal"
+    boxes = {
+        t.get_text().replace("\n", " "): t.get_bbox_patch() for t in ax.texts if t.get_bbox_patch()
+    }
+    flagged = [
+        label
+        for label, patch in boxes.items()
+        if patch.get_edgecolor()[:3] == to_rgb(plots.OKABE_ITO["vermillion"])
+    ]
+    assert flagged == ["Werving (geen prestatie-indicator)"]
+    assert "Budget (input)" in boxes and "Trajecten (prestatie)" in boxes
+    assert boxes["Trajecten (prestatie)"].get_linestyle() != "-", "own indicator: dashed"
+    assert boxes["Deelnemers (prestatie)"].get_linestyle() in ("-", "solid")
+    alt = plots.network_alt_text(_network(), "P")
+    assert (
+        "inspanning ‘Werving’ draagt eraan bij (Budget (input, gezamenlijk)), zonder "
+        "prestatie-indicator" in alt
+    )
+    assert "Trajecten (prestatie, maatwerk)" in alt

@@ -20,32 +20,63 @@ from helpers.stats import target_status
 BASE, LATEST, TARGET_YEAR = 2020, 2024, 2026
 
 
-def indicator(ident: str, level: str = "outcome", direction: str = "higher_is_better",
-              unit: str = "procent", source: str = "survey") -> Indicator:
-    return Indicator(id=ident, label=f"Label {ident}", level=level, unit=unit, source=source,
-                     column=ident, direction=direction)
+def indicator(
+    ident: str,
+    level: str = "outcome",
+    direction: str = "higher_is_better",
+    unit: str = "procent",
+    source: str = "survey",
+) -> Indicator:
+    return Indicator(
+        id=ident,
+        label=f"Label {ident}",
+        level=level,
+        unit=unit,
+        source=source,
+        column=ident,
+        direction=direction,
+    )
 
 
-def row(ident: str, base: float, latest: float, *, target: float | None = None,
-        target_year: int = TARGET_YEAR, direction: str = "higher_is_better",
-        interval: tuple[float, float] = (math.nan, math.nan), latest_year: int = LATEST,
-        broken: bool = False, p_value: float = math.nan, significant: object = None,
-        did: float = math.nan) -> dict:
+def row(
+    ident: str,
+    base: float,
+    latest: float,
+    *,
+    target: float | None = None,
+    target_year: int = TARGET_YEAR,
+    direction: str = "higher_is_better",
+    interval: tuple[float, float] = (math.nan, math.nan),
+    latest_year: int = LATEST,
+    broken: bool = False,
+    p_value: float = math.nan,
+    significant: object = None,
+    did: float = math.nan,
+) -> dict:
     """One summary row as the indicators stage writes it (the columns verdicts reads)."""
     status = math.nan
     if target is not None:
         goal = Target(indicator=ident, year=target_year, value=target)
-        status = "unknown" if broken else target_status(
-            BASE, base, latest_year, latest, goal, direction, *interval, 1
+        status = (
+            "unknown"
+            if broken
+            else target_status(BASE, base, latest_year, latest, goal, direction, *interval, 1)
         )
     change = math.nan if broken or math.isnan(base) else round(latest - base, 1)
     return {
-        "indicator_id": ident, "latest_year": latest_year, "latest_value": latest,
-        "base_year": BASE, "base_value": base, "change_since_base": change,
-        "p_value": p_value, "significant": significant,
+        "indicator_id": ident,
+        "latest_year": latest_year,
+        "latest_value": latest,
+        "base_year": BASE,
+        "base_value": base,
+        "change_since_base": change,
+        "p_value": p_value,
+        "significant": significant,
         "target_year": target_year if target is not None else math.nan,
         "target_value": target if target is not None else math.nan,
-        "target_status": status, "break_since_base": broken, "did_vs_gemeente": did,
+        "target_status": status,
+        "break_since_base": broken,
+        "did_vs_gemeente": did,
     }
 
 
@@ -127,8 +158,10 @@ def test_too_early_when_the_target_cannot_be_judged_yet(kwargs, code, words):
 
 
 def test_no_target_names_the_first_effect_indicator_with_its_values():
-    indicators = [indicator("reg", level="output", unit="aantal", source="registration"),
-                  indicator("a")]
+    indicators = [
+        indicator("reg", level="output", unit="aantal", source="registration"),
+        indicator("a"),
+    ]
     result = status_of([row("reg", 10, 20), row("a", 50, 52)], indicators)
     assert (result.status, result.reason_code) == ("no_target", "no_target")
     assert result.label == "– geen streefwaarde"
@@ -246,21 +279,39 @@ def test_programme_effort_lists_input_activities_and_outputs_in_that_order():
         "a": indicator("a"),
         "out": indicator("out", level="output", unit="aantal", source="registration"),
         "act": indicator("act", level="activity", unit="aantal", source="registration"),
-        "budget": indicator("budget", level="input", unit="euro", source="registration",
-                            direction="neutral"),
+        "budget": indicator(
+            "budget", level="input", unit="euro", source="registration", direction="neutral"
+        ),
     }
     rows = summary(
-        row("a", 50, 52), row("out", 950, 1189), row("act", 76, 133, broken=True),
+        row("a", 50, 52),
+        row("out", 950, 1189),
+        row("act", 76, 133, broken=True),
         row("budget", 544200, 428200),
     )
     table = verdicts.programme_effort(goals, indicators, rows, BASE)
     assert table.to_dict("records") == [
-        {"niveau": "input", "wat": "Label budget", "inspanning": "Aanbod; Werving",
-         "laatste waarde": "€ 428.200 (2024)", "nulmeting": "€ 544.200 in 2020"},
-        {"niveau": "activiteit", "wat": "Label act", "inspanning": "Aanbod",
-         "laatste waarde": "133 (2024)", "nulmeting": "breuk in de reeks"},
-        {"niveau": "prestatie", "wat": "Label out", "inspanning": "Werving",
-         "laatste waarde": "1.189 (2024)", "nulmeting": "950 in 2020"},
+        {
+            "niveau": "input",
+            "wat": "Label budget",
+            "inspanning": "Aanbod; Werving",
+            "laatste waarde": "€ 428.200 (2024)",
+            "nulmeting": "€ 544.200 in 2020",
+        },
+        {
+            "niveau": "activiteit",
+            "wat": "Label act",
+            "inspanning": "Aanbod",
+            "laatste waarde": "133 (2024)",
+            "nulmeting": "breuk in de reeks",
+        },
+        {
+            "niveau": "prestatie",
+            "wat": "Label out",
+            "inspanning": "Werving",
+            "laatste waarde": "1.189 (2024)",
+            "nulmeting": "950 in 2020",
+        },
     ]
 
 

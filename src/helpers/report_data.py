@@ -1032,19 +1032,50 @@ GLANCE_LEGEND = (
 # ------------------------------------------------------------ network, availability
 
 
-def network_structure(
-    ctx: ProgrammeContext,
-) -> list[tuple[str, list[tuple[str, list[str]]], list[str]]]:
-    """The network as (goal, [(effort, indicator labels)], goal's own indicator labels)."""
+@dataclass(frozen=True)
+class NetworkIndicator:
+    """An indicator in the network: its label, its level in words, joint or the
+    programme's own (maatwerk)."""
 
-    def label(indicator_id: str) -> str:
-        return ctx.project.indicator(ctx.key, indicator_id).label
+    label: str
+    level: str
+    joint: bool
+
+
+@dataclass(frozen=True)
+class NetworkEffort:
+    label: str
+    indicators: list[NetworkIndicator]
+
+    @property
+    def has_output(self) -> bool:
+        """Whether an output indicator (prestatie) follows what the effort delivers."""
+        return any(i.level == LEVEL_LABELS["output"] for i in self.indicators)
+
+
+@dataclass(frozen=True)
+class NetworkGoal:
+    label: str
+    efforts: list[NetworkEffort]
+    indicators: list[NetworkIndicator]
+
+
+def network_structure(ctx: ProgrammeContext) -> list[NetworkGoal]:
+    """The network per goal: its efforts with their indicators, and its own indicators;
+    each indicator with its level and whether it belongs to the joint monitor."""
+    joint = {indicator.id for indicator in ctx.project.catalogue.indicators}
+
+    def node(indicator_id: str) -> NetworkIndicator:
+        indicator = ctx.project.indicator(ctx.key, indicator_id)
+        return NetworkIndicator(
+            indicator.label, LEVEL_LABELS[indicator.level], indicator_id in joint
+        )
 
     return [
-        (
+        NetworkGoal(
             goal.label,
-            [(e.label, [label(i) for i in e.indicators]) for e in goal.efforts],
-            [label(i) for i in goal.indicators],
+            [NetworkEffort(e.label, [node(i) for i in e.indicators]) for e in goal.efforts],
+            [node(i) for i in goal.indicators],
         )
         for goal in ctx.programme.goals
     ]
