@@ -120,8 +120,8 @@ def test_the_landing_page_says_who_reads_what_and_shows_each_programmes_statuses
         assert f"**{reader}" in page
     block = page[page.index(f"### {name}") :]
     assert block.index("- ✔ op koers: Doel een") < block.index("- – geen streefwaarde: Doel twee")
-    assert f"[Jaarrapportage 2024 {name}]({first}.html) (concept) voor opdrachtgevers" in block
-    assert f"({first}-factsheet.html) (concept) voor bewoners" in block
+    assert f"- voor opdrachtgevers: [Jaarrapportage 2024 {name}]({first}.html) (concept)" in block
+    assert f"- voor bewoners: [Factsheet 2024 {name}]({first}-factsheet.html) (concept)" in block
     assert f"tabellen/{first}_indicatoren.xlsx" in block
     assert f"[Gezamenlijke monitor 2024]({render.JOINT_SLUG}.html)" in page
     assert "CONCEPT —" not in page, "no bare CONCEPT titles as link texts"

@@ -412,10 +412,13 @@ def landing_markdown(
         gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
         lines += [f"### {programme.name} ({gemeente})", ""]
         lines += [f"- {s.label}: {s.goal}" for s in statuses.get(key, [])] + [""]
+        tables = _tables_markdown(by_slug[key], project).removeprefix(" — tabellen: ")
         lines += [
-            f"[Jaarrapportage {year} {programme.name}]({key}{suffix}){concept} voor "
-            f"opdrachtgevers · [Factsheet {year} {programme.name}]({key}{FACTSHEET_SUFFIX}"
-            f"{suffix}){concept} voor bewoners" + _tables_markdown(by_slug[key], project),
+            f"- voor opdrachtgevers: [Jaarrapportage {year} {programme.name}]({key}{suffix})"
+            + concept,
+            f"- voor bewoners: [Factsheet {year} {programme.name}]"
+            f"({key}{FACTSHEET_SUFFIX}{suffix})" + concept,
+            *([f"- voor analisten, tabellen: {tables}"] if tables else []),
             "",
         ]
     if JOINT_SLUG in by_slug:
