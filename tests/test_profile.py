@@ -133,3 +133,45 @@ def test_the_five_levels_run_from_input_to_impact_with_the_context_beside():
     both = profile.chain_with_context(chain, context)
     assert len(both) == 5 and both.iloc[0]["context van de wijk"] == "Label woz"
     assert both.iloc[4]["context van de wijk"] == ""
+
+
+def test_the_gap_to_the_gemeente_per_year_skips_withheld_years():
+    share = indicator("share", "outcome", "procent")
+    rows = [
+        cell("share", "programma", 2020, 51.3),
+        cell("share", "gemeente", 2020, 41.9),
+        cell("share", "nederland", 2020, 47.6),
+        cell("share", "programma", 2022, 40.0, suppressed=True),
+        cell("share", "gemeente", 2022, 43.7),
+        cell("share", "programma", 2024, 44.0),
+        cell("share", "gemeente", 2024, 44.8),
+    ]
+    table = pd.DataFrame(rows).assign(lower=math.nan, upper=math.nan)
+    table.loc[0, ["lower", "upper"]] = [47.5, 55.1]
+    gaps = profile.gap_series(table, share)
+    assert [(y, round(g, 1)) for y, g in gaps] == [(2020, 9.4), (2024, -0.8)]
+    shown = profile.gap_by_year(table, share, "Utrecht")
+    assert shown.to_dict("records") == [
+        {
+            "jaar": "2020",
+            "programmagebied (95%-interval)": "51,3% (47,5% – 55,1%)",
+            "Utrecht": "41,9%",
+            "Nederland": "47,6%",
+            "verschil met Utrecht": "+9,4 procentpunt",
+        },
+        {
+            "jaar": "2022",
+            "programmagebied (95%-interval)": "–",
+            "Utrecht": "43,7%",
+            "Nederland": "–",
+            "verschil met Utrecht": "–",
+        },
+        {
+            "jaar": "2024",
+            "programmagebied (95%-interval)": "44,0%",
+            "Utrecht": "44,8%",
+            "Nederland": "–",
+            "verschil met Utrecht": "-0,8 procentpunt",
+        },
+    ]
+    assert "40,0" not in str(shown.to_dict("records")), "the withheld value never shows"

@@ -178,3 +178,60 @@ def test_network_arrows_run_from_each_effort_to_its_goal_and_flag_efforts_withou
         "prestatie-indicator" in alt
     )
     assert "Trajecten (prestatie, maatwerk)" in alt
+
+
+def test_notes_are_told_once_per_goal_with_their_years_and_a_counted_synthesis():
+    repeated = "Jongeren haken af als een activiteit te ver van huis is."
+    notes = pd.DataFrame(
+        [
+            {
+                "year": 2022,
+                "goal": "gezond",
+                "type": "observatie",
+                "text": repeated,
+                "source": "opbouwwerker",
+                "date": "2022-03-10",
+            },
+            {
+                "year": 2022,
+                "goal": "gezond",
+                "type": "observatie",
+                "text": repeated,
+                "source": "opbouwwerker",
+                "date": "2022-06-01",
+            },
+            {
+                "year": 2024,
+                "goal": "gezond",
+                "type": "observatie",
+                "text": repeated,
+                "source": "buurtteam",
+                "date": "2024-02-02",
+            },
+            {
+                "year": 2023,
+                "goal": "gezond",
+                "type": "citaat",
+                "text": "Fijn hier.",
+                "source": "bewoner",
+                "date": "2023-05-05",
+            },
+            {
+                "year": 2023,
+                "goal": "meedoen",
+                "type": "citaat",
+                "text": repeated,
+                "source": "bewoner",
+                "date": "2023-05-05",
+            },
+        ]
+    )
+    text = report_data.notes_markdown(notes, "gezond", "Gezond")
+    assert text.count(report_data.plain_text(repeated)) == 1
+    assert "**Observatie (2022, 2024)**" in text and "opbouwwerker, 2022\\-03\\-10" in text
+    first = text.splitlines()[0]
+    assert first == (
+        "*2 verschillende verhalen uit 2022–2024 \\(1 citaat, 1 observatie\\); "
+        "1 daarvan kwam vaker terug \\(4 keer verteld\\).*"
+    )
+    assert report_data.notes_markdown(notes, "meedoen", "Meedoen").count("verhalen") == 1

@@ -36,6 +36,7 @@ from helpers.dutch import (
     format_number,
     format_value,
 )
+from helpers.profile import gap_words
 
 if TYPE_CHECKING:
     from helpers.report_data import NetworkGoal, NetworkIndicator
@@ -508,8 +509,9 @@ def network_diagram(network: list[NetworkGoal], title: str) -> Figure:
     for x, head in enumerate(heads):
         ax.text(x + 0.5, -0.65, head, ha="center", va="center", fontweight="bold", fontsize=10)
 
-    def box(column: int, y: float, label: str, face: str, ink: str = "black", **edge):
-        style = {"boxstyle": "round,pad=0.35", "fc": face, "ec": "#333333", "lw": 0.7, **edge}
+    def box(column: int, y: float, label: str, face: str, ink: str = "black", edge=None):
+        style = {"boxstyle": "round,pad=0.35", "fc": face, "ec": "#333333", "lw": 0.7}
+        style.update(edge or {})
         return ax.text(
             column + 0.5,
             y,
@@ -523,7 +525,7 @@ def network_diagram(network: list[NetworkGoal], title: str) -> Figure:
 
     def indicator_box(column: int, y: float, node: NetworkIndicator):
         face, edge = ("#e6e6e6", {}) if node.joint else ("white", {"ls": "--"})
-        return box(column, y, f"{node.label} ({node.level})", face, **edge)
+        return box(column, y, f"{node.label} ({node.level})", face, edge=edge)
 
     def link(start, end, arrow: bool) -> None:
         props = {
@@ -552,7 +554,7 @@ def network_diagram(network: list[NetworkGoal], title: str) -> Figure:
                 effort.label if effort.has_output else f"{effort.label} (geen prestatie-indicator)"
             )
             edge = {} if effort.has_output else {"ec": OKABE_ITO["vermillion"], "lw": 2.2}
-            effort_box = box(1, row + (span - 1) / 2, label, OKABE_ITO["orange"], **edge)
+            effort_box = box(1, row + (span - 1) / 2, label, OKABE_ITO["orange"], edge=edge)
             link(effort_box, goal_box, arrow=True)
             for k, node in enumerate(effort.indicators):
                 link(effort_box, indicator_box(0, row + k, node), arrow=False)
@@ -623,6 +625,45 @@ def comparison_bars(
         _watermark(fig)
     fig.tight_layout()
     return fig
+
+
+def gap_chart(
+    gaps: list[tuple[int, float]], title: str, unit: str, gemeente: str, *, synthetic: bool = False
+) -> Figure:
+    """The area's gap to its gemeente per year as bars around zero (the gemeente), each
+    labelled with its value: what a deep dive adds to the report's trend chart."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    years = [str(year) for year, _ in gaps]
+    values = [gap for _, gap in gaps]
+    bars = ax.bar(years, values, color=OKABE_ITO["blue"], width=0.6)
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.margins(y=0.18)
+    for bar, value in zip(bars, values, strict=True):
+        sign = "+" if value > 0 else ""
+        ax.annotate(
+            sign + format_number(value, 1 if unit == "procent" else 0),
+            (bar.get_x() + bar.get_width() / 2, value),
+            xytext=(0, 4 if value >= 0 else -12),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    ax.set_ylabel(f"verschil met {gemeente}" + (" (procentpunt)" if unit == "procent" else ""))
+    ax.set_title(title, fontsize=10, fontweight="bold", loc="left")
+    sns.despine(ax=ax)
+    if synthetic:
+        _watermark(fig)
+    fig.tight_layout()
+    return fig
+
+
+def gap_alt_text(gaps: list[tuple[int, float]], title: str, unit: str, gemeente: str) -> str:
+    """The gap chart in words: every year with its gap."""
+    listed = "; ".join(f"{year}: {gap_words(gap, unit)}" for year, gap in gaps)
+    return (
+        f"Staafdiagram {title}: het verschil van het programmagebied met {gemeente} per jaar. "
+        f"{listed}."
+    )
 
 
 def save_figure(fig: Figure, path: Path) -> Path:

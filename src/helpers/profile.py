@@ -146,3 +146,60 @@ def _values(summary: pd.DataFrame, indicator: Indicator, base_year: int) -> dict
             f"{format_value(float(cast(float, row['base_value'])), indicator.unit)} ({base_year})"
         )
     return {"indicator": indicator.label, "laatste waarde": latest, "nulmeting": base}
+
+
+def gap_by_year(table: pd.DataFrame, indicator: Indicator, gemeente: str) -> pd.DataFrame:
+    """Year by year the area (with its 95% interval where known), its gemeente and
+    Nederland, and the area's gap to the gemeente: what a deep dive adds to the trend
+    chart of the report. Withheld or missing values stay a dash."""
+    shown = table[
+        table["indicator_id"].eq(indicator.id)
+        & ~table["suppressed"].astype(bool)
+        & table["value"].notna()
+    ]
+    by_role = {
+        role: shown[shown["area_role"].eq(role)].set_index("year")
+        for role in ("programma", "gemeente", "nederland")
+    }
+    unit = indicator.unit
+    rows = []
+    for year in sorted(set(table.loc[table["indicator_id"].eq(indicator.id), "year"])):
+        area, city, land = (by_role[r]["value"].get(year) for r in by_role)
+        own = format_value(area, unit) if area is not None else MISSING
+        low, high = (by_role["programma"][c].get(year) for c in ("lower", "upper"))
+        if area is not None and pd.notna(low) and pd.notna(high):
+            own += f" ({format_value(float(low), unit)} – {format_value(float(high), unit)})"
+        gap = MISSING
+        if area is not None and city is not None:
+            gap = gap_words(float(area) - float(city), unit)
+        rows.append(
+            {
+                "jaar": str(int(year)),
+                "programmagebied (95%-interval)": own,
+                gemeente: format_value(city, unit) if city is not None else MISSING,
+                "Nederland": format_value(land, unit) if land is not None else MISSING,
+                f"verschil met {gemeente}": gap,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def gap_words(gap: float, unit: str) -> str:
+    """'+9,4 procentpunt' / '-1,2 procentpunt' / '+€ 3.000' for a gap to the gemeente."""
+    sign = "+" if gap > 0 else "-" if gap < 0 else ""
+    text = format_value(abs(gap), unit)
+    return sign + (text.replace("%", " procentpunt") if unit == "procent" else text)
+
+
+def gap_series(table: pd.DataFrame, indicator: Indicator) -> list[tuple[int, float]]:
+    """(year, area minus gemeente) for each year both were published."""
+    shown = table[
+        table["indicator_id"].eq(indicator.id)
+        & ~table["suppressed"].astype(bool)
+        & table["value"].notna()
+    ]
+    area = shown[shown["area_role"].eq("programma")].set_index("year")["value"]
+    city = shown[shown["area_role"].eq("gemeente")].set_index("year")["value"]
+    return [
+        (int(y), float(area[y]) - float(city[y])) for y in sorted(set(area.index) & set(city.index))
+    ]
