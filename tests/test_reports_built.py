@@ -26,10 +26,12 @@ from helpers.paths import Paths
 PROGRAMMES = ["overvecht", "betere_buurten"]
 WIJKMONITOR = str(VENV_BIN / "wijkmonitor")
 BOUNDARIES = SHARED_CBS / "elan-dcc_wijkprofielen" / "wijk_2016_4gemeenten.geojson"
-# A survey cell made unpublishable: Overvecht 2024, 12 respondents (threshold 30).
+# A survey cell made unpublishable: Overvecht 2024, 12 respondents (threshold 30). Its
+# values are tokens no published figure has (the lower bound was 91.8, which Betere
+# Buurten's profile index 68,7 / 74,8 × 100 = 91,8 showed by coincidence).
 SURVEY_ROW = "2024,WK034403,Wijk 03 Overvecht,ErvarenGezondheidGoedZeerGoed,"
-SECRET = {"percentage": "97.3", "ondergrens": "91.8", "bovengrens": "99.1", "n": "12"}
-SECRET_TOKENS = ["97.3", "97,3", "91.8", "91,8", "99.1", "99,1"]
+SECRET = {"percentage": "97.3", "ondergrens": "93.1", "bovengrens": "99.1", "n": "12"}
+SECRET_TOKENS = ["97.3", "97,3", "93.1", "93,1", "99.1", "99,1"]
 
 
 def make_survey_cell_small(survey: Path) -> None:
