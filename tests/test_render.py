@@ -182,7 +182,7 @@ def test_quarto_project_holds_config_index_and_notebooks(project, paths, tmp_pat
     names = {p.name for p in written}
     assert {"_quarto.yml", "index.qmd", "overvecht.ipynb", "gezamenlijk.ipynb"} <= names
     index = (folder / "index.qmd").read_text(encoding="utf-8")
-    assert "(overvecht.ipynb)" in index and "callout-warning" in index
+    assert "(overvecht.ipynb)" in index and "SYNTHETISCHE demogegevens" in index
     assert "CONCEPT: niet voor publicatie" in index and "body::after{content:'CONCEPT'" in index
     assert (
         "(overvecht-factsheet.ipynb)" in index and "(tabellen/overvecht_indicatoren.xlsx)" in index

@@ -235,3 +235,16 @@ def test_notes_are_told_once_per_goal_with_their_years_and_a_counted_synthesis()
         "1 daarvan kwam vaker terug \\(4 keer verteld\\).*"
     )
     assert report_data.notes_markdown(notes, "meedoen", "Meedoen").count("verhalen") == 1
+
+
+def test_the_landing_page_has_one_banner_for_draft_and_synthetic_data():
+    project = load_project(Paths.from_root(REPO))
+    notebook = nbformat.v4.new_notebook()
+    draft = [render.Document("overvecht", "T", "", True, notebook, draft=REASONS)]
+    page = render.index_html(draft, project, False, {})
+    assert page.count('<div class="callout') == 1
+    assert "CONCEPT: niet voor publicatie" in page and "SYNTHETISCHE demogegevens" in page
+    assert f"omdat: {REASONS[0]}; {REASONS[1]}." in page
+    final = [render.Document("overvecht", "T", "", False, notebook)]
+    assert render.landing_banner(final) == ""
+    assert '<div class="callout' not in render.index_html(final, project, False, {})

@@ -363,22 +363,34 @@ def index_qmd(
         }
     front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False)
     lines = ["---", front.strip(), "---", ""]
-    if reasons:
-        lines += [draft_banner(reasons)]
-    if any(d.synthetic for d in documents):
-        lines += [
-            "::: {.callout-warning}",
-            "## Synthetische gegevens",
-            "",
-            "Deze rapporten bevatten synthetische demogegevens: elke pagina zegt welke van "
-            "haar bronnen synthetisch zijn en welke echt.",
-            ":::",
-            "",
-        ]
-    lines += [landing_markdown(documents, project, statuses or {}, ".ipynb")]
+    lines += [
+        landing_banner(documents),
+        landing_markdown(documents, project, statuses or {}, ".ipynb"),
+    ]
     if has_validation:
         lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
     return "\n".join(lines) + "\n"
+
+
+def landing_banner(documents: list[Document]) -> str:
+    """The landing page's one banner: why the reports are a draft and that they hold
+    synthetic data, in one box ('' for final reports on real data)."""
+    reasons = next((d.draft for d in documents if d.draft), ())
+    synthetic = (
+        "**Synthetische gegevens**: deze rapporten bevatten SYNTHETISCHE demogegevens, die "
+        "geen echte wijk beschrijven; elke pagina zegt welke van haar bronnen synthetisch "
+        "zijn en welke echt."
+        if any(d.synthetic for d in documents)
+        else ""
+    )
+    if reasons:
+        return (
+            "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+            f"Deze rapporten zijn een concept, omdat: {'; '.join(reasons)}.\n\n{synthetic}\n:::\n"
+        )
+    if synthetic:
+        return f"::: {{.callout-warning}}\n## Synthetische gegevens\n\n{synthetic}\n:::\n"
+    return ""
 
 
 READERS = (
@@ -411,7 +423,10 @@ def landing_markdown(
             continue
         gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
         lines += [f"### {programme.name} ({gemeente})", ""]
-        lines += [f"- {s.label}: {s.goal}" for s in statuses.get(key, [])] + [""]
+        if statuses.get(key):
+            lines += ["Stand per doel:", ""]
+            lines += [f"- {s.label}: {s.goal}" for s in statuses[key]] + [""]
+        lines += ["Documenten:", ""]
         tables = _tables_markdown(by_slug[key], project).removeprefix(" — tabellen: ")
         lines += [
             f"- voor opdrachtgevers: [Jaarrapportage {year} {programme.name}]({key}{suffix})"
@@ -770,36 +785,26 @@ def index_html(
     from nbconvert.filters import markdown2html
 
     year = project.cycle.cycle.year
-    landing = _ANCHOR.sub(
-        "", markdown2html(landing_markdown(documents, project, statuses or {}, ".html"))
+    body = (
+        landing_banner(documents)
+        + "\n\n"
+        + landing_markdown(documents, project, statuses or {}, ".html")
     )
-    banner = (
-        '<div class="callout callout-warning"><p class="callout-title">Synthetische gegevens</p>'
-        "<p>Deze rapporten bevatten SYNTHETISCHE demogegevens, die geen echte wijk "
-        "beschrijven: elke pagina zegt welke van haar bronnen synthetisch zijn en welke "
-        "echt.</p></div>"
-        if any(d.synthetic for d in documents)
-        else ""
-    )
+    # an HTML block (the banner's box) ends at a blank line: the markdown after it is parsed
+    boxed = callouts_to_html(body).replace("</div>", "</div>\n")
+    landing = _ANCHOR.sub("", markdown2html(boxed))
     validation = (
         '<p><a href="../validation/index.html">Validatie van de ruwe gegevens</a></p>'
         if has_validation
         else ""
     )
     reasons = next((d.draft for d in documents if d.draft), ())
-    if reasons:
-        listed = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
-        banner += (
-            '<div class="callout callout-important"><p class="callout-title">CONCEPT: niet '
-            f"voor publicatie</p><p>Deze rapporten zijn een concept, omdat:</p><ul>{listed}</ul>"
-            "</div>"
-        )
     draft_css = WATERMARK_CSS if reasons else ""
     return (
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
         f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
-        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<div class='wm-docs'>\n{landing}\n"
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n<div class='wm-docs'>\n{landing}\n"
         f"</div>\n{validation}\n</main>\n"
         "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
