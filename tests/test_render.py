@@ -18,6 +18,7 @@ from helpers import provenance, render
 from helpers.analyse import FACTSHEET_DIR, FACTSHEET_NOTEBOOK
 from helpers.exports import TABLES_DIR
 from helpers.paths import Paths
+from helpers.stats import SUMMARY_COLUMNS
 
 SECRET_SOURCE = "distinctive_source_line = 42"
 
@@ -82,6 +83,8 @@ def make_root(project, executed, root: Path, synthetic: bool = True) -> Paths:
         (out / TABLES_DIR).mkdir()
         for suffix in ("csv", "xlsx"):
             (out / TABLES_DIR / f"{key}_indicatoren.{suffix}").write_text(f"{key} {suffix}\n")
+        paths.summaries_dir.mkdir(parents=True, exist_ok=True)
+        paths.summary_table(key).write_text(",".join(SUMMARY_COLUMNS) + "\n")
         paths.indicators_dir.mkdir(parents=True, exist_ok=True)
         paths.indicator_table(key).write_text(
             "programme,suppression_reason,source_modified,synthetic\n" + f"{key},,,{synthetic}\n"
@@ -179,7 +182,7 @@ def test_quarto_project_holds_config_index_and_notebooks(project, paths, tmp_pat
     names = {p.name for p in written}
     assert {"_quarto.yml", "index.qmd", "overvecht.ipynb", "gezamenlijk.ipynb"} <= names
     index = (folder / "index.qmd").read_text(encoding="utf-8")
-    assert "(overvecht.ipynb)" in index and "callout-warning" in index
+    assert "(overvecht.ipynb)" in index and "SYNTHETISCHE demogegevens" in index
     assert "CONCEPT: niet voor publicatie" in index and "body::after{content:'CONCEPT'" in index
     assert (
         "(overvecht-factsheet.ipynb)" in index and "(tabellen/overvecht_indicatoren.xlsx)" in index

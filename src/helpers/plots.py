@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -35,6 +36,10 @@ from helpers.dutch import (
     format_number,
     format_value,
 )
+from helpers.profile import gap_words
+
+if TYPE_CHECKING:
+    from helpers.report_data import NetworkGoal, NetworkIndicator
 
 ROLE_LABELS = {"programma": "Programmagebied", "gemeente": "Gemeente", "nederland": "Nederland"}
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
@@ -476,93 +481,116 @@ def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
     return " ".join(parts)
 
 
-def network_diagram(
-    network: list[tuple[str, list[tuple[str, list[str]]], list[str]]], title: str
-) -> Figure:
-    """The goals -> efforts -> indicators network as three columns of boxes with arrows.
+NETWORK_LEGEND = (
+    "Pijl: de inspanning draagt bij aan het doel. Stippellijn: gevolgd met die indicator "
+    "(niveau tussen haakjes). Grijs vlak: gezamenlijke indicator; witte, gestreepte rand: "
+    "maatwerk van het programma. Rode rand: inspanning zonder prestatie-indicator."
+)
 
-    `network` lists per goal: its label, its efforts as (label, indicator labels) and
-    the indicators that follow the goal itself. Drawn with matplotlib only, so the
-    same PNG shows in Quarto, the nbconvert fallback, PDF and Word.
+
+def network_diagram(network: list[NetworkGoal], title: str) -> Figure:
+    """Efforts -> goals, with the indicators that follow each, as four columns of boxes.
+
+    Arrows run from each effort to its goal and end on the boxes' edges; every indicator
+    says its level and is drawn as joint (grey) or the programme's own (dashed); an
+    effort without an output indicator has a red edge and says so. Drawn with
+    matplotlib only, so the same PNG shows in Quarto, the nbconvert fallback, PDF and Word.
     """
-    rows: list[tuple[str, str, str]] = []
-    for goal, efforts, own in network:
-        rows += [(goal, "", indicator) for indicator in own]
-        for effort, indicators in efforts:
-            rows += [(goal, effort, indicator) for indicator in indicators] or [(goal, effort, "")]
-    height = max(2.5, 0.42 * len(rows) + 1.0)
-    fig, ax = plt.subplots(figsize=(9.0, height))
-    ax.set_xlim(0, 3)
-    ax.set_ylim(len(rows), -1)
+    blocks = [
+        max(len(g.indicators), sum(max(len(e.indicators), 1) for e in g.efforts), 1)
+        for g in network
+    ]
+    rows = sum(blocks)
+    fig, ax = plt.subplots(figsize=(11.0, max(3.0, 0.55 * rows + 1.6)))
+    ax.set_xlim(0, 4)
+    ax.set_ylim(rows + 0.2, -1)
     ax.axis("off")
-    for x, head in ((0.5, "Doel"), (1.5, "Inspanning"), (2.5, "Indicator")):
-        ax.text(x, -0.6, head, ha="center", va="center", fontweight="bold", fontsize=10)
-    styles = {
-        0: (OKABE_ITO["blue"], "white"),
-        1: (OKABE_ITO["orange"], "black"),
-        2: ("#f0f0f0", "black"),
-    }
+    heads = ("Indicator (niveau)", "Inspanning", "Doel", "Indicator (niveau)")
+    for x, head in enumerate(heads):
+        ax.text(x + 0.5, -0.65, head, ha="center", va="center", fontweight="bold", fontsize=10)
 
-    def box(column: int, top: int, bottom: int, label: str) -> tuple[float, float]:
-        face, ink = styles[column]
-        y = (top + bottom) / 2
-        ax.text(
+    def box(column: int, y: float, label: str, face: str, ink: str = "black", edge=None):
+        style = {"boxstyle": "round,pad=0.35", "fc": face, "ec": "#333333", "lw": 0.7}
+        style.update(edge or {})
+        return ax.text(
             column + 0.5,
             y,
-            "\n".join(textwrap.wrap(label, 30)) or "–",
+            "\n".join(textwrap.wrap(label, 28, break_on_hyphens=False)),
             ha="center",
             va="center",
             fontsize=8,
             color=ink,
-            bbox={"boxstyle": "round,pad=0.35", "fc": face, "ec": "#333333", "lw": 0.6},
-        )
-        return column + 0.5, y
-
-    def arrow(start: tuple[float, float], end: tuple[float, float]) -> None:
-        ax.annotate(
-            "",
-            xy=(end[0] - 0.42, end[1]),
-            xytext=(start[0] + 0.42, start[1]),
-            arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8},
+            bbox=style,
         )
 
-    i = 0
-    for goal, efforts, own in network:
-        size = len(own) + sum(max(len(ind), 1) for _, ind in efforts)
-        goal_at = box(0, i, i + size - 1, goal)
-        for indicator in own:
-            arrow(goal_at, box(2, i, i, indicator))
-            i += 1
-        for effort, indicators in efforts:
-            span = max(len(indicators), 1)
-            effort_at = box(1, i, i + span - 1, effort)
-            arrow(goal_at, effort_at)
-            for k, indicator in enumerate(indicators):
-                arrow(effort_at, box(2, i + k, i + k, indicator))
-            i += span
-        ax.axhline(i - 0.5, color="#dddddd", lw=0.6)
+    def indicator_box(column: int, y: float, node: NetworkIndicator):
+        face, edge = ("#e6e6e6", {}) if node.joint else ("white", {"ls": "--"})
+        return box(column, y, f"{node.label} ({node.level})", face, edge=edge)
+
+    def link(start, end, arrow: bool) -> None:
+        props = {
+            "arrowstyle": "-|>" if arrow else "-",
+            "color": "#333333" if arrow else "#777777",
+            "lw": 1.1 if arrow else 0.8,
+            "ls": "-" if arrow else ":",
+            "patchA": start.get_bbox_patch(),
+            "patchB": end.get_bbox_patch(),
+            "shrinkA": 1,
+            "shrinkB": 1,
+            "mutation_scale": 12,
+        }
+        ax.annotate("", xy=end.get_position(), xytext=start.get_position(), arrowprops=props)
+
+    top = 0
+    for goal, size in zip(network, blocks, strict=True):
+        goal_box = box(2, top + (size - 1) / 2, goal.label, OKABE_ITO["blue"], "white")
+        for k, node in enumerate(goal.indicators):
+            y = top + (size - len(goal.indicators)) / 2 + k
+            link(goal_box, indicator_box(3, y, node), arrow=False)
+        row = top + (size - sum(max(len(e.indicators), 1) for e in goal.efforts)) / 2
+        for effort in goal.efforts:
+            span = max(len(effort.indicators), 1)
+            label = (
+                effort.label if effort.has_output else f"{effort.label} (geen prestatie-indicator)"
+            )
+            edge = {} if effort.has_output else {"ec": OKABE_ITO["vermillion"], "lw": 2.2}
+            effort_box = box(1, row + (span - 1) / 2, label, OKABE_ITO["orange"], edge=edge)
+            link(effort_box, goal_box, arrow=True)
+            for k, node in enumerate(effort.indicators):
+                link(effort_box, indicator_box(0, row + k, node), arrow=False)
+            row += span
+        top += size
+        ax.axhline(top - 0.5, color="#dddddd", lw=0.6)
     ax.set_title(title, fontsize=11, fontweight="bold")
-    fig.tight_layout()
+    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(NETWORK_LEGEND, 150)), fontsize=8, va="bottom")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
-def network_alt_text(
-    network: list[tuple[str, list[tuple[str, list[str]]], list[str]]], programme: str
-) -> str:
-    """The network in words: per goal its own indicators and its efforts with theirs."""
-    efforts = sum(len(e) for _, e, _ in network)
+def network_alt_text(network: list[NetworkGoal], programme: str) -> str:
+    """The network in words: per goal the efforts that contribute to it, each with its
+    indicators and their level, joint or own, and the efforts without an output indicator."""
+    efforts = sum(len(g.efforts) for g in network)
     parts = [
         f"Schema van het doelen-inspanningen-netwerk van {programme}: "
         f"{len(network)} doelen en {efforts} inspanningen."
     ]
-    for goal, goal_efforts, own in network:
-        text = f"Doel ‘{goal}’"
-        if own:
-            text += f", gevolgd met {', '.join(own)}"
-        for effort, indicators in goal_efforts:
-            text += f"; inspanning ‘{effort}’"
-            if indicators:
-                text += f" ({', '.join(indicators)})"
+
+    def named(nodes: list[NetworkIndicator]) -> str:
+        return ", ".join(
+            f"{n.label} ({n.level}, {'gezamenlijk' if n.joint else 'maatwerk'})" for n in nodes
+        )
+
+    for goal in network:
+        text = f"Doel ‘{goal.label}’"
+        if goal.indicators:
+            text += f", gevolgd met {named(goal.indicators)}"
+        for effort in goal.efforts:
+            text += f"; inspanning ‘{effort.label}’ draagt eraan bij"
+            if effort.indicators:
+                text += f" ({named(effort.indicators)})"
+            if not effort.has_output:
+                text += ", zonder prestatie-indicator"
         parts.append(text + ".")
     return " ".join(parts)
 
@@ -612,6 +640,45 @@ def comparison_bars(
         _watermark(fig, fontsize=22, rotation=0)
     fig.tight_layout()
     return fig
+
+
+def gap_chart(
+    gaps: list[tuple[int, float]], title: str, unit: str, gemeente: str, *, synthetic: bool = False
+) -> Figure:
+    """The area's gap to its gemeente per year as bars around zero (the gemeente), each
+    labelled with its value: what a deep dive adds to the report's trend chart."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    years = [str(year) for year, _ in gaps]
+    values = [gap for _, gap in gaps]
+    bars = ax.bar(years, values, color=OKABE_ITO["blue"], width=0.6)
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.margins(y=0.18)
+    for bar, value in zip(bars, values, strict=True):
+        sign = "+" if value > 0 else ""
+        ax.annotate(
+            sign + format_number(value, 1 if unit == "procent" else 0),
+            (bar.get_x() + bar.get_width() / 2, value),
+            xytext=(0, 4 if value >= 0 else -12),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    ax.set_ylabel(f"verschil met {gemeente}" + (" (procentpunt)" if unit == "procent" else ""))
+    ax.set_title(title, fontsize=10, fontweight="bold", loc="left")
+    sns.despine(ax=ax)
+    if synthetic:
+        _watermark(fig)
+    fig.tight_layout()
+    return fig
+
+
+def gap_alt_text(gaps: list[tuple[int, float]], title: str, unit: str, gemeente: str) -> str:
+    """The gap chart in words: every year with its gap."""
+    listed = "; ".join(f"{year}: {gap_words(gap, unit)}" for year, gap in gaps)
+    return (
+        f"Staafdiagram {title}: het verschil van het programmagebied met {gemeente} per jaar. "
+        f"{listed}."
+    )
 
 
 def save_figure(fig: Figure, path: Path) -> Path:

@@ -39,12 +39,14 @@ from helpers.paths import Paths
 from helpers.profile_site import write_profiles_site
 from helpers.provenance import draft_reasons
 from helpers.reproducible import numbered_cell_ids
+from helpers.verdicts import GoalStatus, programme_statuses
 
 JOINT_NOTEBOOK = "gezamenlijk.ipynb"
 JOINT_SLUG = "gezamenlijk"
 FACTSHEET_SUFFIX = "-factsheet"
 APPENDIX_HEADING = "## Bijlagen"
 DRAFT_MARK = "CONCEPT"
+BANNER_TAG = "banner"  # the notebook cell whose output is the page's one banner
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 QUARTO_HELP = (
     "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
@@ -298,9 +300,10 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     document.draft = reasons
     document.title = f"{DRAFT_MARK} — {document.title}"
     cells = document.notebook.cells
-    at = 1 if cells and cells[0].cell_type == "raw" else 0
-    banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
-    cells.insert(at, nbformat.v4.new_markdown_cell(banner))
+    if not merge_banner(cells, reasons):
+        at = 1 if cells and cells[0].cell_type == "raw" else 0
+        banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
+        cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     matter = front_matter(document.notebook)
     formats = dict(matter.get("format") or {"html": "default"})
     for name, header in (
@@ -313,6 +316,33 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
         before = (options.get("include-in-header") or {}).get("text", "")
         formats[name] = {**options, "include-in-header": {"text": before + header}}
     _set_front_matter(document.notebook, {"title": document.title, "format": formats})
+
+
+def merged_banner(callout: str, reasons: tuple[str, ...]) -> str:
+    """The draft notice and a page's own source notice as one box: the reader meets one
+    banner, titled CONCEPT, that says why the page is a draft and which figures are
+    synthetic."""
+    match = _CALLOUT.search(callout)
+    body = match["body"].strip() if match else callout.strip()
+    return (
+        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+        f"Dit rapport is een concept, omdat: {'; '.join(reasons)}.\n\n{body}\n:::\n"
+    )
+
+
+def merge_banner(cells: list, reasons: tuple[str, ...]) -> bool:
+    """Fold the draft notice into the markdown output of the cell tagged `banner`
+    (BANNER_TAG); False when no such cell or output exists."""
+    for cell in cells:
+        if BANNER_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        outputs = [o for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})]
+        for output in outputs:
+            output["data"]["text/markdown"] = merged_banner(
+                output["data"]["text/markdown"], reasons
+            )
+        return bool(outputs)
+    return False
 
 
 # --------------------------------------------------------------------------- renderer
@@ -356,7 +386,12 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
 # ---------------------------------------------------------------------------- quarto
 
 
-def index_qmd(documents: list[Document], project: Project, has_validation: bool) -> str:
+def index_qmd(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+) -> str:
     """The landing page of the Quarto site."""
     matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
     reasons = next((d.draft for d in documents if d.draft), ())
@@ -366,22 +401,93 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
         }
     front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False)
     lines = ["---", front.strip(), "---", ""]
-    if reasons:
-        lines += [draft_banner(reasons)]
-    if any(d.synthetic for d in documents):
-        lines += [
-            "::: {.callout-warning}",
-            "## Synthetische gegevens",
-            "",
-            "Deze rapporten bevatten synthetische demogegevens: elke pagina zegt welke van "
-            "haar bronnen synthetisch zijn en welke echt.",
-            ":::",
-            "",
-        ]
-    lines += [f"- [{d.title}]({d.slug}.ipynb)" + _tables_markdown(d, project) for d in documents]
+    lines += [
+        landing_banner(documents),
+        landing_markdown(documents, project, statuses or {}, ".ipynb"),
+    ]
     if has_validation:
         lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
     return "\n".join(lines) + "\n"
+
+
+def landing_banner(documents: list[Document]) -> str:
+    """The landing page's one banner: why the reports are a draft and that they hold
+    synthetic data, in one box ('' for final reports on real data)."""
+    reasons = next((d.draft for d in documents if d.draft), ())
+    synthetic = (
+        "**Synthetische gegevens**: deze rapporten bevatten SYNTHETISCHE demogegevens, die "
+        "geen echte wijk beschrijven; elke pagina zegt welke van haar bronnen synthetisch "
+        "zijn en welke echt."
+        if any(d.synthetic for d in documents)
+        else ""
+    )
+    if reasons:
+        return (
+            "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+            f"Deze rapporten zijn een concept, omdat: {'; '.join(reasons)}.\n\n{synthetic}\n:::\n"
+        )
+    if synthetic:
+        return f"::: {{.callout-warning}}\n## Synthetische gegevens\n\n{synthetic}\n:::\n"
+    return ""
+
+
+READERS = (
+    "**Opdrachtgevers en raadsleden**: de *jaarrapportage* van een programma. Bovenaan per "
+    "doel of het op koers ligt en waarom, wat de cijfers zeggen en wat het programma deed; "
+    "daarna de details.",
+    "**Bewoners**: de *factsheet* van een programma, twee pagina's in gewone taal.",
+    "**Onderzoekers en analisten**: de *tabellen* (CSV en Excel), de bijlagen en verdiepingen "
+    "in de jaarrapportages, de validatie van de ruwe gegevens en de *gezamenlijke monitor* "
+    "met alle programma's naast elkaar.",
+)
+
+
+def landing_markdown(
+    documents: list[Document],
+    project: Project,
+    statuses: dict[str, list[GoalStatus]],
+    suffix: str,
+) -> str:
+    """The landing page's body: which document is for whom, then per programme its goals'
+    statuses at a glance and its documents, then the joint report. `suffix` is the
+    documents' file extension on the site (.ipynb for Quarto, .html for nbconvert)."""
+    year = project.cycle.cycle.year
+    by_slug = {d.slug: d for d in documents}
+    concept = " (concept)" if any(d.draft for d in documents) else ""
+    lines = ["## Welk document is voor wie?", "", *(f"- {reader}" for reader in READERS), ""]
+    lines += ["## Programma's", ""]
+    for key, programme in project.programmes.items():
+        if key not in by_slug:
+            continue
+        gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
+        lines += [f"### {programme.name} ({gemeente})", ""]
+        if statuses.get(key):
+            lines += ["Stand per doel:", ""]
+            lines += [f"- {s.label}: {s.goal}" for s in statuses[key]] + [""]
+        lines += ["Documenten:", ""]
+        tables = _tables_markdown(by_slug[key], project).removeprefix(" — tabellen: ")
+        lines += [
+            f"- voor opdrachtgevers: [Jaarrapportage {year} {programme.name}]({key}{suffix})"
+            + concept,
+            f"- voor bewoners: [Factsheet {year} {programme.name}]"
+            f"({key}{FACTSHEET_SUFFIX}{suffix})" + concept,
+            *([f"- voor analisten, tabellen: {tables}"] if tables else []),
+            "",
+        ]
+    if JOINT_SLUG in by_slug:
+        lines += [
+            "## Alle programma's samen",
+            "",
+            f"[Gezamenlijke monitor {year}]({JOINT_SLUG}{suffix}){concept}: de gezamenlijke "
+            "indicatoren van alle programma's, elk naast de eigen gemeente (geen ranglijst).",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def landing_statuses(project: Project, paths: Paths) -> dict[str, list[GoalStatus]]:
+    """Each programme's goal statuses for the landing page."""
+    return {key: programme_statuses(project, paths, key) for key in project.cycle.programmes}
 
 
 def table_links(document: Document, project: Project) -> list[tuple[str, str]]:
@@ -436,7 +542,8 @@ def quarto_project(
     shutil.copyfile(config, written[0])
     validation = paths.validation_report_dir / "index.html"
     (folder / "index.qmd").write_text(
-        index_qmd(documents, project, validation.is_file()), encoding="utf-8"
+        index_qmd(documents, project, validation.is_file(), landing_statuses(project, paths)),
+        encoding="utf-8",
     )
     written.append(folder / "index.qmd")
     for document in documents:
@@ -645,8 +752,50 @@ FACTSHEET_CSS = (
 )
 
 
+# The annual report printed from the browser: A4, no heading left at a page foot, no
+# table, figure or banner cut in two, the appendices on a new page.
+REPORT_CSS = (
+    "@page{size:A4;margin:1.5cm 1.3cm}"
+    "@media print{:root{--jp-content-font-size1:9.5pt;--jp-ui-font-size1:9pt}"
+    "body{font-size:9.5pt}.jp-Cell{padding:0 !important}.jp-OutputArea-output{margin:0}"
+    ".anchor-link{display:none}h2,h3,.wm-caption{break-after:avoid}"
+    "img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
+    "table{font-size:8pt !important}img{max-width:75% !important;height:auto}"
+    "h2#Bijlagen{break-before:page}}"
+    ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
+)
+DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
+_H2 = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<text>.*?)</h2>', flags=re.DOTALL)
+
+
+def with_table_of_contents(body: str) -> str:
+    """The fallback's table of contents (Quarto makes its own): a list of the sections,
+    inserted after the first screen, before the detail (DETAIL_HEADING)."""
+    sections = [
+        (
+            match["id"],
+            " ".join(html.unescape(_TAGS.sub("", _ANCHOR.sub("", match["text"]))).split()),
+        )
+        for match in _H2.finditer(body)
+    ]
+    if not sections:
+        return body
+    items = "".join(
+        f'<li><a href="#{ident}">{html.escape(text)}</a></li>' for ident, text in sections
+    )
+    nav = (
+        '<nav class="wm-toc" aria-labelledby="wm-inhoud"><h2 id="wm-inhoud">Inhoud</h2>'
+        f"<ol>{items}</ol></nav>\n"
+    )
+    at = next(
+        (m for m in _H2.finditer(body) if DETAIL_HEADING in html.unescape(m["text"])),
+        next(_H2.finditer(body)),
+    )
+    return body[: at.start()] + nav + body[at.start() :]
+
+
 def _draft_css(document: Document) -> str:
-    css = FACTSHEET_CSS if document.kind == "factsheet" else ""
+    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS}.get(document.kind, "")
     return css + (WATERMARK_CSS if document.draft else "")
 
 
@@ -690,6 +839,8 @@ def notebook_html(document: Document) -> str:
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     body = accessible_tables(body)
+    if document.kind == "report" and document.slug != JOINT_SLUG:
+        body = with_table_of_contents(body)
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 
@@ -747,48 +898,37 @@ def accessible_tables(body: str) -> str:
     return "".join(pieces)
 
 
-def _tables_html(document: Document, project: Project) -> str:
-    links = table_links(document, project)
-    if not links:
-        return ""
-    return " — tabellen: " + ", ".join(f'<a href="{href}">{text}</a>' for text, href in links)
-
-
-def index_html(documents: list[Document], project: Project, has_validation: bool) -> str:
+def index_html(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+) -> str:
     """The landing page of the fallback site."""
+    from nbconvert.filters import markdown2html
+
     year = project.cycle.cycle.year
-    items = "\n".join(
-        f'<li><a href="{d.slug}.html">{html.escape(d.title)}</a>{_tables_html(d, project)}</li>'
-        for d in documents
+    body = (
+        landing_banner(documents)
+        + "\n\n"
+        + landing_markdown(documents, project, statuses or {}, ".html")
     )
-    banner = (
-        '<div class="callout callout-warning"><p class="callout-title">Synthetische gegevens</p>'
-        "<p>Deze rapporten bevatten SYNTHETISCHE demogegevens, die geen echte wijk "
-        "beschrijven: elke pagina zegt welke van haar bronnen synthetisch zijn en welke "
-        "echt.</p></div>"
-        if any(d.synthetic for d in documents)
-        else ""
-    )
+    # an HTML block (the banner's box) ends at a blank line: the markdown after it is parsed
+    boxed = callouts_to_html(body).replace("</div>", "</div>\n")
+    landing = _ANCHOR.sub("", markdown2html(boxed))
     validation = (
         '<p><a href="../validation/index.html">Validatie van de ruwe gegevens</a></p>'
         if has_validation
         else ""
     )
     reasons = next((d.draft for d in documents if d.draft), ())
-    if reasons:
-        listed = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
-        banner += (
-            '<div class="callout callout-important"><p class="callout-title">CONCEPT: niet '
-            f"voor publicatie</p><p>Deze rapporten zijn een concept, omdat:</p><ul>{listed}</ul>"
-            "</div>"
-        )
     draft_css = WATERMARK_CSS if reasons else ""
     return (
         "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
         f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
         f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
-        f"<main>\n<h1>Wijkmonitor {year}</h1>\n{banner}\n<h2>Rapporten</h2>\n"
-        f"<ul class='wm-docs'>\n{items}\n</ul>\n{validation}\n</main>\n"
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n<div class='wm-docs'>\n{landing}\n"
+        f"</div>\n{validation}\n</main>\n"
         "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
         "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
         "Quarto-website gerenderd.</p></footer>\n</body></html>\n"
@@ -803,4 +943,5 @@ def render_with_nbconvert(
         log(f"rendered {document.slug}.html (nbconvert)")
     copy_tables(project, paths, site)
     validation = (paths.validation_report_dir / "index.html").is_file()
-    (site / "index.html").write_text(index_html(documents, project, validation), encoding="utf-8")
+    landing = index_html(documents, project, validation, landing_statuses(project, paths))
+    (site / "index.html").write_text(landing, encoding="utf-8")

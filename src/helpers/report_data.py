@@ -525,20 +525,65 @@ def plain_text(text: object) -> str:
     return re.sub(r"^(\d+)\.", r"\1\\.", escaped)  # 1. at the start is no list item
 
 
-def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
-    """The stories told about one goal, as markdown quotes and observations (text escaped)."""
+NOTE_KINDS = {
+    "citaat": ("citaat", "citaten"),
+    "observatie": ("observatie", "observaties"),
+    "werksessie": ("werksessie", "werksessies"),
+}
+
+
+def curated_notes(notes: pd.DataFrame, goal_id: str) -> pd.DataFrame:
+    """The notes of one goal, each text once: a note told in several years (or sessions)
+    keeps its first source and date, with every year it came up in `years`."""
     rows = notes[notes["goal"].eq(goal_id)] if not notes.empty else notes
     if rows.empty:
+        return rows.assign(years="")
+    rows = rows.sort_values(["year", "date"], kind="stable")
+    years = rows.groupby(["type", "text"], sort=False)["year"].agg(
+        lambda y: ", ".join(dict.fromkeys(str(v) for v in y))
+    )
+    first = rows.drop_duplicates(["type", "text"]).reset_index(drop=True)
+    first["years"] = [
+        years[(kind, text)] for kind, text in zip(first["type"], first["text"], strict=True)
+    ]
+    return first
+
+
+def notes_synthesis(curated: pd.DataFrame, told: pd.DataFrame) -> str:
+    """One counted sentence over a goal's notes (`told`: all of them, `curated`: each
+    once): how many, of which kind, over which years, how many came up more than once.
+    No claim about what they mean."""
+    kinds = curated["type"].astype(str).value_counts()
+    rank = {kind: k for k, kind in enumerate(NOTE_KINDS)}
+    order = sorted(kinds.index, key=lambda kind: (rank.get(kind, len(rank)), kind))
+    parts = [
+        f"{kinds[kind]} {NOTE_KINDS.get(kind, (kind, kind))[int(kinds[kind] != 1)]}"
+        for kind in order
+    ]
+    span = f"{told['year'].min()}–{told['year'].max()}"
+    text = f"{len(curated)} verschillende verhalen uit {span} ({', '.join(parts)})"
+    repeated = int(curated["years"].str.contains(",").sum())
+    if len(told) > len(curated):
+        verb = "kwam" if repeated == 1 else "kwamen"
+        text += f"; {repeated} daarvan {verb} vaker terug ({len(told)} keer verteld)"
+    return plain_text(text) + "."
+
+
+def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
+    """The stories told about one goal, each once, with a counted synthesis first, as
+    markdown quotes and observations (text escaped)."""
+    rows = curated_notes(notes, goal_id)
+    if rows.empty:
         return f"*Geen verhalen vastgelegd bij ‘{plain_text(goal_label)}’.*"
-    lines = []
-    for _, note in rows.sort_values(["year", "date"]).iterrows():
+    lines = [f"*{notes_synthesis(rows, notes[notes['goal'].eq(goal_id)])}*", ""]
+    for _, note in rows.iterrows():
         where = f"{plain_text(note['source'])}, {plain_text(note['date'])}"
         text = plain_text(note["text"])
         if note["type"] == "citaat":
             lines.append(f"> “{text}”  \n> — *{where}*")
         else:
             kind = plain_text(str(note["type"]).capitalize())
-            lines.append(f"- **{kind} ({plain_text(note['year'])})**: {text} (*{where}*)")
+            lines.append(f"- **{kind} ({plain_text(note['years'])})**: {text} (*{where}*)")
         lines.append("")
     return "\n".join(lines)
 
@@ -1150,19 +1195,50 @@ GLANCE_LEGEND = (
 # ------------------------------------------------------------ network, availability
 
 
-def network_structure(
-    ctx: ProgrammeContext,
-) -> list[tuple[str, list[tuple[str, list[str]]], list[str]]]:
-    """The network as (goal, [(effort, indicator labels)], goal's own indicator labels)."""
+@dataclass(frozen=True)
+class NetworkIndicator:
+    """An indicator in the network: its label, its level in words, joint or the
+    programme's own (maatwerk)."""
 
-    def label(indicator_id: str) -> str:
-        return ctx.project.indicator(ctx.key, indicator_id).label
+    label: str
+    level: str
+    joint: bool
+
+
+@dataclass(frozen=True)
+class NetworkEffort:
+    label: str
+    indicators: list[NetworkIndicator]
+
+    @property
+    def has_output(self) -> bool:
+        """Whether an output indicator (prestatie) follows what the effort delivers."""
+        return any(i.level == LEVEL_LABELS["output"] for i in self.indicators)
+
+
+@dataclass(frozen=True)
+class NetworkGoal:
+    label: str
+    efforts: list[NetworkEffort]
+    indicators: list[NetworkIndicator]
+
+
+def network_structure(ctx: ProgrammeContext) -> list[NetworkGoal]:
+    """The network per goal: its efforts with their indicators, and its own indicators;
+    each indicator with its level and whether it belongs to the joint monitor."""
+    joint = {indicator.id for indicator in ctx.project.catalogue.indicators}
+
+    def node(indicator_id: str) -> NetworkIndicator:
+        indicator = ctx.project.indicator(ctx.key, indicator_id)
+        return NetworkIndicator(
+            indicator.label, LEVEL_LABELS[indicator.level], indicator_id in joint
+        )
 
     return [
-        (
+        NetworkGoal(
             goal.label,
-            [(e.label, [label(i) for i in e.indicators]) for e in goal.efforts],
-            [label(i) for i in goal.indicators],
+            [NetworkEffort(e.label, [node(i) for i in e.indicators]) for e in goal.efforts],
+            [node(i) for i in goal.indicators],
         )
         for goal in ctx.programme.goals
     ]
