@@ -36,7 +36,7 @@ from helpers.dutch import (
     format_number,
     format_value,
 )
-from helpers.profile import gap_words
+from helpers.gemeente_profile import gap_words
 
 if TYPE_CHECKING:
     from helpers.report_data import NetworkGoal, NetworkIndicator

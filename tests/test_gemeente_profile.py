@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from helpers import profile
+from helpers import gemeente_profile as profile
 from helpers.config import Indicator
 
 
