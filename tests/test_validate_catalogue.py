@@ -22,7 +22,7 @@ from support import digests
 
 from helpers.paths import Paths
 from helpers.sources import demo
-from helpers.validate import main_validate
+from helpers.validation import main_validate
 
 SURVEY = "data/raw/demo/survey/gezondheidsmonitor.csv"
 KWB = "data/raw/cbs/85984NED"
