@@ -312,7 +312,27 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
             )
             log(QUARTO_HELP)
             render_with_nbconvert(documents, project, paths, site, log)
+        place_validation(paths, site, documents[0].draft)
     return paths.site / "index.html"
+
+
+VALIDATION_LINK = ("Validatie van de ruwe gegevens", "validation/index.html")
+
+
+def place_validation(paths: Paths, site: Path, draft: tuple[str, ...]) -> Path | None:
+    """The validate stage's page inside the site (at VALIDATION_LINK), marked CONCEPT like
+    the reports when they are a draft; None when validate has not run."""
+    page = paths.validation_report_dir / "index.html"
+    if not page.is_file():
+        return None
+    text = page.read_text(encoding="utf-8")
+    if draft:
+        text = text.replace("<title>", f"<title>{DRAFT_MARK} — ", 1)
+        text = text.replace("</head>", f"<style>{WATERMARK_CSS}</style></head>", 1)
+    target = site / VALIDATION_LINK[1]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
 # ---------------------------------------------------------------------------- quarto
@@ -342,7 +362,7 @@ def index_qmd(documents: list[Document], project: Project, has_validation: bool)
         ]
     lines += [f"- [{d.title}]({d.slug}.ipynb)" + _tables_markdown(d, project) for d in documents]
     if has_validation:
-        lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
+        lines += ["", "[{}]({})".format(*VALIDATION_LINK)]
     return "\n".join(lines) + "\n"
 
 
@@ -406,8 +426,6 @@ def quarto_project(
         numbered_cell_ids(document.notebook)
         nbformat.write(document.notebook, path)
         written.append(path)
-    if validation.is_file():
-        shutil.copytree(paths.validation_report_dir, folder / "validation")
     written += copy_tables(project, paths, folder)
     return written
 
@@ -646,11 +664,7 @@ def index_html(documents: list[Document], project: Project, has_validation: bool
         if any(d.synthetic for d in documents)
         else ""
     )
-    validation = (
-        '<p><a href="../validation/index.html">Validatie van de ruwe gegevens</a></p>'
-        if has_validation
-        else ""
-    )
+    validation = '<p><a href="{1}">{0}</a></p>'.format(*VALIDATION_LINK) if has_validation else ""
     reasons = next((d.draft for d in documents if d.draft), ())
     if reasons:
         listed = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
