@@ -50,6 +50,8 @@ def test_the_page_is_dutch_with_places_rules_and_statuses(project, written, caps
     run = validation_run(project, written, capsys)
     assert run.code == 1
     assert "n is not negative" in run.critical, "the console stays as it was"
+    finding = next(f for f in run.findings if f["rule"] == "n is not negative")
+    assert finding["regel"] == "n is niet negatief", "findings.json carries the Dutch rule"
     page = run.page
     assert "<html lang='nl'>" in page
     assert "<h2>Enquête (gezondheidsmonitor)</h2>" in page

@@ -44,7 +44,8 @@ FINDINGS_FILE = "findings.json"
 
 
 def summary_to_findings(summary: ValidationSummary) -> str:
-    """Every failed expectation in words, for the reports' data-quality section."""
+    """Every failed expectation in words, for the reports' data-quality section
+    (`rule` in English as in the console, `regel` the same in Dutch)."""
     findings = [
         {
             "suite": suite.name,
@@ -52,6 +53,7 @@ def summary_to_findings(summary: ValidationSummary) -> str:
             "column": outcome.column,
             "severity": outcome.severity,
             "rule": outcome.rule,
+            "regel": outcome.regel,
             "rows": outcome.unexpected,
             "examples": outcome.examples,
         }
