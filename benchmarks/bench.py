@@ -246,7 +246,8 @@ def child_validation(case: str) -> float:
     from helpers.config import load_project
     from helpers.paths import Paths
     from helpers.sources import demo
-    from helpers.validate import Validator, kwb_suite, validate_sources
+    from helpers.validation import Validator, validate_sources
+    from helpers.validation.kwb import kwb_suite
 
     project = load_project(Paths.from_root(ROOT))
     with tempfile.TemporaryDirectory() as tmp:

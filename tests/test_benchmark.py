@@ -9,7 +9,8 @@ from support import REPO
 
 from helpers.config import load_project
 from helpers.paths import Paths
-from helpers.validate import Validator, kwb_suite
+from helpers.validation import Validator
+from helpers.validation.kwb import kwb_suite
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from bench import country_table

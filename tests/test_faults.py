@@ -308,7 +308,7 @@ def local_root(tmp_path) -> Path:
 
 
 def _validate(root: Path, capsys) -> tuple[int, str, list[dict]]:
-    from helpers.validate import main_validate
+    from helpers.validation import main_validate
 
     paths = Paths(root)
     code = main_validate(

@@ -224,3 +224,73 @@ def test_wijkmonitor_validate_command_stops_without_echoing(root):
     assert_not_echoed(result.stdout + result.stderr)
     assert_not_echoed(outputs(root))
     assert digests(root / "data/raw") == raw_before
+
+
+# ------------------------------------------------- names in a source, free-text columns
+
+# A note's source names where a note came from: a person there is found without a title.
+SOURCE_NAMES = [
+    "Piet de Vries, bewoner",
+    "J. Jansen",
+    "A.B. van der Berg, inloopochtend",
+    "Jan Jansen, buurtbewoner",
+    "mevrouw Jansen, Vlierstraat 12, 3563 AB",
+]
+SOURCE_PLACES = [
+    "bewoner, inloopochtend buurthuis",
+    "opbouwwerker",
+    "werksessie met uitvoeringspartners",
+    "Buurtteam Overvecht",
+    "Gemeente Utrecht",
+    "Huis van de Wijk Overvecht",
+    "Wijkcentrum de Boog",
+    "Werksessie Overvecht, 2024",
+]
+
+
+@pytest.mark.parametrize("text", SOURCE_NAMES)
+def test_a_name_in_a_source_is_found_without_a_title(text):
+    assert "name" in privacy.kinds(text, source=True)
+    redacted = str(privacy.redact(text, source=True))
+    assert "[verwijderd: naam]" in redacted
+    assert privacy.kinds(redacted, source=True) == []
+
+
+@pytest.mark.parametrize("text", SOURCE_PLACES)
+def test_a_source_naming_a_meeting_or_organisation_is_not_personal(text):
+    assert privacy.kinds(text, source=True) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["bewoner Fatima El Amrani vertelde", "deelnemer Piet de Vries zei", "Prof. Jansen"]
+)
+def test_a_name_after_a_role_or_title_in_note_text(text):
+    assert privacy.kinds(text) == ["name"]
+    assert "[verwijderd: naam]" in str(privacy.redact(text))
+
+
+def test_source_names_and_free_text_columns_stop_validation_without_echo(project, written, capsys):
+    local = written / "data/raw/local"
+    notes = local / "notes/overvecht/2024.yaml"
+    notes.write_text(
+        notes.read_text(encoding="utf-8").replace(
+            "source: bewoner, inloopochtend", "source: Piet de Vries, bewoner"
+        ),
+        encoding="utf-8",
+    )
+    registrations = local / "registrations/overvecht.csv"
+    lines = registrations.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",opmerking"
+    lines[1:] = [line + "," for line in lines[1:]]
+    lines[3] = lines[3][:-1] + ",bel 06 - 12 34 56 78 of naam[at]provider.nl"
+    registrations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = validation_run(project, written, capsys)
+    assert run.code == 1
+    assert "data/raw/local/notes/overvecht/2024.yaml line" in run.critical
+    assert "(item 1, source)" in run.critical and "name after a title" in run.critical
+    assert (
+        "data/raw/local/registrations/overvecht.csv, column opmerking (1 row): line 4 (row 3)"
+        in run.critical
+    )
+    for secret in ["Piet", "Vries", "12 34 56 78", "provider"]:
+        assert secret not in run.output + run.page + json.dumps(run.findings), secret

@@ -57,7 +57,7 @@ def site(tmp_path_factory) -> Path:
     cycle.write_text(text, encoding="utf-8")
     if BOUNDARIES.is_file():
         (root / "params" / "report.yaml").write_text(f"boundaries: {BOUNDARIES}\n")
-    for stage in ("fetch", "harmonise", "demo"):
+    for stage in ("fetch", "harmonise", "demo", "validate"):
         run([WIJKMONITOR, stage], root)
     survey = root / "data" / "raw" / "demo" / "survey" / "gezondheidsmonitor.csv"
     make_survey_cell_small(survey)
@@ -80,6 +80,9 @@ def test_report_stage_writes_report_factsheet_and_tables_per_programme(site):
             assert (site / "tabellen" / f"{key}_indicatoren.{suffix}").stat().st_size > 1000
             assert f'href="tabellen/{key}_indicatoren.{suffix}"' in index
     assert (site / "gezamenlijk.html").is_file() and 'href="gezamenlijk.html"' in index
+    validation = (site / "validation" / "index.html").read_text(encoding="utf-8")
+    assert 'href="validation/index.html"' in index and "lang='nl'" in validation
+    assert "<title>CONCEPT — " in validation and "content:'CONCEPT'" in validation
     report = (site / "overvecht.html").read_text(encoding="utf-8")
     for heading in (
         "In één oogopslag",
@@ -246,6 +249,7 @@ def test_every_page_passes_axe_core_without_serious_or_critical_violations(site)
     source = axe_source_or_skip()
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 2 * len(PROGRAMMES) + 2
+    assert site / "validation" / "index.html" in pages, "the validation page is in the site"
     found = {}
     with Chromium(binary) as browser:
         for page in pages:

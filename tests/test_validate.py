@@ -12,7 +12,7 @@ from validate_fixtures import topic_keys, validation_run
 
 from helpers.paths import Paths
 from helpers.sources import demo
-from helpers.validate import (
+from helpers.validation import (
     CRITICAL,
     WARNING,
     main_validate,

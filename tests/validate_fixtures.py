@@ -306,7 +306,7 @@ def validation_run(
     Raw data must come out unchanged: every test that validates checks it.
     """
     from helpers.paths import Paths
-    from helpers.validate import main_validate
+    from helpers.validation import main_validate
 
     paths = Paths(root)
     raw_before = _digests(root / "data" / "raw")

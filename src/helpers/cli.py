@@ -97,7 +97,7 @@ def cmd_demo(project: Project, paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.validate import main_validate
+    from helpers.validation import main_validate
 
     return main_validate(
         project,

@@ -161,6 +161,31 @@ class Fanout(Strict):
     )
 
 
+class Plausibility(Strict):
+    """How far a value may move between consecutive years before validation objects.
+
+    A factor compares the larger of two consecutive values with the smaller: 3 means a
+    tripling or a drop to a third. Real neighbourhood series rarely move that much in a
+    year; a unit or typing error (a thousands separator, a fraction for a percentage)
+    moves them by a hundred or a thousand. Pairs whose smaller value is below
+    `jump_min_value` are not compared: a project starting with 2 volunteers is no error.
+    """
+
+    jump_warn: float = Field(default=3.0, gt=1, description="warn beyond this factor")
+    jump_stop: float = Field(default=20.0, gt=1, description="stop the run beyond this factor")
+    jump_min_value: float = Field(
+        default=10.0, gt=0, description="smaller value of a pair below this: not compared"
+    )
+
+    @model_validator(mode="after")
+    def _stop_above_warn(self) -> Plausibility:
+        if self.jump_stop < self.jump_warn:
+            raise ValueError(
+                f"jump_stop ({self.jump_stop:g}) must not be below jump_warn ({self.jump_warn:g})"
+            )
+        return self
+
+
 class Cycle(Strict):
     cycle: CycleYears
     source: Literal["demo", "cbs"]
@@ -176,6 +201,7 @@ class Cycle(Strict):
         description="personal data in notes or free text: stop the run (default), or "
         "go on with every finding replaced by a visible mark [verwijderd: …]",
     )
+    plausibility: Plausibility = Plausibility()
 
     @field_validator("programmes")
     @classmethod

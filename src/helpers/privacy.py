@@ -22,7 +22,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "phone": ("phone number", "telefoonnummer"),
     "bsn": ("BSN-like number (passes the eleven-test)", "BSN"),
     "address": ("address (street and house number, postcode)", "adres"),
-    "name": ("name after a title", "naam"),
+    "name": ("name after a title, a role or in a source", "naam"),
 }
 
 _SEP = r"[\s\-./()]{0,3}"
@@ -64,11 +64,32 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # dhr. Jansen, mevr. De Vries, meneer Bakker, mevrouw van der Berg, de heer A. Smit.
     "name": re.compile(
-        rf"(?:\b(?:[Dd]hr|[Mm]evr|[Mm]w)\.?\s+|\b(?:[Hh]r|[Mm]r|[Dd]r|[Ii]r|[Dd]rs)\.\s*"
+        rf"(?:\b(?:[Dd]hr|[Mm]evr|[Mm]w)\.?\s+|\b(?:[Hh]r|[Mm]r|[Dd]r|[Ii]r|[Dd]rs|[Pp]rof)\.\s*"
         rf"|\b(?:[Mm]eneer|[Mm]ijnheer|[Mm]evrouw|[Jj]uffrouw|[Dd]e\s+heer|[Dd]e\s+[Hh]eer)\s+)"
         rf"{_INITIALS}{_INFIX}(?:[Vv]an\s+|[Dd]e\s+)?{_SURNAME}"
+        # bewoner Fatima El Amrani, deelnemer Piet de Vries: a role, then a full name.
+        rf"|\b(?:[Bb]uurtbewoner|[Bb]ewoner|[Bb]ewoonster|[Dd]eelnemer|[Dd]eelneemster|"
+        rf"[Vv]rijwilliger|[Mm]antelzorger)\s+[{_UPPER}][{_LOWER}]+\s+{_INFIX}"
+        rf"(?:(?:El|Al|Van|De|Ter|Ten)\s+)?{_SURNAME}"
     ),
 }
+
+# A note's `source` says where a note came from (a meeting, an organisation, a role):
+# a person named there is personal data even without a title. J. Jansen, A.B. de Vries,
+# Piet de Vries, Jan Jansen, bewoner (a full name before a role). A name list would be
+# needed to tell "Jan Jansen" from "Overvecht Noord" on their own; these forms need none.
+_ROLE = r"(?:buurt)?bewon(?:er|ster)|deelne(?:mer|emster)|vrijwilliger|mantelzorger|ouder"
+_ORGANISATION_WORD = (
+    rf"[{_UPPER}][{_LOWER}]*(?:centrum|huis|team|bureau|school|kerk|raad|platform|overleg|"
+    r"sessie|ochtend|avond|middag|groep|club|werk|gemeente|stichting|vereniging)\b"
+)
+_NAME_INFIX = r"(?:van|de|der|den|ter|ten|te|el|al|van\s+der|van\s+den|van\s+de)"
+SOURCE_NAME = re.compile(
+    rf"(?<![\w.])(?:[{_UPPER}]\.\s*){{1,4}}{_INFIX}(?:[Vv]an\s+|[Dd]e\s+)?{_SURNAME}"
+    rf"|\b(?!{_ORGANISATION_WORD}|(?:Gemeente|Stichting|Vereniging|Huis|Wijk|Buurt)\b)"
+    rf"[{_UPPER}][{_LOWER}]+\s+(?:{_NAME_INFIX}\s+{_SURNAME}"
+    rf"|{_SURNAME}(?=\s*,\s*(?:{_ROLE})\b))"
+)
 
 
 @dataclass(frozen=True)
@@ -114,12 +135,20 @@ def _bsn_candidate(text: str, match: re.Match[str]) -> bool:
     return passes_eleven_test(re.sub(r"\D", "", match.group()))
 
 
-def find(text: object) -> list[Finding]:
-    """Every personal-data finding in `text`, in order, without overlaps."""
+def _patterns(source: bool) -> list[tuple[str, re.Pattern[str]]]:
+    listed = list(PATTERNS.items())
+    return [*listed, ("name", SOURCE_NAME)] if source else listed
+
+
+def find(text: object, source: bool = False) -> list[Finding]:
+    """Every personal-data finding in `text`, in order, without overlaps.
+
+    `source`: the text is a note's source, where a name without a title is a person.
+    """
     if not isinstance(text, str) or not text.strip():
         return []
     found: list[Finding] = []
-    for kind, pattern in PATTERNS.items():
+    for kind, pattern in _patterns(source):
         for match in pattern.finditer(text):
             if kind == "bsn" and not _bsn_candidate(text, match):
                 continue
@@ -138,17 +167,17 @@ def find(text: object) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def kinds(text: object) -> list[str]:
+def kinds(text: object, source: bool = False) -> list[str]:
     """The kinds of personal data in `text` (each once, in KINDS order)."""
-    present = {f.kind for f in find(text)}
+    present = {f.kind for f in find(text, source)}
     return [k for k in KINDS if k in present]
 
 
-def redact(text: object) -> object:
+def redact(text: object, source: bool = False) -> object:
     """`text` with each finding replaced by a visible mark such as `[verwijderd: adres]`."""
     if not isinstance(text, str):
         return text
-    for finding in reversed(find(text)):
+    for finding in reversed(find(text, source)):
         text = text[: finding.start] + finding.mark + text[finding.end :]
     return text
 

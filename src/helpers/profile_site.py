@@ -66,6 +66,11 @@ def profile_entries(folder: Path) -> tuple[str, list[dict[str, str]]]:
     return data["niveau"], data["gebieden"]
 
 
+def profile_count(paths: Paths) -> int:
+    """How many profiles the last run of the profiles stage made (0 without any)."""
+    return len(profile_entries(paths.processed / "profiles")[1])
+
+
 def _synthetic(folder: Path, areas: list[dict[str, str]]) -> bool:
     if not areas:
         return False

@@ -36,7 +36,7 @@ from helpers.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.indicators import read_indicator_table
 from helpers.io import atomic_dir
 from helpers.paths import Paths
-from helpers.profile_site import write_profiles_site
+from helpers.profile_site import SITE_DIR, profile_count, write_profiles_site
 from helpers.provenance import draft_reasons
 from helpers.reproducible import numbered_cell_ids
 from helpers.verdicts import GoalStatus, programme_statuses
@@ -376,11 +376,31 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
             )
             log(QUARTO_HELP)
             render_with_nbconvert(documents, project, paths, site, log)
+        place_validation(paths, site, documents[0].draft)
         draft_css = WATERMARK_CSS if documents[0].draft else ""
         profiles = write_profiles_site(paths, site, draft_css)
         if profiles:
             log(f"profiles: {profiles} page(s) in profielen/ (index: profielen/index.html)")
     return paths.site / "index.html"
+
+
+VALIDATION_LINK = ("Validatie van de ruwe gegevens", "validation/index.html")
+
+
+def place_validation(paths: Paths, site: Path, draft: tuple[str, ...]) -> Path | None:
+    """The validate stage's page inside the site (at VALIDATION_LINK), marked CONCEPT like
+    the reports when they are a draft; None when validate has not run."""
+    page = paths.validation_report_dir / "index.html"
+    if not page.is_file():
+        return None
+    text = page.read_text(encoding="utf-8")
+    if draft:
+        text = text.replace("<title>", f"<title>{DRAFT_MARK} — ", 1)
+        text = text.replace("</head>", f"<style>{WATERMARK_CSS}</style></head>", 1)
+    target = site / VALIDATION_LINK[1]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
 # ---------------------------------------------------------------------------- quarto
@@ -391,6 +411,7 @@ def index_qmd(
     project: Project,
     has_validation: bool,
     statuses: dict[str, list[GoalStatus]] | None = None,
+    profiles: int = 0,
 ) -> str:
     """The landing page of the Quarto site."""
     matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
@@ -403,10 +424,10 @@ def index_qmd(
     lines = ["---", front.strip(), "---", ""]
     lines += [
         landing_banner(documents),
-        landing_markdown(documents, project, statuses or {}, ".ipynb"),
+        landing_markdown(documents, project, statuses or {}, ".ipynb", profiles),
     ]
     if has_validation:
-        lines += ["", "[Validatie van de ruwe gegevens](validation/index.html)"]
+        lines += ["", "[{}]({})".format(*VALIDATION_LINK)]
     return "\n".join(lines) + "\n"
 
 
@@ -447,10 +468,12 @@ def landing_markdown(
     project: Project,
     statuses: dict[str, list[GoalStatus]],
     suffix: str,
+    profiles: int = 0,
 ) -> str:
     """The landing page's body: which document is for whom, then per programme its goals'
-    statuses at a glance and its documents, then the joint report. `suffix` is the
-    documents' file extension on the site (.ipynb for Quarto, .html for nbconvert)."""
+    statuses at a glance and its documents, then the joint report and the wijkprofielen
+    (`profiles`: how many). `suffix` is the documents' file extension on the site
+    (.ipynb for Quarto, .html for nbconvert)."""
     year = project.cycle.cycle.year
     by_slug = {d.slug: d for d in documents}
     concept = " (concept)" if any(d.draft for d in documents) else ""
@@ -480,6 +503,15 @@ def landing_markdown(
             "",
             f"[Gezamenlijke monitor {year}]({JOINT_SLUG}{suffix}){concept}: de gezamenlijke "
             "indicatoren van alle programma's, elk naast de eigen gemeente (geen ranglijst).",
+            "",
+        ]
+    if profiles:
+        lines += [
+            "## Wijkprofielen",
+            "",
+            f"[Wijkprofielen]({SITE_DIR}/index.html): een profiel van elk van de {profiles} "
+            "gebieden, met de kerncijfers naast de gemeente en Nederland; zoek op naam of "
+            "CBS-code.",
             "",
         ]
     return "\n".join(lines)
@@ -542,7 +574,13 @@ def quarto_project(
     shutil.copyfile(config, written[0])
     validation = paths.validation_report_dir / "index.html"
     (folder / "index.qmd").write_text(
-        index_qmd(documents, project, validation.is_file(), landing_statuses(project, paths)),
+        index_qmd(
+            documents,
+            project,
+            validation.is_file(),
+            landing_statuses(project, paths),
+            profile_count(paths),
+        ),
         encoding="utf-8",
     )
     written.append(folder / "index.qmd")
@@ -554,8 +592,6 @@ def quarto_project(
         if document.kind == "factsheet":
             key = document.slug.removesuffix(FACTSHEET_SUFFIX)
             written += copy_factsheet_figures(paths, key, folder)
-    if validation.is_file():
-        shutil.copytree(paths.validation_report_dir, folder / "validation")
     written += copy_tables(project, paths, folder)
     return written
 
@@ -903,6 +939,7 @@ def index_html(
     project: Project,
     has_validation: bool,
     statuses: dict[str, list[GoalStatus]] | None = None,
+    profiles: int = 0,
 ) -> str:
     """The landing page of the fallback site."""
     from nbconvert.filters import markdown2html
@@ -911,16 +948,12 @@ def index_html(
     body = (
         landing_banner(documents)
         + "\n\n"
-        + landing_markdown(documents, project, statuses or {}, ".html")
+        + landing_markdown(documents, project, statuses or {}, ".html", profiles)
     )
     # an HTML block (the banner's box) ends at a blank line: the markdown after it is parsed
     boxed = callouts_to_html(body).replace("</div>", "</div>\n")
     landing = _ANCHOR.sub("", markdown2html(boxed))
-    validation = (
-        '<p><a href="../validation/index.html">Validatie van de ruwe gegevens</a></p>'
-        if has_validation
-        else ""
-    )
+    validation = '<p><a href="{1}">{0}</a></p>'.format(*VALIDATION_LINK) if has_validation else ""
     reasons = next((d.draft for d in documents if d.draft), ())
     draft_css = WATERMARK_CSS if reasons else ""
     return (
@@ -943,5 +976,7 @@ def render_with_nbconvert(
         log(f"rendered {document.slug}.html (nbconvert)")
     copy_tables(project, paths, site)
     validation = (paths.validation_report_dir / "index.html").is_file()
-    landing = index_html(documents, project, validation, landing_statuses(project, paths))
+    landing = index_html(
+        documents, project, validation, landing_statuses(project, paths), profile_count(paths)
+    )
     (site / "index.html").write_text(landing, encoding="utf-8")

@@ -260,7 +260,8 @@ def read_notes(local_dir: Path, key: str) -> pd.DataFrame:
     """
     rows = [item for path in note_files(local_dir, key) for item in read_note_items(path)]
     for row in rows:
-        row["text"], row["source"] = privacy.redact(row["text"]), privacy.redact(row["source"])
+        row["text"] = privacy.redact(row["text"])
+        row["source"] = privacy.redact(row["source"], source=True)
     frame = pd.DataFrame(rows, columns=NOTE_COLUMNS)
     frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     return frame
