@@ -487,7 +487,7 @@ def quality_findings(ctx: ProgrammeContext) -> pd.DataFrame:
         {
             "bron": f["file"],
             "kolom": f["column"] or MISSING,
-            "regel": f["rule"],
+            "regel": f.get("regel") or f["rule"],
             "rijen": f["rows"],
             "ernst": "waarschuwing" if f["severity"] == "warning" else "kritiek",
         }
