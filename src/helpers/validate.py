@@ -29,6 +29,7 @@ from helpers.io import write_text_atomic
 from helpers.paths import Paths
 from helpers.sources.cbs import NUMERIC_TYPES, base_name
 from helpers.sources.cbs_columns import match_columns
+from helpers.sources.cbs_health import used_waves
 from helpers.sources.local import (
     MISSING_MARKERS,
     REGISTRATION_COLUMNS,
@@ -706,9 +707,10 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         v.expect(
             "ExpectColumnValuesToBeBetween",
             WARNING,
-            f"jaar lies within the cycle ({cycle.years[0]}–{cycle.year}); older waves are not used",
+            f"jaar lies within the cycle ({cycle.years[0]}–{cycle.year}) or is the latest wave "
+            "before it (shown with its own year); other older waves are not used",
             column="jaar",
-            min_value=cycle.years[0],
+            min_value=min([cycle.years[0], *used_waves(_known_years(frame), cycle)]),
         ),
         v.expect(
             "ExpectColumnValuesToMatchRegex",
@@ -784,6 +786,12 @@ def _survey_wave_checks(v: Validator, project: Project) -> list[Any]:
             ("latest", cycle.year, "the cycle year: without it the reports show older figures"),
         )
     ]
+
+
+def _known_years(frame: pd.DataFrame) -> list[int]:
+    """The survey's wave years that are whole numbers (a bad cell is checked elsewhere)."""
+    years = pd.to_numeric(frame["jaar"], errors="coerce").dropna()
+    return sorted({int(y) for y in years if float(y).is_integer()})
 
 
 def _fraction_waves(frame: pd.DataFrame) -> pd.Series:
