@@ -55,8 +55,10 @@ def test_every_pillar_holds_a_joint_indicator_and_only_inputs_have_none(project)
     assert set(PILLARS) | {"bevolking"} <= themes
     without = [i for i in project.catalogue.indicators if i.theme is None]
     assert without and all(i.level == "input" for i in without)
-    health = {i.theme for i in project.catalogue.indicators if i.source == "cbs_health"}
-    assert health <= {"gezondheid", "participatie_en_armoede"}
+    published = {i.theme for i in project.catalogue.indicators if i.source.startswith("cbs_")}
+    assert published == {"bevolking", *PILLARS} - {"veiligheid"}, (
+        "CBS or RIVM figures in every pillar where CBS publishes them per wijk and buurt"
+    )
     demographics = [i for i in project.catalogue.indicators if i.theme == "bevolking"]
     assert all(i.level == "context" for i in demographics)
 
