@@ -351,7 +351,8 @@ def own_trends(
     `series` holds rows of several programmes (columns programme_name, area_role,
     area_name, year, value; NaN values mark withheld or missing years). Without
     `limits` every panel has its own y-axis; with them (the joint report) all panels
-    share that one scale, so no panel looks steeper than another by its axis alone.
+    share that one scale and one time axis, so no panel looks steeper than another by
+    its axes alone.
     Either way the point is each programme's own course, not a ranking between
     programmes. `targets` (programme_name, year, value) are drawn as a diamond in their
     programme's panel; `bands` draws the intervals. Lines end at breaks and gaps as in
@@ -361,6 +362,10 @@ def own_trends(
     fig, axes = plt.subplots(
         1, max(len(names), 1), figsize=(2.6 * max(len(names), 1), 3.0), squeeze=False
     )
+    # a shared scale shares the years too: every panel the same time axis
+    common = set(_measured_years(series)) | set(years or ())
+    if targets is not None:
+        common |= {int(y) for y in targets["year"]}
     for ax, name in zip(axes[0], names, strict=False):
         own = series[series["programme_name"].eq(name)]
         measured = _measured_years(own)
@@ -383,9 +388,12 @@ def own_trends(
         ax.set_title(subtitle, fontsize=9)
         if limits is not None:
             ax.set_ylim(*limits)
+            shown_years = common
         dutch_axis(ax, unit)
         ax.set_ylabel("")
         _year_ticks(ax, shown_years)
+        if limits is not None and common:
+            ax.set_xlim(min(common) - 0.5, max(common) + 0.5)
         ax.tick_params(labelsize=8)
         ax.tick_params(axis="x", labelrotation=90)
         ax.set_xlabel("")
