@@ -671,16 +671,14 @@ def programme_table(
     """The tidy indicator table of one programme, suppressed and sorted.
 
     `health` holds the harmonised health-monitor rows (`harmonise.read_harmonised_health`);
-    its waves come with their own years (`cbs_health.used_waves`).
+    its waves, like the survey's (`survey_waves`), come with their own years.
     """
     indicators = effective_indicators(project, key)
     members = membership(project, key, project.cycle.cycle.years)
     values = indicator_values([i for i in indicators if i.source != "survey"], members, kwb)
     asked = [i for i in indicators if i.source == "survey"]
-    waves = survey_waves(survey, project.cycle.cycle)
-    answers = indicator_values(
-        asked, membership(project, key, waves), kwb, survey, survey_synthetic=local_synthetic
-    )
+    asked_in = membership(project, key, survey_waves(survey, project.cycle.cycle))
+    answers = indicator_values(asked, asked_in, kwb, survey, survey_synthetic=local_synthetic)
     registered = [i for i in indicators if i.source == "registration"]
     parts = [
         values,
