@@ -237,7 +237,7 @@ def test_harmonise_writes_one_long_table_for_both_tables(fetched, tmp_path):
     health = columns[columns["table_id"].eq("50090NED")]
     assert set(health["year"]) == {2020}, "the year of the area classification (MapYear)"
     assert set(health["status"]) == {"mapped", "unmapped"}
-    assert (health["status"].eq("mapped")).sum() == 11
+    assert (health["status"].eq("mapped")).sum() == 12  # every health concept of the mapping
 
 
 def test_harmonise_stops_when_a_programme_area_is_not_in_the_region_list(fetched, tmp_path):

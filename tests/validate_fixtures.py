@@ -72,6 +72,24 @@ ORIGIN_TITLES = {
     "EuropaExclusiefNederland": "Europa (exclusief Nederland)",
     "BuitenEuropa": "Buiten Europa",
 }
+# The pillars' figures (housing tenure, labour, income, benefits, Wmo, education), after
+# the topics above so their positions stay; education regrouped in KWB 2024.
+PILLAR_TITLES = {
+    "Koopwoningen": "Koopwoningen",
+    "InBezitWoningcorporatie": "In bezit woningcorporatie",
+    "Nettoarbeidsparticipatie": "Nettoarbeidsparticipatie",
+    "GemiddeldInkomenPerInwoner": "Gemiddeld inkomen per inwoner",
+    "HuishoudensMetEenLaagInkomen": "Huishoudens met een laag inkomen",
+    "HuishOnderOfRondSociaalMinimum": "Huish. onder of rond sociaal minimum",
+    "PersonenPerSoortUitkeringBijstand": "Personen per soort uitkering; Bijstand",
+    "WmoClienten": "Wmo-cliënten",
+}
+PILLAR_COUNTS = ("PersonenPerSoortUitkeringBijstand", "WmoClienten")
+EDUCATION_REGROUPED = 2024
+EDUCATION_TITLES = {
+    False: ("OpleidingsniveauLaag", "Opleidingsniveau laag"),
+    True: ("BasisonderwijsVmboMbo1", "Basisonderwijs, vmbo, mbo1"),
+}
 INHABITANTS = {"Land": 17_900_000, "Gemeente": 300_000, "Wijk": 12_000, "Buurt": 2_000}
 
 
@@ -93,7 +111,9 @@ def kwb_regions(project: Project, year: int) -> list[str]:
 def kwb_topics(year: int) -> list[tuple[str, str]]:
     """(base name, datatype) of the year's topics: origin only from ORIGIN_FROM."""
     origin = [(name, "Long") for name in ORIGIN_TITLES] if year >= ORIGIN_FROM else []
-    return [*KWB_TOPICS, (WOZ_NAMES[year >= WOZ_RENAMED], "Long"), *origin]
+    pillars = [(name, "Long" if name in PILLAR_COUNTS else "Double") for name in PILLAR_TITLES]
+    education = (EDUCATION_TITLES[year >= EDUCATION_REGROUPED][0], "Long")
+    return [*KWB_TOPICS, (WOZ_NAMES[year >= WOZ_RENAMED], "Long"), *origin, *pillars, education]
 
 
 def topic_keys(year: int) -> dict[str, str]:
@@ -114,9 +134,21 @@ def kwb_row(index: int, code: str, keys: dict[str, str]) -> dict:
     people = INHABITANTS[kind]
     origin = {"Nederland": people * 3 // 4, "EuropaExclusiefNederland": people // 10}
     origin["BuitenEuropa"] = people - sum(origin.values())
+    pillars = {
+        "Koopwoningen": 40.0,
+        "InBezitWoningcorporatie": 35.0,
+        "Nettoarbeidsparticipatie": 65.5,
+        "GemiddeldInkomenPerInwoner": 30.1,
+        "HuishoudensMetEenLaagInkomen": 8.2,
+        "HuishOnderOfRondSociaalMinimum": 7.5,
+        "PersonenPerSoortUitkeringBijstand": people // 40,
+        "WmoClienten": people // 12,
+    }
     return {
         **{keys[name]: n for name, n in origin.items() if name in keys},
         **{keys[name]: 300 for name in WOZ_NAMES.values() if name in keys},
+        **{keys[name]: value for name, value in pillars.items()},
+        **{keys[name]: people // 5 for name, _ in EDUCATION_TITLES.values() if name in keys},
         "ID": index,
         "WijkenEnBuurten": pad(code),
         keys["Gemeentenaam"]: pad("Gemeente", 24),
@@ -160,6 +192,7 @@ def write_kwb_table(project: Project, cbs_dir: Path, year: int) -> Path:
         ],
     )
     properties = [{"ID": 0, "Position": 0, "Type": "GeoDetail", "Key": "WijkenEnBuurten"}]
+    titles = {**KWB_TITLES, **ORIGIN_TITLES, **PILLAR_TITLES, **dict(EDUCATION_TITLES.values())}
     group = None
     for name, datatype in kwb_topics(year):
         key = keys[name]
@@ -176,7 +209,7 @@ def write_kwb_table(project: Project, cbs_dir: Path, year: int) -> Path:
                 "ParentID": group if name in ORIGIN_TITLES else None,
                 "Type": "Topic",
                 "Key": key,
-                "Title": KWB_TITLES.get(name, ORIGIN_TITLES.get(name, name)),
+                "Title": titles.get(name, name),
                 "Description": "",
                 "Datatype": datatype,
                 "Unit": "aantal" if datatype == "Long" else "",

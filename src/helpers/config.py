@@ -43,6 +43,16 @@ Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
 Source = Literal["cbs_kwb", "cbs_health", "survey", "registration"]
 Unit = Literal["aantal", "procent", "euro", "duizend_euro", "per_km2", "per_1000"]
 AreaLevel = Literal["buurt", "wijk", "gemeente", "programma"]
+# The pillars of the Regio Deal joint monitor (RIVM), plus `bevolking` for the context
+# demographics; Dutch labels in helpers.dutch.THEME_LABELS.
+Theme = Literal[
+    "bevolking",
+    "gezondheid",
+    "veiligheid",
+    "participatie_en_armoede",
+    "onderwijs",
+    "wonen_leefomgeving_groen",
+]
 
 LEVEL_LABELS: dict[str, str] = {
     "input": "Input",
@@ -256,6 +266,10 @@ class Indicator(Strict):
         "group split the same denominator into parts that add up to it; shown as context",
     )
     description: str = ""
+    theme: Theme | None = Field(
+        default=None,
+        description="the pillar of the joint monitor it belongs to (reports group by it)",
+    )
     changes: list[DefinitionChange] = Field(default_factory=list)
     population: str | None = Field(
         default=None,

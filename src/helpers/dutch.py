@@ -49,6 +49,16 @@ SOURCE_KINDS = {
     "registration": "registratie van het programma",
 }
 
+# The pillars of the joint monitor (params `theme`), in the order reports show them.
+THEME_LABELS = {
+    "bevolking": "Bevolking",
+    "gezondheid": "Gezondheid",
+    "veiligheid": "Veiligheid",
+    "participatie_en_armoede": "Participatie en armoede",
+    "onderwijs": "Onderwijs",
+    "wonen_leefomgeving_groen": "Wonen, leefomgeving en groen",
+}
+
 MONTHS = (
     "januari",
     "februari",

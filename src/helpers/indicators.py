@@ -27,7 +27,7 @@ from pandas.api.types import union_categoricals
 from scipy import sparse
 
 from helpers.areas import code_change_breaks
-from helpers.config import Indicator, Project
+from helpers.config import CycleYears, Indicator, Project
 from helpers.disclosure import apply_suppression
 from helpers.frames import first_positions, group_numbers, positions_in, repeated, tiled
 from helpers.io import write_text_atomic
@@ -652,6 +652,15 @@ def group_partitions(table: pd.DataFrame) -> pd.Series:
     return pd.Series(label, index=table.index)
 
 
+def survey_waves(survey: pd.DataFrame | None, cycle: CycleYears) -> list[int]:
+    """The survey waves a cycle reports: the cycle's years, and the latest wave up to the
+    cycle's year with its own year when it falls before them (a survey every two or four
+    years must not vanish from a cycle that starts after its last wave)."""
+    if survey is None or survey.empty:
+        return list(cycle.years)
+    return sorted(set(cycle.years) | set(used_waves(survey["jaar"].astype(int), cycle)))
+
+
 def programme_table(
     project: Project,
     key: str,
@@ -665,15 +674,20 @@ def programme_table(
     """The tidy indicator table of one programme, suppressed and sorted.
 
     `health` holds the harmonised health-monitor rows (`harmonise.read_harmonised_health`);
-    its waves come with their own years (`cbs_health.used_waves`).
+    its waves, like the survey's (`survey_waves`), come with their own years.
     """
     indicators = effective_indicators(project, key)
     members = membership(project, key, project.cycle.cycle.years)
-    values = indicator_values(
-        indicators, members, kwb, survey, survey_synthetic=local_synthetic
-    )
+    values = indicator_values([i for i in indicators if i.source != "survey"], members, kwb)
+    asked = [i for i in indicators if i.source == "survey"]
+    asked_in = membership(project, key, survey_waves(survey, project.cycle.cycle))
+    answers = indicator_values(asked, asked_in, kwb, survey, survey_synthetic=local_synthetic)
     registered = [i for i in indicators if i.source == "registration"]
-    parts = [values, _registration_rows(project, key, registered, registrations, local_synthetic)]
+    parts = [
+        values,
+        answers,
+        _registration_rows(project, key, registered, registrations, local_synthetic),
+    ]
     if health is not None and not health.empty:
         waves = used_waves(health["year"], project.cycle.cycle)
         in_health = [i for i in indicators if i.source == "cbs_health"]

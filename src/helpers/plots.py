@@ -346,37 +346,59 @@ def own_trends(
     *,
     years: Iterable[int] | None = None,
     synthetic: bool = False,
+    limits: tuple[float, float] | None = None,
+    targets: pd.DataFrame | None = None,
+    bands: bool = False,
 ) -> Figure:
-    """Small multiples: one panel per programme, its own area against its own gemeente.
+    """Small multiples: one panel per programme, its own area against its own gemeente
+    (and Nederland when the series holds it).
 
     `series` holds rows of several programmes (columns programme_name, area_role,
-    area_name, year, value; NaN values mark withheld or missing years). Every panel has
-    its own y-axis: the point is each programme's own course, not a ranking between
-    programmes. Lines end at breaks and gaps as in `indicator_trend`.
+    area_name, year, value; NaN values mark withheld or missing years). Without
+    `limits` every panel has its own y-axis; with them (the joint report) all panels
+    share that one scale and one time axis, so no panel looks steeper than another by
+    its axes alone.
+    Either way the point is each programme's own course, not a ranking between
+    programmes. `targets` (programme_name, year, value) are drawn as a diamond in their
+    programme's panel; `bands` draws the intervals. Lines end at breaks and gaps as in
+    `indicator_trend`.
     """
     names = list(dict.fromkeys(series["programme_name"]))
     fig, axes = plt.subplots(
         1, max(len(names), 1), figsize=(2.6 * max(len(names), 1), 3.0), squeeze=False
     )
-    any_break = False
+    # a shared scale shares the years too: every panel the same time axis
+    common = set(_measured_years(series)) | set(years or ())
+    if targets is not None:
+        common |= {int(y) for y in targets["year"]}
     for ax, name in zip(axes[0], names, strict=False):
         own = series[series["programme_name"].eq(name)]
         measured = _measured_years(own)
         areas = []
-        for role in ("programma", "gemeente"):
+        for role in ("programma", "gemeente", "nederland"):
             group = own[own["area_role"].eq(role)]
             if group.empty:
                 continue
             area = area_series(group, measured)
             areas.append(area)
-            _draw_area(ax, area, ROLE_LABELS[role], bands=False)
-        any_break |= _draw_breaks(ax, areas, measured)
+            _draw_area(ax, area, ROLE_LABELS[role], bands=bands)
+        _draw_breaks(ax, areas, measured)
+        shown_years = set(measured) | set(years or ())
+        if targets is not None:
+            goal = targets[targets["programme_name"].eq(name)]
+            _draw_targets(ax, goal)
+            shown_years |= {int(y) for y in goal["year"]}
         gemeente = own.loc[own["area_role"].eq("gemeente"), "area_name"]
         subtitle = f"{name}\n(gemeente {gemeente.iloc[0]})" if not gemeente.empty else name
         ax.set_title(subtitle, fontsize=9)
+        if limits is not None:
+            ax.set_ylim(*limits)
+            shown_years = common
         dutch_axis(ax, unit)
         ax.set_ylabel("")
-        _year_ticks(ax, set(measured) | set(years or ()))
+        _year_ticks(ax, shown_years)
+        if limits is not None and common:
+            ax.set_xlim(min(common) - 0.5, max(common) + 0.5)
         ax.tick_params(labelsize=8)
         ax.tick_params(axis="x", labelrotation=90)
         ax.set_xlabel("")
@@ -388,13 +410,36 @@ def own_trends(
                 handles.append(handle)
                 labels.append(label)
     fig.legend(
-        handles, labels, loc="lower center", ncol=3 if any_break else 2, frameon=False, fontsize=9
+        handles,
+        labels,
+        loc="lower center",
+        ncol=max(min(len(labels), 5), 1),
+        frameon=False,
+        fontsize=9,
     )
     fig.suptitle(title, fontweight="bold", fontsize=11)
     if synthetic:
         _watermark(fig)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
+
+
+TARGET_LABEL = "Streefwaarde"
+
+
+def _draw_targets(ax: Axes, targets: pd.DataFrame) -> None:
+    """A programme's targets at their year, drawn as in `indicator_trend` (one legend entry)."""
+    for k, (_, target) in enumerate(targets.iterrows()):
+        ax.plot(
+            [int(target["year"])],
+            [float(target["value"])],
+            marker="D",
+            color=TARGET_COLOUR,
+            ls="",
+            label=TARGET_LABEL if k == 0 else "_nolegend_",
+            zorder=ROLE_ZORDER["programma"] + 1,
+            gid="target",
+        )
 
 
 def _segment_words(piece: pd.DataFrame, unit: str) -> str:
@@ -468,7 +513,7 @@ def own_trends_alt_text(series: pd.DataFrame, title: str, unit: str) -> str:
     for name, own in series.groupby("programme_name", sort=False):
         measured = _measured_years(own)
         sentences = []
-        for role in ("programma", "gemeente"):
+        for role in ("programma", "gemeente", "nederland"):
             group = own[own["area_role"].eq(role)]
             if group.empty:
                 continue

@@ -38,6 +38,7 @@ from helpers.dutch import (
     CHANGE_LABELS,
     MISSING,
     SOURCE_KINDS,
+    THEME_LABELS,
     UNIT_AXIS_LABELS,
     break_words,
     format_change,
@@ -752,16 +753,22 @@ def joint_overview(
 
 
 def own_trend_series(
-    project: Project, table: pd.DataFrame, indicator_id: str, *, keep_gaps: bool = False
+    project: Project,
+    table: pd.DataFrame,
+    indicator_id: str,
+    *,
+    keep_gaps: bool = False,
+    roles: tuple[str, ...] = ("programma", "gemeente"),
 ) -> pd.DataFrame:
     """Published rows of one indicator for every programme area and its own gemeente
-    (with `keep_gaps`, withheld or missing years stay as blank rows, see `indicator_series`)."""
+    (with `keep_gaps`, withheld or missing years stay as blank rows, see `indicator_series`;
+    `roles` adds Nederland for the joint report)."""
     parts = []
     for key in project.cycle.programmes:
         rows = indicator_series(
             table[table["programme"].eq(key)], indicator_id, keep_gaps=keep_gaps
         )
-        rows = rows[rows["area_role"].isin(["programma", "gemeente"])]
+        rows = rows[rows["area_role"].isin(list(roles))]
         parts.append(rows.assign(programme_name=project.programmes[key].name))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return frame
@@ -1325,10 +1332,16 @@ CBS_ATTRIBUTION = (
 
 
 def population_context(ctx: ProgrammeContext) -> pd.DataFrame:
-    """Population groups (age, household) in the area, gemeente and Nederland: context only."""
+    """Population groups (age, household) in the area, gemeente and Nederland: context only.
+
+    The shares of the population pillar (`theme` bevolking, or none); the housing and
+    income shares of the other pillars are in the context section.
+    """
     rows = []
     for indicator in ctx.project.indicators_for(ctx.key):
         if indicator.level != "context" or indicator.unit != "procent":
+            continue
+        if (indicator.theme or "bevolking") != "bevolking":
             continue
         year = _last_year(published(ctx.table), indicator.id)
         if year is None:
@@ -1543,6 +1556,91 @@ def joint_estimates_note(project: Project, table: pd.DataFrame) -> str:
         "gemiddelde van de schattingen van de deelgebieden, naar aantal inwoners (CBS Kerncijfers "
         f"{', '.join(years)}); geen eigen schatting van het RIVM en geen interval.*"
     )
+
+
+# ------------------------------------------------------------ joint report by pillar
+
+JOINT_ROLES = ("programma", "gemeente", "nederland")
+NO_THEME_LABEL = "Overige gezamenlijke indicatoren"
+
+
+def joint_themes(project: Project) -> list[tuple[str, list[Indicator]]]:
+    """The joint indicators per pillar of the joint monitor, in THEME_LABELS order (a pillar
+    without indicators too, so the gap shows), then those without a pillar (inputs)."""
+    indicators = project.catalogue.indicators
+    groups = [
+        (label, [i for i in indicators if i.theme == theme])
+        for theme, label in THEME_LABELS.items()
+    ]
+    rest = [i for i in indicators if i.theme is None]
+    return groups + ([(NO_THEME_LABEL, rest)] if rest else [])
+
+
+def joint_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """One indicator for every programme: its own area, its own gemeente and Nederland,
+    with intervals; withheld or missing years as blank rows (gaps in the chart)."""
+    return own_trend_series(project, table, indicator_id, keep_gaps=True, roles=JOINT_ROLES)
+
+
+def joint_targets(project: Project, indicator_id: str) -> pd.DataFrame:
+    """The programmes' targets for one indicator (programme_name, year, value), params order."""
+    rows = [
+        {"programme_name": project.programmes[key].name, "year": t.year, "value": t.value}
+        for key in project.cycle.programmes
+        for t in project.programmes[key].targets
+        if t.indicator == indicator_id
+    ]
+    return pd.DataFrame(rows, columns=["programme_name", "year", "value"])
+
+
+def joint_limits(
+    series: pd.DataFrame, targets: pd.DataFrame, unit: str
+) -> tuple[float, float] | None:
+    """One y-range for an indicator across all programmes' panels: every published value,
+    interval bound and target fits, with a little room; percentages stay within 0-100 and
+    a scale of non-negative values starts at 0. None without any value."""
+    columns = [c for c in ("value", "lower", "upper") if c in series.columns]
+    parts = [series[c] for c in columns] + [targets["value"]]
+    values = pd.concat(parts, ignore_index=True).astype(float).dropna()
+    if values.empty:
+        return None
+    low, high = float(values.min()), float(values.max())
+    room = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
+    low, high = low - room, high + room
+    if float(values.min()) >= 0:
+        low = 0.0
+    if unit == "procent":
+        high = min(high, 100.0)
+    return low, high
+
+
+def joint_targets_sentence(project: Project, indicator: Indicator) -> str:
+    """The programmes' targets for an indicator in one Dutch sentence ('' without any)."""
+    targets = joint_targets(project, indicator.id)
+    if targets.empty:
+        return ""
+    parts = [
+        f"{name} {format_value(float(value), indicator.unit)} in {year}"
+        for name, year, value in zip(
+            targets["programme_name"], targets["year"], targets["value"], strict=True
+        )
+    ]
+    return "Streefwaarde: " + "; ".join(parts) + "."
+
+
+def joint_sources_line(table: pd.DataFrame, indicator: Indicator) -> str:
+    """Where an indicator's figures come from, with the years shown: a source whose latest
+    wave lies before the cycle's year keeps its own year (RIVM 2020 in a 2024 cycle)."""
+    rows = published(table[table["indicator_id"].eq(indicator.id)])
+    if rows.empty:
+        return ""
+    years = sorted({int(y) for y in rows["year"]})
+    label = SOURCE_KINDS.get(indicator.source, indicator.source)
+    found = {s.split(":", 1)[1] for s in rows["source"].astype(str) if ":" in s}
+    tables = sorted(found - {"?"})
+    named = f"{label} ({', '.join(tables)})" if tables else label
+    shown = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return f"Bron: {named}; jaren met cijfers: {shown}."
 
 
 # ------------------------------------------------------------ factsheet (B1)

@@ -34,6 +34,7 @@ SURVEY_INDICATORS = {
     "Eenzaam": (47.0, 7.0, 1),
     "MoeiteMetRondkomen": (18.0, 8.0, 1),
     "Vrijwilligerswerk": (28.0, 6.0, -1),
+    "VeiligInBuurt": (82.0, 7.0, -1),
 }
 SOORT = {"land": "Land", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 AGE_GROUPS = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
@@ -233,7 +234,44 @@ def topic_keys(year: int) -> list[Topic]:
                 "GemiddeldeWoningwaarde", "Gemiddelde woningwaarde", "Long", "x 1 000 euro", HOUSING
             )
         )
-    return topics
+    return topics + _pillar_topics(year)
+
+
+SOCIAL = ("Inkomen en sociale zekerheid",)
+
+
+def _pillar_topics(year: int) -> list[Topic]:
+    """Housing tenure, education, labour, income and benefits, after the older topics
+    so their positions stay as they were."""
+    school = ("Onderwijs",)
+    education = (
+        Topic("BasisonderwijsVmboMbo1", "Basisonderwijs, vmbo, mbo1", "Long", "aantal", school)
+        if year >= 2024
+        else Topic("OpleidingsniveauLaag", "Opleidingsniveau laag ", "Long", "aantal", school)
+    )
+    return [
+        Topic("Koopwoningen", "Koopwoningen", "Long", "%", HOUSING),
+        Topic("InBezitWoningcorporatie", "In bezit woningcorporatie", "Long", "%", HOUSING),
+        education,
+        Topic("Nettoarbeidsparticipatie", "Nettoarbeidsparticipatie", "Double", "%", ("Arbeid",)),
+        Topic(
+            "GemiddeldInkomenPerInwoner", "Gemiddeld inkomen per inwoner ", "Double",
+            "x 1 000 euro", SOCIAL,
+        ),
+        Topic(
+            "HuishoudensMetEenLaagInkomen", "Huishoudens met een laag inkomen", "Double", "%",
+            SOCIAL,
+        ),
+        Topic(
+            "HuishOnderOfRondSociaalMinimum", "Huish. onder of rond sociaal minimum", "Double",
+            "%", SOCIAL,
+        ),
+        Topic(
+            "PersonenPerSoortUitkeringBijstand", "Personen per soort uitkering; Bijstand", "Long",
+            "aantal", SOCIAL,
+        ),
+        Topic("WmoClienten", "Wmo-cliënten", "Long", "aantal", SOCIAL),
+    ]  # fmt: skip
 
 
 def odata_keys(year: int) -> list[str]:
@@ -525,6 +563,7 @@ def _leaf_values(
     values = _counts(inhabitants, profile, area_km2)
     dutch = int(values["herkomst_nederland"])  # a count (round() above); the dict holds floats too
     values.update(_origin_counts(project, code, inhabitants, dutch, profile.europe_origin))
+    values.update(_pillar_counts(project, code, year, values))
     return values
 
 
@@ -535,7 +574,44 @@ def _nederland_values(project: Project, year: int) -> dict[str, float]:
     values = _counts(inhabitants, profile, NEDERLAND_LAND_KM2)
     dutch = int(values["herkomst_nederland"])
     values.update(_origin_counts(project, "NL00", inhabitants, dutch, profile.europe_origin))
+    values.update(_pillar_counts(project, "NL00", year, values))
     return values
+
+
+def _pillar_counts(project: Project, code: str, year: int, values: dict) -> dict[str, float]:
+    """Counts behind the housing, education, labour, income and benefit figures; a stream
+    of their own keeps the other columns' values as they were before these were added."""
+    rng = _rng(project, 10, year, _code_seed(code))
+    inhabitants, households = values["AantalInwoners"], values["HuishoudensTotaal"]
+    dwellings = values["Woningvoorraad"]
+    owned = round(dwellings * rng.uniform(0.15, 0.7))
+    working_age = values["k_15Tot25Jaar"] + values["k_25Tot45Jaar"] + values["k_45Tot65Jaar"]
+    return {
+        "Koop": owned,
+        "Corporatie": round((dwellings - owned) * rng.uniform(0.4, 0.85)),
+        "OpleidingsniveauLaag": round(working_age * rng.uniform(0.15, 0.4)),
+        "Werkzaam": round(working_age * rng.uniform(0.55, 0.75)),
+        "Beroepsleeftijd": working_age,
+        "InkomenSom": inhabitants * rng.uniform(22.0, 38.0),
+        "LaagInkomen": round(households * rng.uniform(0.04, 0.16)),
+        "SociaalMinimum": round(households * rng.uniform(0.05, 0.18)),
+        "PersonenPerSoortUitkeringBijstand": round(inhabitants * rng.uniform(0.01, 0.07)),
+        "WmoClienten": round(inhabitants * rng.uniform(0.04, 0.12)),
+    }
+
+
+PILLAR_COUNTS = [
+    "Koop",
+    "Corporatie",
+    "OpleidingsniveauLaag",
+    "Werkzaam",
+    "Beroepsleeftijd",
+    "InkomenSom",
+    "LaagInkomen",
+    "SociaalMinimum",
+    "PersonenPerSoortUitkeringBijstand",
+    "WmoClienten",
+]
 
 
 def _origin_counts(
@@ -577,6 +653,7 @@ SUMMED = [
     "Woningvoorraad",
     "Oppervlakte",
     "WozSom",
+    *PILLAR_COUNTS,
 ]
 
 
@@ -634,6 +711,7 @@ def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: d
     derived["GemiddeldeWoningwaarde"] = derived["GemiddeldeWOZWaardeVanWoningen"] = round(
         counts["WozSom"] / max(counts["Woningvoorraad"], 1)
     )
+    derived.update(_pillar_figures(counts))
     row: dict = {"ID": row_id, "WijkenEnBuurten": pad(region.code)}
     for key, topic in zip(odata_keys(year), topic_keys(year), strict=True):
         if topic.base.startswith("Indelingswijziging"):
@@ -643,6 +721,25 @@ def _row(region: Region, year: int, counts: dict, row_id: int, gemeente_names: d
         else:
             row[key] = int(counts[topic.value or topic.base])
     return row
+
+
+def _pillar_figures(counts: dict) -> dict[str, float]:
+    """Percentages and averages of a region from its (summed) counts, as CBS rounds them."""
+    dwellings = max(counts["Woningvoorraad"], 1)
+    households = max(counts["HuishoudensTotaal"], 1)
+    return {
+        "Koopwoningen": round(counts["Koop"] / dwellings * 100),
+        "InBezitWoningcorporatie": round(counts["Corporatie"] / dwellings * 100),
+        "BasisonderwijsVmboMbo1": counts["OpleidingsniveauLaag"],
+        "Nettoarbeidsparticipatie": round(
+            counts["Werkzaam"] / max(counts["Beroepsleeftijd"], 1) * 100, 1
+        ),
+        "GemiddeldInkomenPerInwoner": round(
+            counts["InkomenSom"] / max(counts["AantalInwoners"], 1), 1
+        ),
+        "HuishoudensMetEenLaagInkomen": round(counts["LaagInkomen"] / households * 100, 1),
+        "HuishOnderOfRondSociaalMinimum": round(counts["SociaalMinimum"] / households * 100, 1),
+    }
 
 
 SECRET_BELOW = {

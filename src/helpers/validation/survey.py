@@ -10,6 +10,7 @@ import pandas as pd
 
 from helpers.config import Project
 from helpers.paths import Paths
+from helpers.sources.cbs_health import used_waves
 from helpers.sources.local import (
     SURVEY_COLUMNS,
     SURVEY_COUNTS,
@@ -166,11 +167,13 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         v.expect(
             "ExpectColumnValuesToBeBetween",
             WARNING,
-            f"jaar lies within the cycle ({cycle.years[0]}–{cycle.year}); older waves are not used",
-            nl=f"jaar ligt binnen de cyclus ({cycle.years[0]}–{cycle.year}); oudere metingen "
-            "worden niet gebruikt",
+            f"jaar lies within the cycle ({cycle.years[0]}–{cycle.year}) or is the latest wave "
+            "before it (shown with its own year); other older waves are not used",
+            nl=f"jaar ligt binnen de cyclus ({cycle.years[0]}–{cycle.year}) of is de laatste "
+            "meting daarvoor (getoond met haar eigen jaar); andere oudere metingen worden niet "
+            "gebruikt",
             column="jaar",
-            min_value=cycle.years[0],
+            min_value=min([cycle.years[0], *used_waves(_known_years(frame), cycle)]),
         ),
         v.expect(
             "ExpectColumnValuesToMatchRegex",
@@ -272,3 +275,9 @@ def _survey_areas(project: Project, frame: pd.DataFrame) -> list[str]:
     return sorted(
         {c for k in project.cycle.programmes for c in project.programmes[k].area_codes(latest)}
     )
+
+
+def _known_years(frame: pd.DataFrame) -> list[int]:
+    """The survey's wave years that are whole numbers (a bad cell is checked elsewhere)."""
+    years = pd.to_numeric(frame["jaar"], errors="coerce").dropna()
+    return sorted({int(y) for y in years if float(y).is_integer()})
