@@ -102,8 +102,9 @@ def test_the_five_levels_run_from_input_to_impact_with_the_context_beside():
             {
                 "indicator_id": i.id,
                 "latest_year": 2024,
-                "latest_value": 10.0,
-                "base_value": 8.0,
+                # euros are published to the hundred
+                "latest_value": 10_000.0 if i.unit == "euro" else 10.0,
+                "base_value": 8_000.0 if i.unit == "euro" else 8.0,
                 "break_since_base": i.id == "act",
             }
             for i in indicators
@@ -127,7 +128,7 @@ def test_the_five_levels_run_from_input_to_impact_with_the_context_beside():
         "maatschappelijke effecten",
     ]
     assert chain.iloc[1].tolist() == ["activiteiten", "Label act", "10 (2024)", "–"], "break"
-    assert chain.iloc[0].tolist() == ["input", "Label money", "€ 10 (2024)", "€ 8 (2020)"]
+    assert chain.iloc[0].tolist() == ["input", "Label money", "€ 10.000 (2024)", "€ 8.000 (2020)"]
     context = profile.context_beside(summary, INDICATORS)
     assert context.to_dict("records") == [{"context": "Label woz", "waarde": "€ 250.000 (2023)"}]
     both = profile.chain_with_context(chain, context)
@@ -171,7 +172,7 @@ def test_the_gap_to_the_gemeente_per_year_skips_withheld_years():
             "programmagebied (95%-interval)": "44,0%",
             "Utrecht": "44,8%",
             "Nederland": "–",
-            "verschil met Utrecht": "-0,8 procentpunt",
+            "verschil met Utrecht": "−0,8 procentpunt",
         },
     ]
     assert "40,0" not in str(shown.to_dict("records")), "the withheld value never shows"

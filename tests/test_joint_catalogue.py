@@ -335,7 +335,7 @@ def test_the_sources_line_names_the_table_and_the_years_shown(project):
 
 
 def test_validation_warns_only_for_waves_before_the_latest_one_before_the_cycle(project, written):
-    from helpers.validate import validate_sources
+    from helpers.validation import validate_sources
 
     survey = written / "data/raw/local/survey/gezondheidsmonitor.csv"
     frame = pd.read_csv(survey, dtype=str, keep_default_na=False)

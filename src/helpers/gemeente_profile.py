@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers import dutch
 from helpers.config import Indicator
-from helpers.dutch import MISSING, format_number, format_value
+from helpers.dutch import MISSING, format_change, format_number, format_value
 from helpers.precision import INDEX_DECIMALS, round_half_up
 
 # Shares, rates and averages can be set against the gemeente; counts and totals
@@ -171,7 +171,7 @@ def gap_by_year(table: pd.DataFrame, indicator: Indicator, gemeente: str) -> pd.
             own += f" ({format_value(float(low), unit)} – {format_value(float(high), unit)})"
         gap = MISSING
         if area is not None and city is not None:
-            gap = gap_words(float(area) - float(city), unit)
+            gap = format_change(float(area) - float(city), unit)
         rows.append(
             {
                 "jaar": str(int(year)),
@@ -182,13 +182,6 @@ def gap_by_year(table: pd.DataFrame, indicator: Indicator, gemeente: str) -> pd.
             }
         )
     return pd.DataFrame(rows)
-
-
-def gap_words(gap: float, unit: str) -> str:
-    """'+9,4 procentpunt' / '-1,2 procentpunt' / '+€ 3.000' for a gap to the gemeente."""
-    sign = "+" if gap > 0 else "-" if gap < 0 else ""
-    text = format_value(abs(gap), unit)
-    return sign + (text.replace("%", " procentpunt") if unit == "procent" else text)
 
 
 def gap_series(table: pd.DataFrame, indicator: Indicator) -> list[tuple[int, float]]:

@@ -33,10 +33,10 @@ from helpers.dutch import (
     BREAK_LABEL,
     UNIT_AXIS_LABELS,
     break_words,
+    format_change,
     format_number,
     format_value,
 )
-from helpers.gemeente_profile import gap_words
 
 if TYPE_CHECKING:
     from helpers.report_data import NetworkGoal, NetworkIndicator
@@ -719,7 +719,7 @@ def gap_chart(
 
 def gap_alt_text(gaps: list[tuple[int, float]], title: str, unit: str, gemeente: str) -> str:
     """The gap chart in words: every year with its gap."""
-    listed = "; ".join(f"{year}: {gap_words(gap, unit)}" for year, gap in gaps)
+    listed = "; ".join(f"{year}: {format_change(gap, unit)}" for year, gap in gaps)
     return (
         f"Staafdiagram {title}: het verschil van het programmagebied met {gemeente} per jaar. "
         f"{listed}."
