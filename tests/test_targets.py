@@ -72,9 +72,10 @@ def test_a_target_on_an_indicator_without_direction_is_named(params_copy):
     assert any("direction neutral" in m for m in _messages(record))
 
 
-def test_a_target_below_a_baseline_where_higher_is_better_is_the_wrong_direction():
+def test_a_target_below_a_baseline_where_higher_is_better_is_the_wrong_direction(params_copy):
     """The issue's case: 70,2% in 2020, target 62,0% in 2026, higher is better."""
-    paths = Paths.from_root(REPO)
+    paths = params_copy
+    _set_target(paths, "overvecht", indicator="ervaren_gezondheid", year=2026, value=62)
     project = load_project(paths)
     problems = baseline_target_problems(paths, project, "overvecht", {"ervaren_gezondheid": 70.2})
     (message,) = problems
