@@ -363,3 +363,30 @@ def health_50090_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
             "TypedDataSet": [typed(r) for r in untyped],
         }
     }
+
+
+# The shipped params/cycle.yaml cut to what the recordings serve: the year 2024, CBS as
+# the source over plain HTTP on loopback, no waiting between retries.
+RECORDED_CYCLE = (
+    ("years: [2019, 2020, 2021, 2022, 2023, 2024]", "years: [2024]"),
+    ("base_year: 2020", "base_year: 2024"),
+    ("source: demo", "source: cbs"),
+    ("use_https: true", "use_https: false"),
+    ("backoff_seconds: 2", "backoff_seconds: 0"),
+)
+
+
+def recorded_cycle(text: str, *more: tuple[str, str]) -> str:
+    """params/cycle.yaml's text for a cycle on the recordings (plus `more` replacements)."""
+    for old, new in (*RECORDED_CYCLE, *more):
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def set_area_codes(programmes: Path, codes: dict[str, str]) -> None:
+    """Give programmes other area codes (the recorded 2024 region list has no buurten)."""
+    for key, listed in codes.items():
+        path = programmes / f"{key}.yaml"
+        text = re.sub(r"codes: \[[^\]]*\]", f"codes: [{listed}]", path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")

@@ -23,7 +23,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from cbs_server import ReplayServer, health_50090_tables, health_csv_rows, kwb_2024_tables
+from cbs_server import (
+    ReplayServer,
+    health_50090_tables,
+    health_csv_rows,
+    kwb_2024_tables,
+    recorded_cycle,
+    set_area_codes,
+)
 from support import VENV_BIN, copy_project, run
 
 from helpers.dutch import format_value
@@ -48,23 +55,12 @@ def real_params(root: Path, address: str) -> None:
     """The shipped params, cut to 2024 and pointed at the loopback server."""
     cycle = root / "params" / "cycle.yaml"
     text = cycle.read_text(encoding="utf-8")
-    for old, new in [
-        ("years: [2019, 2020, 2021, 2022, 2023, 2024]", "years: [2024]"),
-        ("base_year: 2020", "base_year: 2024"),
-        ("source: demo", "source: cbs"),
-        ("use_https: true", "use_https: false"),
-        ("backoff_seconds: 2", "backoff_seconds: 0"),
-        ("catalog_url: opendata.cbs.nl", f"catalog_url: {address}"),
-    ]:
-        assert old in text, old
-        text = text.replace(old, new)
-    cycle.write_text(text, encoding="utf-8")
-    path = root / "params" / "programmes" / "betere_buurten.yaml"
-    codes = ", ".join(AREAS["betere_buurten"][0].split())
-    path.write_text(
-        re.sub(r"codes: \[[^\]]*\]", f"codes: [{codes}]", path.read_text(encoding="utf-8")),
+    cycle.write_text(
+        recorded_cycle(text, ("catalog_url: opendata.cbs.nl", f"catalog_url: {address}")),
         encoding="utf-8",
     )
+    codes = ", ".join(AREAS["betere_buurten"][0].split())
+    set_area_codes(root / "params" / "programmes", {"betere_buurten": codes})
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 
 import pandas as pd
@@ -15,6 +14,8 @@ from cbs_server import (
     health_50090_tables,
     health_csv_rows,
     kwb_2024_tables,
+    recorded_cycle,
+    set_area_codes,
 )
 from support import REPO, digests
 
@@ -255,24 +256,12 @@ def test_cli_fetch_and_harmonise_with_source_cbs(shared_cbs, tmp_path, capsys):
     shutil.copytree(REPO / "params", tmp_path / "params")
     shutil.copytree(REPO / "notebooks" / "deep_dives", tmp_path / "notebooks" / "deep_dives")
     cycle = tmp_path / "params" / "cycle.yaml"
-    text = cycle.read_text(encoding="utf-8")
-    for old, new in [
-        ("years: [2019, 2020, 2021, 2022, 2023, 2024]", "years: [2024]"),
-        ("base_year: 2020", "base_year: 2024"),
-        ("source: demo", "source: cbs"),
-        ("use_https: true", "use_https: false"),
-        ("backoff_seconds: 2", "backoff_seconds: 0"),
-    ]:
-        assert old in text, old
-        text = text.replace(old, new)
+    text = recorded_cycle(cycle.read_text(encoding="utf-8"))
     # the recorded 2024 region list has no buurten: these two programmes as their wijken
-    programmes = tmp_path / "params" / "programmes"
-    for key, codes in [("vollenhove", "WK035502"), ("betere_buurten", "WK035604, WK035610")]:
-        path = programmes / f"{key}.yaml"
-        path.write_text(
-            re.sub(r"codes: \[[^\]]*\]", f"codes: [{codes}]", path.read_text(encoding="utf-8")),
-            encoding="utf-8",
-        )
+    set_area_codes(
+        tmp_path / "params" / "programmes",
+        {"vollenhove": "WK035502", "betere_buurten": "WK035604, WK035610"},
+    )
     tables = {**kwb_2024_tables(shared_cbs), **health_50090_tables(shared_cbs)}
     with ReplayServer(tables, page_size=2_000) as server:
         cycle.write_text(text.replace("opendata.cbs.nl", server.address), encoding="utf-8")

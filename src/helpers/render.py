@@ -60,28 +60,24 @@ TYPST_HEADER = (
     "#show table.cell: set par(justify: false)\n"
     "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
 )
-REPORT_FORMATS = {
-    "html": "default",
-    "docx": "default",
-    "typst": {
+
+
+def _formats(margin_x: str, margin_y: str) -> dict:
+    """HTML, Word and an A4 Typst PDF with the table rules above; margins per document."""
+    typst = {
         "papersize": "a4",
-        "margin": {"x": "2cm", "y": "2.2cm"},
+        "margin": {"x": margin_x, "y": margin_y},
         "fontsize": "10pt",
         "include-in-header": {"text": TYPST_HEADER},
-    },
-}
-# Two A4 pages: a smaller body size and margins, so four charts with their sentences,
-# what the programme did and the contact fit (each chart block unbreakable).
-FACTSHEET_FORMATS = {
-    "html": "default",
-    "docx": "default",
-    "typst": {
-        "papersize": "a4",
-        "margin": {"x": "1.8cm", "y": "1.5cm"},
-        "fontsize": "10pt",
-        "include-in-header": {"text": TYPST_HEADER},
-    },
-}
+    }
+    return {"html": "default", "docx": "default", "typst": typst}
+
+
+REPORT_FORMATS = _formats("2cm", "2.2cm")
+# Two A4 pages: narrower margins, so four charts with their sentences, what the
+# programme did and the contact fit (each chart block unbreakable).
+FACTSHEET_FORMATS = _formats("1.8cm", "1.5cm")
+
 # nbconvert's lab template adds scripts that load MathJax, require.js and Mermaid
 # from a CDN. The reports need no script at all and must open offline without a
 # failed request, so the fallback pages carry none.
