@@ -256,18 +256,23 @@ def test_the_committed_dvc_lock_is_what_a_fresh_clone_builds(built):
     assert (root / "dvc.lock").read_text(encoding="utf-8") == committed
 
 
-def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
-    root, _ = built
-    project = copy_project(tmp_path / "killed")
-    process = subprocess.Popen(
+def start_repro(root: Path) -> subprocess.Popen:
+    """`dvc repro` in its own process group (to signal it whole), output as text lines."""
+    return subprocess.Popen(
         [DVC, "repro"],
-        cwd=project,
+        cwd=root,
         env=pipeline_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
+
+
+def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
+    root, _ = built
+    project = copy_project(tmp_path / "killed")
+    process = start_repro(project)
     seen = ""
     deadline = time.monotonic() + 600
     assert process.stdout is not None
@@ -420,15 +425,7 @@ def every_output(root: Path) -> dict[str, str]:
 def interrupt_during_report(root: Path, sig: signal.Signals) -> str:
     """Start `dvc repro` in its own process group; once the report stage is writing its
     new site, send `sig` to the whole group. The output seen so far."""
-    process = subprocess.Popen(
-        [DVC, "repro"],
-        cwd=root,
-        env=pipeline_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_repro(root)
     seen = ""
     assert process.stdout is not None
     deadline = time.monotonic() + 600
