@@ -246,6 +246,7 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
         paths.logbook_file,
         paths.programme_file(key),
         paths.validation_dir / "findings.json",
+        paths.processed / "cbs" / "revisions.csv",
         paths.indicator_table(key),
         paths.summary_table(key),
         *_files(local / "notes" / key, ["*"]),
