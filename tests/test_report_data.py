@@ -44,6 +44,19 @@ def indicator_rows(indicator_id: str, unit: str, values: dict[tuple[str, int], f
     return rows
 
 
+@pytest.fixture(scope="module")
+def project(project):
+    """The project with the health target the cases below are built on: 62% in 2026
+    (the demo's own target is 74%)."""
+    programme = project.programmes["overvecht"]
+    targets = [
+        t.model_copy(update={"value": 62.0}) if t.indicator == "ervaren_gezondheid" else t
+        for t in programme.targets
+    ]
+    overvecht = programme.model_copy(update={"targets": targets})
+    return project.model_copy(update={"programmes": {**project.programmes, "overvecht": overvecht}})
+
+
 @pytest.fixture
 def table() -> pd.DataFrame:
     rows = indicator_rows(
