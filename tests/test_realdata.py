@@ -77,8 +77,10 @@ def real_cycle(shared_cbs, tmp_path_factory) -> Path:
 
 
 def page(root: Path, slug: str) -> str:
-    """The text of a rendered page, tags stripped, whitespace collapsed."""
+    """The text of a rendered page, tags stripped, whitespace collapsed; without its table
+    of contents, so that a heading is found where its section is."""
     html = (root / "reports" / "_site" / f"{slug}.html").read_text(encoding="utf-8")
+    html = re.sub(r'<nav class="wm-toc".*?</nav>', " ", html, flags=re.DOTALL)
     text = re.sub(r"<[^>]+>", " ", html)
     return " ".join(text.replace("&nbsp;", " ").split())
 
@@ -104,7 +106,8 @@ def test_context_section_shows_the_published_kwb_values_as_real(real_cycle, shar
         text = page(real_cycle, key)
         assert "De wijk in cijfers" in text, key
         assert "Alle cijfers op deze pagina zijn synthetisch" not in text, key
-        banner = text[text.index("Echte en synthetische gegevens") :]
+        # the sources notice (inside the one CONCEPT banner while the page is a draft)
+        banner = text[text.index("Echt (gepubliceerd door de bron):") :]
         real, fake = banner[: banner.index("Bij elke tabel")].split("Synthetisch (")
         assert "Echt (gepubliceerd door de bron):" in real, key
         assert "CBS Kerncijfers wijken en buurten (85984NED)" in real, key
