@@ -220,11 +220,7 @@ def test_each_factsheet_prints_to_two_a4_pages_without_a_stranded_heading(site):
     with Chromium(binary) as browser:
         for page in pages:
             browser.open(page.as_uri())
-            headings = json.loads(
-                browser.send("Runtime.evaluate", expression=HEADINGS, returnByValue=True)["result"][
-                    "value"
-                ]
-            )
+            headings = json.loads(browser.evaluate(HEADINGS))
             reader = pypdf.PdfReader(io.BytesIO(browser.pdf()))
             assert len(reader.pages) == 2, f"{page.name}: {len(reader.pages)} pages"
             for printed in reader.pages:
