@@ -29,7 +29,6 @@ $(STAMP): requirements.lock pyproject.toml
 env: $(STAMP) ## create .venv/ if missing (or outdated)
 
 run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (demo data by default)
-	sh bin/wijkmonitor revisions
 	$(BIN)/dvc repro
 	@echo
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"

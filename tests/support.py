@@ -23,6 +23,18 @@ SHARED_CBS = REPO.parent / "shared" / "data" / "cbs"
 VENV_BIN = Path(sys.executable).parent
 
 
+# Stages DVC runs at every `dvc repro` (`always_changed` in dvc.yaml): the revision check
+# asks CBS, which is outside the project, and changes nothing when CBS did not revise.
+ALWAYS_CHANGED = frozenset({"revisions"})
+
+
+def nothing_to_do(status: str) -> bool:
+    """`dvc status` output of a built pipeline: only the always-changed stages are listed."""
+    lines = [line.strip() for line in status.splitlines() if line.strip()]
+    listed = [(f"{stage}:", "always changed") for stage in sorted(ALWAYS_CHANGED)]
+    return lines == [part for pair in listed for part in pair]
+
+
 def pipeline_env() -> dict[str, str]:
     """Environment for stage commands: the venv first on PATH, deterministic hashing."""
     env = dict(os.environ)

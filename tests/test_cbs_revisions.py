@@ -1,5 +1,6 @@
 """CBS revisions through the real cbsodata client on loopback: noticed, fetched, logged;
-offline the cycle says it could not check and goes on with the snapshot.
+offline the cycle says it could not check and goes on with the snapshot. The last test
+runs it as a researcher does: a bare `dvc repro` notices the revision by itself.
 
 The loopback server first serves KWB 2024 as its first release (the recorded TableInfos of
 August 2024 in the bernasco folder: `Modified` 2024-08-16, `ReasonDelivery` Nieuw) and then
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from cbs_server import ReplayServer, kwb_2024_tables, recorded_cycle, set_area_codes
-from support import REPO, digests
+from support import REPO, VENV_BIN, copy_project, digests, run
 from test_cbs_faults import closed_port
 from test_sources_cbs import one_year_project as shipped_one_year
 
@@ -30,8 +31,9 @@ from helpers.sources.cbs import CbsUnavailable, fetch_kwb
 from helpers.sources.cbs_revisions import (
     REVISIONS_FILE,
     check_revisions,
+    check_stage,
+    read_published,
     read_revisions,
-    refresh_revised,
     snapshot_of,
 )
 from helpers.sources.demo import write_demo_cbs
@@ -64,21 +66,26 @@ def releases(shared_cbs: Path) -> tuple[dict, dict]:
 
 def test_a_newer_revision_is_noticed_fetched_and_logged(releases, tmp_path):
     first, revised = releases
-    out = tmp_path / "cbs"
+    out, published = tmp_path / "cbs", tmp_path / "cbs_published.json"
     with ReplayServer(first) as server:
-        fetch_kwb(one_year_project(server.address), out, log=lambda _: None, backoff=0)
+        project = one_year_project(server.address)
+        check_stage(project, out, published, log=lambda _: None)
+        fetch_kwb(project, out, log=lambda _: None, backoff=0)
+    assert read_published(published) == {TABLE: "2024-08-16T02:00:00"}
     assert snapshot_of(out / TABLE).modified == "2024-08-16T02:00:00"
     assert not (out / REVISIONS_FILE).exists(), "a first fetch is no revision"
     messages: list[str] = []
     with ReplayServer(revised) as server:
         project = one_year_project(server.address)
-        (check,) = check_revisions(project, out)
+        (check,) = check_stage(project, out, published, log=messages.append)
         assert check.outdated and check.published == REVISED
-        refresh_revised(project, out, log=messages.append)
-        again = check_revisions(project, out)
+        assert read_published(published) == {TABLE: REVISED}, "the fetch stage's dep changed"
+        fetch_kwb(project, out, log=messages.append, backoff=0)
+        recorded = published.read_bytes()
+        (again,) = check_stage(project, out, published, log=lambda _: None)
     assert messages[0] == (
         f"CBS {TABLE} (KWB 2024): CBS published a newer revision: snapshot "
-        f"2024-08-16T02:00:00 -> {REVISED}: fetching it"
+        f"2024-08-16T02:00:00 -> {REVISED}: the fetch stage fetches it"
     )
     assert any(f"new revision {REVISED} replaces 2024-08-16T02:00:00" in m for m in messages)
     assert snapshot_of(out / TABLE).modified == REVISED
@@ -87,18 +94,19 @@ def test_a_newer_revision_is_noticed_fetched_and_logged(releases, tmp_path):
         [TABLE, "KWB 2024", "2024-08-16T02:00:00", REVISED]
     ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", log["fetched_on"].iloc[0])
-    assert not again[0].outdated, "the refreshed snapshot is the current revision"
-    assert "is the current revision (2025-03-27T02:00:00)" in again[0].message()
+    assert not again.outdated, "the refreshed snapshot is the current revision"
+    assert "is the current revision (2025-03-27T02:00:00)" in again.message()
+    assert published.read_bytes() == recorded, "an unchanged revision changes no byte"
 
 
 def test_offline_the_check_says_so_and_keeps_the_snapshot(releases, tmp_path):
-    out = tmp_path / "cbs"
+    out, published = tmp_path / "cbs", tmp_path / "cbs_published.json"
     with ReplayServer(releases[1]) as server:
         fetch_kwb(one_year_project(server.address), out, log=lambda _: None, backoff=0)
     before = digests(out)
     messages: list[str] = []
     address = closed_port()
-    (check,) = refresh_revised(one_year_project(address), out, log=messages.append)
+    (check,) = check_stage(one_year_project(address), out, published, log=messages.append)
     assert check.published is None and not check.outdated
     assert messages == [
         f"CBS {TABLE} (KWB 2024): could not check for a newer revision on {address} "
@@ -106,18 +114,45 @@ def test_offline_the_check_says_so_and_keeps_the_snapshot(releases, tmp_path):
     ]
     assert "ConnectionError" in check.problem
     assert digests(out) == before
+    assert read_published(published) == {TABLE: REVISED}, "offline: the snapshot's revision"
+    published.write_text(f'{{"source": "cbs", "tables": {{"{TABLE}": "last seen"}}}}')
+    check_stage(one_year_project(address), out, published, log=lambda _: None)
+    assert read_published(published) == {TABLE: "last seen"}, "offline keeps the last check"
+
+
+def test_a_frozen_cycle_asks_nothing(releases, tmp_path):
+    out, published = tmp_path / "cbs", tmp_path / "cbs_published.json"
+    with ReplayServer(releases[0]) as server:
+        project = one_year_project(server.address)
+        fetch_kwb(project, out, log=lambda _: None, backoff=0)
+        cbs = project.cycle.cbs.model_copy(update={"check_revisions": False})
+        frozen = project.model_copy(
+            update={"cycle": project.cycle.model_copy(update={"cbs": cbs})}
+        )
+        server.tables = releases[1]
+        asked = len(server.requests)
+        messages: list[str] = []
+        (check,) = check_stage(frozen, out, published, log=messages.append)
+        assert len(server.requests) == asked, "a frozen cycle does not ask CBS"
+    assert not check.outdated
+    assert messages == [
+        f"CBS {TABLE} (KWB 2024): not checked for revisions (cbs.check_revisions is false in "
+        "params/cycle.yaml); going on with the snapshot of 2024-08-16T02:00:00"
+    ]
+    assert read_published(published) == {TABLE: "2024-08-16T02:00:00"}
 
 
 def test_a_kept_demo_table_is_named_synthetic(project, releases, tmp_path):
-    out = tmp_path / "cbs"
+    out, published = tmp_path / "cbs", tmp_path / "cbs_published.json"
     write_demo_cbs(project, out)
     assert snapshot_of(out / TABLE).synthetic
     narrowed = one_year_project(closed_port())
-    (check,) = check_revisions(narrowed, out)
+    (check,) = check_stage(narrowed, out, published, log=lambda _: None)
     assert check.message().endswith(
         "going on with the snapshot of 2025-03-27T02:00:00, a SYNTHETIC demo table left by "
         "an earlier run with `source: demo` (not CBS data)"
     )
+    assert read_published(published) == {TABLE: ""}, "a demo table is no CBS revision"
     with ReplayServer({}) as server, pytest.raises(CbsUnavailable) as caught:  # 404
         fetch_kwb(one_year_project(server.address), out, log=lambda _: None, backoff=0)
     assert "is kept - it is a SYNTHETIC demo table left by an earlier run" in str(caught.value)
@@ -125,35 +160,45 @@ def test_a_kept_demo_table_is_named_synthetic(project, releases, tmp_path):
         project_cbs = one_year_project(server.address)
         (check,) = check_revisions(project_cbs, out)
         assert check.outdated, "a demo table is never the current CBS revision"
-        refresh_revised(project_cbs, out, log=lambda _: None)
+        fetch_kwb(project_cbs, out, log=lambda _: None, backoff=0)
     assert not snapshot_of(out / TABLE).synthetic
     assert not (out / REVISIONS_FILE).exists(), "replacing demo data is no CBS revision"
 
 
-def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
-    """`wijkmonitor revisions` on a params copy, online then offline; harmonise keeps the
-    log for the report, whose sources table and revision log show both dates."""
-    shutil.copytree(REPO / "params", tmp_path / "params")
-    shutil.copytree(REPO / "notebooks" / "deep_dives", tmp_path / "notebooks" / "deep_dives")
-    cycle = tmp_path / "params" / "cycle.yaml"
+def recorded_params(root: Path, address: str) -> None:
+    """The project's params cut to what the recordings serve (KWB 2024, no health table)."""
+    cycle = root / "params" / "cycle.yaml"
     text = recorded_cycle(
         cycle.read_text(encoding="utf-8"), ("health_table: 50090NED", "health_table:")
     )
+    cycle.write_text(text.replace("opendata.cbs.nl", address), encoding="utf-8")
     set_area_codes(
-        tmp_path / "params" / "programmes",
+        root / "params" / "programmes",
         {"vollenhove": "WK035502", "betere_buurten": "WK035604, WK035610"},
     )
+
+
+def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
+    """`wijkmonitor revisions` and `fetch` on a params copy, online then offline; harmonise
+    keeps the log for the report, whose sources table and revision log show both dates."""
+    shutil.copytree(REPO / "params", tmp_path / "params")
+    shutil.copytree(REPO / "notebooks" / "deep_dives", tmp_path / "notebooks" / "deep_dives")
+    cycle = tmp_path / "params" / "cycle.yaml"
+    shipped = cycle.read_text(encoding="utf-8")
     first, revised = releases
     with ReplayServer(first) as server:
-        cycle.write_text(text.replace("opendata.cbs.nl", server.address), encoding="utf-8")
+        recorded_params(tmp_path, server.address)
         assert main(["--root", str(tmp_path), "fetch"]) == 0
     with ReplayServer(revised) as server:
-        cycle.write_text(text.replace("opendata.cbs.nl", server.address), encoding="utf-8")
+        cycle.write_text(shipped, encoding="utf-8")
+        recorded_params(tmp_path, server.address)
         capsys.readouterr()
         assert main(["--root", str(tmp_path), "revisions"]) == 0
-    out = capsys.readouterr().out
-    assert "revisions: 1 table(s) checked, 1 fetched again, 0 could not be checked" in out
-    cycle.write_text(text.replace("opendata.cbs.nl", closed_port()), encoding="utf-8")
+        out = capsys.readouterr().out
+        assert "revisions: 1 table(s) checked, 1 to fetch again, 0 not checked" in out
+        assert main(["--root", str(tmp_path), "fetch"]) == 0
+    cycle.write_text(shipped, encoding="utf-8")
+    recorded_params(tmp_path, closed_port())
     assert main(["--root", str(tmp_path), "revisions"]) == 0, "offline is no failure"
     out = capsys.readouterr().out
     assert "could not check for a newer revision" in out and f"snapshot of {REVISED}" in out
@@ -174,3 +219,36 @@ def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
     sources = report_data.sources_table(table, read_revisions(kept))
     assert sources["eerdere versie"].tolist() == ["16 augustus 2024"]
     assert sources.iloc[0, 1] == "27 maart 2025"
+
+
+@pytest.mark.pipeline
+def test_a_bare_dvc_repro_notices_a_revision(releases, tmp_path):
+    """`.venv/bin/dvc repro` as a researcher runs it, without make: a revision CBS published
+    is fetched and logged; no revision or no network reruns nothing after the check."""
+    dvc = [str(VENV_BIN / "dvc"), "repro", "harmonise"]
+    root = copy_project(tmp_path / "project")
+    first, revised = releases
+    with ReplayServer(first) as server:
+        recorded_params(root, server.address)
+        run(["git", "commit", "-qam", "source: cbs on loopback"], root)
+        run(dvc, root, timeout=1200)
+        assert snapshot_of(root / "data" / "raw" / "cbs" / TABLE).modified == first[TABLE][
+            "TableInfos"
+        ][0]["Modified"]
+        server.tables = revised  # CBS publishes its revision
+        result = run(dvc, root, timeout=1200)
+        assert ran(result.stdout) == {"revisions", "fetch", "harmonise"}
+        assert "CBS published a newer revision: snapshot 2024-08-16T02:00:00 -> " in result.stdout
+        result = run(dvc, root, timeout=1200)
+        assert ran(result.stdout) == {"revisions"}, "no new revision: nothing else reruns"
+    result = run(dvc, root, timeout=1200)  # the server is gone: offline
+    assert ran(result.stdout) == {"revisions"}
+    assert "could not check for a newer revision" in result.stdout
+    log = read_revisions(root / "data" / "processed" / "cbs" / REVISIONS_FILE)
+    assert log[["previous_modified", "modified"]].values.tolist() == [
+        ["2024-08-16T02:00:00", REVISED]
+    ]
+
+
+def ran(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))

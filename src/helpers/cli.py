@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from helpers.analyse import STAGE_PARAMETERS, NotebookRun, run_notebook
 from helpers.config import (
     ParamsError,
     ParamsWarning,
@@ -63,19 +62,20 @@ def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_revisions(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    """Ask CBS whether a fetched table was revised; fetch the revised ones (not a stage:
-    `make run` calls it before `dvc repro`). Offline it says so and succeeds."""
+    """The `revisions` stage: record CBS's revision of every table for the fetch stage
+    (which fetches a revised table again). Offline it says so and succeeds."""
+    from helpers.sources.cbs_revisions import check_stage, write_published
+
     if project.cycle.source != "cbs":
         log(f"revisions: source is {project.cycle.source}, no CBS tables to check")
+        write_published(paths.cbs_published, project.cycle.source, {})
         return 0
-    from helpers.sources.cbs_revisions import refresh_revised
-
-    checks = refresh_revised(project, paths.raw_cbs, log=log)
+    checks = check_stage(project, paths.raw_cbs, paths.cbs_published, log=log)
     unchecked = sum(check.published is None for check in checks)
     revised = sum(check.outdated for check in checks)
     log(
-        f"revisions: {len(checks)} table(s) checked, {revised} fetched again, "
-        f"{unchecked} could not be checked"
+        f"revisions: {len(checks)} table(s) checked, {revised} to fetch again, "
+        f"{unchecked} not checked"
     )
     return 0
 
@@ -210,6 +210,8 @@ def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int
 def cmd_joint(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     with atomic_dir(paths.joint_out) as tmp:
         log("joint: executing notebooks/joint.ipynb")
+        from helpers.analyse import STAGE_PARAMETERS, NotebookRun, run_notebook
+
         run = NotebookRun(paths.joint_template, tmp / JOINT_NOTEBOOK, dict(STAGE_PARAMETERS))
         run_notebook(run, paths, "joint", tmp, paths.joint_out)
     return 0
@@ -251,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("fetch", help="CBS KWB tables (or synthetic ones) to data/raw/cbs")
     sub.add_parser(
-        "revisions", help="fetch again the CBS tables CBS has revised since they were fetched"
+        "revisions", help="ask CBS which revision of each table it publishes (for the fetch stage)"
     )
     sub.add_parser("harmonise", help="area check; CBS snapshots to data/processed/cbs")
     sub.add_parser("demo", help="synthetic local sources to data/raw/demo")

@@ -124,6 +124,11 @@ class CbsSettings(Strict):
         default=2.0, ge=0, le=300, description="wait before retry n: backoff * 2**(n-1)"
     )
     timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    check_revisions: bool = Field(
+        default=True,
+        description="ask CBS at every `dvc repro` whether a fetched table was revised; "
+        "false freezes the cycle on its snapshots",
+    )
     health_table: TableId | None = Field(
         default=None, description="RIVM/GGD health per wijk en buurt (50090NED); none: skip"
     )

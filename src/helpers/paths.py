@@ -70,6 +70,11 @@ class Paths:
         return self.raw / "cbs"
 
     @property
+    def cbs_published(self) -> Path:
+        """The revision of every CBS table as CBS publishes it (the `revisions` stage)."""
+        return self.raw / "cbs_published.json"
+
+    @property
     def raw_demo(self) -> Path:
         return self.raw / "demo"
 

@@ -2,12 +2,15 @@
 
 CBS revises published tables (KWB 2024: first release August 2024, revised December
 2024 and March 2025, with most column keys renumbered in between). Each table's
-`TableInfos.Modified` says which revision it is. `check_revisions` asks CBS for the
-`Modified` of every table of the cycle and compares it with the kept snapshot's; a
-table whose revision differs is fetched again, and `fetch_table` logs every change of
-revision in `data/raw/cbs/revisions.csv` (table, label, previous and new `Modified`,
-the day it was fetched). Offline the check says it could not check and the snapshot is
-used as it is; a kept snapshot that is a synthetic demo table is named as such.
+`TableInfos.Modified` says which revision it is. The `revisions` stage (`check_stage`,
+run by every `dvc repro`: `always_changed`) asks CBS for the `Modified` of every table of
+the cycle and writes them to `data/raw/cbs_published.json`, a dependency of the fetch
+stage: when CBS has published another revision, the file changes and the fetch stage
+fetches the tables again; otherwise it changes nothing and nothing reruns. `fetch_table`
+logs every change of revision in `data/raw/cbs/revisions.csv` (table, label, previous
+and new `Modified`, the day it was fetched). Offline the check says it could not check
+and the snapshot is used as it is; a kept snapshot that is a synthetic demo table is
+named as such.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from helpers.config import Project
 from helpers.io import write_text_atomic
+
+if TYPE_CHECKING:  # pandas is imported where a log is read: the revisions stage runs at
+    import pandas as pd  # every `dvc repro` and must start fast
 
 REVISIONS_FILE = "revisions.csv"
 REVISION_COLUMNS = ["table_id", "label", "previous_modified", "modified", "fetched_on"]
@@ -75,6 +79,7 @@ class TableCheck:
     snapshot: Snapshot
     published: str | None  # CBS's Modified now; None when it could not be asked
     problem: str = ""
+    frozen: bool = False  # not asked: `cbs.check_revisions: false`
 
     @property
     def outdated(self) -> bool:
@@ -85,6 +90,11 @@ class TableCheck:
 
     def message(self) -> str:
         where = f"CBS {self.table_id} ({self.label})"
+        if self.frozen:
+            return (
+                f"{where}: not checked for revisions (cbs.check_revisions is false in "
+                f"params/cycle.yaml); going on with {self.snapshot.described()}"
+            )
         if self.published is None:
             return (
                 f"{where}: could not check for a newer revision on {self.catalog_url} "
@@ -93,10 +103,13 @@ class TableCheck:
         if not self.outdated:
             return f"{where}: the snapshot is the current revision ({self.published or '?'})"
         if not self.snapshot.exists or self.snapshot.synthetic:
-            return f"{where}: CBS revision {self.published}; {self.snapshot.described()}: fetching"
+            return (
+                f"{where}: CBS revision {self.published}; {self.snapshot.described()}: "
+                "the fetch stage fetches it"
+            )
         return (
             f"{where}: CBS published a newer revision: snapshot {self.snapshot.modified or '?'}"
-            f" -> {self.published}: fetching it"
+            f" -> {self.published}: the fetch stage fetches it"
         )
 
 
@@ -154,26 +167,63 @@ def check_revisions(project: Project, raw_dir: Path) -> list[TableCheck]:
     return checks
 
 
-def refresh_revised(
-    project: Project, raw_dir: Path, log: Callable[[str], None] = print
-) -> list[TableCheck]:
-    """Check every table and fetch the ones CBS has revised; return the checks.
+def published_revisions(
+    checks: list[TableCheck], previous: dict[str, str]
+) -> dict[str, str]:
+    """CBS's revision of every table, as the fetch stage depends on it.
 
-    The fetch logs the revision (`record_revision`); a failed fetch keeps the snapshot
-    (`fetch_table`) and is reported, not raised: the cycle goes on with what it has.
+    A table that could not be checked keeps its last known revision (else its snapshot's):
+    going offline must not make the fetch stage run, and a revision CBS published makes
+    it run once. A demo snapshot is no CBS revision.
     """
-    from helpers.sources.cbs import CbsUnavailable, fetch_table
+    revisions = {}
+    for check in checks:
+        if check.published is not None:
+            revisions[check.table_id] = check.published
+        elif check.table_id in previous:
+            revisions[check.table_id] = previous[check.table_id]
+        else:
+            snapshot = check.snapshot
+            revisions[check.table_id] = "" if snapshot.synthetic else snapshot.modified
+    return dict(sorted(revisions.items()))
 
-    checks = check_revisions(project, raw_dir)
+
+def read_published(path: Path) -> dict[str, str]:
+    """The revisions the last check recorded (`write_published`); empty when none."""
+    try:
+        tables = json.loads(path.read_text(encoding="utf-8")).get("tables", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in tables.items()} if isinstance(tables, dict) else {}
+
+
+def write_published(path: Path, source: str, tables: dict[str, str]) -> None:
+    """The `revisions` stage's output: stable bytes, so an unchanged check changes nothing."""
+    text = json.dumps({"source": source, "tables": tables}, indent=2, sort_keys=True)
+    write_text_atomic(path, text + "\n")
+
+
+def check_stage(
+    project: Project, raw_dir: Path, published: Path, log: Callable[[str], None] = print
+) -> list[TableCheck]:
+    """The `revisions` stage: ask CBS for every table's revision and record it in
+    `published`, which the fetch stage depends on; a revised table is thus fetched
+    again (and logged by `fetch_table`) within the same `dvc repro`.
+
+    Offline, or with `cbs.check_revisions: false`, it says so and the cycle goes on with
+    its snapshots.
+    """
+    previous = read_published(published)
+    if not project.cycle.cbs.check_revisions:
+        checks = [
+            TableCheck(table_id, label, catalog, snapshot_of(raw_dir / table_id), None, frozen=True)
+            for table_id, label, catalog in cycle_tables(project)
+        ]
+    else:
+        checks = check_revisions(project, raw_dir)
     for check in checks:
         log(check.message())
-        if not check.outdated:
-            continue
-        catalog = None if check.catalog_url == project.cycle.cbs.catalog_url else check.catalog_url
-        try:
-            fetch_table(project, check.table_id, raw_dir, check.label, log, catalog_url=catalog)
-        except CbsUnavailable as error:
-            log(f"warning: {error}")
+    write_published(published, "cbs", published_revisions(checks, previous))
     return checks
 
 
@@ -186,6 +236,8 @@ def record_revision(
     """
     if not before.exists or before.synthetic or before.modified == after.modified:
         return False
+    import pandas as pd
+
     log = read_revisions(raw_dir / REVISIONS_FILE)
     row = {
         "table_id": table_id,
@@ -201,6 +253,8 @@ def record_revision(
 
 def read_revisions(path: Path) -> pd.DataFrame:
     """The revision log (REVISION_COLUMNS, all text); empty when there is none."""
+    import pandas as pd
+
     if not path.is_file():
         return pd.DataFrame(columns=REVISION_COLUMNS)
     text = path.read_text(encoding="utf-8")
