@@ -63,6 +63,30 @@ def failed(name: str, file: str, severity: str, rule: str, regel: str, example: 
     return SuiteResult(name, file, [outcome])
 
 
+def shape_checks(
+    v: Validator, columns: list[str], columns_rule: tuple[str, str], rows_rule: tuple[str, str]
+) -> list[Any]:
+    """The two checks every local file gets first: its documented columns and some data
+    rows. Each rule is (English, Dutch) wording, as the file's readers know it."""
+    return [
+        v.expect(
+            "ExpectTableColumnsToMatchSet",
+            CRITICAL,
+            columns_rule[0],
+            nl=columns_rule[1],
+            column_set=columns,
+            exact_match=False,
+        ),
+        v.expect(
+            "ExpectTableRowCountToBeBetween",
+            CRITICAL,
+            rows_rule[0],
+            nl=rows_rule[1],
+            min_value=1,
+        ),
+    ]
+
+
 def number_checks(
     v: Validator, frame: pd.DataFrame, columns: list[str], what: str, marker_severity: str
 ) -> list[Any]:

@@ -16,6 +16,7 @@ from helpers.validation.inputs import (
     number_checks,
     read_local,
     relative,
+    shape_checks,
     typed,
     with_outcomes,
 )
@@ -72,20 +73,14 @@ def registrations_suite(
         "de tekstkolommen van de registraties",
     )
     checks = [
-        v.expect(
-            "ExpectTableColumnsToMatchSet",
-            CRITICAL,
-            "the registrations have the documented columns",
-            nl="de registraties hebben de beschreven kolommen",
-            column_set=REGISTRATION_COLUMNS,
-            exact_match=False,
-        ),
-        v.expect(
-            "ExpectTableRowCountToBeBetween",
-            CRITICAL,
-            "the file has data rows",
-            nl="het bestand heeft gegevensrijen",
-            min_value=1,
+        *shape_checks(
+            v,
+            REGISTRATION_COLUMNS,
+            (
+                "the registrations have the documented columns",
+                "de registraties hebben de beschreven kolommen",
+            ),
+            ("the file has data rows", "het bestand heeft gegevensrijen"),
         ),
         *_indicator_column_checks(v, project, key),
     ]

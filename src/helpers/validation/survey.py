@@ -24,6 +24,7 @@ from helpers.validation.inputs import (
     number_checks,
     read_local,
     relative,
+    shape_checks,
     typed,
     with_outcomes,
 )
@@ -73,23 +74,12 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         "the survey's text columns",
         "de tekstkolommen van de enquête",
     )
-    checks = [
-        v.expect(
-            "ExpectTableColumnsToMatchSet",
-            CRITICAL,
-            "the export has the documented columns",
-            nl="de export heeft de beschreven kolommen",
-            column_set=SURVEY_COLUMNS,
-            exact_match=False,
-        ),
-        v.expect(
-            "ExpectTableRowCountToBeBetween",
-            CRITICAL,
-            "the export has data rows",
-            nl="de export heeft gegevensrijen",
-            min_value=1,
-        ),
-    ]
+    checks = shape_checks(
+        v,
+        SURVEY_COLUMNS,
+        ("the export has the documented columns", "de export heeft de beschreven kolommen"),
+        ("the export has data rows", "de export heeft gegevensrijen"),
+    )
     if not set(SURVEY_COLUMNS) <= set(raw.columns) or raw.empty:
         return with_outcomes(v.validate(Source("survey", file, frame), checks), screened)
     frame["fraction:percentage"] = ~fraction_waves(frame)
