@@ -25,7 +25,7 @@ from test_sources_cbs import one_year_project as shipped_one_year
 
 from helpers import report_data
 from helpers.cli import main
-from helpers.config import Project
+from helpers.config import Project, load_project
 from helpers.paths import Paths
 from helpers.sources.cbs import CbsUnavailable, fetch_kwb
 from helpers.sources.cbs_revisions import (
@@ -219,6 +219,14 @@ def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
     sources = report_data.sources_table(table, read_revisions(kept))
     assert sources["eerdere versie"].tolist() == ["16 augustus 2024"]
     assert sources.iloc[0, 1] == "27 maart 2025"
+    project = load_project(Paths.from_root(tmp_path))
+    logbook = report_data.logbook_table(project, "overvecht", revisions=read_revisions(kept))
+    (revision,) = logbook[logbook["wijziging"] == "CBS-tabel herzien"].to_dict("records")
+    assert revision["vanaf jaar"] == 2024 and revision["breuk in de reeks"] == "nee"
+    assert revision["reden"] == (
+        f"Het CBS publiceerde een nieuwe versie van CBS Kerncijfers wijken en buurten ({TABLE})"
+        " (KWB 2024): 27 maart 2025 in plaats van 16 augustus 2024. De nieuwe versie is gebruikt."
+    )
 
 
 @pytest.mark.pipeline

@@ -39,6 +39,7 @@ CHANGE_LABELS = {
     "target_changed": "streefwaarde gewijzigd",
     "programme_added": "programma toegevoegd",
     "programme_ended": "programma beëindigd",
+    "cbs_revision": "CBS-tabel herzien",  # from the revision log, not params/logbook.yaml
 }
 
 # Kinds of source (catalogue `source`), short, for tables that name where a value came from.

@@ -10,15 +10,17 @@ values ever leave this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import platform
 import re
 import warnings
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
@@ -590,33 +592,65 @@ def notes_markdown(notes: pd.DataFrame, goal_id: str, goal_label: str) -> str:
 
 
 def logbook_table(
-    project: Project, key: str, years: list[int] | None = None
+    project: Project,
+    key: str,
+    years: list[int] | None = None,
+    revisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Logbook entries that apply to this programme, newest first, in Dutch words.
 
     Dates read '27 maart 2024', change types and indicators by their Dutch labels:
     the logbook is printed for readers, not for the params file's author. A change of
     the programme area's codes between `years` (default: the cycle's) is shown with the codes
-    before and after, whether or not the logbook has an entry for it.
+    before and after, whether or not the logbook has an entry for it; so is every CBS
+    revision in `revisions` (`revision_log`), with the previous and the new revision.
     """
     changes = area_changes(project, key, years or project.cycle.cycle.years)
     explained = {id(change.entry): change for change in changes if change.entry is not None}
-    entries = sorted(project.logbook.for_programme(key), key=lambda e: e.date, reverse=True)
+    entries = project.logbook.for_programme(key)
     rows = [_area_change_row(change) for change in changes if change.entry is None]
-    rows += [
-        _area_change_row(explained[id(entry)])
-        if id(entry) in explained
-        else {
-            "datum": format_date(entry.date),
-            "wijziging": CHANGE_LABELS.get(entry.change, entry.change),
-            "indicator": _indicator_label(project, key, entry.indicator),
-            "vanaf jaar": entry.from_year,
-            BREAK_LABEL: "ja" if entry.breaks_series else "nee",
-            "reden": plain_text(entry.reason),
-        }
+    dated = [
+        (
+            entry.date,
+            _area_change_row(explained[id(entry)])
+            if id(entry) in explained
+            else {
+                "datum": format_date(entry.date),
+                "wijziging": CHANGE_LABELS.get(entry.change, entry.change),
+                "indicator": _indicator_label(project, key, entry.indicator),
+                "vanaf jaar": entry.from_year,
+                BREAK_LABEL: "ja" if entry.breaks_series else "nee",
+                "reden": plain_text(entry.reason),
+            },
+        )
         for entry in entries
     ]
+    if revisions is not None:
+        dated += [_revision_row(record) for record in revisions.to_dict("records")]
+    rows += [row for _, row in sorted(dated, key=lambda pair: pair[0], reverse=True)]
     return pd.DataFrame(rows)
+
+
+def _revision_row(record: Mapping[Hashable, Any]) -> tuple[dt.date, dict[str, object]]:
+    """A CBS revision as a logbook row: no break (the same definitions, CBS's corrected
+    figures), dated the day the new revision was fetched."""
+    label = str(record["label"])
+    kind = "cbs_kwb" if label.startswith("KWB") else "cbs_health"
+    year = label.removeprefix("KWB ")
+    table = _source_label(f"{kind}:{record['table_id']}")
+    return dt.date.fromisoformat(str(record["fetched_on"])), {
+        "datum": format_date(record["fetched_on"]),
+        "wijziging": CHANGE_LABELS["cbs_revision"],
+        "indicator": MISSING,
+        "vanaf jaar": int(year) if year.isdigit() else MISSING,
+        BREAK_LABEL: "nee",
+        "reden": (
+            f"Het CBS publiceerde een nieuwe versie van {table} ({label}): "
+            f"{format_date(record['modified']) or MISSING} in plaats van "
+            f"{format_date(record['previous_modified']) or MISSING}. "
+            "De nieuwe versie is gebruikt."
+        ),
+    }
 
 
 def _area_change_row(change: AreaChange) -> dict[str, object]:
