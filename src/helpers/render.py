@@ -296,8 +296,11 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     document.draft = reasons
     document.title = f"{DRAFT_MARK} — {document.title}"
     cells = document.notebook.cells
-    if not merge_banner(cells, reasons):
-        at = 1 if cells and cells[0].cell_type == "raw" else 0
+    if not merge_banner(cells, reasons, document.kind):
+        # No notice of its own to fold into (e.g. a factsheet of real figures): the draft
+        # notice alone, where the tagged banner cell stands (else at the top).
+        tagged = [i for i, c in enumerate(cells) if BANNER_TAG in _tags(c)]
+        at = tagged[0] if tagged else 1 if cells and cells[0].cell_type == "raw" else 0
         banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
         cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     matter = front_matter(document.notebook)
@@ -314,28 +317,35 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     _set_front_matter(document.notebook, {"title": document.title, "format": formats})
 
 
-def merged_banner(callout: str, reasons: tuple[str, ...]) -> str:
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def merged_banner(callout: str, reasons: tuple[str, ...], kind: str = "report") -> str:
     """The draft notice and a page's own source notice as one box: the reader meets one
     banner, titled CONCEPT, that says why the page is a draft and which figures are
-    synthetic."""
+    synthetic. Residents (kind `factsheet`) get the draft in B1 words, without the
+    technical reasons (those are in the annual report)."""
     match = _CALLOUT.search(callout)
     body = match["body"].strip() if match else callout.strip()
-    return (
-        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
-        f"Dit rapport is een concept, omdat: {'; '.join(reasons)}.\n\n{body}\n:::\n"
+    why = (
+        "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage."
+        if kind == "factsheet"
+        else f"Dit rapport is een concept, omdat: {'; '.join(reasons)}."
     )
+    return f"::: {{.callout-important}}\n## CONCEPT: niet voor publicatie\n\n{why}\n\n{body}\n:::\n"
 
 
-def merge_banner(cells: list, reasons: tuple[str, ...]) -> bool:
+def merge_banner(cells: list, reasons: tuple[str, ...], kind: str = "report") -> bool:
     """Fold the draft notice into the markdown output of the cell tagged `banner`
     (BANNER_TAG); False when no such cell or output exists."""
     for cell in cells:
-        if BANNER_TAG not in cell.get("metadata", {}).get("tags", []):
+        if BANNER_TAG not in _tags(cell):
             continue
         outputs = [o for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})]
         for output in outputs:
             output["data"]["text/markdown"] = merged_banner(
-                output["data"]["text/markdown"], reasons
+                output["data"]["text/markdown"], reasons, kind
             )
         return bool(outputs)
     return False
@@ -784,16 +794,27 @@ FACTSHEET_CSS = (
 )
 
 
-# The annual report printed from the browser: A4, no heading left at a page foot, no
-# table, figure or banner cut in two, the appendices on a new page.
+# The annual report printed from the browser: A4 in at most 14 pages (tested). Print
+# type is compact (8.5 pt text, 7 pt tables with tight cells: tables are most of the
+# report), charts at 62% of the text width (their text still about 6.5 pt), no table of
+# contents (a screen aid), no heading left at a page foot, no table row, figure or
+# banner cut in two, the appendices on a new page.
 REPORT_CSS = (
-    "@page{size:A4;margin:1.5cm 1.3cm}"
-    "@media print{:root{--jp-content-font-size1:9.5pt;--jp-ui-font-size1:9pt}"
-    "body{font-size:9.5pt}.jp-Cell{padding:0 !important}.jp-OutputArea-output{margin:0}"
-    ".anchor-link{display:none}h2,h3,.wm-caption{break-after:avoid}"
+    "@page{size:A4;margin:1.3cm 1.2cm}"
+    "@media print{:root{--jp-content-font-size1:8.5pt;--jp-ui-font-size1:8pt;"
+    "--jp-content-line-height:1.3}"
+    "body{font-size:8.5pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
+    ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
+    ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
+    ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
+    ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
     "img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
-    "table{font-size:8pt !important}img{max-width:75% !important;height:auto}"
-    "h2#Bijlagen{break-before:page}}"
+    "table{font-size:7pt !important;line-height:1.2}"
+    ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
+    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
+    "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
+    ".wm-toc{display:none}h2#Bijlagen{break-before:page}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
 DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
