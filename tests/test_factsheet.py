@@ -7,11 +7,12 @@ import re
 import shutil
 
 import matplotlib
+import pandas as pd
 import pytest
 import yaml
 from support import REPO
 
-from helpers import factsheet, plots
+from helpers import factsheet, plots, report_data
 from helpers.config import Contact, ParamsError, load_project
 from helpers.paths import Paths
 
@@ -176,3 +177,36 @@ def test_the_demo_programmes_name_their_place_and_overvecht_its_contact():
     assert all(places.values()) and all(p != project.programmes[k].name for k, p in places.items())
     contact = project.programmes["overvecht"].contact
     assert contact is not None and contact.email and contact.organisation
+
+
+def _banner_context(rows: list[tuple[str, str, bool]]) -> report_data.ProgrammeContext:
+    paths = Paths.from_root(REPO)
+    project = load_project(paths)
+    table = pd.DataFrame(rows, columns=["indicator_id", "source", "synthetic"])
+    return report_data.ProgrammeContext(
+        paths, project, project.programmes["overvecht"], table, pd.DataFrame()
+    )
+
+
+def test_the_residents_notice_names_whose_figures_are_real_and_whose_are_made_up():
+    mixed = _banner_context(
+        [
+            ("inwoners_65plus", "cbs_kwb:85984NED", False),
+            ("ervaren_gezondheid", "survey", True),
+            ("deelnemers", "registration", True),
+        ]
+    )
+    items = [{"id": "inwoners_65plus"}, {"id": "ervaren_gezondheid"}]
+    banner = report_data.factsheet_banner(mixed, items)
+    assert "**Echt** zijn de cijfers van het CBS." in banner
+    assert "**Verzonnen** zijn de cijfers van de GGD-enquête (synthetische gegevens)." in banner
+    assert "programma" not in banner, "judged from the figures shown, not the whole table"
+    everything = report_data.factsheet_banner(mixed, [])
+    assert "van het programma zelf en de GGD-enquête (synthetische" in everything
+    fake = report_data.factsheet_banner(mixed, [{"id": "ervaren_gezondheid"}])
+    assert "**Alle cijfers zijn verzonnen**" in fake and "CBS" not in fake
+    assert report_data.factsheet_banner(mixed, [{"id": "inwoners_65plus"}]) == ""
+    for text in (banner, fake):
+        body = text.split("\n\n", 1)[1].rstrip().removesuffix(":::")
+        sentences = [s for s in re.split(r"(?<=\.)\s+", body.strip()) if s]
+        assert all(len(s.split()) <= 16 for s in sentences), sentences  # B1: short sentences

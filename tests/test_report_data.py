@@ -491,3 +491,44 @@ def test_a_trend_is_said_in_words_and_its_interval_left_to_the_appendix(slope, l
     )
     text = report_data.trend_words(row)
     assert words in text and "interval" not in text
+
+
+def test_the_sources_section_lists_each_cbs_revision_and_the_version_it_replaced():
+    """The sources appendix the annual and the joint report share: every source with its
+    CBS version, the attribution, and the revision log when CBS revised a table."""
+    table = pd.DataFrame(
+        {
+            "source": ["cbs_kwb:85984NED", "cbs_kwb:85618NED", "survey", "survey"],
+            "source_modified": ["2025-03-27T02:00:00", "2024-03-27T02:00:00", None, None],
+            "synthetic": [False, False, True, True],
+        }
+    )
+    log = pd.DataFrame(
+        [["85984NED", "KWB 2024", "2024-08-16T02:00:00", "2025-03-27T02:00:00", "2025-04-02"]],
+        columns=["table_id", "label", "previous_modified", "modified", "fetched_on"],
+    )
+    text = report_data.sources_section(table, log)
+    assert text.count("\n| ") >= 4 and report_data.CBS_ATTRIBUTION in text
+    revised = next(line for line in text.splitlines() if "85984NED" in line)
+    assert "27 maart 2025" in revised and "16 augustus 2024" in revised and "echt" in revised
+    assert report_data.REVISIONS_HEADING in text
+    assert text.index(report_data.REVISIONS_HEADING) < text.index("2 april 2025")
+    quiet = report_data.sources_section(table, log.iloc[0:0])
+    assert report_data.REVISIONS_HEADING not in quiet and "16 augustus 2024" not in quiet
+    assert "synthetisch (demo)" in quiet and report_data.CBS_ATTRIBUTION in quiet
+
+
+def test_the_joint_report_shows_the_revision_log_in_its_sources_section():
+    """joint.ipynb's sources section calls the same function as the annual report, on the
+    revision log the joint stage declares as a dependency in dvc.yaml."""
+    import nbformat
+    import yaml
+    from support import REPO
+
+    for name in ("joint", "programme"):
+        notebook = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+        assert "report_data.revision_log(" in code and "report_data.sources_section(" in code
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    for stage in ("joint", "analyse"):
+        assert "data/processed/cbs/revisions.csv" in stages[stage]["deps"], stage

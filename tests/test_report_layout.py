@@ -248,3 +248,43 @@ def test_the_landing_page_has_one_banner_for_draft_and_synthetic_data():
     final = [render.Document("overvecht", "T", "", False, notebook)]
     assert render.landing_banner(final) == ""
     assert '<div class="callout' not in render.index_html(final, project, False, {})
+
+
+def _factsheet(outputs: bool) -> render.Document:
+    setup = nbformat.v4.new_code_cell("items = []")
+    banner = nbformat.v4.new_code_cell("display(banner)")
+    banner.metadata["tags"] = [render.BANNER_TAG]
+    if outputs:
+        text = (
+            "::: {.callout-warning}\n## Let op: dit zijn geen echte cijfers\n\n"
+            "**Alle cijfers zijn verzonnen** (synthetische gegevens).\n:::\n"
+        )
+        banner.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_raw_cell("---\ntitle: x\n---"),
+            setup,
+            banner,
+            nbformat.v4.new_markdown_cell("## Cijfers over Overvecht"),
+        ]
+    )
+    return render.Document("o-factsheet", "T", "", True, notebook, kind="factsheet")
+
+
+def test_a_factsheets_one_notice_says_draft_and_made_up_in_plain_words():
+    document = _factsheet(outputs=True)
+    render.mark_draft(document, REASONS)
+    (banner,) = _callouts(document)
+    assert banner.startswith("::: {.callout-important}\n## CONCEPT: niet voor publicatie\n")
+    assert "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage." in banner
+    assert "**Alle cijfers zijn verzonnen** (synthetische gegevens)." in banner
+    assert "omdat" not in banner and "git" not in banner, "no technical reasons for residents"
+    assert len(document.notebook.cells) == 4
+
+
+def test_a_factsheet_without_a_notice_of_its_own_gets_the_draft_notice_in_the_banner_place():
+    document = _factsheet(outputs=False)
+    render.mark_draft(document, REASONS)
+    assert len(_callouts(document)) == 1
+    assert document.notebook.cells[2].source == render.FACTSHEET_DRAFT_BANNER
+    assert document.notebook.cells[1].source == "items = []", "after the setup cell"

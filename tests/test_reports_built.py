@@ -32,6 +32,8 @@ BOUNDARIES = SHARED_CBS / "elan-dcc_wijkprofielen" / "wijk_2016_4gemeenten.geojs
 SURVEY_ROW = "2024,WK034403,Wijk 03 Overvecht,ErvarenGezondheidGoedZeerGoed,"
 SECRET = {"percentage": "97.3", "ondergrens": "93.1", "bovengrens": "99.1", "n": "12"}
 SECRET_TOKENS = ["97.3", "97,3", "93.1", "93,1", "99.1", "99,1"]
+REVISION_HEADER = "table_id,label,previous_modified,modified,fetched_on\n"
+REVISION_ROW = "85984NED,KWB 2024,2024-08-16T02:00:00,2025-03-27T02:00:00,2025-04-02\n"
 
 
 def make_survey_cell_small(survey: Path) -> None:
@@ -59,6 +61,11 @@ def site(tmp_path_factory) -> Path:
         (root / "params" / "report.yaml").write_text(f"boundaries: {BOUNDARIES}\n")
     for stage in ("fetch", "harmonise", "demo", "validate"):
         run([WIJKMONITOR, stage], root)
+    # One CBS table revised after it was first fetched, as harmonise logs it: both the
+    # annual and the joint report must show it in their sources section.
+    revisions = root / "data" / "processed" / "cbs" / "revisions.csv"
+    assert revisions.read_text(encoding="utf-8").startswith(REVISION_HEADER)
+    revisions.write_text(REVISION_HEADER + REVISION_ROW, encoding="utf-8")
     survey = root / "data" / "raw" / "demo" / "survey" / "gezondheidsmonitor.csv"
     make_survey_cell_small(survey)
     assert SURVEY_ROW + ",".join(SECRET.values()) in survey.read_text(encoding="utf-8")
@@ -191,12 +198,52 @@ def test_every_page_opens_in_headless_chromium(site, tmp_path):
             assert all(count > 0 for count in report.tables), f"{name}: table without header"
             if name.endswith("-factsheet.html"):
                 assert browser.printed_pages() <= 2, f"{name}: more than two A4 pages"
+            if name.removesuffix(".html") in PROGRAMMES:
+                printed = browser.printed_pages()
+                assert printed <= REPORT_PAGES, f"{name}: {printed} A4 pages (> {REPORT_PAGES})"
             (shots / f"{page.stem}.png").write_bytes(report.screenshot)
             assert report.screenshot.startswith(b"\x89PNG")
     if BOUNDARIES.is_file():
         text = published_text(site / "overvecht.html")
         assert "Kaart van Utrecht met het programmagebied (Wijk 03 Overvecht)" in text
         assert "Geen kaart" in published_text(site / "betere_buurten.html")
+
+
+REPORT_PAGES = 14  # an annual report of reasonable length, printed to A4 by Chromium
+
+
+def test_each_report_shows_its_cbs_revisions_in_its_sources_section(site):
+    for name in ("overvecht.html", "betere_buurten.html", "gezamenlijk.html"):
+        text = published_text(site / name)
+        sources = text[text.index("Elke waarde in dit rapport is herleidbaar") :]
+        assert "Herzieningen van CBS-tabellen" in sources, name
+        log = sources[sources.index("Herzieningen van CBS-tabellen") :]
+        for shown in ("85984NED", "16 augustus 2024", "27 maart 2025", "2 april 2025"):
+            assert shown in log, (name, shown)
+        assert "Bron: CBS" in sources, name
+
+
+_CALLOUT_BOX = re.compile(r'<div class="callout callout-\w+">(.*?)</div>', re.DOTALL)
+_NOTICE = re.compile(r"CONCEPT|synthetis|verzonnen|echte cijfers|Bronnen op deze pagina", re.I)
+
+
+def test_every_report_factsheet_and_the_joint_report_show_exactly_one_notice(site):
+    """Draft and provenance are one box (the cell tagged `banner`), the first on the page,
+    on every annual report, factsheet and the joint report."""
+    pages = sorted(p for p in site.glob("*.html") if p.name != "index.html")
+    assert len(pages) == 2 * len(PROGRAMMES) + 1
+    for page in pages:
+        boxes = _CALLOUT_BOX.findall(page.read_text(encoding="utf-8"))
+        notices = [box for box in boxes if _NOTICE.search(box)]
+        assert len(notices) == 1, f"{page.name}: {len(notices)} notices"
+        assert boxes[0] == notices[0], f"{page.name}: the notice is not the first box"
+        notice = notices[0]
+        assert "CONCEPT: niet voor publicatie" in notice and "ynthetis" in notice, page.name
+        if page.name.endswith("-factsheet.html"):
+            assert "nog niet klaar" in notice and "verzonnen" in notice, page.name
+            assert "omdat" not in notice, f"{page.name}: technical reasons for residents"
+        else:
+            assert "Dit rapport is een concept, omdat:" in notice, page.name
 
 
 HEADINGS = (

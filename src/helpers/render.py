@@ -296,8 +296,11 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     document.draft = reasons
     document.title = f"{DRAFT_MARK} — {document.title}"
     cells = document.notebook.cells
-    if not merge_banner(cells, reasons):
-        at = 1 if cells and cells[0].cell_type == "raw" else 0
+    if not merge_banner(cells, reasons, document.kind):
+        # No notice of its own to fold into (e.g. a factsheet of real figures): the draft
+        # notice alone, where the tagged banner cell stands (else at the top).
+        tagged = [i for i, c in enumerate(cells) if BANNER_TAG in _tags(c)]
+        at = tagged[0] if tagged else 1 if cells and cells[0].cell_type == "raw" else 0
         banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
         cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     matter = front_matter(document.notebook)
@@ -314,28 +317,35 @@ def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
     _set_front_matter(document.notebook, {"title": document.title, "format": formats})
 
 
-def merged_banner(callout: str, reasons: tuple[str, ...]) -> str:
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def merged_banner(callout: str, reasons: tuple[str, ...], kind: str = "report") -> str:
     """The draft notice and a page's own source notice as one box: the reader meets one
     banner, titled CONCEPT, that says why the page is a draft and which figures are
-    synthetic."""
+    synthetic. Residents (kind `factsheet`) get the draft in B1 words, without the
+    technical reasons (those are in the annual report)."""
     match = _CALLOUT.search(callout)
     body = match["body"].strip() if match else callout.strip()
-    return (
-        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
-        f"Dit rapport is een concept, omdat: {'; '.join(reasons)}.\n\n{body}\n:::\n"
+    why = (
+        "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage."
+        if kind == "factsheet"
+        else f"Dit rapport is een concept, omdat: {'; '.join(reasons)}."
     )
+    return f"::: {{.callout-important}}\n## CONCEPT: niet voor publicatie\n\n{why}\n\n{body}\n:::\n"
 
 
-def merge_banner(cells: list, reasons: tuple[str, ...]) -> bool:
+def merge_banner(cells: list, reasons: tuple[str, ...], kind: str = "report") -> bool:
     """Fold the draft notice into the markdown output of the cell tagged `banner`
     (BANNER_TAG); False when no such cell or output exists."""
     for cell in cells:
-        if BANNER_TAG not in cell.get("metadata", {}).get("tags", []):
+        if BANNER_TAG not in _tags(cell):
             continue
         outputs = [o for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})]
         for output in outputs:
             output["data"]["text/markdown"] = merged_banner(
-                output["data"]["text/markdown"], reasons
+                output["data"]["text/markdown"], reasons, kind
             )
         return bool(outputs)
     return False
@@ -784,16 +794,37 @@ FACTSHEET_CSS = (
 )
 
 
-# The annual report printed from the browser: A4, no heading left at a page foot, no
-# table, figure or banner cut in two, the appendices on a new page.
+# The annual report printed from the browser: A4 in at most 14 pages (tested). Tables are
+# most of the report, so print type is compact (8 pt text, 6.5 pt tables with tight
+# cells, columns sized to their content); cells tagged `compact-table` keep every
+# column but the first on one line. Each trend chart (`wm-chart`) prints at 54% of the
+# text width with its alt text beside it; other figures at 62%. Jupyter's output
+# wrappers are scroll containers, which Chromium never splits across pages: in print
+# they are plain blocks, so a long table continues on the next page instead of leaving
+# a blank one. No table of contents (a screen aid); no heading left at a page foot; no
+# table row, chart or banner cut in two.
 REPORT_CSS = (
-    "@page{size:A4;margin:1.5cm 1.3cm}"
-    "@media print{:root{--jp-content-font-size1:9.5pt;--jp-ui-font-size1:9pt}"
-    "body{font-size:9.5pt}.jp-Cell{padding:0 !important}.jp-OutputArea-output{margin:0}"
-    ".anchor-link{display:none}h2,h3,.wm-caption{break-after:avoid}"
-    "img,figure,.callout,tr{break-inside:avoid}thead{display:table-header-group}"
-    "table{font-size:8pt !important}img{max-width:75% !important;height:auto}"
-    "h2#Bijlagen{break-before:page}}"
+    "@page{size:A4;margin:1cm 1cm}"
+    "@media print{:root{--jp-content-font-size1:8pt;--jp-ui-font-size1:8pt;"
+    "--jp-content-line-height:1.3}"
+    "body{font-size:8pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
+    ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
+    ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
+    ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
+    ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
+    ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
+    "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
+    "table{font-size:6.5pt !important;line-height:1.2;table-layout:auto !important}"
+    ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
+    ".celltag_compact-table td:not(:first-child),"
+    ".celltag_compact-table th:not(:first-child){white-space:nowrap}"
+    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
+    "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
+    ".wm-chart{display:flex;align-items:flex-start;gap:.8rem}"
+    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 54%}"
+    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:7.5pt}"
+    ".wm-chart img{max-width:100% !important}.wm-toc{display:none}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
 DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
@@ -824,6 +855,31 @@ def with_table_of_contents(body: str) -> str:
         next(_H2.finditer(body)),
     )
     return body[: at.start()] + nav + body[at.start() :]
+
+
+_CHART_WITH_CAPTION = re.compile(
+    r'(?P<chart><div class="jp-OutputArea-child">\s*<div class="[^"]*jp-OutputArea-output"'
+    r' data-mime-type="text/html"[^>]*>\s*<img [^>]*>\s*</div>\s*</div>)\s*'
+    r'(?P<caption><div class="jp-OutputArea-child">\s*<div class="[^"]*jp-RenderedMarkdown'
+    r'[^"]*"[^>]*>\s*<p><em>Figuur: .*?</em></p>\s*</div>\s*</div>)',
+    flags=re.DOTALL,
+)
+
+
+SIDE_CAPTION_CHARS = 600  # a longer alt text (the network's) stays under its figure
+
+
+def charts_with_captions(body: str) -> str:
+    """Each chart and its visible alt text (the *Figuur: …* line after it) in one
+    `wm-chart` block, so print keeps them together and sets the text beside the chart
+    (where it is short enough to fit there)."""
+
+    def wrap(match: re.Match) -> str:
+        if len(_TAGS.sub("", match["caption"]).strip()) > SIDE_CAPTION_CHARS:
+            return match.group(0)
+        return f'<div class="wm-chart">{match["chart"]}\n{match["caption"]}</div>'
+
+    return _CHART_WITH_CAPTION.sub(wrap, body)
 
 
 def _draft_css(document: Document) -> str:
@@ -872,7 +928,7 @@ def notebook_html(document: Document) -> str:
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     body = accessible_tables(body)
     if document.kind == "report" and document.slug != JOINT_SLUG:
-        body = with_table_of_contents(body)
+        body = with_table_of_contents(charts_with_captions(body))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
 
 

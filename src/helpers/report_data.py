@@ -725,6 +725,28 @@ def revision_log(paths: Paths) -> pd.DataFrame:
     return read_revisions(paths.processed / "cbs" / REVISIONS_FILE)
 
 
+REVISIONS_HEADING = (
+    "**Herzieningen van CBS-tabellen** (het CBS heeft de tabel na het eerste ophalen "
+    "herzien; de nieuwe versie is gebruikt):"
+)
+
+
+def sources_section(table: pd.DataFrame, revisions: pd.DataFrame) -> str:
+    """The sources appendix as Markdown, the same in the annual and the joint report:
+    every source with its CBS version and real/synthetic, the CBS attribution, and the
+    revision log of the CBS tables when CBS revised one after it was first fetched."""
+    parts = [sources_table(table, revisions).to_markdown(index=False), f"*{CBS_ATTRIBUTION}*"]
+    log = revision_table(revisions) if not revisions.empty else pd.DataFrame()
+    if not log.empty:
+        parts += [REVISIONS_HEADING, log.to_markdown(index=False)]
+    return "\n\n".join(parts)
+
+
+def project_paths(root: str | Path) -> Paths:
+    """The project's paths from a notebook's `root` parameter (empty: this project)."""
+    return Paths.from_root(Path(root) if root else None)
+
+
 def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
     """The revision log of the CBS tables (`revision_log`) for the report: which table
     CBS revised, the previous and the new revision, when it was fetched; newest first.
@@ -1680,22 +1702,44 @@ def joint_sources_line(table: pd.DataFrame, indicator: Indicator) -> str:
 # ------------------------------------------------------------ factsheet (B1)
 
 
+# Who made a source's figures, in B1 words for the residents' banner.
+FACTSHEET_SOURCE_WORDS = {
+    "cbs_kwb": "het CBS",
+    "cbs_health": "het RIVM en de GGD",
+    "survey": "de GGD-enquête",
+    "registration": "het programma zelf",
+}
+
+
+def _b1_sources(kinds: list[str]) -> str:
+    """'het CBS', 'het CBS en de GGD-enquête', 'a, b en c'."""
+    words = list(dict.fromkeys(FACTSHEET_SOURCE_WORDS.get(k, k) for k in kinds))
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+
+
 def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
-    """The residents' warning in plain Dutch: all figures made up, some of them, or none
-    (''), judged from the figures the factsheet shows."""
-    flags = [ctx.synthetic_for([item["id"]]) for item in items] or [ctx.synthetic]
-    if not any(flags):
+    """The residents' one notice in B1 Dutch: all figures made up, some of them (naming
+    whose figures are real and whose are made up, so a real CBS figure is never called
+    made up), or none (''). Judged from the rows of the figures the factsheet shows."""
+    ids = [item["id"] for item in items]
+    rows = ctx.table[ctx.table["indicator_id"].isin(ids)] if ids else ctx.table
+    sources = source_provenance(rows)
+    fake = list(sources.loc[sources["synthetic"], "kind"])
+    real = list(sources.loc[~sources["synthetic"], "kind"])
+    if not fake:
         return ""
-    if all(flags):
+    if not real:
         return (
-            "::: {.callout-warning}\n## Let op: dit zijn geen echte cijfers (synthetische "
-            "gegevens)\n\nDeze cijfers zijn verzonnen om het rapport te testen. Ze zeggen niets "
-            "over de wijk.\n:::"
+            "::: {.callout-warning}\n## Let op: dit zijn geen echte cijfers\n\n"
+            "**Alle cijfers zijn verzonnen** (synthetische gegevens). We maakten ze om "
+            "het rapport te testen. Ze zeggen niets over de wijk.\n:::\n"
         )
     return (
-        "::: {.callout-warning}\n## Let op: een deel van deze cijfers is niet echt\n\n"
-        "Sommige cijfers zijn verzonnen om het rapport te testen (synthetische gegevens). Bij "
-        "elke figuur staat of de cijfers echt zijn.\n:::"
+        "::: {.callout-warning}\n## Let op: een deel van de cijfers is niet echt\n\n"
+        f"**Echt** zijn de cijfers van {_b1_sources(real)}. "
+        f"**Verzonnen** zijn de cijfers van {_b1_sources(fake)} (synthetische gegevens). "
+        "We maakten ze om het rapport te testen. Bij elke figuur staat of de cijfers echt "
+        "zijn.\n:::\n"
     )
 
 
