@@ -794,10 +794,10 @@ FACTSHEET_CSS = (
 )
 
 
-# The annual report printed from the browser: A4 in at most 14 pages (tested). Tables are
-# most of the report, so print type is compact (8 pt text, 6.5 pt tables with tight
+# The annual report printed from the browser: A4 in at most 16 pages (tested). Tables are
+# most of the report, so print type is compact (9 pt text, 7.5 pt tables with tight
 # cells, columns sized to their content); cells tagged `compact-table` keep every
-# column but the first on one line. Each trend chart (`wm-chart`) prints at 54% of the
+# column but the first on one line. Each trend chart (`wm-chart`) prints at 62% of the
 # text width with its alt text beside it; other figures at 62%. Jupyter's output
 # wrappers are scroll containers, which Chromium never splits across pages: in print
 # they are plain blocks, so a long table continues on the next page instead of leaving
@@ -805,9 +805,9 @@ FACTSHEET_CSS = (
 # table row, chart or banner cut in two.
 REPORT_CSS = (
     "@page{size:A4;margin:1cm 1cm}"
-    "@media print{:root{--jp-content-font-size1:8pt;--jp-ui-font-size1:8pt;"
+    "@media print{:root{--jp-content-font-size1:9pt;--jp-ui-font-size1:9pt;"
     "--jp-content-line-height:1.3}"
-    "body{font-size:8pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    "body{font-size:9pt;line-height:1.3}.jp-Cell{padding:0 !important}"
     ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
     ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
     ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
@@ -815,15 +815,15 @@ REPORT_CSS = (
     ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
     ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
     "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
-    "table{font-size:6.5pt !important;line-height:1.2;table-layout:auto !important}"
+    "table{font-size:7.5pt !important;line-height:1.2;table-layout:auto !important}"
     ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
     ".celltag_compact-table td:not(:first-child),"
     ".celltag_compact-table th:not(:first-child){white-space:nowrap}"
     ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
     "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
     ".wm-chart{display:flex;align-items:flex-start;gap:.8rem}"
-    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 54%}"
-    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:7.5pt}"
+    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 62%}"
+    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:8pt}"
     ".wm-chart img{max-width:100% !important}.wm-toc{display:none}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
