@@ -233,7 +233,8 @@ def test_factsheet_warns_residents_about_made_up_figures_only_where_they_are(pro
     assert report_data.factsheet_banner(ctx, [{"id": "inwoners"}]) == ""
     assert "verzonnen" in report_data.factsheet_banner(ctx, [{"id": "eenzaamheid"}])
     mixed = report_data.factsheet_banner(ctx, [{"id": "inwoners"}, {"id": "eenzaamheid"}])
-    assert "een deel van deze cijfers is niet echt" in mixed
+    assert "een deel van de cijfers is niet echt" in mixed
+    assert "**Echt** zijn de cijfers van het CBS." in mixed
 
 
 def test_health_registry_knows_the_three_editions_and_rejects_an_unknown_one(project):

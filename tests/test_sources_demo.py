@@ -154,6 +154,25 @@ def test_areas_move_smoothly_from_year_to_year(project, raw, code):
     assert (share.diff().dropna().abs() < 0.01).all()
     size = series["GemiddeldeHuishoudensgrootte"]
     assert size.between(1.5, 2.6).all() and size.diff().dropna().abs().max() <= 0.1
+    dwellings, working = series["Woningvoorraad"], series["Nettoarbeidsparticipatie"]
+    for column, bound in {
+        "Koopwoningen": 3,  # percentage points a year
+        "InBezitWoningcorporatie": 3,
+        "Nettoarbeidsparticipatie": 2,
+        "HuishoudensMetEenLaagInkomen": 1,
+        "HuishOnderOfRondSociaalMinimum": 1,
+    }.items():
+        steps = series[column].diff().dropna().abs()
+        assert (steps <= bound).all(), (code, column, series[column].tolist())
+    per_inhabitant = {
+        "bijstand": series["PersonenPerSoortUitkeringBijstand"] / series["AantalInwoners"],
+        "Wmo": series["WmoClienten"] / series["AantalInwoners"],
+        "income": series["GemiddeldInkomenPerInwoner"],
+    }
+    for name, rate in per_inhabitant.items():
+        change = rate.pct_change().dropna().abs()
+        assert (change < 0.1).all(), (code, name, rate.tolist())
+    assert dwellings.gt(0).all() and working.between(40, 90).all()
 
 
 def test_registrations_change_plausibly_and_keep_their_small_count(project, raw):

@@ -578,25 +578,84 @@ def _nederland_values(project: Project, year: int) -> dict[str, float]:
     return values
 
 
+class PillarRate(NamedTuple):
+    """One housing, education, labour, income or benefit rate of the demo: Nederland's
+    level in the first cycle year, the range an area's own level is drawn from (once per
+    area), and the change a year (added; income grows by `growth` a year)."""
+
+    nederland: float
+    low: float
+    high: float
+    worse: int  # +1: a higher rate is the disadvantaged side (bijstand); -1: lower (income)
+    drift: float = 0.0
+    growth: float = 0.0
+
+
+# Demo assumptions in the order of magnitude of CBS's KWB figures for Nederland (about
+# 57% owner-occupied dwellings, 29% of corporations, labour participation near 68%,
+# 8% low-income households, 23 per 1,000 on bijstand, 75 per 1,000 Wmo clients); not
+# CBS's published values. Each area keeps its level and moves with Nederland; a
+# programme area draws its level from the disadvantaged half of the range.
+PILLAR_RATES = {
+    "owned": PillarRate(0.57, 0.15, 0.75, -1, drift=0.002),  # of dwellings
+    "corporation": PillarRate(0.68, 0.40, 0.85, 1),  # of the dwellings not owner-occupied
+    "low_education": PillarRate(0.28, 0.15, 0.45, 1, drift=-0.004),  # of ages 15-65
+    "employed": PillarRate(0.67, 0.55, 0.75, -1, drift=0.003),  # of ages 15-65
+    "income": PillarRate(30.0, 22.0, 40.0, -1, growth=0.03),  # x 1 000 euro per inhabitant
+    "low_income": PillarRate(0.08, 0.04, 0.16, 1, drift=-0.001),  # of households
+    "social_minimum": PillarRate(0.075, 0.05, 0.18, 1, drift=-0.001),  # of households
+    "bijstand": PillarRate(0.023, 0.01, 0.07, 1, drift=-0.0005),  # of inhabitants
+    "wmo": PillarRate(0.075, 0.04, 0.12, 1, drift=0.002),  # of inhabitants
+}
+
+
+def _pillar_rates(project: Project, code: str, year: int) -> dict[str, float]:
+    """An area's rates in `year`: its own level (Nederland's for NL00), the yearly drift
+    or growth since the first cycle year, and half a percent of noise per year, so that
+    its series are smooth like the other columns' (streams of their own keep the other
+    columns' values as they were before these were added)."""
+    years = year - project.cycle.cycle.years[0]
+    rates = list(PILLAR_RATES.values())
+    if code == "NL00":
+        levels = np.array([rate.nederland for rate in rates])
+        noise = np.zeros(len(rates))
+    else:
+        low, high = np.array([r.low for r in rates]), np.array([r.high for r in rates])
+        if _in_programme_area(project, code):
+            middle, worse = (low + high) / 2, np.array([r.worse for r in rates])
+            low, high = np.where(worse > 0, middle, low), np.where(worse > 0, high, middle)
+        levels = _rng(project, 10, _code_seed(code)).uniform(low, high)
+        noise = _rng(project, 11, year, _code_seed(code)).normal(0, 0.005, len(rates))
+    return {
+        name: (level * _compound(rate.growth, years) + rate.drift * years) * (1 + jitter)
+        for (name, rate), level, jitter in zip(PILLAR_RATES.items(), levels, noise, strict=True)
+    }
+
+
+def _in_programme_area(project: Project, code: str) -> bool:
+    """A leaf area that is, or lies in, an area of one of the programmes."""
+    codes = {c for p in project.programmes.values() for period in p.areas for c in period.codes}
+    return code in codes or f"WK{code[2:8]}" in codes
+
+
 def _pillar_counts(project: Project, code: str, year: int, values: dict) -> dict[str, float]:
-    """Counts behind the housing, education, labour, income and benefit figures; a stream
-    of their own keeps the other columns' values as they were before these were added."""
-    rng = _rng(project, 10, year, _code_seed(code))
+    """Counts behind the housing, education, labour, income and benefit figures."""
+    rate = _pillar_rates(project, code, year)
     inhabitants, households = values["AantalInwoners"], values["HuishoudensTotaal"]
     dwellings = values["Woningvoorraad"]
-    owned = round(dwellings * rng.uniform(0.15, 0.7))
+    owned = round(dwellings * rate["owned"])
     working_age = values["k_15Tot25Jaar"] + values["k_25Tot45Jaar"] + values["k_45Tot65Jaar"]
     return {
         "Koop": owned,
-        "Corporatie": round((dwellings - owned) * rng.uniform(0.4, 0.85)),
-        "OpleidingsniveauLaag": round(working_age * rng.uniform(0.15, 0.4)),
-        "Werkzaam": round(working_age * rng.uniform(0.55, 0.75)),
+        "Corporatie": round((dwellings - owned) * rate["corporation"]),
+        "OpleidingsniveauLaag": round(working_age * rate["low_education"]),
+        "Werkzaam": round(working_age * rate["employed"]),
         "Beroepsleeftijd": working_age,
-        "InkomenSom": inhabitants * rng.uniform(22.0, 38.0),
-        "LaagInkomen": round(households * rng.uniform(0.04, 0.16)),
-        "SociaalMinimum": round(households * rng.uniform(0.05, 0.18)),
-        "PersonenPerSoortUitkeringBijstand": round(inhabitants * rng.uniform(0.01, 0.07)),
-        "WmoClienten": round(inhabitants * rng.uniform(0.04, 0.12)),
+        "InkomenSom": inhabitants * rate["income"],
+        "LaagInkomen": round(households * rate["low_income"]),
+        "SociaalMinimum": round(households * rate["social_minimum"]),
+        "PersonenPerSoortUitkeringBijstand": round(inhabitants * rate["bijstand"]),
+        "WmoClienten": round(inhabitants * rate["wmo"]),
     }
 
 
