@@ -173,7 +173,8 @@ def wijken_of_the_region(work: Path) -> dict[str, str]:
 
 
 def page_text(path: Path) -> str:
-    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+", "", text)
     return " ".join(re.sub(r"<[^>]+>", " ", text).split())
 
 
@@ -223,7 +224,7 @@ def test_a_warm_kernel_gives_the_same_bytes_as_a_fresh_kernel(region):
             fresh,
             final,
         )
-        for name in ("profiel.ipynb", "figures/index.png"):
+        for name in ("profiel.ipynb", "figures/index.svg"):
             assert (folder / name).read_bytes() == (final / code / name).read_bytes(), (
                 code,
                 name,
