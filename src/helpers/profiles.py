@@ -292,12 +292,14 @@ def area_tables(values: pd.DataFrame, areas: pd.DataFrame) -> dict[str, pd.DataF
     own = values[values["role"].eq("gebied")]
     towns = dict(list(values[values["role"].eq("gemeente")].groupby("area_code")))
     land = values[values["role"].eq("nederland")]
-    empty = values.iloc[0:0]
+    empty = values.iloc[0:0][PROFILE_COLUMNS]
+    towns = {code: rows[PROFILE_COLUMNS] for code, rows in towns.items()}
+    land = land[PROFILE_COLUMNS]
+    gemeente_of = dict(zip(areas["area_code"], areas["gemeente"], strict=True))
     out = {}
-    for area, rows in own.groupby("area_code", sort=True):
-        gemeente = areas.loc[areas["area_code"].eq(area), "gemeente"].iloc[0]
-        frame = pd.concat([rows, towns.get(gemeente, empty), land], ignore_index=True)
-        out[str(area)] = frame[PROFILE_COLUMNS]
+    for area, rows in own[[*PROFILE_COLUMNS]].groupby(own["area_code"], sort=True):
+        frame = pd.concat([rows, towns.get(gemeente_of[area], empty), land], ignore_index=True)
+        out[str(area)] = frame
     return out
 
 
