@@ -195,7 +195,7 @@ def test_every_wijk_of_the_region_gets_a_profile_page_in_the_site(region):
     inhabitants = long[long["column"].eq("AantalInwoners") & long["year"].eq(2024)]
     value = inhabitants.set_index("area_code")["value"]
     page = (site / "WK035502.html").read_text(encoding="utf-8")
-    assert '<img src="data:image/svg+xml;base64,' in page  # the chart, text kept as text
+    assert 'src="data:image/svg+xml;base64,' in page  # the chart, text kept as text
     text = page_text(site / "WK035502.html")
     assert f"Wijkprofiel {wijken['WK035502']}" in text
     row = re.search(r"Aantal inwoners 2024 (\S+) (\S+) (\S+)", text)
