@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -562,8 +563,17 @@ def generated_region(project: Path, wijken: int) -> int:
     return wijken
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every ended child process and the children they
+    waited for: a stage's workers and their kernels, whatever the machine's load."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def profile_cost(work: Path, sizes: list[int], workers: int, repeats: int) -> dict:
-    """Step 8: the profiles stage for each size of generated region; marginal cost per area."""
+    """Step 8: the profiles stage for each size of generated region; marginal cost per area,
+    in wall seconds and in CPU seconds (the machine may be shared: CPU time is the steadier
+    figure), with the load average when each size ran."""
     project = copy_project(work / "profiles")
     for stage in ("fetch", "harmonise"):
         timed([str(BIN / "wijkmonitor"), stage], project)
@@ -573,22 +583,35 @@ def profile_cost(work: Path, sizes: list[int], workers: int, repeats: int) -> di
     for size in sizes:
         (project / "data" / "processed" / "cbs" / "cbs_long.csv").write_bytes(original)
         generated_region(project, size)
-        times, peaks = [], []
+        times, peaks, cpus = [], [], []
+        load = os.getloadavg()[0]
         for i in range(repeats):
+            before = children_cpu()
             elapsed, peak, _ = timed([str(BIN / "wijkmonitor"), "profiles"], project, env)
-            log(f"profiles of {size} wijken on {workers} worker(s), run {i + 1}: {elapsed:.1f} s")
+            cpus.append(children_cpu() - before)
+            log(
+                f"profiles of {size} wijken on {workers} worker(s), run {i + 1}: "
+                f"{elapsed:.1f} s, {cpus[-1]:.1f} CPU s"
+            )
             times.append(elapsed)
             peaks.append(peak)
-        runs[size] = summary(times, peaks)
+        runs[size] = {
+            **summary(times, peaks),
+            "cpu_seconds_median": round(statistics.median(cpus), 3),
+            "load_average_1min": round(load, 2),
+        }
     small, large = min(sizes), max(sizes)
     marginal = (runs[large]["seconds_median"] - runs[small]["seconds_median"]) / (large - small)
+    cpu = (runs[large]["cpu_seconds_median"] - runs[small]["cpu_seconds_median"]) / (large - small)
     return {
         "profiles": {
             "workers": workers,
+            "cores": os.cpu_count(),
             "sizes": {str(size): runs[size] for size in sizes},
             "seconds_per_area_at_largest": round(runs[large]["seconds_median"] / large, 3),
         },
         "profile_seconds_per_area": round(marginal, 3),
+        "profile_cpu_seconds_per_area": round(cpu, 3),
         "profile_peak_memory_gib": round(max(r["peak_memory_gib"] for r in runs.values()), 3),
     }
 
@@ -855,6 +878,7 @@ def _steps(results: dict) -> dict[str, dict]:
 
 HEADLINE = (
     "profile_seconds_per_area",
+    "profile_cpu_seconds_per_area",
     "profile_peak_memory_gib",
     "noop_vs_status",
     "notebook_vs_papermill",

@@ -390,3 +390,59 @@ def set_area_codes(programmes: Path, codes: dict[str, str]) -> None:
         path = programmes / f"{key}.yaml"
         text = re.sub(r"codes: \[[^\]]*\]", f"codes: [{listed}]", path.read_text(encoding="utf-8"))
         path.write_text(text, encoding="utf-8")
+
+
+GEBIEDEN_2022 = "VNG-Realisatie_Burgerpeiling/85067NED"
+
+
+def _typed(value: str, datatype: str) -> object:
+    """A cbsodataR CSV cell as the TypedDataSet holds it: numbers as numbers, '' as null."""
+    if datatype in ("Long", "Integer", "Short"):
+        return int(value) if value.strip() else None
+    if datatype in ("Double", "Float", "Decimal"):
+        return float(value) if value.strip() else None
+    return value
+
+
+def gebieden_85067_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
+    """"Gebieden in Nederland 2022" (85067NED) from the recorded cbsodataR CSVs.
+
+    Every entity set is the recorded one, one CSV row per OData record: TableInfos,
+    DataProperties, CategoryGroups, the RegioS dimension and the data rows (345
+    gemeenten). The CSVs lose JSON types, so integer fields of the metadata (ID,
+    Position, ParentID, Decimals, CategoryGroupID) and the data's numeric topics (by
+    their DataProperties Datatype) are typed back; padded strings are kept as they are.
+    The UntypedDataSet is the same rows with every value a string, as CBS serves it.
+    """
+    folder = shared_cbs / GEBIEDEN_2022
+
+    def read(name: str) -> list[dict[str, str]]:
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    integers = {"ID", "Position", "ParentID", "Decimals", "CategoryGroupID"}
+
+    def metadata(name: str) -> list[dict]:
+        return [
+            {k: (int(v) if v.strip() else None) if k in integers else v for k, v in r.items()}
+            for r in read(name)
+        ]
+
+    properties = metadata("DataProperties")
+    types = {str(p["Key"]): str(p.get("Datatype") or "") for p in properties}
+    data = read("data")
+    typed = [
+        {k: int(v) if k == "ID" else _typed(v, types.get(k, "String")) for k, v in r.items()}
+        for r in data
+    ]
+    untyped = [{k: int(v) if k == "ID" else v for k, v in r.items()} for r in data]
+    return {
+        "85067NED": {
+            "TableInfos": metadata("TableInfos"),
+            "UntypedDataSet": untyped,
+            "TypedDataSet": typed,
+            "DataProperties": properties,
+            "CategoryGroups": metadata("CategoryGroups"),
+            "RegioS": metadata("RegioS"),
+        }
+    }

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from helpers.config import Project, load_project
 from helpers.fanout import Job, run_jobs, scheduler_address, worker_count
 from helpers.io import atomic_dir, read_yaml_file, write_text_atomic
 from helpers.paths import Paths
-from helpers.reproducible import strip_run_metadata
+from helpers.reproducible import without_run_metadata
 
 # The layout of one programme's output folder, which the report stage reads.
 PROGRAMME_NOTEBOOK = "jaarrapportage.ipynb"
@@ -56,8 +58,13 @@ def execute_notebook(
     parameters: dict,
     cwd: Path | None = None,
     engine_name: str | None = None,
-) -> None:
-    """Run one notebook with papermill in the project's own kernel.
+    recorded: dict[str, str] | None = None,
+) -> nbformat.NotebookNode:
+    """Run one notebook with papermill in the project's own kernel; the executed notebook.
+
+    It is written once more after papermill's own write, without run metadata
+    (`helpers.reproducible`) and with `recorded` (input and output path) in papermill's
+    metadata, from memory: no second read of the file.
 
     The kernel runs in `cwd`, by default the executed notebook's own folder: the stages
     pass `out_dir="."` and no root (the notebook finds the project above its folder),
@@ -74,7 +81,7 @@ def execute_notebook(
     cwd = output.parent if cwd is None else cwd
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            papermill.execute_notebook(
+            executed = papermill.execute_notebook(
                 str(template),
                 str(output),
                 parameters=parameters,
@@ -85,12 +92,16 @@ def execute_notebook(
                 # a warm kernel runs many short notebooks: write each once, at its end
                 request_save_on_cell_execute=engine_name is None,
             )
-            strip_run_metadata(output)
-            return
+            notebook = without_run_metadata(executed)
+            if recorded and "papermill" in notebook.metadata:
+                notebook.metadata["papermill"].update(recorded)
+            nbformat.write(notebook, output)
+            return notebook
         except RuntimeError as error:
             if KERNEL_START_FAILED not in str(error) or attempt == KERNEL_START_ATTEMPTS:
                 raise
             print(f"[wijkmonitor] {template.name}: kernel did not start, retrying", flush=True)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # What a stage passes every notebook besides its programme: its figures go next to the
@@ -178,8 +189,11 @@ def failure_message(
     )
 
 
-def run_notebook(run: NotebookRun, paths: Paths, scope: str, tmp: Path, final: Path) -> None:
-    """Execute one notebook of a stage writing into `tmp`, which the stage swaps to `final`.
+def run_notebook(
+    run: NotebookRun, paths: Paths, scope: str, tmp: Path, final: Path
+) -> nbformat.NotebookNode:
+    """Execute one notebook of a stage writing into `tmp`, which the stage swaps to `final`;
+    the executed notebook as written.
 
     On failure the stage removes `tmp`, so the executed notebook is first copied to
     `data/processed/failed/<scope>/<name>` (ignored by git, no DVC output) and the error
@@ -190,22 +204,21 @@ def run_notebook(run: NotebookRun, paths: Paths, scope: str, tmp: Path, final: P
     from papermill.exceptions import PapermillExecutionError
 
     kept = paths.failed_notebook(scope, run.output.name)
+    recorded = {
+        "input_path": _shown(run.template, paths.root),
+        "output_path": _shown(final / run.output.relative_to(tmp), paths.root),
+    }
     try:
-        execute_notebook(run.template, run.output, run.parameters, engine_name=run.engine)
+        notebook = execute_notebook(
+            run.template, run.output, run.parameters, engine_name=run.engine, recorded=recorded
+        )
     except PapermillExecutionError as error:
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(run.output, kept)
         message = failure_message(run.template, run.output, kept, scope, error, paths.root)
         raise NotebookFailed(message) from error
     kept.unlink(missing_ok=True)
-    import nbformat
-
-    notebook = nbformat.read(run.output, as_version=4)
-    if "papermill" in notebook.metadata:
-        recorded = notebook.metadata["papermill"]
-        recorded["input_path"] = _shown(run.template, paths.root)
-        recorded["output_path"] = _shown(final / run.output.relative_to(tmp), paths.root)
-        nbformat.write(notebook, run.output)
+    return notebook
 
 
 def _digest(path: Path) -> str:

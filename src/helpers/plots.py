@@ -726,20 +726,35 @@ def gap_alt_text(gaps: list[tuple[int, float]], title: str, unit: str, gemeente:
     )
 
 
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Save as PNG without time or version metadata (byte-identical reruns) and close it."""
+def save_figure(fig: Figure, path: Path, tight: bool = True) -> Path:
+    """Save as PNG (or SVG, by the suffix) without time or version metadata (byte-identical
+    reruns) and close it. `tight=False` keeps the figure's own margins: one draw less,
+    for a figure that sets them itself.
+
+    An SVG keeps its text as text (`svg.fonttype: none`): no glyphs to rasterise or
+    outline, which makes it several times cheaper than a PNG where thousands of small
+    charts are drawn (the wijkprofielen), and sharp at any zoom.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
+    box = "tight" if tight else None
+    if path.suffix == ".svg":
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wijkmonitor"}):
+            fig.savefig(path, metadata={"Date": None, "Creator": None}, bbox_inches=box)
+    else:
+        fig.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches=box)
     plt.close(fig)
     return path
 
 
+MIME = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
 class FigureOutput:
-    """A saved PNG shown with its alt text.
+    """A saved PNG (or SVG) shown with its alt text.
 
     The HTML rendering is an <img> with an `alt` attribute (read by screen readers in
     both the Quarto and the nbconvert site); formats without HTML (PDF, Word) take the
-    PNG. The notebooks print the same text visibly below the figure as well.
+    image itself. The notebooks print the same text visibly below the figure as well.
     """
 
     def __init__(self, path: Path, alt: str) -> None:
@@ -747,14 +762,17 @@ class FigureOutput:
         self.alt = alt
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        raw = self.path.read_bytes()
+        mime = MIME.get(self.path.suffix, "image/png")
+        data = base64.b64encode(raw).decode("ascii")
         img = (
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}"'
+            f'<img src="data:{mime};base64,{data}" alt="{html.escape(self.alt, quote=True)}"'
             ' style="max-width:100%;height:auto">'
         )
-        return {"image/png": data, "text/html": img, "text/plain": self.alt}
+        shown = raw.decode("utf-8") if mime == "image/svg+xml" else data
+        return {mime: shown, "text/html": img, "text/plain": self.alt}
 
 
-def figure_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
+def figure_output(fig: Figure, path: Path, alt: str, tight: bool = True) -> FigureOutput:
     """Save `fig` deterministically and return it with its alt text, ready to display()."""
-    return FigureOutput(save_figure(fig, path), alt)
+    return FigureOutput(save_figure(fig, path, tight), alt)

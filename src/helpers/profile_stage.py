@@ -10,9 +10,12 @@ folder is swapped in only when every profile succeeded.
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +30,9 @@ from helpers.profile_site import STYLESHEET
 from helpers.profiles import (
     HTML_FILE,
     NOTEBOOK_FILE,
+    ProfileSettings,
     area_tables,
+    load_gebieden,
     profile_areas,
     profile_settings,
     profile_values,
@@ -55,16 +60,22 @@ def chunks(codes: list[str], workers: int) -> list[list[str]]:
     return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
+# nbformat checks every notebook and output it builds, reads and writes against its JSON
+# schema; with the `jsonschema` package that is a tenth of a profile's cost, with
+# `fastjsonschema` (an nbformat dependency, the same schema) a twentieth of that.
+VALIDATOR_ENV = "NBFORMAT_VALIDATOR"
+
+
 def run_chunk(root: str, tmp: str, final: str, codes: list[str]) -> float:
     """Execute the profiles of `codes` into `tmp` (one warm kernel per worker process)."""
+    os.environ.setdefault(VALIDATOR_ENV, "fastjsonschema")
     paths = Paths.from_root(Path(root))
     template = paths.notebooks / TEMPLATE
     started = time.perf_counter()
     for code in codes:
         folder = Path(tmp) / code
         run = NotebookRun(template, folder / NOTEBOOK_FILE, {"area": code, "out_dir": "."}, ENGINE)
-        run_notebook(run, paths, f"profielen/{code}", Path(tmp), Path(final))
-        notebook = nbformat.read(run.output, as_version=4)
+        notebook = run_notebook(run, paths, f"profielen/{code}", Path(tmp), Path(final))
         write_text_atomic(folder / HTML_FILE, profile_page(notebook))
     return time.perf_counter() - started
 
@@ -108,10 +119,30 @@ def profile_page(notebook: nbformat.NotebookNode) -> str:
     )
 
 
-def run_profiles(project: Project, paths: Paths, log: Callable[[str], None] = print) -> int:
-    """The profiles stage; an empty output folder where params/profiles.yaml sets none."""
+def prepare_tables(
+    project: Project, paths: Paths, settings: ProfileSettings, tmp: Path
+) -> tuple[list[str], str]:
+    """Every area's figures and table, written into `tmp`; (area codes, a log line).
+
+    Run in a process of its own (`run_profiles`): the frames of a whole country are a
+    gigabyte that Python does not give back, and every worker forked after it would
+    carry a copy-on-write share of it.
+    """
     from helpers.harmonise import read_harmonised_health, read_harmonised_kwb
 
+    kwb = read_harmonised_kwb(paths)
+    areas = profile_areas(settings, project, kwb, load_gebieden(paths, settings))
+    values = profile_values(project, areas, kwb, read_harmonised_health(paths))
+    tables = area_tables(values, areas)
+    codes = sorted(tables)
+    for code in codes:
+        write_area_table(tables[code], tmp / code)
+    write_areas_index(areas[areas["area_code"].isin(codes)], tmp, settings)
+    return codes, f"profiles: {len(areas)} area(s) at {settings.level} level, figures computed"
+
+
+def run_profiles(project: Project, paths: Paths, log: Callable[[str], None] = print) -> int:
+    """The profiles stage; an empty output folder where params/profiles.yaml sets none."""
     target = profiles_dir(paths)
     settings = profile_settings(paths)
     if settings is None:
@@ -119,18 +150,13 @@ def run_profiles(project: Project, paths: Paths, log: Callable[[str], None] = pr
             pass
         log("profiles: none (params/profiles.yaml absent or without `profiles:`)")
         return 0
-    kwb = read_harmonised_kwb(paths)
-    areas = profile_areas(settings, project, kwb)
-    log(f"profiles: {len(areas)} area(s) at {settings.level} level; computing their figures")
-    values = profile_values(project, areas, kwb, read_harmonised_health(paths))
-    tables = area_tables(values, areas)
-    codes = sorted(tables)
     fanout = project.cycle.fanout
-    workers = worker_count(fanout.workers, max(1, len(codes)))
     with atomic_dir(target) as tmp:
-        for code in codes:
-            write_area_table(tables[code], tmp / code)
-        write_areas_index(areas[areas["area_code"].isin(codes)], tmp, settings)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as once:
+            codes, line = once.submit(prepare_tables, project, paths, settings, tmp).result()
+        log(line)
+        workers = worker_count(fanout.workers, max(1, len(codes)))
         jobs = [
             Job(
                 f"profielen {part[0]}…{part[-1]} ({len(part)})",

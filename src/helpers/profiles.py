@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from helpers.config import (
     Catalogue,
@@ -28,6 +29,7 @@ from helpers.config import (
     Indicator,
     Project,
     Strict,
+    TableId,
     load_catalogue,
     load_model,
 )
@@ -41,6 +43,7 @@ from helpers.indicators import (
 )
 from helpers.paths import Paths
 from helpers.precision import INDEX_DECIMALS, round_scalar, stored_indicator_table
+from helpers.sources.cbs_gebieden import GebiedenError, gemeenten_in, read_gebieden
 from helpers.sources.cbs_health import used_waves
 
 SETTINGS_FILE = "profiles.yaml"
@@ -56,18 +59,54 @@ ROLE_OF_ENGINE = {"programma": "gebied", "gemeente": "gemeente", "nederland": "n
 INDEX_UNITS = {"procent", "per_1000", "euro", "duizend_euro", "per_km2"}
 
 
+ProvincieCode = Annotated[str, StringConstraints(pattern=r"^PV\d{2}$")]
+GgdRegioCode = Annotated[str, StringConstraints(pattern=r"^GG\d{4}$")]
+# the key of params/profiles.yaml that lists the codes of each grouping
+GROUPING_KEYS = {"provincie": "provincies", "ggd_regio": "ggd_regios"}
+
+
 class ProfileSettings(Strict):
     """params/profiles.yaml: which areas get a profile."""
 
     level: Literal["wijk", "buurt"] = "wijk"
-    areas: Literal["gemeenten", "land"] = Field(
+    areas: Literal["gemeenten", "land", "provincie", "ggd_regio"] = Field(
         default="gemeenten",
-        description="gemeenten: every area of the listed gemeenten; land: of the country",
+        description="gemeenten: every area of the listed gemeenten; land: of the country; "
+        "provincie / ggd_regio: of the listed provincies / GGD-regio's",
     )
     gemeenten: list[GemeenteCode] = Field(
         default_factory=list,
         description="with areas: gemeenten; empty means the comparison gemeenten",
     )
+    provincies: list[ProvincieCode] = Field(
+        default_factory=list, validate_default=True, description="with areas: provincie"
+    )
+    ggd_regios: list[GgdRegioCode] = Field(
+        default_factory=list, validate_default=True, description="with areas: ggd_regio"
+    )
+    gebieden_table: TableId = Field(
+        default="85067NED",
+        description="CBS 'Gebieden in Nederland' of the cycle year: gemeente -> provincie, "
+        "GGD-regio (85067NED is the 2022 edition)",
+    )
+
+    @field_validator("provincies", "ggd_regios")
+    @classmethod
+    def _listed_for_its_kind(cls, codes: list[str], info: ValidationInfo) -> list[str]:
+        """Codes where the area set reads them, and only there: a list that is silently
+        ignored would profile other areas than the reader meant."""
+        kind = next(k for k, key in GROUPING_KEYS.items() if key == info.field_name)
+        areas = info.data.get("areas")
+        if areas == kind and not codes:
+            raise ValueError(f"areas: {kind} needs at least one code here")
+        if areas != kind and codes:
+            raise ValueError(f"only read with areas: {kind} (areas is {areas})")
+        return codes
+
+    def grouping_codes(self) -> list[str]:
+        """The provincie or GGD-regio codes of the area set; empty for the other kinds."""
+        key = GROUPING_KEYS.get(self.areas)
+        return list(getattr(self, key)) if key else []
 
 
 class ProfilesFile(Strict):
@@ -82,26 +121,64 @@ def profile_settings(paths: Paths) -> ProfileSettings | None:
     return load_model(ProfilesFile, path).profiles
 
 
-def wanted_gemeenten(settings: ProfileSettings, project: Project) -> list[str] | None:
-    """The gemeenten whose areas get a profile; None for the whole country."""
+def needs_gebieden(settings: ProfileSettings | None) -> str | None:
+    """The gebieden table the area set is resolved through, or None (gemeenten, land)."""
+    return settings.gebieden_table if settings and settings.areas in GROUPING_KEYS else None
+
+
+def load_gebieden(paths: Paths, settings: ProfileSettings | None) -> pd.DataFrame | None:
+    """The fetched gebieden table where the area set needs it (a provincie, a GGD-regio)."""
+    table = needs_gebieden(settings)
+    return read_gebieden(paths.raw_cbs / table) if table else None
+
+
+def wanted_gemeenten(
+    settings: ProfileSettings, project: Project, gebieden: pd.DataFrame | None = None
+) -> list[str] | None:
+    """The gemeenten whose areas get a profile; None for the whole country.
+
+    A provincie or GGD-regio is resolved through `gebieden` (`load_gebieden`): CBS's
+    classification of its gemeenten. Raises ValueError naming params/profiles.yaml,
+    the key and the table for a code the table does not hold.
+    """
     if settings.areas == "land":
         return None
+    if settings.areas in GROUPING_KEYS:
+        key = f"profiles.{GROUPING_KEYS[settings.areas]}"
+        if gebieden is None:
+            raise ValueError(
+                f"params/{SETTINGS_FILE}: {key} needs the gebieden table "
+                f"{settings.gebieden_table}; run the fetch stage"
+            )
+        try:
+            return gemeenten_in(
+                gebieden, settings.areas, settings.grouping_codes(), settings.gebieden_table
+            )
+        except GebiedenError as error:
+            raise ValueError(f"params/{SETTINGS_FILE}: key {key}: {error}") from None
     return list(settings.gemeenten) or project.cycle.gemeenten
 
 
-def fetch_gemeenten(settings: ProfileSettings | None, project: Project) -> list[str] | None:
+def fetch_gemeenten(
+    settings: ProfileSettings | None, project: Project, gebieden: pd.DataFrame | None = None
+) -> list[str] | None:
     """The gemeenten the fetch stage must download for the profiles too: None for just
     the comparison gemeenten, an empty list for every region of the country."""
     if settings is None:
         return None
-    wanted = wanted_gemeenten(settings, project)
+    wanted = wanted_gemeenten(settings, project, gebieden)
     if wanted is None:
         return []
     extra = [g for g in wanted if g not in project.cycle.gemeenten]
     return [*project.cycle.gemeenten, *extra] if extra else None
 
 
-def profile_areas(settings: ProfileSettings, project: Project, kwb: pd.DataFrame) -> pd.DataFrame:
+def profile_areas(
+    settings: ProfileSettings,
+    project: Project,
+    kwb: pd.DataFrame,
+    gebieden: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per profiled area (code, name, gemeente), from the cycle year's region list.
 
     Raises ValueError naming the year, level and gemeenten when the list holds none of
@@ -109,12 +186,14 @@ def profile_areas(settings: ProfileSettings, project: Project, kwb: pd.DataFrame
     """
     year = project.cycle.cycle.year
     rows = kwb[kwb["year"].eq(year) & kwb["area_level"].eq(settings.level)]
-    wanted = wanted_gemeenten(settings, project)
+    wanted = wanted_gemeenten(settings, project, gebieden)
     if wanted is not None:
         rows = rows[rows["gemeente"].isin(wanted)]
     areas = rows.drop_duplicates("area_code")[["area_code", "area_name", "gemeente"]]
     if areas.empty:
         where = "the country" if wanted is None else ", ".join(wanted)
+        if settings.grouping_codes():
+            where = f"{settings.areas} {', '.join(settings.grouping_codes())} ({where})"
         raise ValueError(
             f"params/{SETTINGS_FILE}: no {settings.level} of {where} in the CBS region list "
             f"of {year}; the fetch stage downloads the comparison gemeenten of "
@@ -213,12 +292,14 @@ def area_tables(values: pd.DataFrame, areas: pd.DataFrame) -> dict[str, pd.DataF
     own = values[values["role"].eq("gebied")]
     towns = dict(list(values[values["role"].eq("gemeente")].groupby("area_code")))
     land = values[values["role"].eq("nederland")]
-    empty = values.iloc[0:0]
+    empty = values.iloc[0:0][PROFILE_COLUMNS]
+    towns = {code: rows[PROFILE_COLUMNS] for code, rows in towns.items()}
+    land = land[PROFILE_COLUMNS]
+    gemeente_of = dict(zip(areas["area_code"], areas["gemeente"], strict=True))
     out = {}
-    for area, rows in own.groupby("area_code", sort=True):
-        gemeente = areas.loc[areas["area_code"].eq(area), "gemeente"].iloc[0]
-        frame = pd.concat([rows, towns.get(gemeente, empty), land], ignore_index=True)
-        out[str(area)] = frame[PROFILE_COLUMNS]
+    for area, rows in own[[*PROFILE_COLUMNS]].groupby(own["area_code"], sort=True):
+        frame = pd.concat([rows, towns.get(gemeente_of[area], empty), land], ignore_index=True)
+        out[str(area)] = frame
     return out
 
 
@@ -313,7 +394,7 @@ def load_profile(area: str, root: str | Path | None = None, out_dir: str = "") -
     table = read_area_table(folder / TABLE_FILE)
     own = table[table["role"].eq("gebied")]
     town = table[table["role"].eq("gemeente")]
-    indicators = profile_indicators(load_catalogue(paths))
+    indicators = _catalogue_indicators(paths, paths.catalogue_file.read_bytes())
     name = str(own["area_name"].iloc[0]) if len(own) else area
     return Profile(
         code=area,
@@ -324,6 +405,16 @@ def load_profile(area: str, root: str | Path | None = None, out_dir: str = "") -
         rows=figure_rows(table, indicators),
         has_health=any(i.source == "cbs_health" for i in indicators),
     )
+
+
+@lru_cache(maxsize=4)
+def _catalogue_indicators(paths: Paths, content: bytes) -> list[Indicator]:
+    """The profile indicators of the catalogue whose bytes are `content`.
+
+    Parsing the catalogue's YAML is a tenth of a second, paid by every profile in a warm
+    kernel; keyed by the file's content, a kept result is exactly what a fresh parse gives.
+    """
+    return profile_indicators(load_catalogue(paths))
 
 
 def _latest(records: list[dict]) -> dict | None:
@@ -467,13 +558,22 @@ def index_alt_text(profile: Profile, rows: list[tuple[str, float]]) -> str:
 
 
 def index_figure(profile: Profile, rows: list[tuple[str, float]]):
-    """Dots of the area's index against the gemeente (= 100), one line per subject."""
+    """Dots of the area's index against the gemeente (= 100), one line per subject.
+
+    Its margins are set from the widest label's width, measured from the font without
+    drawing, so that the chart is drawn once, when it is saved (`plots.save_figure`
+    with `tight=False`): a layout pass or a tight bounding box each cost a full extra
+    draw, and thousands of profiles draw this chart.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
 
     from helpers.plots import ROLE_COLOURS, _watermark, house_style
 
     house_style()
-    fig, ax = plt.subplots(figsize=(8.0, 0.6 + 0.32 * max(len(rows), 1)))
+    width, height = 8.0, 0.6 + 0.32 * max(len(rows), 1) + 0.25
+    fig, ax = plt.subplots(figsize=(width, height))
     labels = [label for label, _ in rows]
     values = [value for _, value in rows]
     ax.axvline(100, color="#555555", linewidth=1)
@@ -488,9 +588,13 @@ def index_figure(profile: Profile, rows: list[tuple[str, float]]):
     )
     ax.tick_params(axis="y", labelsize=9)
     ax.grid(axis="y", visible=False)
+    font = FontProperties(family=plt.rcParams["font.family"], size=9)
+    measure = TextToPath()
+    widest = max(measure.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels)
+    left = min(0.6, (widest / 72 + 0.2) / width)  # points to inches, and the ticks' pad
+    fig.subplots_adjust(left=left, right=0.97, bottom=0.65 / height, top=1 - 0.2 / height)
     if profile.synthetic:
         _watermark(fig)
-    fig.tight_layout()
     return fig
 
 

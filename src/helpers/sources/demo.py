@@ -855,18 +855,94 @@ def kwb_table(project: Project, year: int) -> dict[str, list]:
     }
 
 
-def write_demo_cbs(project: Project, out_dir: Path) -> list[Path]:
-    """Write a synthetic KWB table for every year of the cycle into `out_dir/<TableId>/`."""
+def write_demo_cbs(
+    project: Project, out_dir: Path, gebieden_table: str | None = None
+) -> list[Path]:
+    """Write a synthetic KWB table for every year of the cycle into `out_dir/<TableId>/`,
+    and the gebieden table `gebieden_table` when the profiles ask for one."""
     written: list[Path] = []
+    years = project.cycle.cycle.years
+    tables = {project.cycle.kwb_table(year): kwb_table(project, year) for year in years}
+    if gebieden_table:
+        tables[gebieden_table] = gebieden_tables(project, gebieden_table)
     with atomic_dir(out_dir) as tmp:
-        for year in project.cycle.cycle.years:
-            table_id = project.cycle.kwb_table(year)
+        for table_id, entity_sets in tables.items():
             folder = tmp / table_id
             folder.mkdir()
-            for name, records in kwb_table(project, year).items():
+            for name, records in entity_sets.items():
                 (folder / f"{name}.json").write_text(_json_text(records), encoding="utf-8")
             written.append(out_dir / table_id)
     return written
+
+
+# The four demo gemeenten's provincie and GGD-regio as CBS classifies them (real codes
+# and names, from "Gebieden in Nederland 2022", 85067NED); any other gemeente of the
+# demo gets a SYNTHETIC provincie and GGD-regio that do not exist (PV99, GG9999).
+DEMO_GROUPINGS = {
+    g: (("PV26", "Utrecht"), ("GG2514", "GGD Regio Utrecht"))
+    for g in ("GM0307", "GM0344", "GM0355", "GM0356")
+}
+SYNTHETIC_GROUPINGS = (
+    ("PV99", "Demoprovincie (synthetisch)"),
+    ("GG9999", "Demo-GGD (synthetisch)"),
+)
+
+
+def gebieden_tables(project: Project, table_id: str) -> dict[str, list]:
+    """A "Gebieden in Nederland" table of the demo's gemeenten, in CBS's shape (the
+    entity sets cbsodata writes), with the provincie and GGD-regio groupings only."""
+    year = project.cycle.cycle.year
+    gemeenten = [r for r in demo_regions(project) if r.level == "gemeente"]
+    topic = lambda i, parent, key, title: {  # noqa: E731
+        "odata.type": "Cbs.OData.Topic", "ID": i, "Position": i, "ParentID": parent,
+        "Type": "Topic", "Key": key, "Title": title, "Datatype": "String",
+    }
+    group = lambda i, title: {  # noqa: E731
+        "odata.type": "Cbs.OData.TopicGroup", "ID": i, "ParentID": None,
+        "Type": "TopicGroup", "Key": "", "Title": title,
+    }
+    properties = [
+        {"odata.type": "Cbs.OData.Dimension", "ID": 0, "Type": "Dimension", "Key": "RegioS",
+         "Title": "Regio's"},
+        group(1, "Codes en namen van gemeenten"),
+        topic(2, 1, "Code_1", "Code"),
+        topic(3, 1, "Naam_2", "Naam"),
+        group(4, "GGD-regio's"),
+        topic(5, 4, "Code_3", "Code"),
+        topic(6, 4, "Naam_4", "Naam"),
+        group(7, "Provincies"),
+        topic(8, 7, "Code_5", "Code"),
+        topic(9, 7, "Naam_6", "Naam"),
+    ]
+    rows, dimension = [], []
+    for i, region in enumerate(gemeenten):
+        provincie, ggd = DEMO_GROUPINGS.get(region.code, SYNTHETIC_GROUPINGS)
+        rows.append(
+            {
+                "ID": i,
+                "RegioS": pad(region.code),
+                "Code_1": pad(region.code),
+                "Naam_2": pad(region.name, 50),
+                "Code_3": pad(ggd[0]),
+                "Naam_4": pad(ggd[1], 50),
+                "Code_5": pad(provincie[0]),
+                "Naam_6": pad(provincie[1], 50),
+            }
+        )
+        dimension.append({"Key": pad(region.code), "Title": region.name, "CategoryGroupID": 1})
+    infos = _table_infos(table_id, year)
+    infos[0].update(
+        Title=f"SYNTHETISCH — Gebieden in Nederland {year}",
+        ShortTitle=f"Gebieden in Nederland {year}",
+        Frequency="Perjaar",
+    )
+    return {
+        "TableInfos": infos,
+        "DataProperties": properties,
+        "CategoryGroups": [],
+        "RegioS": dimension,
+        "TypedDataSet": rows,
+    }
 
 
 # ---------------------------------------------------------------------------- local
