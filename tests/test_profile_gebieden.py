@@ -32,20 +32,23 @@ def write_settings(root, text: str) -> Paths:
     return Paths(root)
 
 
-def test_provincie_settings_are_checked_naming_file_and_key(tmp_path):
-    paths = write_settings(tmp_path, "profiles:\n  areas: provincie\n")
-    with pytest.raises(ParamsError, match=r"(?s)profiles\.yaml.*key profiles\.provincies"):
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [
+        ("areas: provincie", r"(?s)profiles\.yaml.*key profiles\.provincies"),
+        ("areas: provincie\n  provincies: [Utrecht]", r"profiles\.provincies"),
+        ("areas: land\n  ggd_regios: [GG2514]", r"(?s)profiles\.ggd_regios.*only read with"),
+        ("areas: provincie\n  gebieden_table: 85067", r"profiles\.gebieden_table"),
+    ],
+)
+def test_provincie_settings_are_checked_naming_file_and_key(tmp_path, settings, error):
+    paths = write_settings(tmp_path, f"profiles:\n  {settings}\n")
+    with pytest.raises(ParamsError, match=error):
         profile_settings(paths)
-    write_settings(tmp_path, "profiles:\n  areas: provincie\n  provincies: [Utrecht]\n")
-    with pytest.raises(ParamsError, match=r"profiles\.provincies"):
-        profile_settings(paths)
-    write_settings(tmp_path, "profiles:\n  areas: land\n  ggd_regios: [GG2514]\n")
-    with pytest.raises(ParamsError, match=r"(?s)profiles\.ggd_regios.*only read with"):
-        profile_settings(paths)
-    write_settings(tmp_path, "profiles:\n  areas: provincie\n  gebieden_table: 85067\n")
-    with pytest.raises(ParamsError, match=r"profiles\.gebieden_table"):
-        profile_settings(paths)
-    write_settings(tmp_path, "profiles:\n  areas: ggd_regio\n  ggd_regios: [GG2514]\n")
+
+
+def test_a_ggd_region_is_read_from_the_settings(tmp_path):
+    paths = write_settings(tmp_path, "profiles:\n  areas: ggd_regio\n  ggd_regios: [GG2514]\n")
     settings = profile_settings(paths)
     assert settings is not None and settings.grouping_codes() == ["GG2514"]
 
