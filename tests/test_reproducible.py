@@ -154,6 +154,8 @@ def test_notebooks_list_the_hashes_of_their_inputs_not_of_their_own_outputs(tmp_
             "indicators": {"outs": [{"path": "data/processed/indicators", "md5": "a.dir"}]},
             "analyse": {"outs": [{"path": "data/processed/programmes", "md5": "b.dir"}]},
             "joint": {"outs": [{"path": "data/processed/joint", "md5": "c.dir"}]},
+            # beside the reports, not upstream: it may finish before or after them
+            "profiles": {"outs": [{"path": "data/processed/profiles", "md5": "d.dir"}]},
         },
     }
     (tmp_path / "dvc.lock").write_text(json.dumps(lock), encoding="utf-8")

@@ -36,7 +36,10 @@ COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
 # What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
 INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
 OWN_STAGE = "report"
-NOTEBOOK_STAGES = ("analyse", "joint", OWN_STAGE)
+# Stages that run notebooks. Their outputs are not upstream of a report notebook: what
+# dvc.lock holds for them while a notebook runs is the previous run's (or, for the
+# profiles, a branch that may finish before or after), so a notebook never prints them.
+NOTEBOOK_STAGES = ("analyse", "joint", "profiles", OWN_STAGE)
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -175,9 +178,9 @@ def draft_reasons(project: Project, paths: Paths, synthetic: bool) -> list[str]:
 def data_hashes(root: Path) -> pd.DataFrame:
     """The data the notebooks are made from, as recorded in dvc.lock: stage, path, hash.
 
-    Not the outputs of the notebook stages themselves (`NOTEBOOK_STAGES`): a notebook
-    cannot know the hash of what it is writing, and would print the previous run's,
-    so that every run changed its own output and no `dvc.lock` could be reproduced.
+    Not the outputs of the notebook stages (`NOTEBOOK_STAGES`): a notebook cannot know
+    the hash of what it is writing, nor of a stage that runs beside it, and would print
+    the previous run's, so that no `dvc.lock` could be reproduced from a fresh clone.
     """
     lock = read_lock(root) or {}
     rows = [
