@@ -319,8 +319,8 @@ def _outputs_digest(root: Path) -> dict[str, str]:
             "params/programmes/vollenhove.yaml",
             "name: Vollenhove Vooruit\n",
             "",
-            # DVC stops first: the stages declare `name` as a param of this file
-            ["params/programmes/vollenhove.yaml", "Parameters 'name' are missing"],
+            # the first stage (revisions) loads every params file and stops, naming it
+            ["params/programmes/vollenhove.yaml", "key name: Field required"],
         ),
     ],
     ids=["unknown-level", "malformed-area-code", "missing-key"],
