@@ -33,7 +33,9 @@ class Paths:
     root: Path
 
     @classmethod
-    def from_root(cls, root: Path | None = None) -> Paths:
+    def from_root(cls, root: str | Path | None = None) -> Paths:
+        """The project at `root`; empty or None: the one found from here (`find_root`),
+        as a notebook's `root` parameter means."""
         return cls(Path(root).resolve() if root else find_root())
 
     # configuration
@@ -180,4 +182,4 @@ def figures_dir(out_dir: str | Path, root: str | Path, *scope: str) -> Path:
     """
     if out_dir:
         return Path(out_dir) / "figures"
-    return Paths.from_root(Path(root) if root else None).scratch.joinpath(*scope, "figures")
+    return Paths.from_root(root).scratch.joinpath(*scope, "figures")

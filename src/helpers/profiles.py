@@ -389,7 +389,7 @@ def load_profile(area: str, root: str | Path | None = None, out_dir: str = "") -
     A stage passes `out_dir`, the area's folder it is writing (its figures are there);
     run by hand, the figures come from the last run of the profiles stage.
     """
-    paths = Paths.from_root(Path(root) if root else None)
+    paths = Paths.from_root(root)
     folder = Path(out_dir) if out_dir else paths.processed / "profiles" / area
     table = read_area_table(folder / TABLE_FILE)
     own = table[table["role"].eq("gebied")]

@@ -142,7 +142,7 @@ def programme_context(root: str | Path, key: str) -> ProgrammeContext:
     display(Markdown(report_data.key_figures(ctx).to_markdown(index=False)))
     ```
     """
-    paths = Paths.from_root(Path(root) if root else None)
+    paths = Paths.from_root(root)
     project = _quiet_project(paths)
     if key not in project.programmes:
         raise KeyError(f"{key!r} is not a programme in {paths.cycle_file}")
@@ -175,7 +175,7 @@ def load_joint(root: str | Path) -> tuple[Project, pd.DataFrame]:
     table.groupby("programme")["indicator_id"].nunique()
     ```
     """
-    paths = Paths.from_root(Path(root) if root else None)
+    paths = Paths.from_root(root)
     project = _quiet_project(paths)
     tables = []
     for key in project.cycle.programmes:
@@ -191,7 +191,7 @@ def joint_programme_context(
 ) -> ProgrammeContext:
     """One programme's context within the joint report, from the joint table: no notes
     (the joint report reads only the indicator tables and params)."""
-    paths = Paths.from_root(Path(root) if root else None)
+    paths = Paths.from_root(root)
     own = table[table["programme"].eq(key)].reset_index(drop=True)
     return ProgrammeContext(paths, project, project.programmes[key], own, pd.DataFrame())
 
@@ -635,9 +635,8 @@ def _revision_row(record: Mapping[Hashable, Any]) -> tuple[dt.date, dict[str, ob
     """A CBS revision as a logbook row: no break (the same definitions, CBS's corrected
     figures), dated the day the new revision was fetched."""
     label = str(record["label"])
-    kind = "cbs_kwb" if label.startswith("KWB") else "cbs_health"
     year = label.removeprefix("KWB ")
-    table = _source_label(f"{kind}:{record['table_id']}")
+    table = _source_label(_revised_source(label, record["table_id"]))
     return dt.date.fromisoformat(str(record["fetched_on"])), {
         "datum": format_date(record["fetched_on"]),
         "wijziging": CHANGE_LABELS["cbs_revision"],
@@ -742,18 +741,13 @@ def sources_section(table: pd.DataFrame, revisions: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
-def project_paths(root: str | Path) -> Paths:
-    """The project's paths from a notebook's `root` parameter (empty: this project)."""
-    return Paths.from_root(Path(root) if root else None)
-
-
 def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
     """The revision log of the CBS tables (`revision_log`) for the report: which table
     CBS revised, the previous and the new revision, when it was fetched; newest first.
     Empty when no table was revised since it was first fetched."""
     log = revisions.iloc[::-1]
     sources = [
-        f"{'cbs_kwb' if str(label).startswith('KWB') else 'cbs_health'}:{table_id}"
+        _revised_source(label, table_id)
         for label, table_id in zip(log["label"], log["table_id"], strict=True)
     ]
     return pd.DataFrame(
@@ -765,6 +759,13 @@ def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
             "opgehaald op": [format_date(d) or MISSING for d in log["fetched_on"]],
         }
     )
+
+
+def _revised_source(label: object, table_id: object) -> str:
+    """The source of a revision log line: 'cbs_kwb:85984NED' for a label 'KWB 2024', the
+    health table's otherwise (`cbs_revisions.cycle_tables` names them so)."""
+    kind = "cbs_kwb" if str(label).startswith("KWB") else "cbs_health"
+    return f"{kind}:{table_id}"
 
 
 def _source_label(source: str) -> str:

@@ -14,13 +14,13 @@ DataProperties ("Provincies", "GGD-regio's"), as `cbs_columns` does for the KWB.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.config import Project
+from helpers.sources.cbs import fetch_table, load_json
 
 # The topic group titles of each grouping in DataProperties, and the kind's name in
 # params/profiles.yaml.
@@ -36,16 +36,7 @@ def fetch_gebieden(
     project: Project, table_id: str, out_dir: Path, log: Callable[[str], None] = print
 ) -> Path:
     """Fetch the gebieden table whole (every gemeente: no region filter) with retries."""
-    from helpers.sources.cbs import fetch_table
-
     return fetch_table(project, table_id, out_dir, "Gebieden in Nederland", log, gemeenten=[])
-
-
-def _records(folder: Path, name: str) -> list[dict]:
-    path = folder / f"{name}.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: missing; run `dvc repro fetch`")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _grouping_keys(properties: list[dict], title: str, table: str) -> tuple[str, str]:
@@ -63,8 +54,8 @@ def _grouping_keys(properties: list[dict], title: str, table: str) -> tuple[str,
 
 def read_gebieden(folder: Path) -> pd.DataFrame:
     """Long table: one row per gemeente and grouping (provincie, ggd_regio), codes stripped."""
-    properties = _records(folder, "DataProperties")
-    rows = _records(folder, "TypedDataSet")
+    properties = load_json(folder, "DataProperties")
+    rows = load_json(folder, "TypedDataSet")
     dimension = next((p["Key"] for p in properties if p.get("Type") == "Dimension"), "RegioS")
     names = next((p["Key"] for p in properties if p.get("Title") == "Naam"), None)
     out = []
