@@ -392,6 +392,19 @@ def set_area_codes(programmes: Path, codes: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+# The recorded 2024 region list has no buurten: these two programmes as their wijken.
+RECORDED_WIJKEN = {"vollenhove": "WK035502", "betere_buurten": "WK035604, WK035610"}
+
+
+def recorded_params(root: Path, address: str, *more: tuple[str, str]) -> None:
+    """The shipped params under `root`, cut to what the recordings serve (`recorded_cycle`
+    plus `more`) and pointed at the loopback server at `address`."""
+    cycle = root / "params" / "cycle.yaml"
+    text = recorded_cycle(cycle.read_text(encoding="utf-8"), *more)
+    cycle.write_text(text.replace("opendata.cbs.nl", address), encoding="utf-8")
+    set_area_codes(root / "params" / "programmes", RECORDED_WIJKEN)
+
+
 GEBIEDEN_2022 = "VNG-Realisatie_Burgerpeiling/85067NED"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cbs_server import ReplayServer, kwb_2024_tables, recorded_cycle, set_area_codes
+from cbs_server import ReplayServer, kwb_2024_tables, recorded_params
 from support import REPO, VENV_BIN, copy_project, digests, run
 from test_cbs_faults import closed_port
 from test_sources_cbs import one_year_project as shipped_one_year
@@ -165,17 +165,7 @@ def test_a_kept_demo_table_is_named_synthetic(project, releases, tmp_path):
     assert not (out / REVISIONS_FILE).exists(), "replacing demo data is no CBS revision"
 
 
-def recorded_params(root: Path, address: str) -> None:
-    """The project's params cut to what the recordings serve (KWB 2024, no health table)."""
-    cycle = root / "params" / "cycle.yaml"
-    text = recorded_cycle(
-        cycle.read_text(encoding="utf-8"), ("health_table: 50090NED", "health_table:")
-    )
-    cycle.write_text(text.replace("opendata.cbs.nl", address), encoding="utf-8")
-    set_area_codes(
-        root / "params" / "programmes",
-        {"vollenhove": "WK035502", "betere_buurten": "WK035604, WK035610"},
-    )
+WITHOUT_HEALTH = ("health_table: 50090NED", "health_table:")
 
 
 def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
@@ -187,18 +177,18 @@ def test_the_revisions_command_and_the_report(releases, tmp_path, capsys):
     shipped = cycle.read_text(encoding="utf-8")
     first, revised = releases
     with ReplayServer(first) as server:
-        recorded_params(tmp_path, server.address)
+        recorded_params(tmp_path, server.address, WITHOUT_HEALTH)
         assert main(["--root", str(tmp_path), "fetch"]) == 0
     with ReplayServer(revised) as server:
         cycle.write_text(shipped, encoding="utf-8")
-        recorded_params(tmp_path, server.address)
+        recorded_params(tmp_path, server.address, WITHOUT_HEALTH)
         capsys.readouterr()
         assert main(["--root", str(tmp_path), "revisions"]) == 0
         out = capsys.readouterr().out
         assert "revisions: 1 table(s) checked, 1 to fetch again, 0 not checked" in out
         assert main(["--root", str(tmp_path), "fetch"]) == 0
     cycle.write_text(shipped, encoding="utf-8")
-    recorded_params(tmp_path, closed_port())
+    recorded_params(tmp_path, closed_port(), WITHOUT_HEALTH)
     assert main(["--root", str(tmp_path), "revisions"]) == 0, "offline is no failure"
     out = capsys.readouterr().out
     assert "could not check for a newer revision" in out and f"snapshot of {REVISED}" in out
@@ -237,7 +227,7 @@ def test_a_bare_dvc_repro_notices_a_revision(releases, tmp_path):
     root = copy_project(tmp_path / "project")
     first, revised = releases
     with ReplayServer(first) as server:
-        recorded_params(root, server.address)
+        recorded_params(root, server.address, WITHOUT_HEALTH)
         run(["git", "commit", "-qam", "source: cbs on loopback"], root)
         run(dvc, root, timeout=1200)
         assert snapshot_of(root / "data" / "raw" / "cbs" / TABLE).modified == first[TABLE][

@@ -14,8 +14,7 @@ from cbs_server import (
     health_50090_tables,
     health_csv_rows,
     kwb_2024_tables,
-    recorded_cycle,
-    set_area_codes,
+    recorded_params,
 )
 from support import REPO, digests
 
@@ -255,16 +254,9 @@ def test_cli_fetch_and_harmonise_with_source_cbs(shared_cbs, tmp_path, capsys):
     """`wijkmonitor fetch` and `harmonise` as dvc.yaml calls them, on a params copy."""
     shutil.copytree(REPO / "params", tmp_path / "params")
     shutil.copytree(REPO / "notebooks" / "deep_dives", tmp_path / "notebooks" / "deep_dives")
-    cycle = tmp_path / "params" / "cycle.yaml"
-    text = recorded_cycle(cycle.read_text(encoding="utf-8"))
-    # the recorded 2024 region list has no buurten: these two programmes as their wijken
-    set_area_codes(
-        tmp_path / "params" / "programmes",
-        {"vollenhove": "WK035502", "betere_buurten": "WK035604, WK035610"},
-    )
     tables = {**kwb_2024_tables(shared_cbs), **health_50090_tables(shared_cbs)}
     with ReplayServer(tables, page_size=2_000) as server:
-        cycle.write_text(text.replace("opendata.cbs.nl", server.address), encoding="utf-8")
+        recorded_params(tmp_path, server.address)
         assert main(["--root", str(tmp_path), "fetch"]) == 0
     assert main(["--root", str(tmp_path), "harmonise"]) == 0
     long = pd.read_csv(tmp_path / "data/processed/cbs/cbs_long.csv", keep_default_na=False)
