@@ -134,7 +134,7 @@ def body_cells(notebook: nbformat.NotebookNode) -> list:
     cells = list(notebook.cells)
     if cells and cells[0].cell_type == "raw":
         cells = cells[1:]
-    return [c for c in cells if not PARAMETER_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    return [c for c in cells if not PARAMETER_TAGS & set(_tags(c))]
 
 
 def _renamed(cell: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookNode:
