@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,11 @@ VENV_BIN = Path(sys.executable).parent
 # Stages DVC runs at every `dvc repro` (`always_changed` in dvc.yaml): the revision check
 # asks CBS, which is outside the project, and changes nothing when CBS did not revise.
 ALWAYS_CHANGED = frozenset({"revisions"})
+
+
+def stages_run(output: str) -> set[str]:
+    """The stages a `dvc repro` ran, from its output."""
+    return set(re.findall(r"Running stage '([^']+)'", output))
 
 
 def nothing_to_do(status: str) -> bool:

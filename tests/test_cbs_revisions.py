@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from cbs_server import ReplayServer, kwb_2024_tables, recorded_params
-from support import REPO, VENV_BIN, copy_project, digests, run
+from support import REPO, VENV_BIN, copy_project, digests, run, stages_run
 from test_cbs_faults import closed_port
 from test_sources_cbs import one_year_project as shipped_one_year
 
@@ -235,18 +235,14 @@ def test_a_bare_dvc_repro_notices_a_revision(releases, tmp_path):
         ][0]["Modified"]
         server.tables = revised  # CBS publishes its revision
         result = run(dvc, root, timeout=1200)
-        assert ran(result.stdout) == {"revisions", "fetch", "harmonise"}
+        assert stages_run(result.stdout) == {"revisions", "fetch", "harmonise"}
         assert "CBS published a newer revision: snapshot 2024-08-16T02:00:00 -> " in result.stdout
         result = run(dvc, root, timeout=1200)
-        assert ran(result.stdout) == {"revisions"}, "no new revision: nothing else reruns"
+        assert stages_run(result.stdout) == {"revisions"}, "no new revision: nothing else reruns"
     result = run(dvc, root, timeout=1200)  # the server is gone: offline
-    assert ran(result.stdout) == {"revisions"}
+    assert stages_run(result.stdout) == {"revisions"}
     assert "could not check for a newer revision" in result.stdout
     log = read_revisions(root / "data" / "processed" / "cbs" / REVISIONS_FILE)
     assert log[["previous_modified", "modified"]].values.tolist() == [
         ["2024-08-16T02:00:00", REVISED]
     ]
-
-
-def ran(output: str) -> set[str]:
-    return set(re.findall(r"Running stage '([^']+)'", output))

@@ -29,6 +29,7 @@ from support import (
     nothing_to_do,
     pipeline_env,
     run,
+    stages_run,
 )
 
 from helpers.analyse import CYCLE_KEYS_READ, fingerprint_files
@@ -43,7 +44,7 @@ DVC = str(VENV_BIN / "dvc")
 
 def ran_stages(output: str) -> set[str]:
     """The stages a `dvc repro` ran, beside the revision check that runs every time."""
-    return set(re.findall(r"Running stage '([^']+)'", output)) - ALWAYS_CHANGED
+    return stages_run(output) - ALWAYS_CHANGED
 
 
 def processed_and_figures(root: Path) -> dict[str, str]:
