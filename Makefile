@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint typecheck lab status lock bench chromium reference
+.PHONY: help env run test test-fast lint format deps typecheck lab status lock bench chromium reference
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,10 +33,13 @@ run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (d
 	@echo
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
 
-test: $(STAMP) chromium ## lint, type check and the full test suite (real papermill, DVC and great-expectations)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/pytest
+test: $(STAMP) chromium ## lint, the unit tier first, then every other tier (real papermill, DVC, great-expectations, Chromium)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest tests/unit
+	$(BIN)/pytest tests/integration tests/backtests tests/pipeline
+
+test-fast: $(STAMP) ## the unit tier only (no subprocess, kernel or network): the edit loop
+	$(BIN)/pytest tests/unit
 
 chromium: ## headless Chromium for the report tests (Debian package, installed when root)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
@@ -49,9 +52,18 @@ chromium: ## headless Chromium for the report tests (Debian package, installed w
 		echo "[make] chromium not found and not root: the browser test will be skipped (fails under CI=true)"; \
 	fi
 
-lint: $(STAMP) ## ruff and the type check
+lint: $(STAMP) ## ruff (lint and format), the type check, and dvc.yaml's code deps against the imports
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/python -m helpers.runtime.code_deps
+
+format: $(STAMP) ## ruff format and the import order, in place
+	$(BIN)/ruff check --select I --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+deps: $(STAMP) ## write each stage's code deps in dvc.yaml from its import closure
+	$(BIN)/python -m helpers.runtime.code_deps --write
 
 typecheck: $(STAMP) ## mypy over src/helpers (configured in pyproject.toml)
 	$(BIN)/mypy
@@ -75,7 +87,7 @@ lab: $(STAMP) ## JupyterLab on the project's environment (extra options: LAB_ARG
 REFERENCE_DIR ?= docs/reference
 
 reference: $(STAMP) ## the helpers' reference pages for analysts, in docs/reference/index.html
-	$(BIN)/python -m helpers.reference $(REFERENCE_DIR)
+	$(BIN)/python -m helpers.runtime.reference $(REFERENCE_DIR)
 
 lock: $(STAMP) ## regenerate requirements.lock from requirements.in
 	$(BIN)/uv pip compile requirements.in -p 3.11 --no-header --quiet -o requirements.lock

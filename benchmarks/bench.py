@@ -172,9 +172,8 @@ def incremental(project: Path, repeats: int) -> dict:
 
 def notebook_jobs(project: Path) -> list[tuple[Path, Path, dict]]:
     """The analyse stage's notebooks: template, executed notebook, papermill parameters."""
-    from helpers.analyse import programme_notebooks
-    from helpers.config import load_project
-    from helpers.paths import Paths
+    from helpers.config import Paths, load_project
+    from helpers.runtime.notebooks import programme_notebooks
 
     paths = Paths.from_root(project)
     loaded = load_project(paths)
@@ -244,11 +243,11 @@ def child_kernel_start() -> float:
 
 def child_validation(case: str) -> float:
     """Validation of the demo data or of one country-sized KWB year (GX start-up untimed)."""
-    from helpers.config import load_project
-    from helpers.paths import Paths
+    from helpers.config import Paths, load_project
     from helpers.sources import demo
-    from helpers.validation import Validator, validate_sources
+    from helpers.stages.validate import validate_sources
     from helpers.validation.kwb import kwb_suite
+    from helpers.validation.runner import Validator
 
     project = load_project(Paths.from_root(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
@@ -286,7 +285,7 @@ def country_frames(
     import numpy as np
     import pandas as pd
 
-    from helpers.indicators import MEMBER_COLUMNS
+    from helpers.indicators.engine import MEMBER_COLUMNS
 
     rng = np.random.default_rng(2024)
     catalogue = project.catalogue.indicators
@@ -352,10 +351,9 @@ def country_frames(
 
 def child_engine() -> float:
     """The indicator engine and disclosure control over the generated country."""
-    from helpers.config import load_project
-    from helpers.disclosure import apply_suppression
-    from helpers.indicators import group_partitions, indicator_values
-    from helpers.paths import Paths
+    from helpers.config import Paths, load_project
+    from helpers.indicators.disclosure import apply_suppression
+    from helpers.indicators.engine import group_partitions, indicator_values
 
     project = load_project(Paths.from_root(ROOT))
     kwb, survey, members = country_frames(project)
@@ -676,9 +674,7 @@ def queued_experiments(work: Path, workers: int, repeats: int) -> dict:
         log(f"{len(keys)} queued experiments on {workers} workers, run {i + 1}: {elapsed:.1f} s")
         times.append(elapsed)
         peaks.append(memory.peak / GIB)
-        subprocess.run(
-            [DVC, "queue", "stop"], cwd=project, env=pipeline_env(), capture_output=True
-        )
+        subprocess.run([DVC, "queue", "stop"], cwd=project, env=pipeline_env(), capture_output=True)
     return {"experiments": len(keys), "workers": workers, **summary(times, peaks)}
 
 
@@ -794,9 +790,7 @@ def validation_step(work: Path, args: argparse.Namespace) -> dict:
 
 def fanout_step(work: Path, args: argparse.Namespace) -> dict:
     log(f"7. fan-out over {args.fanout_areas} generated programme areas")
-    return {
-        "fanout": fanout(work, args.fanout_areas, args.fanout_workers, args.fanout_repeats)
-    }
+    return {"fanout": fanout(work, args.fanout_areas, args.fanout_workers, args.fanout_repeats)}
 
 
 def queue_step(work: Path, args: argparse.Namespace) -> dict:

@@ -32,11 +32,16 @@ from __future__ import annotations
 import csv
 import json
 import re
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from support import REPO
+
+from helpers.config import Paths, Project, load_project
 
 _TERM = re.compile(r"substringof\('([^']*)',\s*WijkenEnBuurten\)|WijkenEnBuurten eq '([^']*)'")
 
@@ -418,7 +423,7 @@ def _typed(value: str, datatype: str) -> object:
 
 
 def gebieden_85067_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
-    """"Gebieden in Nederland 2022" (85067NED) from the recorded cbsodataR CSVs.
+    """ "Gebieden in Nederland 2022" (85067NED) from the recorded cbsodataR CSVs.
 
     Every entity set is the recorded one, one CSV row per OData record: TableInfos,
     DataProperties, CategoryGroups, the RegioS dimension and the data rows (345
@@ -459,3 +464,24 @@ def gebieden_85067_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
             "RegioS": metadata("RegioS"),
         }
     }
+
+
+def closed_port() -> str:
+    """An address on loopback where nothing listens: connection refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"127.0.0.1:{port}"
+
+
+def one_year_project(address: str, retries: int = 1) -> Project:
+    """The shipped params, narrowed to 2024 and pointed at the loopback server."""
+    project = load_project(Paths.from_root(REPO))
+    cycle = project.cycle
+    years = cycle.cycle.model_copy(update={"year": 2024, "years": [2024], "base_year": 2024})
+    cbs = cycle.cbs.model_copy(
+        update={"catalog_url": address, "use_https": False, "retries": retries}
+    )
+    return project.model_copy(
+        update={"cycle": cycle.model_copy(update={"cycle": years, "cbs": cbs, "source": "cbs"})}
+    )

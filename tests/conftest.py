@@ -1,4 +1,9 @@
-"""Shared fixtures: the project root and the real CBS data in ../shared."""
+"""Shared fixtures: the project root and the real CBS data in ../shared; the tiers.
+
+tests/unit/ (no subprocess, kernel or network: guarded in its conftest),
+tests/integration/ (real libraries, kernels, loopback servers, Chromium),
+tests/pipeline/ (real `dvc repro` on copies of the project, marked `pipeline`) and
+tests/backtests/ (indicator tables against an independent reference)."""
 
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ import pytest
 from support import REPO, SHARED_CBS
 from validate_fixtures import write_sources
 
-from helpers.config import Project, load_project
-from helpers.paths import Paths
+from helpers.config import Paths, Project, load_project
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +54,14 @@ def written(written_root, tmp_path) -> Path:
     copy = tmp_path / "written"
     shutil.copytree(written_root, copy)
     return copy
+
+
+TIERS = ("unit", "integration", "pipeline", "backtests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its tier (its folder), so `-m unit` or `-m "not pipeline"` select."""
+    for item in items:
+        tier = next((part for part in item.path.parts if part in TIERS), None)
+        if tier:
+            item.add_marker(getattr(pytest.mark, tier))

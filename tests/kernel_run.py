@@ -1,4 +1,5 @@
-"""Run by tests/test_reproducible.py in a subprocess under one floating-point setting.
+"""Run by tests/integration/test_identical_bytes.py in a subprocess, under one
+floating-point setting.
 
 Writes every programme's demo indicator table and summary into OUT_DIR (as the
 indicators stage does) and prints, as JSON, which OpenBLAS kernel and numpy SIMD
@@ -22,8 +23,7 @@ import threadpoolctl
 from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 from support import REPO, build_demo_tables
 
-from helpers.config import load_project
-from helpers.paths import Paths
+from helpers.config import Paths, load_project
 
 # The unrounded Nederland share of 65-plussers of the old demo: a nearly flat series,
 # the case whose least-squares slope differed between CPUs (issue 12).

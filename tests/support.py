@@ -14,7 +14,7 @@ import pandas as pd
 from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 
 from helpers.config import Indicator, Project
-from helpers.indicators import programme_summary, programme_table, table_to_csv
+from helpers.indicators.engine import programme_summary, programme_table, table_to_csv
 from helpers.sources.cbs import read_kwb_long
 from helpers.sources.demo import write_demo_cbs, write_demo_local
 from helpers.sources.local import read_registrations, read_survey

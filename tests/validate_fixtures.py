@@ -338,8 +338,8 @@ def validation_run(
 
     Raw data must come out unchanged: every test that validates checks it.
     """
-    from helpers.paths import Paths
-    from helpers.validation import main_validate
+    from helpers.config import Paths
+    from helpers.stages.validate import main_validate
 
     paths = Paths(root)
     raw_before = _digests(root / "data" / "raw")

@@ -1,4 +1,4 @@
-"""One command per pipeline stage: what dvc.yaml calls.
+"""`wijkmonitor <stage>`: what dvc.yaml calls; dispatches to `helpers.stages.<stage>.run`.
 
 `wijkmonitor <stage>` loads and checks all params first, so a broken params file
 stops every stage with the file and key named, before anything is written.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import os
 import re
 import sys
-import time
 import traceback
 import warnings
 from collections.abc import Callable
@@ -21,151 +21,38 @@ from typing import TYPE_CHECKING, TextIO
 from helpers.config import (
     ParamsError,
     ParamsWarning,
+    Paths,
     Project,
     load_project,
-    warn_target_baselines,
 )
-from helpers.io import atomic_dir, atomic_dirs, remove_temporaries
-from helpers.paths import Paths
+from helpers.runtime.console import log
+from helpers.runtime.io import remove_temporaries
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-JOINT_NOTEBOOK = "gezamenlijk.ipynb"
-
-
-def log(message: str) -> None:
-    print(f"[wijkmonitor] {message}", flush=True)
-
-
-def local_dir(project: Project, paths: Paths) -> Path:
-    return paths.root / project.cycle.local_data
-
-
-def cmd_fetch(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.profiles import fetch_gemeenten, load_gebieden, needs_gebieden, profile_settings
-
-    settings = profile_settings(paths)
-    gebieden = needs_gebieden(settings)  # a provincie or GGD-regio: CBS's gemeenten of it
-    if project.cycle.source == "demo":
-        from helpers.sources.demo import write_demo_cbs
-
-        log("source: demo - writing synthetic CBS tables (SYNTHETISCH) to data/raw/cbs")
-        written = write_demo_cbs(project, paths.raw_cbs, gebieden)
-    else:
-        from helpers.sources.cbs import fetch_cbs
-        from helpers.sources.cbs_gebieden import fetch_gebieden
-
-        log(f"source: cbs - fetching CBS tables from {project.cycle.cbs.catalog_url}")
-        first = [fetch_gebieden(project, gebieden, paths.raw_cbs, log)] if gebieden else []
-        gemeenten = fetch_gemeenten(settings, project, load_gebieden(paths, settings))
-        if gemeenten == []:
-            log("profiles of the whole country (params/profiles.yaml): every region is fetched")
-        written = first + fetch_cbs(project, paths.raw_cbs, log=log, gemeenten=gemeenten)
-    log(f"fetch done: {len(written)} table(s) in {paths.raw_cbs.relative_to(paths.root)}")
-    return 0
+STAGES = (
+    "revisions",
+    "fetch",
+    "harmonise",
+    "demo",
+    "validate",
+    "indicators",
+    "analyse",
+    "joint",
+    "profiles",
+    "report",
+)
 
 
-def cmd_revisions(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    """The `revisions` stage: record CBS's revision of every table for the fetch stage
-    (which fetches a revised table again). Offline it says so and succeeds."""
-    from helpers.sources.cbs_revisions import check_stage, write_published
-
-    if project.cycle.source != "cbs":
-        log(f"revisions: source is {project.cycle.source}, no CBS tables to check")
-        write_published(paths.cbs_published, project.cycle.source, {})
-        return 0
-    checks = check_stage(project, paths.raw_cbs, paths.cbs_published, log=log)
-    unchecked = sum(check.published is None for check in checks)
-    revised = sum(check.outdated for check in checks)
-    log(
-        f"revisions: {len(checks)} table(s) checked, {revised} to fetch again, "
-        f"{unchecked} not checked"
-    )
-    return 0
-
-
-def cmd_harmonise(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.harmonise import harmonise
-
-    long = harmonise(project, paths, log=log)
-    log(f"harmonised CBS data: {len(long)} values in data/processed/cbs/cbs_long.csv")
-    return 0
-
-
-def cmd_demo(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.sources.demo import write_demo_local
-
-    written = write_demo_local(project, paths.raw_demo)
-    log(f"demo local sources (synthetic): {len(written)} file(s) in data/raw/demo")
-    return 0
-
-
-def cmd_validate(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.validation import main_validate
-
-    return main_validate(
-        project,
-        paths,
-        local_dir(project, paths),
-        html_path=paths.validation_report_dir / "index.html",
-        json_path=paths.validation_dir / "summary.json",
-    )
-
-
-def cmd_indicators(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.areas import area_changes, measured_years
-    from helpers.harmonise import read_harmonised_health, read_harmonised_kwb
-    from helpers.indicators import programme_table, write_tables
-    from helpers.sources.local import is_synthetic, read_registrations, read_survey
-
-    source = local_dir(project, paths)
-    kwb = read_harmonised_kwb(paths)
-    health = read_harmonised_health(paths)
-    survey = read_survey(source)
-    synthetic = is_synthetic(source)
-    tables = {}
-    for key in project.cycle.programmes:
-        registrations = read_registrations(source, key)
-        tables[key] = programme_table(
-            project, key, kwb, survey, registrations, local_synthetic=synthetic, health=health
-        )
-        reasons = tables[key]["suppression_reason"]
-        counts = reasons[reasons.ne("")].value_counts().sort_index()
-        withheld = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
-        log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld}")
-        for change in area_changes(project, key, measured_years(tables[key])):
-            log(f"warning: {change.warning(str(paths.logbook_file.relative_to(paths.root)))}")
-        warn_target_baselines(paths, project, key, base_values(tables[key], project))
-    summaries = paths.summaries_dir
-    folders = [paths.indicators_dir, summaries, paths.metrics_dir, paths.plots_root]
-    with atomic_dirs(folders) as (tables_tmp, summaries_tmp, metrics_tmp, plots_tmp):
-        written = write_tables(
-            tables, tables_tmp, summaries_tmp, paths, project, metrics_tmp, plots_tmp
-        )
-    log(
-        f"indicators done: {len(written)} file(s): tables in "
-        f"{paths.indicators_dir.relative_to(paths.root)}, statistics in "
-        f"{summaries.relative_to(paths.root)}, metrics and plot series in "
-        f"{paths.metrics_dir.relative_to(paths.root)}"
-    )
-    return 0
-
-
-def base_values(table: pd.DataFrame, project: Project) -> dict[str, float]:
-    """The programme area's published base-year value per indicator (for the target checks)."""
-    base = table[
-        table["area_role"].eq("programma")
-        & table["year"].eq(project.cycle.cycle.base_year)
-        & ~table["suppressed"].astype(bool)
-        & table["value"].notna()
-    ]
-    return {str(i): float(v) for i, v in zip(base["indicator_id"], base["value"], strict=True)}
+def stage_runner(stage: str) -> Callable[[Project, Paths, argparse.Namespace], int]:
+    """`helpers.stages.<stage>.run`, imported only for the stage that runs (start-up cost)."""
+    return importlib.import_module(f"helpers.stages.{stage}").run
 
 
 def warn_undeclared_programmes(paths: Paths, stage: str, programmes: list[str]) -> None:
     """Warn when dvc.yaml lists programme files for `stage` but not every programme's."""
-    from helpers.stage_params import missing_programme_params
+    from helpers.config.stage_params import missing_programme_params
 
     message = missing_programme_params(paths.root / "dvc.yaml", stage, programmes)
     if message:
@@ -188,66 +75,6 @@ def _show_warning(
 
 
 _DEFAULT_SHOW_WARNING = warnings.showwarning
-
-
-def cmd_analyse(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.analyse import analyse, tidy_outputs
-
-    keys = args.programmes or list(project.cycle.programmes)
-    unknown = [key for key in keys if key not in project.programmes]
-    if unknown:
-        raise ParamsError(
-            f"{paths.cycle_file}: key programmes: {unknown} not programme(s) of this cycle"
-        )
-    if not args.programmes:
-        tidy_outputs(project, paths, log)
-    started = time.perf_counter()
-    timings = analyse(project, paths, keys, force=args.force, log=log)
-    for key, seconds in timings.items():
-        log(f"analyse {key}: done in {seconds:.1f} s")
-    log(
-        f"analyse: {len(timings)} executed, {len(keys) - len(timings)} up to date, "
-        f"{time.perf_counter() - started:.1f} s"
-    )
-    return 0
-
-
-def cmd_joint(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    with atomic_dir(paths.joint_out) as tmp:
-        log("joint: executing notebooks/joint.ipynb")
-        from helpers.analyse import STAGE_PARAMETERS, NotebookRun, run_notebook
-
-        run = NotebookRun(paths.joint_template, tmp / JOINT_NOTEBOOK, dict(STAGE_PARAMETERS))
-        run_notebook(run, paths, "joint", tmp, paths.joint_out)
-    return 0
-
-
-def cmd_profiles(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.profile_stage import run_profiles
-
-    return run_profiles(project, paths, log)
-
-
-def cmd_report(project: Project, paths: Paths, args: argparse.Namespace) -> int:
-    from helpers.render import render_site
-
-    result = render_site(project, paths, log=log)
-    log(f"reports ready: {result}")
-    return 0
-
-
-COMMANDS: dict[str, Callable[[Project, Paths, argparse.Namespace], int]] = {
-    "fetch": cmd_fetch,
-    "revisions": cmd_revisions,
-    "harmonise": cmd_harmonise,
-    "demo": cmd_demo,
-    "validate": cmd_validate,
-    "indicators": cmd_indicators,
-    "analyse": cmd_analyse,
-    "joint": cmd_joint,
-    "profiles": cmd_profiles,
-    "report": cmd_report,
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -343,7 +170,7 @@ def disk_error(error: BaseException | None, depth: int = 0) -> OSError | None:
     match = KERNEL_OS_ERROR.match(evalue) if isinstance(evalue, str) else None
     if match and int(match["errno"]) in DISK_ERRORS:
         return OSError(int(match["errno"]), match["reason"], match["path"])
-    from helpers.fanout import JobsFailed
+    from helpers.runtime.fanout import JobsFailed
 
     if isinstance(error, JobsFailed):
         for failure in error.failures:
@@ -378,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         tidy_temporaries(paths, args.command, args)
         project = load_project(paths)
         warn_undeclared_programmes(paths, args.command, list(project.cycle.programmes))
-        return COMMANDS[args.command](project, paths, args)
+        return stage_runner(args.command)(project, paths, args)
     except ParamsError as error:
         print(f"wijkmonitor {args.command}: error in parameters\n{error}", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import CbsSettings, Project
-from helpers.io import swap_dir
+from helpers.runtime.io import swap_dir
 from helpers.sources.cbs_columns import (
     NUMERIC_TYPES,
     base_name,

@@ -19,7 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
+from helpers.config import (
+    Paths,
+    Project,
+)
+from helpers.config.profiles import GROUPING_KEYS, SETTINGS_FILE, ProfileSettings, needs_gebieden
 from helpers.sources.cbs import fetch_table, load_json
 
 # The topic group titles of each grouping in DataProperties, and the kind's name in
@@ -87,3 +91,50 @@ def gemeenten_in(
             f"{grouping} {', '.join(unknown)} not in the gebieden table {table} (it has: {known})"
         )
     return sorted(set(rows.loc[rows["code"].isin(wanted), "gemeente"]))
+
+
+def load_gebieden(paths: Paths, settings: ProfileSettings | None) -> pd.DataFrame | None:
+    """The fetched gebieden table where the area set needs it (a provincie, a GGD-regio)."""
+    table = needs_gebieden(settings)
+    return read_gebieden(paths.raw_cbs / table) if table else None
+
+
+def wanted_gemeenten(
+    settings: ProfileSettings, project: Project, gebieden: pd.DataFrame | None = None
+) -> list[str] | None:
+    """The gemeenten whose areas get a profile; None for the whole country.
+
+    A provincie or GGD-regio is resolved through `gebieden` (`load_gebieden`): CBS's
+    classification of its gemeenten. Raises ValueError naming params/profiles.yaml,
+    the key and the table for a code the table does not hold.
+    """
+    if settings.areas == "land":
+        return None
+    if settings.areas in GROUPING_KEYS:
+        key = f"profiles.{GROUPING_KEYS[settings.areas]}"
+        if gebieden is None:
+            raise ValueError(
+                f"params/{SETTINGS_FILE}: {key} needs the gebieden table "
+                f"{settings.gebieden_table}; run the fetch stage"
+            )
+        try:
+            return gemeenten_in(
+                gebieden, settings.areas, settings.grouping_codes(), settings.gebieden_table
+            )
+        except GebiedenError as error:
+            raise ValueError(f"params/{SETTINGS_FILE}: key {key}: {error}") from None
+    return list(settings.gemeenten) or project.cycle.gemeenten
+
+
+def fetch_gemeenten(
+    settings: ProfileSettings | None, project: Project, gebieden: pd.DataFrame | None = None
+) -> list[str] | None:
+    """The gemeenten the fetch stage must download for the profiles too: None for just
+    the comparison gemeenten, an empty list for every region of the country."""
+    if settings is None:
+        return None
+    wanted = wanted_gemeenten(settings, project, gebieden)
+    if wanted is None:
+        return []
+    extra = [g for g in wanted if g not in project.cycle.gemeenten]
+    return [*project.cycle.gemeenten, *extra] if extra else None

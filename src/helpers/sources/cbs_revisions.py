@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers.config import Project
-from helpers.io import write_text_atomic
+from helpers.runtime.io import write_text_atomic
 
 if TYPE_CHECKING:  # pandas is imported where a log is read: the revisions stage runs at
     import pandas as pd  # every `dvc repro` and must start fast
@@ -48,8 +48,7 @@ class Snapshot:
         what = f"the snapshot of {self.modified or 'an unknown revision (no Modified)'}"
         if self.synthetic:
             what += (
-                ", a SYNTHETIC demo table left by an earlier run with `source: demo` "
-                "(not CBS data)"
+                ", a SYNTHETIC demo table left by an earlier run with `source: demo` (not CBS data)"
             )
         return what
 
@@ -167,9 +166,7 @@ def check_revisions(project: Project, raw_dir: Path) -> list[TableCheck]:
     return checks
 
 
-def published_revisions(
-    checks: list[TableCheck], previous: dict[str, str]
-) -> dict[str, str]:
+def published_revisions(checks: list[TableCheck], previous: dict[str, str]) -> dict[str, str]:
     """CBS's revision of every table, as the fetch stage depends on it.
 
     A table that could not be checked keeps its last known revision (else its snapshot's):

@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 
 from helpers.config import Programme, Project
-from helpers.io import atomic_dir
+from helpers.runtime.io import atomic_dir
 from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS
 
 SURVEY_WAVES = (2020, 2022, 2024)
@@ -894,16 +894,31 @@ def gebieden_tables(project: Project, table_id: str) -> dict[str, list]:
     year = project.cycle.cycle.year
     gemeenten = [r for r in demo_regions(project) if r.level == "gemeente"]
     topic = lambda i, parent, key, title: {  # noqa: E731
-        "odata.type": "Cbs.OData.Topic", "ID": i, "Position": i, "ParentID": parent,
-        "Type": "Topic", "Key": key, "Title": title, "Datatype": "String",
+        "odata.type": "Cbs.OData.Topic",
+        "ID": i,
+        "Position": i,
+        "ParentID": parent,
+        "Type": "Topic",
+        "Key": key,
+        "Title": title,
+        "Datatype": "String",
     }
     group = lambda i, title: {  # noqa: E731
-        "odata.type": "Cbs.OData.TopicGroup", "ID": i, "ParentID": None,
-        "Type": "TopicGroup", "Key": "", "Title": title,
+        "odata.type": "Cbs.OData.TopicGroup",
+        "ID": i,
+        "ParentID": None,
+        "Type": "TopicGroup",
+        "Key": "",
+        "Title": title,
     }
     properties = [
-        {"odata.type": "Cbs.OData.Dimension", "ID": 0, "Type": "Dimension", "Key": "RegioS",
-         "Title": "Regio's"},
+        {
+            "odata.type": "Cbs.OData.Dimension",
+            "ID": 0,
+            "Type": "Dimension",
+            "Key": "RegioS",
+            "Title": "Regio's",
+        },
         group(1, "Codes en namen van gemeenten"),
         topic(2, 1, "Code_1", "Code"),
         topic(3, 1, "Naam_2", "Naam"),

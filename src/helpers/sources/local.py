@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers import privacy
-from helpers.io import YamlError, read_yaml_file
+from helpers.runtime.io import YamlError, read_yaml_file
+from helpers.validation import privacy
 
 SURVEY_STEM = "survey/gezondheidsmonitor"
 SURVEY_COLUMNS = [

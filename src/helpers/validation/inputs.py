@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.paths import Paths
+from helpers.config import Paths
 from helpers.sources.local import MISSING_MARKERS, THOUSANDS, SourceError, read_raw_table, to_number
 from helpers.validation.results import CRITICAL, Outcome, SuiteResult
 from helpers.validation.runner import Validator

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
-from helpers.paths import Paths
+from helpers.config import Paths, Project
 from helpers.sources.cbs import NUMERIC_TYPES, base_name
 from helpers.validation.inputs import failed, number_checks, relative, typed, with_where
 from helpers.validation.results import CODE_PATTERN, CRITICAL, WARNING, Source, SuiteResult

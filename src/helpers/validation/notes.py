@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import Project
-from helpers.paths import Paths
+from helpers.config import Paths, Project
 from helpers.sources.local import SourceError, note_files, note_lines, read_note_items
 from helpers.validation.inputs import failed, relative, with_outcomes, with_where
 from helpers.validation.results import CRITICAL, WARNING, Source, SuiteResult

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.areas import RegionList, diagnose, kwb_region_list
-from helpers.config import Project
-from helpers.paths import Paths
+from helpers.config import Paths, Project
+from helpers.indicators.areas import RegionList, diagnose, kwb_region_list
 from helpers.sources.cbs_columns import match_columns
 from helpers.validation.kwb import kwb_frame
 from helpers.validation.results import CRITICAL, WARNING, Source, SuiteResult

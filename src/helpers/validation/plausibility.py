@@ -10,11 +10,10 @@ import math
 
 import pandas as pd
 
-from helpers import privacy
-from helpers.config import Plausibility, Project
-from helpers.paths import Paths
+from helpers.config import Paths, Plausibility, Project
 from helpers.sources.cbs import base_name
 from helpers.sources.local import to_number
+from helpers.validation import privacy
 from helpers.validation.kwb import kwb_frame
 from helpers.validation.results import CRITICAL, MAX_EXAMPLES, WARNING, Outcome
 

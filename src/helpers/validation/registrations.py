@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.config import Project
-from helpers.paths import Paths
+from helpers.config import Paths, Project
 from helpers.sources.local import REGISTRATION_COLUMNS, SourceError, registrations_path
 from helpers.validation.inputs import (
     csv_where,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import privacy
+from helpers.validation import privacy
 from helpers.validation.results import (
     CRITICAL,
     MAX_EXAMPLES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import privacy
+from helpers.validation import privacy
 from helpers.validation.results import CRITICAL, MAX_EXAMPLES, WARNING, Outcome
 
 

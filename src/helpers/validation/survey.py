@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.config import Project
-from helpers.paths import Paths
+from helpers.config import Paths, Project
 from helpers.sources.cbs_health import used_waves
 from helpers.sources.local import (
     SURVEY_COLUMNS,

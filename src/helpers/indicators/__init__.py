@@ -1,0 +1,1 @@
+"""The indicator engine: areas, catalogue -> tidy table, statistics, precision, disclosure."""

@@ -1,0 +1,1 @@
+"""A light profile of every wijk (or buurt) of a region."""

@@ -1,0 +1,1032 @@
+"""The report stage: executed notebooks -> the published site, with or without Quarto.
+
+Both renderers start from the same staged notebooks: the executed programme
+notebook with its deep dives inserted before the appendices, the residents'
+factsheet, the joint report; parameters cells removed and the front matter filled
+in. Quarto renders them as a website (HTML, plus Word and PDF for the annual
+reports and factsheets); without Quarto, nbconvert renders the same notebooks to
+standalone HTML without code, and the stage says so. The analysts' tables are
+copied next to the reports. When the reports are a draft (see provenance.py) every
+page carries a CONCEPT watermark and a banner that says why.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from helpers.config import Paths, Project
+from helpers.indicators.engine import read_indicator_table
+from helpers.profiles.site import SITE_DIR, profile_count, write_profiles_site
+from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
+from helpers.report.first_screen import GoalStatus, programme_statuses
+from helpers.runtime.io import atomic_dir
+from helpers.runtime.notebooks import (
+    FACTSHEET_DIR,
+    FACTSHEET_FIGURES,
+    FACTSHEET_NOTEBOOK,
+    PROGRAMME_NOTEBOOK,
+)
+from helpers.runtime.provenance import draft_reasons
+from helpers.runtime.reproducible import numbered_cell_ids
+
+JOINT_SLUG = "gezamenlijk"
+FACTSHEET_SUFFIX = "-factsheet"
+APPENDIX_HEADING = "## Bijlagen"
+DRAFT_MARK = "CONCEPT"
+BANNER_TAG = "banner"  # the notebook cell whose output is the page's one banner
+PARAMETER_TAGS = {"parameters", "injected-parameters"}
+QUARTO_HELP = (
+    "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
+    "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
+)
+# Typst rules for every PDF (Quarto `include-in-header`, placed before the document):
+# table cells neither justified nor hyphenated, in a smaller size than the body, so
+# short cell lines do not spread and headers do not break as "waar-de"; the column
+# widths come from each table's <colgroup> (`table_column_widths`).
+TYPST_HEADER = (
+    "#show table.cell: set par(justify: false)\n"
+    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
+)
+
+
+def _formats(margin_x: str, margin_y: str) -> dict:
+    """HTML, Word and an A4 Typst PDF with the table rules above; margins per document."""
+    typst = {
+        "papersize": "a4",
+        "margin": {"x": margin_x, "y": margin_y},
+        "fontsize": "10pt",
+        "include-in-header": {"text": TYPST_HEADER},
+    }
+    return {"html": "default", "docx": "default", "typst": typst}
+
+
+REPORT_FORMATS = _formats("2cm", "2.2cm")
+# Two A4 pages: narrower margins, so four charts with their sentences, what the
+# programme did and the contact fit (each chart block unbreakable).
+FACTSHEET_FORMATS = _formats("1.8cm", "1.5cm")
+
+# nbconvert's lab template adds scripts that load MathJax, require.js and Mermaid
+# from a CDN. The reports need no script at all and must open offline without a
+# failed request, so the fallback pages carry none.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.DOTALL | re.IGNORECASE)
+_CALLOUT = re.compile(
+    r"^:::\s*\{?\.?callout-(?P<kind>\w+)[^\n]*\n(?:##\s*(?P<title>[^\n]+)\n)?(?P<body>.*?)^:::\s*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+@dataclass
+class Document:
+    """One page of the site: its file name (slug), title and staged notebook."""
+
+    slug: str
+    title: str
+    subtitle: str
+    synthetic: bool
+    notebook: nbformat.NotebookNode
+    kind: str = "report"
+    draft: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def _read_executed(path: Path, stage: str) -> nbformat.NotebookNode:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dvc repro {stage}` first")
+    return nbformat.read(path, as_version=4)
+
+
+def front_matter(notebook: nbformat.NotebookNode) -> dict:
+    """The YAML in the first raw cell (empty when there is none)."""
+    if notebook.cells and notebook.cells[0].cell_type == "raw":
+        text = notebook.cells[0].source.strip().strip("-").strip()
+        return yaml.safe_load(text) or {}
+    return {}
+
+
+def _set_front_matter(notebook: nbformat.NotebookNode, values: dict) -> None:
+    matter = {**front_matter(notebook), **values}
+    cell = nbformat.v4.new_raw_cell(
+        "---\n" + yaml.safe_dump(matter, allow_unicode=True, sort_keys=False) + "---"
+    )
+    if notebook.cells and notebook.cells[0].cell_type == "raw":
+        notebook.cells[0] = cell
+    else:
+        notebook.cells.insert(0, cell)
+
+
+def body_cells(notebook: nbformat.NotebookNode) -> list:
+    """Cells that belong in a report: no front matter, no papermill parameters."""
+    cells = list(notebook.cells)
+    if cells and cells[0].cell_type == "raw":
+        cells = cells[1:]
+    return [c for c in cells if not PARAMETER_TAGS & set(_tags(c))]
+
+
+def _renamed(cell: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookNode:
+    """A copy with an id that cannot clash with the host notebook's cells."""
+    copy = nbformat.from_dict(cell)
+    copy["id"] = f"{prefix}-{cell.get('id', '')}"[:64]
+    return copy
+
+
+def _synthetic(paths: Paths, key: str) -> bool:
+    table = paths.indicator_table(key)
+    return table.is_file() and bool(read_indicator_table(table)["synthetic"].astype(bool).any())
+
+
+def programme_document(project: Project, paths: Paths, key: str) -> Document:
+    """The annual report of one programme, its deep dives appended as sections."""
+    programme = project.programmes[key]
+    out = paths.programme_out(key)
+    notebook = _read_executed(out / PROGRAMME_NOTEBOOK, "analyse")
+    cells = body_cells(notebook)
+    dives = []
+    for dive in programme.deep_dives:
+        executed = _read_executed(out / "deep_dives" / dive / f"{dive}.ipynb", "analyse")
+        title = str(front_matter(executed).get("title", f"Verdieping: {dive}"))
+        heading = title if title.lower().startswith("verdieping") else f"Verdieping: {title}"
+        dives.append(nbformat.v4.new_markdown_cell(f"## {heading}"))
+        dives += [_renamed(cell, dive) for cell in body_cells(executed)]
+    at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and c.source.startswith(APPENDIX_HEADING)
+        ),
+        len(cells),
+    )
+    cells[at:at] = dives
+    year = project.cycle.cycle.year
+    gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
+    document = Document(
+        key,
+        f"{programme.name} — jaarrapportage {year}",
+        f"Integrale wijkaanpak in {gemeente}",
+        _synthetic(paths, key),
+        notebook,
+    )
+    notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
+    _set_report_front_matter(document)
+    return document
+
+
+def _set_report_front_matter(document: Document) -> None:
+    _set_front_matter(
+        document.notebook,
+        {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "lang": "nl",
+            "format": REPORT_FORMATS,
+        },
+    )
+
+
+def joint_document(project: Project, paths: Paths) -> Document:
+    """The report across programmes."""
+    notebook = _read_executed(paths.joint_notebook(), "joint")
+    year = project.cycle.cycle.year
+    cells = body_cells(notebook)
+    notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
+    document = Document(
+        JOINT_SLUG,
+        f"Gezamenlijke monitor — {year}",
+        "Alle programma's naast elkaar",
+        any(_synthetic(paths, k) for k in project.cycle.programmes),
+        notebook,
+    )
+    _set_report_front_matter(document)
+    return document
+
+
+def factsheet_document(project: Project, paths: Paths, key: str) -> Document:
+    """The two-page factsheet for residents of one programme."""
+    programme = project.programmes[key]
+    path = paths.programme_out(key) / FACTSHEET_DIR / FACTSHEET_NOTEBOOK
+    notebook = _read_executed(path, "analyse")
+    cells = body_cells(notebook)
+    notebook.cells = [notebook.cells[0], *cells] if notebook.cells[0].cell_type == "raw" else cells
+    year = project.cycle.cycle.year
+    # The place as residents name it, not the programme's name; the year is the
+    # edition's: each figure inside says the year of its own numbers.
+    document = Document(
+        f"{key}{FACTSHEET_SUFFIX}",
+        f"Hoe gaat het in {programme.place or 'de wijk'}?",
+        f"Voor bewoners — {programme.name}, uitgave {year}",
+        _synthetic(paths, key),
+        notebook,
+        kind="factsheet",
+    )
+    _set_front_matter(
+        notebook,
+        {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "lang": "nl",
+            "toc": False,
+            "format": FACTSHEET_FORMATS,
+        },
+    )
+    return document
+
+
+def stage_documents(project: Project, paths: Paths) -> list[Document]:
+    """Every page of the site, staged from the executed notebooks (inputs are not touched).
+
+    When the reports are a draft, each document is marked: a banner at the top that
+    names the reasons, and a CONCEPT watermark on every page in every format.
+    """
+    documents = []
+    for key in project.cycle.programmes:
+        documents += [
+            programme_document(project, paths, key),
+            factsheet_document(project, paths, key),
+        ]
+    documents.append(joint_document(project, paths))
+    reasons = tuple(draft_reasons(project, paths, any(d.synthetic for d in documents)))
+    if reasons:
+        for document in documents:
+            mark_draft(document, reasons)
+    return documents
+
+
+def draft_banner(reasons: tuple[str, ...]) -> str:
+    """The callout at the top of a draft page: it says why the page is a concept."""
+    items = "\n".join(f"- {reason}" for reason in reasons)
+    return (
+        "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+        f"Dit rapport is een concept, omdat:\n\n{items}\n:::\n"
+    )
+
+
+# Residents get the fact in plain words; the technical reasons are in the annual report.
+FACTSHEET_DRAFT_BANNER = (
+    "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+    "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage.\n:::\n"
+)
+WATERMARK_CSS = (
+    "body::after{content:'CONCEPT';position:fixed;top:45%;left:50%;"
+    "transform:translate(-50%,-50%) rotate(-30deg);font-size:9rem;font-weight:700;"
+    "color:rgba(192,0,0,.13);pointer-events:none;z-index:9999;letter-spacing:.5rem}"
+)
+# In the PDF the mark stands in the top margin of every page, where it covers no table.
+WATERMARK_TYPST = (
+    "#set page(background: place(top + center, dy: 0.5cm, "
+    'text(size: 20pt, weight: "bold", tracking: 4pt, fill: rgb(192, 0, 0, 150))[CONCEPT]))\n'
+)
+
+
+def mark_draft(document: Document, reasons: tuple[str, ...]) -> None:
+    """Mark a staged document as draft: title, banner, and watermark in each format."""
+    document.draft = reasons
+    document.title = f"{DRAFT_MARK} — {document.title}"
+    cells = document.notebook.cells
+    if not merge_banner(cells, reasons, document.kind):
+        # No notice of its own to fold into (e.g. a factsheet of real figures): the draft
+        # notice alone, where the tagged banner cell stands (else at the top).
+        tagged = [i for i, c in enumerate(cells) if BANNER_TAG in _tags(c)]
+        at = tagged[0] if tagged else 1 if cells and cells[0].cell_type == "raw" else 0
+        banner = draft_banner(reasons) if document.kind != "factsheet" else FACTSHEET_DRAFT_BANNER
+        cells.insert(at, nbformat.v4.new_markdown_cell(banner))
+    matter = front_matter(document.notebook)
+    formats = dict(matter.get("format") or {"html": "default"})
+    for name, header in (
+        ("html", f"<style>{WATERMARK_CSS}</style>"),
+        ("typst", WATERMARK_TYPST),
+    ):
+        if name not in formats:
+            continue
+        options = formats[name] if isinstance(formats[name], dict) else {}
+        before = (options.get("include-in-header") or {}).get("text", "")
+        formats[name] = {**options, "include-in-header": {"text": before + header}}
+    _set_front_matter(document.notebook, {"title": document.title, "format": formats})
+
+
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def merged_banner(callout: str, reasons: tuple[str, ...], kind: str = "report") -> str:
+    """The draft notice and a page's own source notice as one box: the reader meets one
+    banner, titled CONCEPT, that says why the page is a draft and which figures are
+    synthetic. Residents (kind `factsheet`) get the draft in B1 words, without the
+    technical reasons (those are in the annual report)."""
+    match = _CALLOUT.search(callout)
+    body = match["body"].strip() if match else callout.strip()
+    why = (
+        "Deze factsheet is nog niet klaar. De redenen staan in de jaarrapportage."
+        if kind == "factsheet"
+        else f"Dit rapport is een concept, omdat: {'; '.join(reasons)}."
+    )
+    return f"::: {{.callout-important}}\n## CONCEPT: niet voor publicatie\n\n{why}\n\n{body}\n:::\n"
+
+
+def merge_banner(cells: list, reasons: tuple[str, ...], kind: str = "report") -> bool:
+    """Fold the draft notice into the markdown output of the cell tagged `banner`
+    (BANNER_TAG); False when no such cell or output exists."""
+    for cell in cells:
+        if BANNER_TAG not in _tags(cell):
+            continue
+        outputs = [o for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})]
+        for output in outputs:
+            output["data"]["text/markdown"] = merged_banner(
+                output["data"]["text/markdown"], reasons, kind
+            )
+        return bool(outputs)
+    return False
+
+
+# --------------------------------------------------------------------------- renderer
+
+
+def choose_renderer() -> str:
+    """`quarto` when on PATH (or forced), else `nbconvert`; WIJKMONITOR_RENDERER overrides."""
+    wanted = os.environ.get("WIJKMONITOR_RENDERER", "auto")
+    if wanted not in {"auto", "quarto", "nbconvert"}:
+        raise ValueError(f"WIJKMONITOR_RENDERER={wanted!r}: expected auto, quarto or nbconvert")
+    if wanted == "quarto" and shutil.which("quarto") is None:
+        raise RuntimeError(f"WIJKMONITOR_RENDERER=quarto but quarto is not on PATH; {QUARTO_HELP}")
+    if wanted == "auto":
+        return "quarto" if shutil.which("quarto") else "nbconvert"
+    return wanted
+
+
+def render_site(project: Project, paths: Paths, log: Callable[[str], None] = print) -> Path:
+    """Render every report into reports/_site (replaced only when complete)."""
+    renderer = choose_renderer()
+    documents = stage_documents(project, paths)
+    if documents[0].draft:
+        log("the reports are a draft (CONCEPT watermark): " + "; ".join(documents[0].draft))
+    with atomic_dir(paths.site) as site:
+        if renderer == "quarto":
+            render_with_quarto(documents, project, paths, site, log)
+        else:
+            log(
+                "quarto not found on PATH: rendering the executed notebooks to HTML with "
+                "nbconvert instead (no PDF or Word)"
+            )
+            log(QUARTO_HELP)
+            render_with_nbconvert(documents, project, paths, site, log)
+        place_validation(paths, site, documents[0].draft)
+        draft_css = WATERMARK_CSS if documents[0].draft else ""
+        profiles = write_profiles_site(paths, site, draft_css)
+        if profiles:
+            log(f"profiles: {profiles} page(s) in profielen/ (index: profielen/index.html)")
+    return paths.site / "index.html"
+
+
+VALIDATION_LINK = ("Validatie van de ruwe gegevens", "validation/index.html")
+
+
+def place_validation(paths: Paths, site: Path, draft: tuple[str, ...]) -> Path | None:
+    """The validate stage's page inside the site (at VALIDATION_LINK), marked CONCEPT like
+    the reports when they are a draft; None when validate has not run."""
+    page = paths.validation_report_dir / "index.html"
+    if not page.is_file():
+        return None
+    text = page.read_text(encoding="utf-8")
+    if draft:
+        text = text.replace("<title>", f"<title>{DRAFT_MARK} — ", 1)
+        text = text.replace("</head>", f"<style>{WATERMARK_CSS}</style></head>", 1)
+    target = site / VALIDATION_LINK[1]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------------------- quarto
+
+
+def index_qmd(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+    profiles: int = 0,
+) -> str:
+    """The landing page of the Quarto site."""
+    matter: dict = {"title": f"Wijkmonitor {project.cycle.cycle.year}", "lang": "nl"}
+    reasons = next((d.draft for d in documents if d.draft), ())
+    if reasons:
+        matter["format"] = {
+            "html": {"include-in-header": {"text": f"<style>{WATERMARK_CSS}</style>"}}
+        }
+    front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False)
+    lines = ["---", front.strip(), "---", ""]
+    lines += [
+        landing_banner(documents),
+        landing_markdown(documents, project, statuses or {}, ".ipynb", profiles),
+    ]
+    if has_validation:
+        lines += ["", "[{}]({})".format(*VALIDATION_LINK)]
+    return "\n".join(lines) + "\n"
+
+
+def landing_banner(documents: list[Document]) -> str:
+    """The landing page's one banner: why the reports are a draft and that they hold
+    synthetic data, in one box ('' for final reports on real data)."""
+    reasons = next((d.draft for d in documents if d.draft), ())
+    synthetic = (
+        "**Synthetische gegevens**: deze rapporten bevatten SYNTHETISCHE demogegevens, die "
+        "geen echte wijk beschrijven; elke pagina zegt welke van haar bronnen synthetisch "
+        "zijn en welke echt."
+        if any(d.synthetic for d in documents)
+        else ""
+    )
+    if reasons:
+        return (
+            "::: {.callout-important}\n## CONCEPT: niet voor publicatie\n\n"
+            f"Deze rapporten zijn een concept, omdat: {'; '.join(reasons)}.\n\n{synthetic}\n:::\n"
+        )
+    if synthetic:
+        return f"::: {{.callout-warning}}\n## Synthetische gegevens\n\n{synthetic}\n:::\n"
+    return ""
+
+
+READERS = (
+    "**Opdrachtgevers en raadsleden**: de *jaarrapportage* van een programma. Bovenaan per "
+    "doel of het op koers ligt en waarom, wat de cijfers zeggen en wat het programma deed; "
+    "daarna de details.",
+    "**Bewoners**: de *factsheet* van een programma, twee pagina's in gewone taal.",
+    "**Onderzoekers en analisten**: de *tabellen* (CSV en Excel), de bijlagen en verdiepingen "
+    "in de jaarrapportages, de validatie van de ruwe gegevens en de *gezamenlijke monitor* "
+    "met alle programma's naast elkaar.",
+)
+
+
+def landing_markdown(
+    documents: list[Document],
+    project: Project,
+    statuses: dict[str, list[GoalStatus]],
+    suffix: str,
+    profiles: int = 0,
+) -> str:
+    """The landing page's body: which document is for whom, then per programme its goals'
+    statuses at a glance and its documents, then the joint report and the wijkprofielen
+    (`profiles`: how many). `suffix` is the documents' file extension on the site
+    (.ipynb for Quarto, .html for nbconvert)."""
+    year = project.cycle.cycle.year
+    by_slug = {d.slug: d for d in documents}
+    concept = " (concept)" if any(d.draft for d in documents) else ""
+    lines = ["## Welk document is voor wie?", "", *(f"- {reader}" for reader in READERS), ""]
+    lines += ["## Programma's", ""]
+    for key, programme in project.programmes.items():
+        if key not in by_slug:
+            continue
+        gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
+        lines += [f"### {programme.name} ({gemeente})", ""]
+        if statuses.get(key):
+            lines += ["Stand per doel:", ""]
+            lines += [f"- {s.label}: {s.goal}" for s in statuses[key]] + [""]
+        lines += ["Documenten:", ""]
+        tables = _tables_markdown(by_slug[key], project).removeprefix(" — tabellen: ")
+        lines += [
+            f"- voor opdrachtgevers: [Jaarrapportage {year} {programme.name}]({key}{suffix})"
+            + concept,
+            f"- voor bewoners: [Factsheet {year} {programme.name}]"
+            f"({key}{FACTSHEET_SUFFIX}{suffix})" + concept,
+            *([f"- voor analisten, tabellen: {tables}"] if tables else []),
+            "",
+        ]
+    if JOINT_SLUG in by_slug:
+        lines += [
+            "## Alle programma's samen",
+            "",
+            f"[Gezamenlijke monitor {year}]({JOINT_SLUG}{suffix}){concept}: de gezamenlijke "
+            "indicatoren van alle programma's, elk naast de eigen gemeente (geen ranglijst).",
+            "",
+        ]
+    if profiles:
+        lines += [
+            "## Wijkprofielen",
+            "",
+            f"[Wijkprofielen]({SITE_DIR}/index.html): een profiel van elk van de {profiles} "
+            "gebieden, met de kerncijfers naast de gemeente en Nederland; zoek op naam of "
+            "CBS-code.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def landing_statuses(project: Project, paths: Paths) -> dict[str, list[GoalStatus]]:
+    """Each programme's goal statuses for the landing page."""
+    return {key: programme_statuses(project, paths, key) for key in project.cycle.programmes}
+
+
+def table_links(document: Document, project: Project) -> list[tuple[str, str]]:
+    """(link text, href) of a programme's analysts' tables: each link text says what it
+    opens, so no two links on the page share a text but not a target."""
+    if document.kind != "report" or document.slug not in project.programmes:
+        return []
+    base = f"{TABLES_DIR}/{document.slug}"
+    links = [("alle tabellen (Excel)", f"{base}_indicatoren.xlsx")]
+    for name, label in (
+        ("indicatoren", "indicatoren"),
+        ("samenvatting", "samenvatting"),
+        ("netwerk", "netwerk"),
+    ):
+        links += [
+            (f"{label} (CSV)", f"{base}_{name}.csv"),
+            (f"{label} (CSV voor Nederlandse Excel)", f"{base}_{name}{DUTCH_EXCEL}.csv"),
+        ]
+    return links
+
+
+def _tables_markdown(document: Document, project: Project) -> str:
+    links = table_links(document, project)
+    if not links:
+        return ""
+    return " — tabellen: " + ", ".join(f"[{text}]({href})" for text, href in links)
+
+
+def copy_tables(project: Project, paths: Paths, site: Path) -> list[Path]:
+    """The analysts' CSV and Excel tables of every programme, next to the reports."""
+    target = site / TABLES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for key in project.cycle.programmes:
+        source = paths.programme_out(key) / TABLES_DIR
+        files = sorted(source.glob(f"{key}_*.*")) if source.is_dir() else []
+        if not files:
+            raise FileNotFoundError(f"{source} holds no tables: run `dvc repro analyse`")
+        for file in files:
+            copied.append(Path(shutil.copy2(file, target / file.name)))
+    return copied
+
+
+def quarto_project(
+    documents: list[Document], project: Project, paths: Paths, folder: Path
+) -> list[Path]:
+    """Write the Quarto project handed to `quarto render`: config, index and notebooks."""
+    config = paths.reports / "_quarto.yml"
+    if not config.is_file():
+        raise FileNotFoundError(f"{config} is missing")
+    written = [folder / "_quarto.yml"]
+    shutil.copyfile(config, written[0])
+    validation = paths.validation_report_dir / "index.html"
+    (folder / "index.qmd").write_text(
+        index_qmd(
+            documents,
+            project,
+            validation.is_file(),
+            landing_statuses(project, paths),
+            profile_count(paths),
+        ),
+        encoding="utf-8",
+    )
+    written.append(folder / "index.qmd")
+    for document in documents:
+        path = folder / f"{document.slug}.ipynb"
+        numbered_cell_ids(document.notebook)
+        nbformat.write(with_column_widths(document.notebook), path)
+        written.append(path)
+        if document.kind == "factsheet":
+            key = document.slug.removesuffix(FACTSHEET_SUFFIX)
+            written += copy_factsheet_figures(paths, key, folder)
+    written += copy_tables(project, paths, folder)
+    return written
+
+
+def copy_factsheet_figures(paths: Paths, key: str, folder: Path) -> list[Path]:
+    """The factsheet's chart PNGs where its Markdown (Typst, Word) links them."""
+    source = paths.programme_out(key) / FACTSHEET_DIR / "figures"
+    target = folder / FACTSHEET_FIGURES / key
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy2(png, target / png.name)) for png in sorted(source.glob("*.png"))]
+
+
+_TABLE_HTML = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.DOTALL | re.IGNORECASE)
+_OPENING = re.compile(
+    r"<table\b[^>]*>\s*(?:<caption\b.*?</caption>\s*)?", re.DOTALL | re.IGNORECASE
+)
+MAX_COLUMN_CHARS = 40
+
+
+def column_shares(rows: list[list[str]]) -> list[int]:
+    """Percent of the text width per column, from the cells' text: at least the longest
+    word (no word overflows its cell), else the typical cell length up to
+    `MAX_COLUMN_CHARS`; whole percents that add up to 100."""
+    count = max(len(row) for row in rows)
+    wanted = []
+    for column in range(count):
+        texts = [row[column] for row in rows if column < len(row)]
+        longest = max((len(word) for text in texts for word in text.split()), default=1)
+        typical = sorted(len(text) for text in texts)[len(texts) // 2]
+        wanted.append(max(longest, min(typical, MAX_COLUMN_CHARS), 3))
+    total = sum(wanted)
+    shares = [max(1, int(100 * w / total)) for w in wanted]
+    shares[shares.index(max(shares))] += 100 - sum(shares)
+    return shares
+
+
+def table_column_widths(text: str) -> str:
+    """Every HTML table with a <colgroup> of percentage widths fitted to its content.
+
+    Quarto hands HTML tables to Pandoc, whose HTML reader takes column widths from
+    `<col width="..%">`; without them a table of multi-line cells gets equal columns,
+    in which "133 (2024)" overran its narrow neighbour in the Typst PDF.
+    """
+
+    def widen(match: re.Match) -> str:
+        table = match.group(0)
+        if re.search(r"<colgroup\b", table, re.IGNORECASE):
+            return table
+        rows = [
+            [" ".join(html.unescape(_TAGS.sub(" ", cell)).split()) for cell in _CELL.findall(row)]
+            for row in _ROW.findall(table)
+        ]
+        rows = [row for row in rows if row]
+        if not rows:
+            return table
+        cols = "".join(f'<col width="{share}%">' for share in column_shares(rows))
+        opening = _OPENING.match(table)
+        at = opening.end() if opening else 0
+        return f"{table[:at]}<colgroup>{cols}</colgroup>{table[at:]}"
+
+    return _TABLE_HTML.sub(widen, text)
+
+
+def with_column_widths(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a staged notebook whose HTML tables carry column widths for Typst."""
+    copy = nbformat.from_dict(notebook)
+    for cell in copy.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                source = data["text/html"]
+                joined = "".join(source) if isinstance(source, list) else source
+                data["text/html"] = table_column_widths(joined)
+    return copy
+
+
+def render_with_quarto(
+    documents: list[Document], project: Project, paths: Paths, site: Path, log: Callable
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="wijkmonitor-quarto-") as tmp:
+        folder = Path(tmp)
+        quarto_project(documents, project, paths, folder)
+        log(f"quarto render: {len(documents)} report(s)")
+        result = subprocess.run(
+            ["quarto", "render", str(folder)], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
+            raise RuntimeError(f"quarto render failed (exit {result.returncode}):\n{tail}")
+        shutil.copytree(folder / "_site", site, dirs_exist_ok=True)
+
+
+# ------------------------------------------------------------------------- nbconvert
+
+
+CSS = """
+.callout{border-left:.3rem solid #0d6efd;background:#f3f7ff;padding:.6rem 1rem;margin:1rem 0}
+.callout-warning{border-color:#e17000;background:#fff4e5}
+.callout-important,.callout-caution{border-color:#c00000;background:#fdecec}
+.callout-title{font-weight:bold;margin:0 0 .3rem 0}
+.wm-title{margin:1.5rem 0 1rem 0}.wm-title h1{margin-bottom:.2rem}
+.wm-title p{color:#555;margin:0}
+.wm-caption{margin:1rem 0 .3rem 0}
+.wm-note{color:#555;font-size:.9rem;border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem}
+a,a:link,a:visited,.jp-RenderedHTMLCommon a:link,.jp-RenderedHTMLCommon a:visited{
+text-decoration:underline;text-underline-offset:.15em}
+.wm-docs li{margin:.5rem 0}.wm-docs a{display:inline-block;min-height:24px;line-height:24px}
+caption{caption-side:top;text-align:left;padding:.3rem 0}
+"""
+
+
+def callouts_to_html(text: str) -> str:
+    """Quarto callout fences -> HTML boxes, so the fallback shows the same warnings."""
+
+    def replace(match: re.Match) -> str:
+        title = match.group("title")
+        head = f'<p class="callout-title">{html.escape(title.strip())}</p>\n\n' if title else ""
+        kind = match.group("kind")
+        return (
+            f'<div class="callout callout-{kind}">\n{head}\n{match.group("body").strip()}\n\n</div>'
+        )
+
+    return _CALLOUT.sub(replace, text)
+
+
+_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+):\s*(?P<value>.*)$")
+_REFERENCE = re.compile(r"@(?P<label>(?:fig|tbl)-[\w-]+)")
+CROSSREF_TITLES = {"fig": "Figuur", "tbl": "Tabel"}
+
+
+def cell_options(cell: nbformat.NotebookNode) -> dict:
+    """The `#| key: value` options at the top of a code cell (Quarto's cell options)."""
+    options = {}
+    for line in cell.source.splitlines():
+        match = _OPTION.match(line)
+        if not match:
+            break
+        options[match["key"]] = yaml.safe_load(match["value"]) if match["value"] else ""
+    return options
+
+
+def crossrefs_to_html(cells: list) -> list:
+    """Quarto cross-references for the fallback: numbered captions with anchors above
+    labelled tables and figures (`#| label: tbl-…` with `#| tbl-cap`), and each `@tbl-…`
+    in the text a link to it, numbered as Quarto numbers them (Tabel 1, Figuur 1).
+    """
+    counters = dict.fromkeys(CROSSREF_TITLES, 0)
+    names: dict[str, str] = {}
+    result = []
+    for cell in cells:
+        options = cell_options(cell) if cell.cell_type == "code" else {}
+        label = str(options.get("label", ""))
+        kind = label.split("-", 1)[0]
+        caption = options.get(f"{kind}-cap")
+        if kind in CROSSREF_TITLES and caption:
+            counters[kind] += 1
+            names[label] = f"{CROSSREF_TITLES[kind]} {counters[kind]}"
+            result.append(
+                nbformat.v4.new_markdown_cell(
+                    f'<p class="wm-caption" id="{html.escape(label)}"><strong>'
+                    f"{names[label]}</strong>: {html.escape(str(caption))}</p>"
+                )
+            )
+        result.append(cell)
+
+    def link(match: re.Match) -> str:
+        label = match["label"]
+        return f"[{names[label]}](#{label})" if label in names else match.group(0)
+
+    for cell in result:
+        if cell.cell_type == "markdown":
+            cell.source = _REFERENCE.sub(link, cell.source)
+    return result
+
+
+# The factsheet is two A4 pages when printed: compact spacing; each chart is printed at
+# its own size (helpers.report.factsheet sets the width), so its text keeps its 10 pt; a chart
+# block never breaks and no heading is left at the foot of a page.
+FACTSHEET_CSS = (
+    "@page{size:A4;margin:1.4cm 1.6cm}"
+    ".wm-figure,.callout,blockquote,li{break-inside:avoid}"
+    "h1,h2,h3{break-after:avoid}"
+    "@media print{body{font-size:10pt}"
+    ".jp-Cell,.jp-Cell-outputWrapper,.jp-OutputArea-child,.jp-OutputArea-output,"
+    ".jp-RenderedHTMLCommon{padding:0 !important;margin:0 !important}"
+    ".jp-RenderedHTMLCommon>*:last-child{margin-bottom:0 !important}"
+    "h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:.5rem 0 .2rem}"
+    "h3{font-size:1rem;margin:.5rem 0 .1rem}p{margin:.2rem 0}ul{margin:.2rem 0}"
+    ".wm-figure img{display:block;margin:.1rem 0}"
+    ".jp-OutputArea-promptOverlay,.jp-Collapser{display:none}"
+    ".callout{margin:.3rem 0;padding:.2rem .6rem}.wm-title{margin:0 0 .3rem 0}}"
+)
+
+
+# The annual report printed from the browser: A4 in at most 16 pages (tested). Tables are
+# most of the report, so print type is compact (9 pt text, 7.5 pt tables with tight
+# cells, columns sized to their content); cells tagged `compact-table` keep every
+# column but the first on one line. Each trend chart (`wm-chart`) prints at 62% of the
+# text width with its alt text beside it; other figures at 62%. Jupyter's output
+# wrappers are scroll containers, which Chromium never splits across pages: in print
+# they are plain blocks, so a long table continues on the next page instead of leaving
+# a blank one. No table of contents (a screen aid); no heading left at a page foot; no
+# table row, chart or banner cut in two.
+REPORT_CSS = (
+    "@page{size:A4;margin:1cm 1cm}"
+    "@media print{:root{--jp-content-font-size1:9pt;--jp-ui-font-size1:9pt;"
+    "--jp-content-line-height:1.3}"
+    "body{font-size:9pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
+    ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
+    ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
+    ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
+    ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
+    ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
+    "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
+    "table{font-size:7.5pt !important;line-height:1.2;table-layout:auto !important}"
+    ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
+    ".celltag_compact-table td:not(:first-child),"
+    ".celltag_compact-table th:not(:first-child){white-space:nowrap}"
+    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
+    "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
+    ".wm-chart{display:flex;align-items:flex-start;gap:.8rem}"
+    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 62%}"
+    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:8pt}"
+    ".wm-chart img{max-width:100% !important}.wm-toc{display:none}}"
+    ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
+)
+DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
+_H2 = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<text>.*?)</h2>', flags=re.DOTALL)
+
+
+def with_table_of_contents(body: str) -> str:
+    """The fallback's table of contents (Quarto makes its own): a list of the sections,
+    inserted after the first screen, before the detail (DETAIL_HEADING)."""
+    sections = [
+        (
+            match["id"],
+            " ".join(html.unescape(_TAGS.sub("", _ANCHOR.sub("", match["text"]))).split()),
+        )
+        for match in _H2.finditer(body)
+    ]
+    if not sections:
+        return body
+    items = "".join(
+        f'<li><a href="#{ident}">{html.escape(text)}</a></li>' for ident, text in sections
+    )
+    nav = (
+        '<nav class="wm-toc" aria-labelledby="wm-inhoud"><h2 id="wm-inhoud">Inhoud</h2>'
+        f"<ol>{items}</ol></nav>\n"
+    )
+    at = next(
+        (m for m in _H2.finditer(body) if DETAIL_HEADING in html.unescape(m["text"])),
+        next(_H2.finditer(body)),
+    )
+    return body[: at.start()] + nav + body[at.start() :]
+
+
+_CHART_WITH_CAPTION = re.compile(
+    r'(?P<chart><div class="jp-OutputArea-child">\s*<div class="[^"]*jp-OutputArea-output"'
+    r' data-mime-type="text/html"[^>]*>\s*<img [^>]*>\s*</div>\s*</div>)\s*'
+    r'(?P<caption><div class="jp-OutputArea-child">\s*<div class="[^"]*jp-RenderedMarkdown'
+    r'[^"]*"[^>]*>\s*<p><em>Figuur: .*?</em></p>\s*</div>\s*</div>)',
+    flags=re.DOTALL,
+)
+
+
+SIDE_CAPTION_CHARS = 600  # a longer alt text (the network's) stays under its figure
+
+
+def charts_with_captions(body: str) -> str:
+    """Each chart and its visible alt text (the *Figuur: …* line after it) in one
+    `wm-chart` block, so print keeps them together and sets the text beside the chart
+    (where it is short enough to fit there)."""
+
+    def wrap(match: re.Match) -> str:
+        if len(_TAGS.sub("", match["caption"]).strip()) > SIDE_CAPTION_CHARS:
+            return match.group(0)
+        return f'<div class="wm-chart">{match["chart"]}\n{match["caption"]}</div>'
+
+    return _CHART_WITH_CAPTION.sub(wrap, body)
+
+
+def _draft_css(document: Document) -> str:
+    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS}.get(document.kind, "")
+    return css + (WATERMARK_CSS if document.draft else "")
+
+
+def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
+    notebook = nbformat.from_dict(document.notebook)
+    cells = body_cells(notebook)
+    title = (
+        f'<div class="wm-title"><h1>{html.escape(document.title)}</h1>'
+        f"<p>{html.escape(document.subtitle)}</p></div>"
+    )
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = callouts_to_html(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                data["text/markdown"] = callouts_to_html(data["text/markdown"])
+    notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
+    numbered_cell_ids(notebook)
+    return notebook
+
+
+def notebook_html(document: Document) -> str:
+    """Standalone HTML of one staged notebook: outputs only, images embedded."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(_fallback_notebook(document))
+    body = re.sub(
+        r"<title>.*?</title>",
+        f"<title>{html.escape(document.title)}</title>",
+        body,
+        count=1,
+        flags=re.DOTALL,
+    )
+    body = _SCRIPT.sub("", body)
+    body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
+    body = accessible_tables(body)
+    if document.kind == "report" and document.slug != JOINT_SLUG:
+        body = with_table_of_contents(charts_with_captions(body))
+    return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+_TABLE_TOKENS = re.compile(
+    r'(?P<caption><p class="wm-caption" id="(?P<id>tbl-[^"]+)">(?P<cap>.*?)</p>)'
+    r"|<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)>"
+    r"|(?P<table><table\b[^>]*>)"
+    r"|(?P<thead><thead\b[^>]*>.*?</thead>)",
+    flags=re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_HEADER_CELL = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', flags=re.DOTALL)
+
+
+def accessible_tables(body: str) -> str:
+    """Every table with a caption and column headers with `scope="col"`.
+
+    A numbered caption (`#| tbl-cap`) written just before its table moves into it as
+    `<caption>` (keeping its id, the target of cross-references); any other table gets
+    a caption naming the section it stands in, so a screen reader can tell tables
+    apart when it lists them.
+    """
+    pieces: list[str] = []
+    position = 0
+    pending: tuple[int, str, str] | None = None  # (index in pieces, id, caption html)
+    heading = ""
+    seen: dict[str, int] = {}
+    for match in _TABLE_TOKENS.finditer(body):
+        pieces.append(body[position : match.start()])
+        position = match.end()
+        if match["caption"]:
+            pending = (len(pieces), match["id"], match["cap"])
+            pieces.append(match.group(0))
+        elif match["heading"] is not None:
+            text = _TAGS.sub("", _ANCHOR.sub("", match["heading"]))
+            heading = " ".join(html.unescape(text).split())
+            pending = None
+            pieces.append(match.group(0))
+        elif match["table"]:
+            if pending is not None:
+                index, ident, caption = pending
+                pieces[index] = ""
+                inner = f'<caption class="wm-caption" id="{ident}">{caption}</caption>'
+            else:
+                seen[heading] = seen.get(heading, 0) + 1
+                part = f" (deel {seen[heading]})" if seen[heading] > 1 else ""
+                name = html.escape(heading or "dit rapport")
+                inner = f"<caption>Tabel bij: {name}{part}</caption>"
+            pending = None
+            pieces.append(match["table"] + inner)
+        else:
+            pieces.append(_HEADER_CELL.sub('<th scope="col"', match["thead"]))
+    pieces.append(body[position:])
+    return "".join(pieces)
+
+
+def index_html(
+    documents: list[Document],
+    project: Project,
+    has_validation: bool,
+    statuses: dict[str, list[GoalStatus]] | None = None,
+    profiles: int = 0,
+) -> str:
+    """The landing page of the fallback site."""
+    from nbconvert.filters import markdown2html
+
+    year = project.cycle.cycle.year
+    body = (
+        landing_banner(documents)
+        + "\n\n"
+        + landing_markdown(documents, project, statuses or {}, ".html", profiles)
+    )
+    # an HTML block (the banner's box) ends at a blank line: the markdown after it is parsed
+    boxed = callouts_to_html(body).replace("</div>", "</div>\n")
+    landing = _ANCHOR.sub("", markdown2html(boxed))
+    validation = '<p><a href="{1}">{0}</a></p>'.format(*VALIDATION_LINK) if has_validation else ""
+    reasons = next((d.draft for d in documents if d.draft), ())
+    draft_css = WATERMARK_CSS if reasons else ""
+    return (
+        "<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
+        f"<title>Wijkmonitor {year}</title><style>body{{font-family:system-ui,sans-serif;"
+        f"max-width:60rem;margin:2rem auto;padding:0 1rem}}{CSS}{draft_css}</style></head><body>\n"
+        f"<main>\n<h1>Wijkmonitor {year}</h1>\n<div class='wm-docs'>\n{landing}\n"
+        f"</div>\n{validation}\n</main>\n"
+        "<footer><p class='wm-note'>Gerenderd met nbconvert: Quarto is niet gevonden, "
+        "dus zonder PDF en Word. Met Quarto (zie README) worden dezelfde notebooks als "
+        "Quarto-website gerenderd.</p></footer>\n</body></html>\n"
+    )
+
+
+def render_with_nbconvert(
+    documents: list[Document], project: Project, paths: Paths, site: Path, log: Callable
+) -> None:
+    for document in documents:
+        (site / f"{document.slug}.html").write_text(notebook_html(document), encoding="utf-8")
+        log(f"rendered {document.slug}.html (nbconvert)")
+    copy_tables(project, paths, site)
+    validation = (paths.validation_report_dir / "index.html").is_file()
+    landing = index_html(
+        documents, project, validation, landing_statuses(project, paths), profile_count(paths)
+    )
+    (site / "index.html").write_text(landing, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Runtime machinery: atomic io, fan-out over cores, the notebook engine, reproducibility."""

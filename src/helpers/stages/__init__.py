@@ -1,0 +1,1 @@
+"""One module per dvc stage, each with `run(project, paths, args) -> int`."""

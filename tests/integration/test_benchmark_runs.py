@@ -1,0 +1,28 @@
+"""The benchmark's generated country table is a valid KWB table of the requested size."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from support import REPO
+
+from helpers.config import Paths, load_project
+from helpers.validation.kwb import kwb_suite
+from helpers.validation.runner import Validator
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench import country_table
+
+
+def test_country_table_has_the_size_asked_and_validates(tmp_path):
+    project = load_project(Paths.from_root(REPO))
+    table = country_table(project, 2024, areas=600, columns=40)
+    assert len(table["TypedDataSet"]) == 600
+    assert len(table["TypedDataSet"][0]) - 2 == 40  # ID and WijkenEnBuurten are not topics
+    paths = Paths(tmp_path)
+    folder = paths.raw_cbs / project.cycle.kwb_table(2024)
+    folder.mkdir(parents=True)
+    for name, records in table.items():
+        (folder / f"{name}.json").write_text(json.dumps(records))
+    assert not kwb_suite(Validator(), project, paths, 2024).failed

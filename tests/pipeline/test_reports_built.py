@@ -1,0 +1,344 @@
+"""The rendered reports themselves: what a reader opens, in a real browser, and what leaks.
+
+One module build on a copy of the project: the real stage commands (fetch, harmonise, demo,
+indicators, analyse, joint, report) for two programmes, with one raw survey value
+made too small to publish and, where the real CBS boundaries are at hand, a map.
+"""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import os
+import re
+import zipfile
+from itertools import pairwise
+from pathlib import Path
+
+import openpyxl
+import pytest
+from browser import Chromium, axe_source_or_skip, chromium_or_skip, severe
+from support import SHARED_CBS, VENV_BIN, copy_project, run
+
+from helpers.config import Paths, load_project
+
+PROGRAMMES = ["overvecht", "betere_buurten"]
+WIJKMONITOR = str(VENV_BIN / "wijkmonitor")
+BOUNDARIES = SHARED_CBS / "elan-dcc_wijkprofielen" / "wijk_2016_4gemeenten.geojson"
+# A survey cell made unpublishable: Overvecht 2024, 12 respondents (threshold 30). Its
+# values are tokens no published figure has (the lower bound was 91.8, which Betere
+# Buurten's profile index 68,7 / 74,8 × 100 = 91,8 showed by coincidence).
+SURVEY_ROW = "2024,WK034403,Wijk 03 Overvecht,ErvarenGezondheidGoedZeerGoed,"
+SECRET = {"percentage": "97.3", "ondergrens": "93.1", "bovengrens": "99.1", "n": "12"}
+SECRET_TOKENS = ["97.3", "97,3", "93.1", "93,1", "99.1", "99,1"]
+REVISION_HEADER = "table_id,label,previous_modified,modified,fetched_on\n"
+REVISION_ROW = "85984NED,KWB 2024,2024-08-16T02:00:00,2025-03-27T02:00:00,2025-04-02\n"
+
+
+def make_survey_cell_small(survey: Path) -> None:
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    hits = [i for i, line in enumerate(lines) if line.startswith(SURVEY_ROW)]
+    assert len(hits) == 1, f"expected one row {SURVEY_ROW!r} in {survey}"
+    fields = lines[hits[0]].split(",")
+    for column, value in SECRET.items():
+        fields[header.index(column)] = value
+    lines[hits[0]] = ",".join(fields)
+    survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("reports"))
+    cycle = root / "params" / "cycle.yaml"
+    text = cycle.read_text(encoding="utf-8")
+    text = re.sub(
+        r"programmes:\n(  - \w+\n)+", "programmes:\n  - overvecht\n  - betere_buurten\n", text
+    )
+    cycle.write_text(text, encoding="utf-8")
+    if BOUNDARIES.is_file():
+        (root / "params" / "report.yaml").write_text(f"boundaries: {BOUNDARIES}\n")
+    for stage in ("fetch", "harmonise", "demo", "validate"):
+        run([WIJKMONITOR, stage], root)
+    # One CBS table revised after it was first fetched, as harmonise logs it: both the
+    # annual and the joint report must show it in their sources section.
+    revisions = root / "data" / "processed" / "cbs" / "revisions.csv"
+    assert revisions.read_text(encoding="utf-8").startswith(REVISION_HEADER)
+    revisions.write_text(REVISION_HEADER + REVISION_ROW, encoding="utf-8")
+    survey = root / "data" / "raw" / "demo" / "survey" / "gezondheidsmonitor.csv"
+    make_survey_cell_small(survey)
+    assert SURVEY_ROW + ",".join(SECRET.values()) in survey.read_text(encoding="utf-8")
+    run([WIJKMONITOR, "indicators"], root)
+    run([WIJKMONITOR, "analyse", *PROGRAMMES], root)
+    run([WIJKMONITOR, "joint"], root)
+    result = run([WIJKMONITOR, "report"], root)
+    assert "nbconvert" in result.stdout or "quarto render" in result.stdout
+    return root / "reports" / "_site"
+
+
+def test_report_stage_writes_report_factsheet_and_tables_per_programme(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for key in PROGRAMMES:
+        for name in (f"{key}.html", f"{key}-factsheet.html"):
+            assert (site / name).stat().st_size > 5000
+            assert f'href="{name}"' in index
+        for suffix in ("csv", "xlsx"):
+            assert (site / "tabellen" / f"{key}_indicatoren.{suffix}").stat().st_size > 1000
+            assert f'href="tabellen/{key}_indicatoren.{suffix}"' in index
+    assert (site / "gezamenlijk.html").is_file() and 'href="gezamenlijk.html"' in index
+    validation = (site / "validation" / "index.html").read_text(encoding="utf-8")
+    assert 'href="validation/index.html"' in index and "lang='nl'" in validation
+    assert "<title>CONCEPT — " in validation and "content:'CONCEPT'" in validation
+    report = (site / "overvecht.html").read_text(encoding="utf-8")
+    for heading in (
+        "In één oogopslag",
+        "Doelen, inspanningen en indicatoren",
+        "Bijlagen",
+        "Beschikbaarheid van gegevens",
+        "Reproduceerbaarheid",
+        "Bron: CBS",
+    ):
+        assert heading in report
+    assert report.index("In één oogopslag") < report.index("Verdieping: eenzaamheid")
+    assert report.index("Verdieping: eenzaamheid") < report.index("Definities van de indicatoren")
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "CONCEPT" in text and "SYNTHETISCH" in text.upper(), f"{page.name}: draft, synthetic"
+
+
+class _Text(html.parser.HTMLParser):
+    """What a reader can see or hear: text nodes and alt/title/aria-label values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in ("alt", "title", "aria-label") and v]
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def published_text(path: Path) -> str:
+    """The readable content of a rendered output (HTML, CSV or Excel)."""
+    if path.suffix == ".html":
+        parser = _Text()
+        parser.feed(path.read_text(encoding="utf-8"))
+        return "\n".join(parser.parts)
+    if path.suffix == ".csv":
+        # Cells joined by a tab: joined by a comma, '2622999' and '17400000' read '99,1'.
+        delimiter = ";" if path.stem.endswith("_excel-nl") else ","
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return "\n".join("\t".join(row) for row in csv.reader(handle, delimiter=delimiter))
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        cells = [str(c) for s in book for row in s.iter_rows(values_only=True) for c in row]
+        with zipfile.ZipFile(path) as archive:
+            xml = [
+                archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+            ]
+        return "\n".join(cells + xml)
+    raise AssertionError(f"unexpected output {path}")
+
+
+def test_a_suppressed_value_appears_in_no_output(site):
+    outputs = sorted(p for p in site.rglob("*") if p.suffix in (".html", ".csv", ".xlsx"))
+    assert {p.suffix for p in outputs} == {".html", ".csv", ".xlsx"}
+    for path in outputs:
+        text = published_text(path)
+        for token in SECRET_TOKENS:
+            assert token not in text, f"{path.relative_to(site)} shows the suppressed {token}"
+    with open(site / "tabellen" / "overvecht_indicatoren.csv", encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["indicator_id"] == "ervaren_gezondheid"
+            and r["gebied_rol"] == "programmagebied"
+            and r["jaar"] == "2024"
+        ]
+    assert len(rows) == 1
+    assert rows[0]["waarde"] == "" and rows[0]["respondenten"] == ""
+    assert rows[0]["onderdrukt_reden"] == "te weinig respondenten"
+    report = published_text(site / "overvecht.html")
+    assert "Niet gepubliceerd in 2024 (te kleine aantallen)." in report
+    assert "onderdrukt" in report and "te weinig respondenten" in report
+
+
+def test_every_page_opens_in_headless_chromium(site, tmp_path):
+    binary = chromium_or_skip()
+    shots = Path(os.environ.get("WIJKMONITOR_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) == 2 * len(PROGRAMMES) + 2
+    with Chromium(binary) as browser:
+        for page in pages:
+            report = browser.open(page.as_uri())
+            name = page.name
+            assert report.errors == [], f"{name}: {report.errors}"
+            assert report.text > 500, f"{name} is (nearly) empty"
+            assert report.lang == "nl", f"{name}: page language {report.lang!r}"
+            assert all(image["loaded"] for image in report.images), f"{name}: {report.images}"
+            assert all(image["alt"] for image in report.images), f"{name}: image without alt"
+            if name != "index.html":
+                assert report.images, f"{name} has no figures"
+            levels = report.headings
+            assert levels and levels[0] == 1, f"{name}: starts with h{levels[:1]}"
+            skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
+            assert not skips, f"{name}: heading levels skip {skips}"
+            assert all(count > 0 for count in report.tables), f"{name}: table without header"
+            if name.endswith("-factsheet.html"):
+                assert browser.printed_pages() <= 2, f"{name}: more than two A4 pages"
+            if name.removesuffix(".html") in PROGRAMMES:
+                printed = browser.printed_pages()
+                assert printed <= REPORT_PAGES, f"{name}: {printed} A4 pages (> {REPORT_PAGES})"
+            (shots / f"{page.stem}.png").write_bytes(report.screenshot)
+            assert report.screenshot.startswith(b"\x89PNG")
+    if BOUNDARIES.is_file():
+        text = published_text(site / "overvecht.html")
+        assert "Kaart van Utrecht met het programmagebied (Wijk 03 Overvecht)" in text
+        assert "Geen kaart" in published_text(site / "betere_buurten.html")
+
+
+REPORT_PAGES = 16  # an annual report of reasonable length, legible, printed to A4 by Chromium
+
+
+def test_each_report_shows_its_cbs_revisions_in_its_sources_section(site):
+    for name in ("overvecht.html", "betere_buurten.html", "gezamenlijk.html"):
+        text = published_text(site / name)
+        sources = text[text.index("Elke waarde in dit rapport is herleidbaar") :]
+        assert "Herzieningen van CBS-tabellen" in sources, name
+        log = sources[sources.index("Herzieningen van CBS-tabellen") :]
+        for shown in ("85984NED", "16 augustus 2024", "27 maart 2025", "2 april 2025"):
+            assert shown in log, (name, shown)
+        assert "Bron: CBS" in sources, name
+
+
+_CALLOUT_BOX = re.compile(r'<div class="callout callout-\w+">(.*?)</div>', re.DOTALL)
+_NOTICE = re.compile(r"CONCEPT|synthetis|verzonnen|echte cijfers|Bronnen op deze pagina", re.I)
+
+
+def test_every_report_factsheet_and_the_joint_report_show_exactly_one_notice(site):
+    """Draft and provenance are one box (the cell tagged `banner`), the first on the page,
+    on every annual report, factsheet and the joint report."""
+    pages = sorted(p for p in site.glob("*.html") if p.name != "index.html")
+    assert len(pages) == 2 * len(PROGRAMMES) + 1
+    for page in pages:
+        boxes = _CALLOUT_BOX.findall(page.read_text(encoding="utf-8"))
+        notices = [box for box in boxes if _NOTICE.search(box)]
+        assert len(notices) == 1, f"{page.name}: {len(notices)} notices"
+        assert boxes[0] == notices[0], f"{page.name}: the notice is not the first box"
+        notice = notices[0]
+        assert "CONCEPT: niet voor publicatie" in notice and "ynthetis" in notice, page.name
+        if page.name.endswith("-factsheet.html"):
+            assert "nog niet klaar" in notice and "verzonnen" in notice, page.name
+            assert "omdat" not in notice, f"{page.name}: technical reasons for residents"
+        else:
+            assert "Dit rapport is een concept, omdat:" in notice, page.name
+
+
+HEADINGS = (
+    "JSON.stringify(Array.from(document.querySelectorAll('h1,h2,h3,h4'))"
+    ".map(h => h.innerText.trim()))"
+)
+A4_POINTS = (595.3, 841.9)
+
+
+def test_each_factsheet_prints_to_two_a4_pages_without_a_stranded_heading(site):
+    """Chromium's print of every factsheet: exactly two A4 pages, and the last line of
+    page 1 is no heading (a heading belongs above its chart, on the same page)."""
+    import io
+    import json
+
+    import pypdf
+
+    binary = chromium_or_skip()
+    pages = sorted(site.glob("*-factsheet.html"))
+    assert len(pages) == len(PROGRAMMES)
+    with Chromium(binary) as browser:
+        for page in pages:
+            browser.open(page.as_uri())
+            headings = json.loads(browser.evaluate(HEADINGS))
+            reader = pypdf.PdfReader(io.BytesIO(browser.pdf()))
+            assert len(reader.pages) == 2, f"{page.name}: {len(reader.pages)} pages"
+            for printed in reader.pages:
+                size = (float(printed.mediabox.width), float(printed.mediabox.height))
+                assert all(abs(a - b) < 2 for a, b in zip(size, A4_POINTS, strict=True)), size
+            lines = [
+                " ".join(line.split())
+                for line in reader.pages[0].extract_text().splitlines()
+                if line.strip() and line.strip() != "CONCEPT"
+            ]
+            assert lines, f"{page.name}: page 1 has no text"
+            assert lines[-1] not in {" ".join(h.split()) for h in headings}, (
+                f"{page.name}: page 1 ends with the heading {lines[-1]!r}"
+            )
+            second = reader.pages[1].extract_text()
+            assert "Meer weten?" in second and "contact" in second, "contact on page 2"
+
+
+def test_every_page_passes_axe_core_without_serious_or_critical_violations(site):
+    """axe-core 4 (WCAG 2.x A/AA and best practices) over every rendered page."""
+    binary = chromium_or_skip()
+    source = axe_source_or_skip()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 2 * len(PROGRAMMES) + 2
+    assert site / "validation" / "index.html" in pages, "the validation page is in the site"
+    found = {}
+    with Chromium(binary) as browser:
+        for page in pages:
+            browser.open(page.as_uri())
+            bad = severe(browser.axe(source))
+            if bad:
+                found[str(page.relative_to(site))] = [
+                    f"{v['impact']} {v['id']} ({v['count']}×: {v['help']}; {v['nodes'][:2]})"
+                    for v in bad
+                ]
+    assert found == {}, "\n".join(f"{name}: {'; '.join(v)}" for name, v in found.items())
+
+
+# The goal statuses of an annual report: the table after "Stand van zaken per doel",
+# where it ends on the page, its status column, and the banners above it.
+FIRST_SCREEN = """(() => {
+  const heading = [...document.querySelectorAll('h2')]
+    .find(h => h.textContent.includes('Stand van zaken per doel'));
+  if (!heading) return null;
+  const after = n => heading.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const table = [...document.querySelectorAll('table')].find(after);
+  if (!table) return null;
+  const bottom = table.getBoundingClientRect().bottom + window.scrollY;
+  const header = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const column = header.indexOf('stand');
+  const statuses = [...table.querySelectorAll('tbody tr')]
+    .map(row => row.cells[column].textContent.trim());
+  const banners = [...document.querySelectorAll('.callout')]
+    .filter(box => !after(box)).length;
+  return {bottom, header, statuses, banners};
+})()"""
+STATUS_WORDS = ("✔ op koers", "✘ niet op koers", "≈ te vroeg om te zeggen", "– geen streefwaarde")
+
+
+def test_goal_statuses_are_on_the_first_screen_of_each_annual_report(site):
+    """At 1280×900 the whole status table (one row per goal) ends within the first
+    screen, after exactly one banner."""
+    binary = chromium_or_skip()
+    project = load_project(Paths.from_root(site.parent.parent))
+    with Chromium(binary) as browser:
+        browser.set_viewport(1280, 900)
+        for key in PROGRAMMES:
+            browser.open((site / f"{key}.html").as_uri())
+            found = browser.evaluate(FIRST_SCREEN)
+            assert found is not None, f"{key}.html: no status table after its heading"
+            assert found["header"] == ["doel", "stand", "waarom"], found["header"]
+            assert len(found["statuses"]) == len(project.programmes[key].goals)
+            assert all(s in STATUS_WORDS for s in found["statuses"]), found["statuses"]
+            assert found["bottom"] <= 900, f"{key}.html: statuses end at {found['bottom']} px"
+            assert found["banners"] == 1, f"{key}.html: {found['banners']} banners before"
