@@ -52,10 +52,11 @@ chromium: ## headless Chromium for the report tests (Debian package, installed w
 		echo "[make] chromium not found and not root: the browser test will be skipped (fails under CI=true)"; \
 	fi
 
-lint: $(STAMP) ## ruff (lint and format), the type check, dvc.yaml's code deps against the imports, the docs' module tree
+lint: $(STAMP) ## ruff (lint and format), the type check, deptry (declared deps = imports), dvc.yaml's code deps, the docs' module tree
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/deptry src tests benchmarks
 	$(BIN)/python -m helpers.runtime.code_deps
 	$(BIN)/python -m helpers.runtime.module_tree
 	$(BIN)/python -m helpers.runtime.pipeline_picture
