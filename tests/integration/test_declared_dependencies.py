@@ -45,7 +45,10 @@ def test_an_undeclared_import_fails(project_copy):
     pyproject.write_text(text.replace('    "pyarrow>=20",\n', ""), encoding="utf-8")
     result = deptry(project_copy)
     assert result.returncode == 1
-    assert "DEP003 'pyarrow' imported but it is a transitive dependency" in result.stdout + result.stderr
+    assert (
+        "DEP003 'pyarrow' imported but it is a transitive dependency"
+        in result.stdout + result.stderr
+    )
 
 
 def test_a_declared_dependency_never_imported_fails(project_copy):
