@@ -68,10 +68,13 @@ def svg(root: Path) -> str:
     """The picture of the project at `root`, as SVG text."""
     import yaml
 
+    from helpers.config import Paths, load_cycle
+
     dvc = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))
-    variables = yaml.safe_load((root / "params" / "cycle.yaml").read_text(encoding="utf-8"))
+    # dvc.yaml's ${local_data}, from the typed cycle (never params/cycle.yaml read raw)
+    variables = {"local_data": load_cycle(Paths(root)).local_data}
     closures = stage_deps(root, dvc)
-    reads = upstream(dvc, variables or {})
+    reads = upstream(dvc, variables)
     names = packages(root)
     stages = list(closures)
     x_module = LEFT + STAGE_W + 10
