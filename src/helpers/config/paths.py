@@ -44,8 +44,18 @@ class Paths:
 
     # configuration
     @property
+    def dvc_yaml(self) -> Path:
+        """The pipeline: its stages, deps and params."""
+        return self.root / "dvc.yaml"
+
+    @property
     def params(self) -> Path:
         return self.root / "params"
+
+    @property
+    def cbs_columns_file(self) -> Path:
+        """The reviewed mapping of each year's CBS columns to concepts."""
+        return self.params / "cbs_columns.yaml"
 
     @property
     def cycle_file(self) -> Path:
@@ -249,8 +259,17 @@ class Paths:
         return self.root / "reports"
 
     @property
+    def quarto_config(self) -> Path:
+        return self.reports / "_quarto.yml"
+
+    @property
     def site(self) -> Path:
         return self.reports / "_site"
+
+    @property
+    def site_index(self) -> Path:
+        """The published site's landing page."""
+        return self.site / "index.html"
 
     @property
     def validation_report_dir(self) -> Path:
