@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test test-fast lint format deps typecheck lab status lock bench chromium reference
+.PHONY: help env run test test-fast lint format deps docs-tree typecheck lab status lock bench chromium reference
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,11 +52,14 @@ chromium: ## headless Chromium for the report tests (Debian package, installed w
 		echo "[make] chromium not found and not root: the browser test will be skipped (fails under CI=true)"; \
 	fi
 
-lint: $(STAMP) ## ruff (lint and format), the type check, and dvc.yaml's code deps against the imports
+lint: $(STAMP) ## ruff (lint and format), the type check, deptry (declared deps = imports), dvc.yaml's code deps, the docs' module tree
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/deptry src tests benchmarks
 	$(BIN)/python -m helpers.runtime.code_deps
+	$(BIN)/python -m helpers.runtime.module_tree
+	$(BIN)/python -m helpers.runtime.pipeline_picture
 
 format: $(STAMP) ## ruff format and the import order, in place
 	$(BIN)/ruff check --select I --fix src tests benchmarks
@@ -64,6 +67,10 @@ format: $(STAMP) ## ruff format and the import order, in place
 
 deps: $(STAMP) ## write each stage's code deps in dvc.yaml from its import closure
 	$(BIN)/python -m helpers.runtime.code_deps --write
+
+docs-tree: $(STAMP) ## write docs/developer.md's module tree (from the docstrings) and docs/pipeline.svg
+	$(BIN)/python -m helpers.runtime.module_tree --write
+	$(BIN)/python -m helpers.runtime.pipeline_picture --write
 
 typecheck: $(STAMP) ## mypy over src/helpers (configured in pyproject.toml)
 	$(BIN)/mypy

@@ -54,7 +54,7 @@ def warn_undeclared_programmes(paths: Paths, stage: str, programmes: list[str]) 
     """Warn when dvc.yaml lists programme files for `stage` but not every programme's."""
     from helpers.config.stage_params import missing_programme_params
 
-    message = missing_programme_params(paths.root / "dvc.yaml", stage, programmes)
+    message = missing_programme_params(paths.dvc_yaml, stage, programmes)
     if message:
         warnings.warn(message, ParamsWarning, stacklevel=2)
 
@@ -112,7 +112,7 @@ def stage_outputs(paths: Paths, stage: str) -> list[Path]:
     import yaml
 
     try:
-        stages = yaml.safe_load((paths.root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+        stages = yaml.safe_load(paths.dvc_yaml.read_text(encoding="utf-8"))["stages"]
         entry = stages[stage]
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         return []

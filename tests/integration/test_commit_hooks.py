@@ -65,3 +65,37 @@ def test_pre_commit_hooks_strip_outputs_and_pass_on_the_project(tmp_path):
         assert line.rstrip().endswith("Passed"), line
     second = _pre_commit(root, tmp_path / "cache")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_the_commit_msg_hook_refuses_a_long_subject_and_a_missing_body(tmp_path):
+    """`pre-commit install` sets up the commit-msg hook; `git commit` then refuses a
+    message the hook rejects and keeps one it accepts (only that hook is installed here:
+    the others install from PyPI)."""
+    root = tmp_path / "repo"
+    (root / "bin").mkdir(parents=True)
+    for name in (".pre-commit-config.yaml", "bin/check_commit_msg.py"):
+        (root / name).write_bytes((REPO / name).read_bytes())
+    (root / "bin/check_commit_msg.py").chmod(0o755)
+    env = {
+        **pipeline_env(),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+
+    assert run("git", "init", "-q").returncode == 0
+    installed = run(PRE_COMMIT, "install", "--hook-type", "commit-msg")
+    assert installed.returncode == 0, installed.stderr
+    assert run("git", "add", ".").returncode == 0
+    long = run("git", "commit", "-q", "-m", "x" * 80, "-m", "why")
+    assert long.returncode == 1 and "80 characters (at most 72)" in long.stderr, long.stderr
+    bare = run("git", "commit", "-q", "-m", "Add the hook")
+    assert bare.returncode == 1 and "add a body" in bare.stderr, bare.stderr
+    good = run("git", "commit", "-q", "-m", "Add the hook", "-m", "So subjects stay short.")
+    assert good.returncode == 0, good.stderr
+    assert run("git", "log", "--format=%s").stdout.strip() == "Add the hook"

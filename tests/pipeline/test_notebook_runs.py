@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support import VENV_BIN, copy_project, digests, nothing_to_do
+from support import VENV_BIN, digests, nothing_to_do
 from test_stage_commands import plain_env
 
 pytestmark = pytest.mark.pipeline
@@ -44,12 +44,10 @@ def sh(root: Path, *cmd: str, check: bool = True) -> subprocess.CompletedProcess
     return result
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("analyst") / "project")
-    (root / ".venv").symlink_to(VENV_BIN.parent, target_is_directory=True)
-    sh(root, ".venv/bin/dvc", "repro")
-    return root
+@pytest.fixture
+def built(cold_build) -> Path:
+    """The session's cold build (tests/pipeline/conftest.py), made as described above."""
+    return cold_build[0]
 
 
 def executed_notebooks(root: Path) -> list[Path]:
@@ -111,23 +109,26 @@ def cells(path: Path) -> list[tuple[str, list | None]]:
 
 
 def test_interactive_run_writes_figures_to_the_ignored_scratch_folder(built, tmp_path):
-    """As JupyterLab runs it: in the notebook's folder, with its own default parameters."""
-    deep_dives = built / "notebooks" / "deep_dives"
+    """As JupyterLab runs it: in the notebook's folder, with its own default parameters
+    (on a copy: the session's build is shared and stays as the build left it)."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    deep_dives = root / "notebooks" / "deep_dives"
     sh(
-        built,
+        root,
         str(VENV_BIN / "papermill"),
         "--cwd",
         str(deep_dives),
         str(deep_dives / "eenzaamheid.ipynb"),
         str(tmp_path / "interactive.ipynb"),
     )
-    assert (built / "data/scratch/overvecht/verdiepingen/figures/eenzaamheid.png").is_file()
+    assert (root / "data/scratch/overvecht/verdiepingen/figures/eenzaamheid.png").is_file()
     assert not (deep_dives / "figures").exists()
     git = sh(
-        built, "git", "status", "--porcelain", "--untracked-files=all", "--", "notebooks", "data"
+        root, "git", "status", "--porcelain", "--untracked-files=all", "--", "notebooks", "data"
     )
     assert git.stdout.strip() == "", git.stdout
-    status = sh(built, ".venv/bin/dvc", "status").stdout  # bytecode written by later stages
+    status = sh(root, ".venv/bin/dvc", "status").stdout  # bytecode written by later stages
     assert nothing_to_do(status), status  # in src/helpers included (.dvcignore)
 
 

@@ -58,12 +58,12 @@ def processed_and_figures(root: Path) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, str]:
-    """A fresh copy of the project after one cold `dvc repro` (and that run's output)."""
-    root = copy_project(tmp_path_factory.mktemp("built"))
-    result = run([DVC, "repro"], root)
-    return root, result.stdout + result.stderr
+@pytest.fixture
+def built(cold_build) -> tuple[Path, str]:
+    """A fresh copy of the project after one cold `dvc repro` (and that run's output),
+    shared with the other pipeline tests (tests/pipeline/conftest.py): read it, never
+    change it (`built_copy` is a private copy)."""
+    return cold_build
 
 
 @pytest.fixture

@@ -744,7 +744,7 @@ def load_project(paths: Paths) -> Project:
 
 def load_cbs_columns(paths: Paths) -> CbsColumns | None:
     """The CBS column mapping, or None in a project without params/cbs_columns.yaml."""
-    path = paths.params / "cbs_columns.yaml"
+    path = paths.cbs_columns_file
     return load_model(CbsColumns, path) if path.is_file() else None
 
 

@@ -44,8 +44,18 @@ class Paths:
 
     # configuration
     @property
+    def dvc_yaml(self) -> Path:
+        """The pipeline: its stages, deps and params."""
+        return self.root / "dvc.yaml"
+
+    @property
     def params(self) -> Path:
         return self.root / "params"
+
+    @property
+    def cbs_columns_file(self) -> Path:
+        """The reviewed mapping of each year's CBS columns to concepts."""
+        return self.params / "cbs_columns.yaml"
 
     @property
     def cycle_file(self) -> Path:
@@ -62,6 +72,16 @@ class Paths:
     @property
     def programmes_dir(self) -> Path:
         return self.params / "programmes"
+
+    @property
+    def profiles_file(self) -> Path:
+        """Which areas get a profile (optional)."""
+        return self.params / "profiles.yaml"
+
+    @property
+    def report_settings_file(self) -> Path:
+        """Optional report settings (the map's boundary file)."""
+        return self.params / "report.yaml"
 
     def programme_file(self, key: str) -> Path:
         return self.programmes_dir / f"{key}.yaml"
@@ -81,6 +101,11 @@ class Paths:
         return self.raw / "cbs_published.json"
 
     @property
+    def raw_cbs_revisions(self) -> Path:
+        """The log of CBS revisions the fetch stage noticed, beside the snapshots."""
+        return self.raw_cbs / "revisions.csv"
+
+    @property
     def raw_demo(self) -> Path:
         return self.raw / "demo"
 
@@ -92,6 +117,42 @@ class Paths:
     @property
     def validation_dir(self) -> Path:
         return self.processed / "validation"
+
+    @property
+    def validation_summary(self) -> Path:
+        """The validate stage's verdict per suite (the indicators stage waits for it)."""
+        return self.validation_dir / "summary.json"
+
+    @property
+    def validation_findings(self) -> Path:
+        """Every failed expectation in words, for the reports' data-quality section."""
+        return self.validation_dir / "findings.json"
+
+    # The harmonise stage's folder: written whole (atomically), so its files are named
+    # by these properties and written under the same names in the temporary folder.
+    @property
+    def harmonised_dir(self) -> Path:
+        return self.processed / "cbs"
+
+    @property
+    def harmonised_table(self) -> Path:
+        """Every CBS value as one long table by concept: what the indicators read."""
+        return self.harmonised_dir / "cbs_long.csv"
+
+    @property
+    def harmonised_columns(self) -> Path:
+        """Which CBS column became which concept, per table and year."""
+        return self.harmonised_dir / "columns.csv"
+
+    @property
+    def harmonised_breaks(self) -> Path:
+        """Series breaks: a concept whose CBS column changed between years."""
+        return self.harmonised_dir / "breaks.csv"
+
+    @property
+    def harmonised_revisions(self) -> Path:
+        """The CBS revisions log as the reports read it (copied from `raw_cbs_revisions`)."""
+        return self.harmonised_dir / "revisions.csv"
 
     @property
     def indicators_dir(self) -> Path:
@@ -124,8 +185,35 @@ class Paths:
     def plots_dir(self, programme: str) -> Path:
         return self.plots_root / programme
 
+    @property
+    def programmes_out(self) -> Path:
+        return self.processed / "programmes"
+
     def programme_out(self, programme: str) -> Path:
-        return self.processed / "programmes" / programme
+        return self.programmes_out / programme
+
+    # The profiles stage's folder: one folder per area, and the index of the areas.
+    @property
+    def profiles_out(self) -> Path:
+        return self.processed / "profiles"
+
+    def profiles_index(self, folder: Path | None = None) -> Path:
+        """The areas profiled (level, code, name), in `folder` (the stage's temporary one)."""
+        return (folder or self.profiles_out) / "gebieden.json"
+
+    def profile_dir(self, area: str, folder: Path | None = None) -> Path:
+        return (folder or self.profiles_out) / area
+
+    def profile_table(self, area: str, folder: Path | None = None) -> Path:
+        """An area's figures beside its gemeente's and Nederland's."""
+        return self.profile_dir(area, folder) / "gegevens.csv"
+
+    def profile_notebook(self, area: str, folder: Path | None = None) -> Path:
+        return self.profile_dir(area, folder) / "profiel.ipynb"
+
+    def profile_page(self, area: str, folder: Path | None = None) -> Path:
+        """An area's profile as an HTML page, which the report stage copies into the site."""
+        return self.profile_dir(area, folder) / "profiel.html"
 
     def failed_notebook(self, scope: str, name: str) -> Path:
         """Where a stage keeps an executed notebook whose cell raised (`scope`: programme
@@ -171,8 +259,17 @@ class Paths:
         return self.root / "reports"
 
     @property
+    def quarto_config(self) -> Path:
+        return self.reports / "_quarto.yml"
+
+    @property
     def site(self) -> Path:
         return self.reports / "_site"
+
+    @property
+    def site_index(self) -> Path:
+        """The published site's landing page."""
+        return self.site / "index.html"
 
     @property
     def validation_report_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
@@ -14,7 +15,7 @@ from helpers.config import (
     load_model,
 )
 
-SETTINGS_FILE = "profiles.yaml"
+SETTINGS_FILE = Paths(Path()).profiles_file.name
 ProvincieCode = Annotated[str, StringConstraints(pattern=r"^PV\d{2}$")]
 GgdRegioCode = Annotated[str, StringConstraints(pattern=r"^GG\d{4}$")]
 
@@ -76,7 +77,7 @@ class ProfilesFile(Strict):
 
 def profile_settings(paths: Paths) -> ProfileSettings | None:
     """The area set, or None where params/profiles.yaml is absent or empty (no profiles)."""
-    path = paths.params / SETTINGS_FILE
+    path = paths.profiles_file
     if not path.is_file():
         return None
     return load_model(ProfilesFile, path).profiles

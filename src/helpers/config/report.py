@@ -11,7 +11,7 @@ from helpers.config import (
     load_model,
 )
 
-REPORT_SETTINGS = "report.yaml"
+REPORT_SETTINGS = Paths(Path()).report_settings_file.name
 
 
 class BoundarySettings(Strict):
@@ -45,7 +45,7 @@ class BoundarySource:
 
 def report_settings(paths: Paths) -> ReportSettings:
     """params/report.yaml when present, else the defaults (no map)."""
-    path = paths.params / REPORT_SETTINGS
+    path = paths.report_settings_file
     return load_model(ReportSettings, path) if path.is_file() else ReportSettings()
 
 
@@ -62,9 +62,7 @@ def boundary_source(paths: Paths) -> BoundarySource | None:
     name = settings.file
     path = Path(name) if Path(name).is_absolute() else paths.root / name
     if not path.is_file():
-        raise FileNotFoundError(
-            f"{paths.params / REPORT_SETTINGS}: key {key}: {path} does not exist"
-        )
+        raise FileNotFoundError(f"{paths.report_settings_file}: key {key}: {path} does not exist")
     options = settings.model_dump(exclude={"file"}, exclude_none=True)
     return BoundarySource(path, options)
 

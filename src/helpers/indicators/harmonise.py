@@ -29,7 +29,7 @@ from helpers.sources.cbs import load_json, read_kwb_long
 from helpers.sources.cbs_check import require_valid_snapshots
 from helpers.sources.cbs_columns import match_columns, series_breaks
 from helpers.sources.cbs_health import health_match, read_health_table, used_waves
-from helpers.sources.cbs_revisions import REVISIONS_FILE, read_revisions
+from helpers.sources.cbs_revisions import read_revisions
 
 
 def kwb_column_report(paths: Paths, project: Project) -> pd.DataFrame:
@@ -100,12 +100,18 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
         log(f"columns {table_id} ({year}) {status}: {names}")
     for row in breaks.itertuples():
         log(f"series break {row.column} in {row.year}: {row.from_name} -> {row.to_name}")
-    with atomic_dir(paths.processed / "cbs") as tmp:
-        long.to_csv(tmp / "cbs_long.csv", index=False, float_format="%.10g", lineterminator="\n")
-        report.to_csv(tmp / "columns.csv", index=False, lineterminator="\n")
-        breaks.to_csv(tmp / "breaks.csv", index=False, lineterminator="\n")
-        revisions = read_revisions(paths.raw_cbs / REVISIONS_FILE)
-        revisions.to_csv(tmp / REVISIONS_FILE, index=False, lineterminator="\n")
+    with atomic_dir(paths.harmonised_dir) as tmp:
+        # the folder is replaced whole: each file under its Paths name, in the temporary one
+        long.to_csv(
+            tmp / paths.harmonised_table.name,
+            index=False,
+            float_format="%.10g",
+            lineterminator="\n",
+        )
+        report.to_csv(tmp / paths.harmonised_columns.name, index=False, lineterminator="\n")
+        breaks.to_csv(tmp / paths.harmonised_breaks.name, index=False, lineterminator="\n")
+        revisions = read_revisions(paths.raw_cbs_revisions)
+        revisions.to_csv(tmp / paths.harmonised_revisions.name, index=False, lineterminator="\n")
     return long
 
 
@@ -126,7 +132,7 @@ def read_harmonised_health(paths: Paths) -> pd.DataFrame:
 
 def read_harmonised(paths: Paths, source: str) -> pd.DataFrame:
     """The rows of one source of data/processed/cbs/cbs_long.csv, typed."""
-    path = paths.processed / "cbs" / "cbs_long.csv"
+    path = paths.harmonised_table
     if not path.is_file():
         raise FileNotFoundError(f"{path}: missing; run `dvc repro harmonise`")
     long = pd.read_csv(

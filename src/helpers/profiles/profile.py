@@ -44,18 +44,6 @@ from helpers.sources.cbs_gebieden import (
 )
 from helpers.sources.cbs_health import used_waves
 
-TABLE_FILE = "gegevens.csv"
-
-
-AREAS_FILE = "gebieden.json"
-
-
-NOTEBOOK_FILE = "profiel.ipynb"
-
-
-HTML_FILE = "profiel.html"
-
-
 ROLES = ("gebied", "gemeente", "nederland")
 
 
@@ -197,12 +185,11 @@ def area_tables(values: pd.DataFrame, areas: pd.DataFrame) -> dict[str, pd.DataF
     return out
 
 
-def write_area_table(table: pd.DataFrame, folder: Path) -> Path:
-    """One area's figures as deterministic CSV (same figures, same bytes)."""
+def write_area_table(table: pd.DataFrame, path: Path) -> Path:
+    """One area's figures as deterministic CSV at `path` (same figures, same bytes)."""
     from helpers.indicators.precision import plain_number
 
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / TABLE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = table.to_csv(index=False, float_format=plain_number, lineterminator="\n")  # type: ignore[arg-type]
     path.write_text(text, encoding="utf-8")
     return path
@@ -217,8 +204,7 @@ def areas_index(areas: pd.DataFrame) -> list[dict[str, str]]:
     ]
 
 
-def write_areas_index(areas: pd.DataFrame, folder: Path, settings: ProfileSettings) -> Path:
-    path = folder / AREAS_FILE
+def write_areas_index(areas: pd.DataFrame, path: Path, settings: ProfileSettings) -> Path:
     data = {"niveau": settings.level, "gebieden": areas_index(areas)}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
@@ -281,8 +267,8 @@ def load_profile(area: str, root: str | Path | None = None, out_dir: str = "") -
     run by hand, the figures come from the last run of the profiles stage.
     """
     paths = Paths.from_root(root)
-    folder = Path(out_dir) if out_dir else paths.processed / "profiles" / area
-    table = read_area_table(folder / TABLE_FILE)
+    stored = paths.profile_table(area)
+    table = read_area_table(Path(out_dir) / stored.name if out_dir else stored)
     own = table[table["role"].eq("gebied")]
     town = table[table["role"].eq("gemeente")]
     indicators = _catalogue_indicators(paths, paths.catalogue_file.read_bytes())

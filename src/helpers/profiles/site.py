@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from helpers.config import Paths
-from helpers.profiles.profile import AREAS_FILE, HTML_FILE, TABLE_FILE, read_area_table
+from helpers.profiles.profile import read_area_table
 
 SITE_DIR = "profielen"
 STYLESHEET = "profiel.css"
@@ -57,9 +57,9 @@ box.addEventListener('input', () => {
 """
 
 
-def profile_entries(folder: Path) -> tuple[str, list[dict[str, str]]]:
+def profile_entries(paths: Paths) -> tuple[str, list[dict[str, str]]]:
     """(level, areas) from the profiles stage's index; ('wijk', []) without profiles."""
-    path = folder / AREAS_FILE
+    path = paths.profiles_index()
     if not path.is_file():
         return "wijk", []
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -68,13 +68,13 @@ def profile_entries(folder: Path) -> tuple[str, list[dict[str, str]]]:
 
 def profile_count(paths: Paths) -> int:
     """How many profiles the last run of the profiles stage made (0 without any)."""
-    return len(profile_entries(paths.processed / "profiles")[1])
+    return len(profile_entries(paths)[1])
 
 
-def _synthetic(folder: Path, areas: list[dict[str, str]]) -> bool:
+def _synthetic(paths: Paths, areas: list[dict[str, str]]) -> bool:
     if not areas:
         return False
-    first = folder / areas[0]["code"] / TABLE_FILE
+    first = paths.profile_table(areas[0]["code"])
     return first.is_file() and bool(read_area_table(first)["synthetic"].astype(bool).any())
 
 
@@ -117,22 +117,21 @@ def index_page(level: str, areas: list[dict[str, str]], synthetic: bool, draft_c
 
 def write_profiles_site(paths: Paths, site: Path, draft_css: str = "") -> int:
     """Copy the profile pages into `site/profielen/` and write its index; the count."""
-    source = paths.processed / "profiles"
-    level, areas = profile_entries(source)
+    level, areas = profile_entries(paths)
     if not areas:
         return 0
     target = site / SITE_DIR
     target.mkdir(parents=True, exist_ok=True)
     (target / STYLESHEET).write_text(PAGE_CSS.lstrip(), encoding="utf-8")
     for area in areas:
-        page = source / area["code"] / HTML_FILE
+        page = paths.profile_page(area["code"])
         out = target / f"{area['code']}.html"
         if draft_css:
             text = page.read_text(encoding="utf-8")
             out.write_text(text.replace("</head>", f"<style>{draft_css}</style>\n</head>", 1))
         else:
             shutil.copyfile(page, out)
-    synthetic = _synthetic(source, areas)
+    synthetic = _synthetic(paths, areas)
     (target / "index.html").write_text(
         index_page(level, areas, synthetic, draft_css), encoding="utf-8"
     )

@@ -156,9 +156,9 @@ def _replaced_revisions(revisions: pd.DataFrame) -> dict[tuple[str, str], str]:
 def revision_log(paths: Paths) -> pd.DataFrame:
     """The revision log the harmonise stage keeps (`data/processed/cbs/revisions.csv`);
     empty for a cycle without it (demo data, or harmonised before logs existed)."""
-    from helpers.sources.cbs_revisions import REVISIONS_FILE, read_revisions
+    from helpers.sources.cbs_revisions import read_revisions
 
-    return read_revisions(paths.processed / "cbs" / REVISIONS_FILE)
+    return read_revisions(paths.harmonised_revisions)
 
 
 REVISIONS_HEADING = (

@@ -385,7 +385,7 @@ def render_site(project: Project, paths: Paths, log: Callable[[str], None] = pri
         profiles = write_profiles_site(paths, site, draft_css)
         if profiles:
             log(f"profiles: {profiles} page(s) in profielen/ (index: profielen/index.html)")
-    return paths.site / "index.html"
+    return paths.site_index
 
 
 VALIDATION_LINK = ("Validatie van de ruwe gegevens", "validation/index.html")
@@ -571,7 +571,7 @@ def quarto_project(
     documents: list[Document], project: Project, paths: Paths, folder: Path
 ) -> list[Path]:
     """Write the Quarto project handed to `quarto render`: config, index and notebooks."""
-    config = paths.reports / "_quarto.yml"
+    config = paths.quarto_config
     if not config.is_file():
         raise FileNotFoundError(f"{config} is missing")
     written = [folder / "_quarto.yml"]

@@ -105,7 +105,7 @@ def target_for(ctx: ProgrammeContext, indicator_id: str) -> tuple[int, float] | 
 
 def quality_findings(ctx: ProgrammeContext) -> pd.DataFrame:
     """Validation warnings that concern this programme's sources (its data-quality section)."""
-    path = ctx.paths.validation_dir / "findings.json"
+    path = ctx.paths.validation_findings
     findings = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
     own = {f"registrations_{ctx.key}", f"notes_{ctx.key}", "survey", "params"}
     rows = [

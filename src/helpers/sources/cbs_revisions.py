@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers.config import Project
+from helpers.config import Paths, Project
 from helpers.runtime.io import write_text_atomic
 
 if TYPE_CHECKING:  # pandas is imported where a log is read: the revisions stage runs at
     import pandas as pd  # every `dvc repro` and must start fast
 
-REVISIONS_FILE = "revisions.csv"
+REVISIONS_FILE = Paths(Path()).raw_cbs_revisions.name
+"""The log's name in a snapshot folder (the fetch stage's, or a temporary one)."""
 REVISION_COLUMNS = ["table_id", "label", "previous_modified", "modified", "fetched_on"]
 
 

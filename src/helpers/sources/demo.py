@@ -7,6 +7,11 @@ positions shift from year to year, `null` for what CBS keeps secret), and
 downstream can tell them from real data except by the markers that say they are
 synthetic (`"Synthetic": true` in TableInfos, `SYNTHETIC.txt`), which every
 report shows.
+
+`write_demo(project, paths, part)` is the one entry the pipeline uses: the fetch
+stage writes the CBS part (`data/raw/cbs`) with `source: demo`, the demo stage the
+local part (`data/raw/demo`). The two writers it calls take any folder, for tests
+that build a project elsewhere.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import yaml
 
-from helpers.config import Programme, Project
+from helpers.config import Paths, Programme, Project
 from helpers.runtime.io import atomic_dir
 from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS
 
@@ -853,6 +858,22 @@ def kwb_table(project: Project, year: int) -> dict[str, list]:
         "TypedDataSet": rows,
         "WijkenEnBuurten": dimension,
     }
+
+
+def write_demo(
+    project: Project,
+    paths: Paths,
+    part: Literal["cbs", "local"],
+    gebieden_table: str | None = None,
+) -> list[Path]:
+    """The demo data of the cycle, where the stages read the real ones: "cbs" writes the
+    synthetic CBS tables into data/raw/cbs (with the gebieden table the profiles ask
+    for), "local" the survey, registrations and notes into data/raw/demo."""
+    if part == "cbs":
+        return write_demo_cbs(project, paths.raw_cbs, gebieden_table)
+    if part == "local":
+        return write_demo_local(project, paths.raw_demo)
+    raise ValueError(f"demo part {part!r}: 'cbs' or 'local'")
 
 
 def write_demo_cbs(

@@ -13,10 +13,10 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     settings = profile_settings(paths)
     gebieden = needs_gebieden(settings)  # a provincie or GGD-regio: CBS's gemeenten of it
     if project.cycle.source == "demo":
-        from helpers.sources.demo import write_demo_cbs
+        from helpers.sources.demo import write_demo
 
         log("source: demo - writing synthetic CBS tables (SYNTHETISCH) to data/raw/cbs")
-        written = write_demo_cbs(project, paths.raw_cbs, gebieden)
+        written = write_demo(project, paths, "cbs", gebieden)
     else:
         from helpers.sources.cbs import fetch_cbs
         from helpers.sources.cbs_gebieden import fetch_gebieden, fetch_gemeenten, load_gebieden

@@ -25,8 +25,6 @@ import nbformat
 from helpers.config import Paths, Project
 from helpers.config.profiles import ProfileSettings, profile_settings
 from helpers.profiles.profile import (
-    HTML_FILE,
-    NOTEBOOK_FILE,
     area_tables,
     profile_areas,
     profile_values,
@@ -46,10 +44,6 @@ TEMPLATE = "profile.ipynb"
 # against the work while still spreading evenly over the workers.
 MAX_CHUNK = 25
 CHUNKS_PER_WORKER = 4
-
-
-def profiles_dir(paths: Paths) -> Path:
-    return paths.processed / "profiles"
 
 
 def chunks(codes: list[str], workers: int) -> list[list[str]]:
@@ -73,10 +67,10 @@ def run_chunk(root: str, tmp: str, final: str, codes: list[str]) -> float:
     template = paths.notebooks / TEMPLATE
     started = time.perf_counter()
     for code in codes:
-        folder = Path(tmp) / code
-        run = NotebookRun(template, folder / NOTEBOOK_FILE, {"area": code, "out_dir": "."}, ENGINE)
+        out = paths.profile_notebook(code, Path(tmp))
+        run = NotebookRun(template, out, {"area": code, "out_dir": "."}, ENGINE)
         notebook = run_notebook(run, paths, f"profielen/{code}", Path(tmp), Path(final))
-        write_text_atomic(folder / HTML_FILE, profile_page(notebook))
+        write_text_atomic(paths.profile_page(code, Path(tmp)), profile_page(notebook))
     return time.perf_counter() - started
 
 
@@ -136,14 +130,14 @@ def prepare_tables(
     tables = area_tables(values, areas)
     codes = sorted(tables)
     for code in codes:
-        write_area_table(tables[code], tmp / code)
-    write_areas_index(areas[areas["area_code"].isin(codes)], tmp, settings)
+        write_area_table(tables[code], paths.profile_table(code, tmp))
+    write_areas_index(areas[areas["area_code"].isin(codes)], paths.profiles_index(tmp), settings)
     return codes, f"profiles: {len(areas)} area(s) at {settings.level} level, figures computed"
 
 
 def run_profiles(project: Project, paths: Paths, log: Callable[[str], None] = print) -> int:
     """The profiles stage; an empty output folder where params/profiles.yaml sets none."""
-    target = profiles_dir(paths)
+    target = paths.profiles_out
     settings = profile_settings(paths)
     if settings is None:
         with atomic_dir(target):

@@ -40,9 +40,6 @@ def summary_to_json(summary: ValidationSummary) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-FINDINGS_FILE = "findings.json"
-
-
 def summary_to_findings(summary: ValidationSummary) -> str:
     """Every failed expectation in words, for the reports' data-quality section
     (`rule` in English as in the console, `regel` the same in Dutch)."""

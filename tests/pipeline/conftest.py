@@ -1,0 +1,39 @@
+"""One cold build of the demo cycle, shared by every pipeline test that only reads it.
+
+A cold `dvc repro` is the costliest thing the suite does (1-2 minutes on 2 cores);
+`test_pipeline.py` and `test_notebook_runs.py` each made their own of the same
+project. The build here is made once per session, the way a researcher types it in a
+fresh shell (`.venv/bin/dvc repro`, PATH=/usr/bin:/bin, umask 027), so it also serves
+the umask and launcher checks. Tests that change a project copy it first
+(`shutil.copytree(root, target, symlinks=True)`); none writes into it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from support import VENV_BIN, copy_project
+from test_stage_commands import plain_env
+
+UMASK = 0o027
+
+
+@pytest.fixture(scope="session")
+def cold_build(tmp_path_factory) -> tuple[Path, str]:
+    """A fresh copy of the project after one cold `dvc repro`, and that run's output."""
+    root = copy_project(tmp_path_factory.mktemp("cold-build") / "project")
+    (root / ".venv").symlink_to(VENV_BIN.parent, target_is_directory=True)
+    result = subprocess.run(
+        [".venv/bin/dvc", "repro"],
+        cwd=root,
+        env=plain_env(),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        umask=UMASK,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"cold dvc repro exited {result.returncode}\n{result.stderr[-5000:]}")
+    return root, result.stdout + result.stderr
