@@ -342,3 +342,19 @@ def test_goal_statuses_are_on_the_first_screen_of_each_annual_report(site):
             assert all(s in STATUS_WORDS for s in found["statuses"]), found["statuses"]
             assert found["bottom"] <= 900, f"{key}.html: statuses end at {found['bottom']} px"
             assert found["banners"] == 1, f"{key}.html: {found['banners']} banners before"
+
+
+def test_no_page_of_the_site_requests_anything_outside_it(site):
+    """Every page of the built site, opened in Chromium with every request recorded
+    (page.on("request")): only the site's own files and inline data, so the site works
+    offline and on an intranet and tells no third party who reads it."""
+    binary = chromium_or_skip()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 2 * len(PROGRAMMES) + 2
+    with Chromium(binary) as browser:
+        outside = {
+            str(page.relative_to(site)): report.outside
+            for page in pages
+            if (report := browser.open(page.as_uri())).outside
+        }
+    assert outside == {}, outside

@@ -688,6 +688,54 @@ def render_with_quarto(
             tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
             raise RuntimeError(f"quarto render failed (exit {result.returncode}):\n{tail}")
         shutil.copytree(folder / "_site", site, dirs_exist_ok=True)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        finished = format_link_names(self_contained(text))
+        if finished != text:
+            page.write_text(finished, encoding="utf-8")
+
+
+# Quarto adds require.js and jQuery from a public CDN to every page built from a notebook
+# with an HTML output (for JavaScript widgets, which these reports do not have), plus a
+# `define('jquery', …)` that needs require.js. Without a network they fail, and with one
+# they tell the CDN who reads which report; the site must work offline and on an intranet.
+_EXTERNAL_SCRIPT = re.compile(
+    r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE
+)
+_EXTERNAL_LINK = re.compile(
+    r'<link\b(?=[^>]*\brel="(?:stylesheet|preload|modulepreload|preconnect|dns-prefetch|icon)")'
+    r'[^>]*\bhref="(?:https?:)?//[^"]*"[^>]*>\s*',
+    re.IGNORECASE,
+)
+_REQUIRE_SHIM = re.compile(
+    r"<script\b[^>]*>\s*define\(\s*['\"]jquery['\"][^<]*</script>\s*", re.IGNORECASE
+)
+
+
+def self_contained(text: str) -> str:
+    """A Quarto page without the scripts and stylesheets it would fetch from outside the
+    site (and the require.js shim that only works with them)."""
+    for pattern in (_EXTERNAL_SCRIPT, _EXTERNAL_LINK, _REQUIRE_SHIM):
+        text = pattern.sub("", text)
+    return text
+
+
+# Quarto names the other formats of a page after the tool ("Typst", "MS Word"); readers
+# look for what they get: a PDF or a Word document.
+FORMAT_NAMES = {".pdf": "PDF", ".docx": "Word"}
+_FORMAT_LINK = re.compile(
+    r'(?P<open><a\b[^>]*\bhref="[^"#]*(?P<ext>\.pdf|\.docx)"[^>]*>(?:\s*<i\b[^>]*></i>)?\s*)'
+    r"(?P<name>Typst|typst|PDF \(Typst\)|MS Word|docx|Word)(?P<close>\s*</a>)",
+)
+
+
+def format_link_names(text: str) -> str:
+    """Links to a page's PDF and Word files named "PDF" and "Word"."""
+
+    def rename(match: re.Match) -> str:
+        return match["open"] + FORMAT_NAMES[match["ext"].lower()] + match["close"]
+
+    return _FORMAT_LINK.sub(rename, text)
 
 
 # ------------------------------------------------------------------------- nbconvert
