@@ -60,15 +60,19 @@ TYPST_HEADER = (
 )
 
 
+WORD_REFERENCE = "referentie.docx"  # written next to the notebooks (word_reference)
+
+
 def _formats(margin_x: str, margin_y: str) -> dict:
-    """HTML, Word and an A4 Typst PDF with the table rules above; margins per document."""
+    """HTML, Word (A4, the report's styles) and an A4 Typst PDF with the table rules
+    above; margins per document."""
     typst = {
         "papersize": "a4",
         "margin": {"x": margin_x, "y": margin_y},
         "fontsize": "10pt",
         "include-in-header": {"text": TYPST_HEADER},
     }
-    return {"html": "default", "docx": "default", "typst": typst}
+    return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
 
 
 REPORT_FORMATS = _formats("2cm", "2.2cm")
@@ -680,6 +684,7 @@ def render_with_quarto(
     with tempfile.TemporaryDirectory(prefix="wijkmonitor-quarto-") as tmp:
         folder = Path(tmp)
         quarto_project(documents, project, paths, folder)
+        write_word_reference(folder / WORD_REFERENCE, ["quarto", "pandoc"])
         log(f"quarto render: {len(documents)} report(s)")
         result = subprocess.run(
             ["quarto", "render", str(folder)], capture_output=True, text=True, check=False
@@ -736,6 +741,109 @@ def format_link_names(text: str) -> str:
         return match["open"] + FORMAT_NAMES[match["ext"].lower()] + match["close"]
 
     return _FORMAT_LINK.sub(rename, text)
+
+
+# Word on A4 with the report's type: pandoc's own reference document (its styles, which
+# pandoc's Word writer expects) with an A4 page and 2 cm margins (Word otherwise falls
+# back to its own default page, Letter in an American Word), body text at 10 pt like the
+# PDF, table text at 9 pt, Dutch as the proofing language.
+A4_TWIPS = (11906, 16838)
+MARGIN_TWIPS = 1134  # 2 cm
+_SECTION = re.compile(r"<w:sectPr>(?P<inner>.*?)</w:sectPr>", re.DOTALL)
+_PAGE = re.compile(r"<w:pg(?:Sz|Mar)\b[^>]*/>\s*")
+
+
+def word_reference(default: bytes) -> bytes:
+    """Pandoc's default reference.docx turned into the reports' Word reference: A4 with
+    2 cm margins, 10 pt body text, 9 pt tables, Dutch (see A4_TWIPS)."""
+    import io
+    import zipfile
+
+    page = (
+        f'<w:pgSz w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}"/>'
+        f'<w:pgMar w:top="{MARGIN_TWIPS}" w:right="{MARGIN_TWIPS}" w:bottom="{MARGIN_TWIPS}" '
+        f'w:left="{MARGIN_TWIPS}" w:header="567" w:footer="567" w:gutter="0"/>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(default))
+    names = source.namelist()
+    for required in ("word/document.xml", "word/styles.xml"):
+        if required not in names:
+            raise ValueError(f"the default reference.docx has no {required}")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = _a4_sections(data.decode("utf-8"), page).encode("utf-8")
+            elif info.filename == "word/styles.xml":
+                data = _report_styles(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+_BEFORE_PAGE = re.compile(
+    r"(?:<w:(?:header|footer)Reference\b[^>]*/>|<w:(?:footnote|endnote)Pr>.*?</w:(?:footnote|endnote)Pr>"
+    r"|<w:type\b[^>]*/>)\s*",
+    re.DOTALL,
+)
+
+
+def _a4_sections(document: str, page: str) -> str:
+    """Each section with an A4 page, in the place the schema gives it (after header and
+    footer references, footnote and endnote settings and the section type: Word rejects
+    a document whose elements are out of order)."""
+    if not _SECTION.search(document):
+        return document.replace("</w:body>", f"<w:sectPr>{page}</w:sectPr></w:body>", 1)
+
+    def place(match: re.Match) -> str:
+        inner = _PAGE.sub("", match["inner"])
+        at = 0
+        for before in _BEFORE_PAGE.finditer(inner):
+            at = before.end()
+        return f"<w:sectPr>{inner[:at]}{page}{inner[at:]}</w:sectPr>"
+
+    return _SECTION.sub(place, document)
+
+
+def _report_styles(styles: str) -> str:
+    styles = re.sub(
+        r'(<w:rPrDefault>.*?<w:sz w:val=")\d+("\s*/>\s*<w:szCs w:val=")\d+',
+        r"\g<1>20\g<2>20",
+        styles,
+        count=1,
+        flags=re.DOTALL,
+    )
+    styles = re.sub(
+        r'(<w:rPrDefault>.*?<w:lang w:val=")[^"]*"',
+        r'\g<1>nl-NL"',
+        styles,
+        count=1,
+        flags=re.DOTALL,
+    )
+    table = re.compile(r'(<w:style w:type="table"[^>]*w:styleId="Table">.*?)(<w:tblPr>)', re.DOTALL)
+    return table.sub(
+        r'\g<1><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>\g<2>', styles, count=1
+    )
+
+
+def write_word_reference(path: Path, pandoc: list[str]) -> Path:
+    """The Word reference document at `path`, made from the default of the pandoc that
+    `pandoc` runs (Quarto's: `quarto pandoc`)."""
+    default = path.with_name("pandoc-default-reference.docx")
+    result = subprocess.run(
+        [*pandoc, "-o", str(default), "--print-default-data-file", "reference.docx"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not default.is_file():
+        raise RuntimeError(
+            f"{' '.join(pandoc)} gave no reference.docx (exit {result.returncode}): "
+            f"{result.stderr.strip()}"
+        )
+    path.write_bytes(word_reference(default.read_bytes()))
+    default.unlink()
+    return path
 
 
 # ------------------------------------------------------------------------- nbconvert
