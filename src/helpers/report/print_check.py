@@ -6,8 +6,8 @@ reads every character's box, font and size with pdfplumber and reports, per page
 
 - `overlap`: two characters of different words (or of one word run into the next)
   printed over each other: a cell's text running into its neighbour;
-- `off-page`: a character outside the page, or outside the text block (the left margin
-  mirrored on the right), as an 8-digit number running past the table's edge;
+- `off-page`: a character outside the page, or outside the text block (the leftmost
+  line start mirrored on the right), as an 8-digit number running past the table's edge;
 - `small-text`: text below `MIN_TEXT_PT` (tables, notes), or body text below
   `MIN_BODY_PT`;
 - `small-chart`: a chart (raster image) printed below its drawn size, so its smallest
@@ -32,8 +32,8 @@ from pathlib import Path
 
 MIN_TEXT_PT = 8.0
 MIN_BODY_PT = 9.0
-# Charts are PNGs drawn at helpers.report.plots.DPI, none with text below 8 pt
-# (plots.CHART_MIN_FONT_PT); printed at under 97 % of that size their text drops below 8 pt.
+# Charts are PNGs drawn at helpers.report.plots.DPI; their smallest text (the network's
+# labels) is 8 pt, so printed at under 97 % of their drawn size it drops below 8 pt.
 CHART_DPI = 110
 CHART_FONT_PT = 8.0
 MIN_CHART_SCALE = 0.97
@@ -154,7 +154,8 @@ def _overlap(a: dict, b: dict) -> bool:
     high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
     narrow = min(a["x1"] - a["x0"], b["x1"] - b["x0"])
     low = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
-    if not (wide > max(0.5, 0.3 * narrow) and high > 0.4 * low):
+    # Kerning pairs such as "Tr" overlap by up to about a third of the narrower glyph.
+    if not (wide > max(0.5, 0.45 * narrow) and high > 0.4 * low):
         return False
     # Kerning tucks a quote mark or a stop under its neighbour (".”"): part of the glyph,
     # not text running into other text.
@@ -185,12 +186,10 @@ def _printed(chars: list[dict]) -> list[dict]:
 
 
 def _left_edge(pages_chars: list[list[dict]]) -> float | None:
-    """The left edge of the text block: the leftmost x where lines start often (at least
-    5 times, or 2 % of the lines); table cells start further in, at their inset."""
-    lines = [line for chars in pages_chars for line in _lines(_printed(chars)) if line]
-    starts = Counter(round(line[0]["x0"]) for line in lines)
-    often = [x for x, n in starts.items() if n >= max(5, 0.02 * len(lines))]
-    return float(min(often)) if often else None
+    """The left edge of the text block: where the leftmost line starts (text runs past
+    the right edge, as a number too wide for its cell, not past the left one)."""
+    starts = [line[0]["x0"] for chars in pages_chars for line in _lines(_printed(chars)) if line]
+    return min(starts) if starts else None
 
 
 def _body_size(pages_chars: list[list[dict]], left: float | None) -> float | None:

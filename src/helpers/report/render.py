@@ -51,10 +51,14 @@ QUARTO_HELP = (
     "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
 )
 # Typst rules for every PDF (Quarto `include-in-header`, placed before the document):
-# table cells neither justified nor hyphenated, in a smaller size than the body, so
-# short cell lines do not spread and headers do not break as "waar-de"; the column
+# a table may break across pages (pandoc puts every table in a figure, which Typst keeps
+# whole: Table 1 left two thirds of a page empty before it, and a longer table ran off
+# the page), its header row repeated on each (pandoc's `table.header`); table cells
+# neither justified nor hyphenated, in a smaller size than the body, so short cell lines
+# do not spread and headers do not break as "waar-de"; the column
 # widths come from each table's <colgroup> (`table_column_widths`).
 TYPST_HEADER = (
+    "#show figure: set block(breakable: true)\n"
     "#show table.cell: set par(justify: false)\n"
     "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
 )
@@ -595,7 +599,12 @@ def quarto_project(
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
-        nbformat.write(with_column_widths(document.notebook), path)
+        staged = with_column_widths(document.notebook)
+        if document.kind == "report" and document.slug != JOINT_SLUG:
+            head = 1 if staged.cells and staged.cells[0].cell_type == "raw" else 0
+            staged.cells = staged.cells[:head] + print_selection(staged.cells[head:], quarto=True)
+            numbered_cell_ids(staged)
+        nbformat.write(staged, path)
         written.append(path)
         if document.kind == "factsheet":
             key = document.slug.removesuffix(FACTSHEET_SUFFIX)
@@ -948,37 +957,43 @@ FACTSHEET_CSS = (
 )
 
 
-# The annual report printed from the browser: A4 in at most 16 pages (tested). Tables are
-# most of the report, so print type is compact (9 pt text, 7.5 pt tables with tight
-# cells, columns sized to their content); cells tagged `compact-table` keep every
-# column but the first on one line. Each trend chart (`wm-chart`) prints at 62% of the
-# text width with its alt text beside it; other figures at 62%. Jupyter's output
-# wrappers are scroll containers, which Chromium never splits across pages: in print
-# they are plain blocks, so a long table continues on the next page instead of leaving
-# a blank one. No table of contents (a screen aid); no heading left at a page foot; no
-# table row, chart or banner cut in two.
+# The annual report printed from the browser: A4 in at most 16 pages, legible by the
+# print check (helpers.report.print_check): 9 pt text, 8 pt tables with tight cells sized
+# to their content (cells tagged `compact-table` keep every column but the first on one
+# line), every chart at its drawn size or the text width, whichever is smaller, so its
+# smallest text stays 8 pt; the caption under it. The goals-efforts network is too wide
+# for the page at a legible size: print gives it as the table that follows it. The
+# screen-only appendices (print_selection) are left out, with a note where to find them.
+# Jupyter's output wrappers are scroll containers, which Chromium never splits across
+# pages: in print they are plain blocks. No table of contents; no heading or table note
+# left at a page foot; no table row, chart or banner cut in two.
+NETWORK_ALT_START = "Schema van het doelen-inspanningen-netwerk"
 REPORT_CSS = (
     "@page{size:A4;margin:1cm 1cm}"
+    ".wm-print-note{display:none}"
     "@media print{:root{--jp-content-font-size1:9pt;--jp-ui-font-size1:9pt;"
     "--jp-content-line-height:1.3}"
     "body{font-size:9pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    "body,main,.jp-Notebook{margin:0 !important;padding:0 !important}"
     ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
     ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
     ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
     ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
     ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
     ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
+    ".jp-OutputArea-child:has(+.jp-OutputArea-child table),"
+    ".jp-Cell:has(h2:last-child,h3:last-child,h4:last-child),"
+    ".jp-Cell:has(h2,h3,h4):has(+.jp-Cell table){break-after:avoid}"
     "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
-    "table{font-size:7.5pt !important;line-height:1.2;table-layout:auto !important}"
+    "table{font-size:8pt !important;line-height:1.2;table-layout:auto !important}"
     ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
     ".celltag_compact-table td:not(:first-child),"
     ".celltag_compact-table th:not(:first-child){white-space:nowrap}"
-    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
-    "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
-    ".wm-chart{display:flex;align-items:flex-start;gap:.8rem}"
-    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 62%}"
-    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:8pt}"
-    ".wm-chart img{max-width:100% !important}.wm-toc{display:none}}"
+    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:8pt}"
+    "img{max-width:100% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
+    f'img[alt^="{NETWORK_ALT_START}"]{{display:none}}'
+    ".wm-chart{display:block}.wm-chart>.jp-OutputArea-child:last-child{font-size:8pt}"
+    ".celltag_screen-only,.wm-toc{display:none}.wm-print-note{display:block}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
 DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
@@ -1041,6 +1056,81 @@ def _draft_css(document: Document) -> str:
     return css + (WATERMARK_CSS if document.draft else "")
 
 
+# What belongs in print. The annual report's appendices are for analysts and run to
+# pages of tables; printed (Chromium) and in PDF and Word only the sources stay, with
+# their CBS attribution, and a note says where the rest is: the web version.
+SCREEN_ONLY_APPENDICES = (
+    "Definities van de indicatoren",
+    "Statistische toelichting",
+    "Logboek",
+    "Datakwaliteit",
+    "Beschikbaarheid van gegevens",
+    "Onderdrukte cellen",
+    "Reproduceerbaarheid",
+)
+SCREEN_ONLY_TAG = "screen-only"
+PRINT_NOTE = (
+    "Gedrukt staan van de bijlagen alleen de bronnen. De definities van de indicatoren, "
+    "de statistische toelichting, het logboek, de datakwaliteit, de beschikbaarheid van "
+    "gegevens, de onderdrukte cellen en de reproduceerbaarheid staan in de webversie van "
+    "dit rapport; de cijfers zelf ook in de Excel-tabellen voor analisten."
+)
+
+
+def screen_only_cells(cells: list) -> list[int]:
+    """Indices of the cells of the appendices that stay on screen (SCREEN_ONLY_APPENDICES):
+    from such a `###` heading under `## Bijlagen` to the next `##`/`###` heading."""
+    marked: list[int] = []
+    appendix = skipping = False
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    appendix = line.startswith(APPENDIX_HEADING)
+                    skipping = False
+                elif line.startswith("### ") and appendix:
+                    skipping = line[4:].strip() in SCREEN_ONLY_APPENDICES
+        if skipping:
+            marked.append(index)
+    return marked
+
+
+def print_selection(cells: list, quarto: bool) -> list:
+    """The cells with the screen-only appendices marked: tagged `screen-only` for the
+    browser's print (REPORT_CSS hides them), or fenced in Quarto's
+    `.content-visible when-format="html"` for PDF and Word; and the print note after the
+    appendix heading."""
+    marked = set(screen_only_cells(cells))
+    if not marked:
+        return cells
+    result = []
+    fence_open = False
+    for index, cell in enumerate(cells):
+        inside = index in marked
+        if quarto and inside and not fence_open:
+            result.append(
+                nbformat.v4.new_markdown_cell('::: {.content-visible when-format="html"}')
+            )
+            fence_open = True
+        if quarto and not inside and fence_open:
+            result.append(nbformat.v4.new_markdown_cell(":::"))
+            fence_open = False
+        if inside and not quarto:
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            tags.append(SCREEN_ONLY_TAG)
+        result.append(cell)
+        if cell.cell_type == "markdown" and cell.source.startswith(APPENDIX_HEADING):
+            note = nbformat.v4.new_markdown_cell(
+                f'::: {{.content-hidden when-format="html"}}\n{PRINT_NOTE}\n:::'
+                if quarto
+                else f'<p class="wm-print-note">{PRINT_NOTE}</p>'
+            )
+            result.append(note)
+    if fence_open:
+        result.append(nbformat.v4.new_markdown_cell(":::"))
+    return result
+
+
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     notebook = nbformat.from_dict(document.notebook)
     cells = body_cells(notebook)
@@ -1055,6 +1145,8 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(data["text/markdown"])
+    if document.kind == "report" and document.slug != JOINT_SLUG:
+        cells = print_selection(cells, quarto=False)
     notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
     numbered_cell_ids(notebook)
     return notebook
