@@ -7,6 +7,7 @@ from __future__ import annotations
 import nbformat
 
 from helpers.report.render import (
+    NETWORK_ALT_START,
     PRINT_NOTE,
     REPORT_CSS,
     SCREEN_ONLY_TAG,
@@ -37,6 +38,25 @@ def test_only_the_screen_only_appendices_are_marked():
     cells = report_cells()
     assert screen_only_cells(cells) == [3, 4, 7, 8]
     assert screen_only_cells(cells[:3]) == [], "nothing before the appendices"
+
+
+def test_the_network_diagram_stays_on_screen_its_table_is_printed():
+    network = code("netwerk()")
+    network.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/plain": f"{NETWORK_ALT_START} van Overvecht: 3 doelen"}
+        )
+    ]
+    table = code("netwerk_tabel()")
+    assert screen_only_cells([md("## Doelen"), network, table]) == [1]
+    fenced = [c.source for c in print_selection([md("## Doelen"), network, table], quarto=True)]
+    assert fenced == [
+        "## Doelen",
+        '::: {.content-visible when-format="html"}',
+        "netwerk()",
+        ":::",
+        "netwerk_tabel()",
+    ]
 
 
 def test_the_browser_print_hides_tagged_cells_and_shows_the_note():

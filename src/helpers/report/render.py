@@ -1077,10 +1077,21 @@ PRINT_NOTE = (
 )
 
 
+def _network_figure(cell: nbformat.NotebookNode) -> bool:
+    for output in cell.get("outputs", []):
+        text = output.get("data", {}).get("text/plain", "")
+        joined = "".join(text) if isinstance(text, list) else str(text)
+        if joined.startswith(NETWORK_ALT_START):
+            return True
+    return False
+
+
 def screen_only_cells(cells: list) -> list[int]:
-    """Indices of the cells of the appendices that stay on screen (SCREEN_ONLY_APPENDICES):
-    from such a `###` heading under `## Bijlagen` to the next `##`/`###` heading."""
-    marked: list[int] = []
+    """Indices of the cells that stay on screen: the goals-efforts network diagram (too
+    wide for a legible A4 page; the table after it gives the same network) and the
+    appendices of SCREEN_ONLY_APPENDICES, from such a `###` heading under `## Bijlagen`
+    to the next `##`/`###` heading."""
+    marked: list[int] = [i for i, cell in enumerate(cells) if _network_figure(cell)]
     appendix = skipping = False
     for index, cell in enumerate(cells):
         if cell.cell_type == "markdown":
@@ -1092,7 +1103,7 @@ def screen_only_cells(cells: list) -> list[int]:
                     skipping = line[4:].strip() in SCREEN_ONLY_APPENDICES
         if skipping:
             marked.append(index)
-    return marked
+    return sorted(set(marked))
 
 
 def print_selection(cells: list, quarto: bool) -> list:
