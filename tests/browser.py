@@ -5,8 +5,9 @@ Playwright's wheel carries its driver (a bundled node); the browser is Debian's
 Each `Chromium` gets a fresh browser context (its own profile: no cookies, cache or
 storage from another test) with one page; clients open at the same time share one
 Chromium process, stopped when the last one closes. `Chromium.open` loads a page and
-reports every script exception, console error and failed resource, the images,
-headings and tables in the page, and a screenshot.
+reports every script exception, console error and failed resource, every request that
+leaves the site (`page.on("request")`), the images, headings and tables in the page,
+and a screenshot.
 `Chromium.axe` runs axe-core (npm, pinned in tests/axe/package-lock.json, installed on
 first use by `axe_source_or_skip` into the gitignored tests/axe/node_modules) in the
 open page.
@@ -87,6 +88,7 @@ class PageReport:
     lang: str = ""
     errors: list[str] = field(default_factory=list)
     screenshot: bytes = b""
+    outside: list[str] = field(default_factory=list)
 
 
 class _Session:
@@ -159,12 +161,17 @@ class Chromium:
                 viewport=VIEWPORT, locale="nl-NL", service_workers="block"
             )
             self.context.set_default_timeout(timeout * 1000)
+            # A request that would leave the machine is recorded (page.on("request")
+            # fires first) and then refused, so no test waits on, or talks to, a network.
+            self.context.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
             self.page = self.context.new_page()
         except BaseException:
             _Session.release()
             raise
         self.closed = False
         self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
         self.page.on("console", self._console)
         self.page.on("requestfailed", self._failed)
@@ -180,6 +187,7 @@ class Chromium:
     def open(self, url: str) -> PageReport:
         """Load `url`, then report errors, images, headings and tables, and a screenshot."""
         self.errors.clear()
+        self.requests.clear()
         self.page.goto(url, wait_until="load")
         facts = self.page.evaluate(PAGE_FACTS)
         shot = self.page.screenshot(type="png")
@@ -192,6 +200,7 @@ class Chromium:
             facts["lang"],
             list(self.errors),
             shot,
+            outside_requests(self.requests),
         )
 
     def evaluate(self, expression: str) -> Any:
@@ -231,6 +240,15 @@ class Chromium:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+INSIDE_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+
+def outside_requests(urls: list[str]) -> list[str]:
+    """The requests that leave the site: anything but the site's own files (file:) and
+    inline data. A page that makes one breaks offline and tells a third party who reads it."""
+    return [url for url in urls if not url.startswith(INSIDE_SCHEMES)]
 
 
 def pdf_page_count(pdf: bytes) -> int:

@@ -46,6 +46,12 @@ BROKEN = """<!doctype html>
 <script>window.onload = () => console.error('console kapot');</script>
 <script>nietBestaandeFunctie();</script>
 </body></html>"""
+CDN = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Pagina met CDN</title>
+<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js"></script>
+<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter">
+</head><body><h1>Kop</h1><img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
+alt="leeg"><img src="dot.svg" alt="blauw"></body></html>"""
 TWO_PAGES = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Twee pagina's</title>
 <style>section {{ break-after: page; }} section:last-child {{ break-after: auto; }}</style>
@@ -64,6 +70,7 @@ def pages(tmp_path_factory):
     (folder / "dot.svg").write_text(DOT, encoding="utf-8")
     (folder / "clean.html").write_text(CLEAN.format(filler="tekst " * 50), encoding="utf-8")
     (folder / "broken.html").write_text(BROKEN, encoding="utf-8")
+    (folder / "cdn.html").write_text(CDN, encoding="utf-8")
     for count in (1, 2):
         sections = "".join(f"<section><h1>Deel {i}</h1></section>" for i in range(count))
         (folder / f"print{count}.html").write_text(
@@ -104,6 +111,17 @@ def test_a_broken_image_a_script_error_and_a_console_error_are_all_reported(brow
     assert any("nietBestaandeFunctie" in error for error in report.errors), report.errors
     assert any("console kapot" in error for error in report.errors), report.errors
     assert any("ontbreekt.png" in error for error in report.errors), report.errors
+
+
+def test_every_request_that_leaves_the_site_is_recorded(browser, pages):
+    """A script and a stylesheet from a CDN are outside requests; the site's own files
+    and inline data are not. The clean page makes none."""
+    report = browser.open((pages / "cdn.html").as_uri())
+    assert report.outside == [
+        "https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js",
+        "https://fonts.googleapis.com/css2?family=Inter",
+    ]
+    assert browser.open((pages / "clean.html").as_uri()).outside == []
 
 
 def test_errors_of_one_page_are_not_reported_for_the_next(browser, pages):

@@ -51,24 +51,32 @@ QUARTO_HELP = (
     "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
 )
 # Typst rules for every PDF (Quarto `include-in-header`, placed before the document):
-# table cells neither justified nor hyphenated, in a smaller size than the body, so
-# short cell lines do not spread and headers do not break as "waar-de"; the column
+# a table may break across pages (pandoc puts every table in a figure, which Typst keeps
+# whole: Table 1 left two thirds of a page empty before it, and a longer table ran off
+# the page), its header row repeated on each (pandoc's `table.header`); table cells
+# neither justified nor hyphenated, in a smaller size than the body, so short cell lines
+# do not spread and headers do not break as "waar-de"; the column
 # widths come from each table's <colgroup> (`table_column_widths`).
 TYPST_HEADER = (
+    "#show figure: set block(breakable: true)\n"
     "#show table.cell: set par(justify: false)\n"
     "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
 )
 
 
+WORD_REFERENCE = "referentie.docx"  # written next to the notebooks (word_reference)
+
+
 def _formats(margin_x: str, margin_y: str) -> dict:
-    """HTML, Word and an A4 Typst PDF with the table rules above; margins per document."""
+    """HTML, Word (A4, the report's styles) and an A4 Typst PDF with the table rules
+    above; margins per document."""
     typst = {
         "papersize": "a4",
         "margin": {"x": margin_x, "y": margin_y},
         "fontsize": "10pt",
         "include-in-header": {"text": TYPST_HEADER},
     }
-    return {"html": "default", "docx": "default", "typst": typst}
+    return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
 
 
 REPORT_FORMATS = _formats("2cm", "2.2cm")
@@ -591,7 +599,12 @@ def quarto_project(
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
-        nbformat.write(with_column_widths(document.notebook), path)
+        staged = with_column_widths(document.notebook)
+        if document.kind == "report" and document.slug != JOINT_SLUG:
+            head = 1 if staged.cells and staged.cells[0].cell_type == "raw" else 0
+            staged.cells = staged.cells[:head] + print_selection(staged.cells[head:], quarto=True)
+            numbered_cell_ids(staged)
+        nbformat.write(staged, path)
         written.append(path)
         if document.kind == "factsheet":
             key = document.slug.removesuffix(FACTSHEET_SUFFIX)
@@ -680,6 +693,7 @@ def render_with_quarto(
     with tempfile.TemporaryDirectory(prefix="wijkmonitor-quarto-") as tmp:
         folder = Path(tmp)
         quarto_project(documents, project, paths, folder)
+        write_word_reference(folder / WORD_REFERENCE, ["quarto", "pandoc"])
         log(f"quarto render: {len(documents)} report(s)")
         result = subprocess.run(
             ["quarto", "render", str(folder)], capture_output=True, text=True, check=False
@@ -688,6 +702,157 @@ def render_with_quarto(
             tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
             raise RuntimeError(f"quarto render failed (exit {result.returncode}):\n{tail}")
         shutil.copytree(folder / "_site", site, dirs_exist_ok=True)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        finished = format_link_names(self_contained(text))
+        if finished != text:
+            page.write_text(finished, encoding="utf-8")
+
+
+# Quarto adds require.js and jQuery from a public CDN to every page built from a notebook
+# with an HTML output (for JavaScript widgets, which these reports do not have), plus a
+# `define('jquery', …)` that needs require.js. Without a network they fail, and with one
+# they tell the CDN who reads which report; the site must work offline and on an intranet.
+_EXTERNAL_SCRIPT = re.compile(
+    r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE
+)
+_EXTERNAL_LINK = re.compile(
+    r'<link\b(?=[^>]*\brel="(?:stylesheet|preload|modulepreload|preconnect|dns-prefetch|icon)")'
+    r'[^>]*\bhref="(?:https?:)?//[^"]*"[^>]*>\s*',
+    re.IGNORECASE,
+)
+_REQUIRE_SHIM = re.compile(
+    r"<script\b[^>]*>\s*define\(\s*['\"]jquery['\"][^<]*</script>\s*", re.IGNORECASE
+)
+
+
+def self_contained(text: str) -> str:
+    """A Quarto page without the scripts and stylesheets it would fetch from outside the
+    site (and the require.js shim that only works with them)."""
+    for pattern in (_EXTERNAL_SCRIPT, _EXTERNAL_LINK, _REQUIRE_SHIM):
+        text = pattern.sub("", text)
+    return text
+
+
+# Quarto names the other formats of a page after the tool ("Typst", "MS Word"); readers
+# look for what they get: a PDF or a Word document.
+FORMAT_NAMES = {".pdf": "PDF", ".docx": "Word"}
+_FORMAT_LINK = re.compile(
+    r'(?P<open><a\b[^>]*\bhref="[^"#]*(?P<ext>\.pdf|\.docx)"[^>]*>(?:\s*<i\b[^>]*></i>)?\s*)'
+    r"(?P<name>Typst|typst|PDF \(Typst\)|MS Word|docx|Word)(?P<close>\s*</a>)",
+)
+
+
+def format_link_names(text: str) -> str:
+    """Links to a page's PDF and Word files named "PDF" and "Word"."""
+
+    def rename(match: re.Match) -> str:
+        return match["open"] + FORMAT_NAMES[match["ext"].lower()] + match["close"]
+
+    return _FORMAT_LINK.sub(rename, text)
+
+
+# Word on A4 with the report's type: pandoc's own reference document (its styles, which
+# pandoc's Word writer expects) with an A4 page and 2 cm margins (Word otherwise falls
+# back to its own default page, Letter in an American Word), body text at 10 pt like the
+# PDF, table text at 9 pt, Dutch as the proofing language.
+A4_TWIPS = (11906, 16838)
+MARGIN_TWIPS = 1134  # 2 cm
+_SECTION = re.compile(r"<w:sectPr>(?P<inner>.*?)</w:sectPr>", re.DOTALL)
+_PAGE = re.compile(r"<w:pg(?:Sz|Mar)\b[^>]*/>\s*")
+
+
+def word_reference(default: bytes) -> bytes:
+    """Pandoc's default reference.docx turned into the reports' Word reference: A4 with
+    2 cm margins, 10 pt body text, 9 pt tables, Dutch (see A4_TWIPS)."""
+    import io
+    import zipfile
+
+    page = (
+        f'<w:pgSz w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}"/>'
+        f'<w:pgMar w:top="{MARGIN_TWIPS}" w:right="{MARGIN_TWIPS}" w:bottom="{MARGIN_TWIPS}" '
+        f'w:left="{MARGIN_TWIPS}" w:header="567" w:footer="567" w:gutter="0"/>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(default))
+    names = source.namelist()
+    for required in ("word/document.xml", "word/styles.xml"):
+        if required not in names:
+            raise ValueError(f"the default reference.docx has no {required}")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = _a4_sections(data.decode("utf-8"), page).encode("utf-8")
+            elif info.filename == "word/styles.xml":
+                data = _report_styles(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+_BEFORE_PAGE = re.compile(
+    r"(?:<w:(?:header|footer)Reference\b[^>]*/>|<w:(?:footnote|endnote)Pr>.*?</w:(?:footnote|endnote)Pr>"
+    r"|<w:type\b[^>]*/>)\s*",
+    re.DOTALL,
+)
+
+
+def _a4_sections(document: str, page: str) -> str:
+    """Each section with an A4 page, in the place the schema gives it (after header and
+    footer references, footnote and endnote settings and the section type: Word rejects
+    a document whose elements are out of order)."""
+    if not _SECTION.search(document):
+        return document.replace("</w:body>", f"<w:sectPr>{page}</w:sectPr></w:body>", 1)
+
+    def place(match: re.Match) -> str:
+        inner = _PAGE.sub("", match["inner"])
+        at = 0
+        for before in _BEFORE_PAGE.finditer(inner):
+            at = before.end()
+        return f"<w:sectPr>{inner[:at]}{page}{inner[at:]}</w:sectPr>"
+
+    return _SECTION.sub(place, document)
+
+
+def _report_styles(styles: str) -> str:
+    styles = re.sub(
+        r'(<w:rPrDefault>.*?<w:sz w:val=")\d+("\s*/>\s*<w:szCs w:val=")\d+',
+        r"\g<1>20\g<2>20",
+        styles,
+        count=1,
+        flags=re.DOTALL,
+    )
+    styles = re.sub(
+        r'(<w:rPrDefault>.*?<w:lang w:val=")[^"]*"',
+        r'\g<1>nl-NL"',
+        styles,
+        count=1,
+        flags=re.DOTALL,
+    )
+    table = re.compile(r'(<w:style w:type="table"[^>]*w:styleId="Table">.*?)(<w:tblPr>)', re.DOTALL)
+    return table.sub(
+        r'\g<1><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>\g<2>', styles, count=1
+    )
+
+
+def write_word_reference(path: Path, pandoc: list[str]) -> Path:
+    """The Word reference document at `path`, made from the default of the pandoc that
+    `pandoc` runs (Quarto's: `quarto pandoc`)."""
+    default = path.with_name("pandoc-default-reference.docx")
+    result = subprocess.run(
+        [*pandoc, "-o", str(default), "--print-default-data-file", "reference.docx"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not default.is_file():
+        raise RuntimeError(
+            f"{' '.join(pandoc)} gave no reference.docx (exit {result.returncode}): "
+            f"{result.stderr.strip()}"
+        )
+    path.write_bytes(word_reference(default.read_bytes()))
+    default.unlink()
+    return path
 
 
 # ------------------------------------------------------------------------- nbconvert
@@ -792,37 +957,43 @@ FACTSHEET_CSS = (
 )
 
 
-# The annual report printed from the browser: A4 in at most 16 pages (tested). Tables are
-# most of the report, so print type is compact (9 pt text, 7.5 pt tables with tight
-# cells, columns sized to their content); cells tagged `compact-table` keep every
-# column but the first on one line. Each trend chart (`wm-chart`) prints at 62% of the
-# text width with its alt text beside it; other figures at 62%. Jupyter's output
-# wrappers are scroll containers, which Chromium never splits across pages: in print
-# they are plain blocks, so a long table continues on the next page instead of leaving
-# a blank one. No table of contents (a screen aid); no heading left at a page foot; no
-# table row, chart or banner cut in two.
+# The annual report printed from the browser: A4 in at most 16 pages, legible by the
+# print check (helpers.report.print_check): 9 pt text, 8 pt tables with tight cells sized
+# to their content (cells tagged `compact-table` keep every column but the first on one
+# line), every chart at its drawn size or the text width, whichever is smaller, so its
+# smallest text stays 8 pt; the caption under it. The goals-efforts network is too wide
+# for the page at a legible size: print gives it as the table that follows it. The
+# screen-only appendices (print_selection) are left out, with a note where to find them.
+# Jupyter's output wrappers are scroll containers, which Chromium never splits across
+# pages: in print they are plain blocks. No table of contents; no heading or table note
+# left at a page foot; no table row, chart or banner cut in two.
+NETWORK_ALT_START = "Schema van het doelen-inspanningen-netwerk"
 REPORT_CSS = (
     "@page{size:A4;margin:1cm 1cm}"
+    ".wm-print-note{display:none}"
     "@media print{:root{--jp-content-font-size1:9pt;--jp-ui-font-size1:9pt;"
     "--jp-content-line-height:1.3}"
     "body{font-size:9pt;line-height:1.3}.jp-Cell{padding:0 !important}"
+    "body,main,.jp-Notebook{margin:0 !important;padding:0 !important}"
     ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
     ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
     ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
     ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
     ".jp-RenderedHTMLCommon h4{font-size:9pt;margin:.4rem 0 .15rem}"
     ".anchor-link{display:none}h2,h3,h4,.wm-caption{break-after:avoid}"
+    ".jp-OutputArea-child:has(+.jp-OutputArea-child table),"
+    ".jp-Cell:has(h2:last-child,h3:last-child,h4:last-child),"
+    ".jp-Cell:has(h2,h3,h4):has(+.jp-Cell table){break-after:avoid}"
     "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
-    "table{font-size:7.5pt !important;line-height:1.2;table-layout:auto !important}"
+    "table{font-size:8pt !important;line-height:1.2;table-layout:auto !important}"
     ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
     ".celltag_compact-table td:not(:first-child),"
     ".celltag_compact-table th:not(:first-child){white-space:nowrap}"
-    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:7.5pt}"
-    "img{max-width:62% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
-    ".wm-chart{display:flex;align-items:flex-start;gap:.8rem}"
-    ".wm-chart>.jp-OutputArea-child:first-child{flex:0 0 62%}"
-    ".wm-chart>.jp-OutputArea-child:last-child{flex:1 1 0;font-size:8pt}"
-    ".wm-chart img{max-width:100% !important}.wm-toc{display:none}}"
+    ".jp-RenderedHTMLCommon table{margin:.1rem 0 .3rem 0}caption{padding:.1rem 0;font-size:8pt}"
+    "img{max-width:100% !important;height:auto}.callout{margin:.3rem 0;padding:.2rem .6rem}"
+    f'img[alt^="{NETWORK_ALT_START}"]{{display:none}}'
+    ".wm-chart{display:block}.wm-chart>.jp-OutputArea-child:last-child{font-size:8pt}"
+    ".celltag_screen-only,.wm-toc{display:none}.wm-print-note{display:block}}"
     ".wm-toc ol{columns:2;margin:.3rem 0 1rem 0}.wm-toc li{margin:.1rem 0}"
 )
 DETAIL_HEADING = "In één oogopslag"  # the table of contents stands before this section
@@ -885,6 +1056,92 @@ def _draft_css(document: Document) -> str:
     return css + (WATERMARK_CSS if document.draft else "")
 
 
+# What belongs in print. The annual report's appendices are for analysts and run to
+# pages of tables; printed (Chromium) and in PDF and Word only the sources stay, with
+# their CBS attribution, and a note says where the rest is: the web version.
+SCREEN_ONLY_APPENDICES = (
+    "Definities van de indicatoren",
+    "Statistische toelichting",
+    "Logboek",
+    "Datakwaliteit",
+    "Beschikbaarheid van gegevens",
+    "Onderdrukte cellen",
+    "Reproduceerbaarheid",
+)
+SCREEN_ONLY_TAG = "screen-only"
+PRINT_NOTE = (
+    "Gedrukt staan van de bijlagen alleen de bronnen. De definities van de indicatoren, "
+    "de statistische toelichting, het logboek, de datakwaliteit, de beschikbaarheid van "
+    "gegevens, de onderdrukte cellen en de reproduceerbaarheid staan in de webversie van "
+    "dit rapport; de cijfers zelf ook in de Excel-tabellen voor analisten."
+)
+
+
+def _network_figure(cell: nbformat.NotebookNode) -> bool:
+    for output in cell.get("outputs", []):
+        text = output.get("data", {}).get("text/plain", "")
+        joined = "".join(text) if isinstance(text, list) else str(text)
+        if joined.startswith(NETWORK_ALT_START):
+            return True
+    return False
+
+
+def screen_only_cells(cells: list) -> list[int]:
+    """Indices of the cells that stay on screen: the goals-efforts network diagram (too
+    wide for a legible A4 page; the table after it gives the same network) and the
+    appendices of SCREEN_ONLY_APPENDICES, from such a `###` heading under `## Bijlagen`
+    to the next `##`/`###` heading."""
+    marked: list[int] = [i for i, cell in enumerate(cells) if _network_figure(cell)]
+    appendix = skipping = False
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    appendix = line.startswith(APPENDIX_HEADING)
+                    skipping = False
+                elif line.startswith("### ") and appendix:
+                    skipping = line[4:].strip() in SCREEN_ONLY_APPENDICES
+        if skipping:
+            marked.append(index)
+    return sorted(set(marked))
+
+
+def print_selection(cells: list, quarto: bool) -> list:
+    """The cells with the screen-only appendices marked: tagged `screen-only` for the
+    browser's print (REPORT_CSS hides them), or fenced in Quarto's
+    `.content-visible when-format="html"` for PDF and Word; and the print note after the
+    appendix heading."""
+    marked = set(screen_only_cells(cells))
+    if not marked:
+        return cells
+    result = []
+    fence_open = False
+    for index, cell in enumerate(cells):
+        inside = index in marked
+        if quarto and inside and not fence_open:
+            result.append(
+                nbformat.v4.new_markdown_cell('::: {.content-visible when-format="html"}')
+            )
+            fence_open = True
+        if quarto and not inside and fence_open:
+            result.append(nbformat.v4.new_markdown_cell(":::"))
+            fence_open = False
+        if inside and not quarto:
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            tags.append(SCREEN_ONLY_TAG)
+        result.append(cell)
+        if cell.cell_type == "markdown" and cell.source.startswith(APPENDIX_HEADING):
+            note = nbformat.v4.new_markdown_cell(
+                f'::: {{.content-hidden when-format="html"}}\n{PRINT_NOTE}\n:::'
+                if quarto
+                else f'<p class="wm-print-note">{PRINT_NOTE}</p>'
+            )
+            result.append(note)
+    if fence_open:
+        result.append(nbformat.v4.new_markdown_cell(":::"))
+    return result
+
+
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     notebook = nbformat.from_dict(document.notebook)
     cells = body_cells(notebook)
@@ -899,6 +1156,8 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(data["text/markdown"])
+    if document.kind == "report" and document.slug != JOINT_SLUG:
+        cells = print_selection(cells, quarto=False)
     notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
     numbered_cell_ids(notebook)
     return notebook
