@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from helpers import report
-from helpers.config import Paths
+from helpers.config import Paths, Target
 from helpers.indicators.engine import effective_indicators
 from helpers.indicators.stats import indicator_summary
+from helpers.indicators.status import LABELS, STATUSES
 from helpers.report import dutch, factsheet, glance, plots
 
 
@@ -48,12 +49,10 @@ def indicator_rows(indicator_id: str, unit: str, values: dict[tuple[str, int], f
 @pytest.fixture(scope="module")
 def project(project):
     """The project with the health target the cases below are built on: 62% in 2026
-    (the demo's own target is 74%)."""
+    (the demo has no health target in Overvecht)."""
     programme = project.programmes["overvecht"]
-    targets = [
-        t.model_copy(update={"value": 62.0}) if t.indicator == "ervaren_gezondheid" else t
-        for t in programme.targets
-    ]
+    health = Target(indicator="ervaren_gezondheid", year=2026, value=62.0)
+    targets = [health, *(t for t in programme.targets if t.indicator != health.indicator)]
     overvecht = programme.model_copy(update={"targets": targets})
     return project.model_copy(update={"programmes": {**project.programmes, "overvecht": overvecht}})
 
@@ -203,8 +202,9 @@ def test_at_a_glance_says_uncertainty_in_words_and_target_status_in_symbols_and_
     # target 62 in 2026 from 55 in 2020: by 2024 the straight line is at 59.7, inside the
     # latest value's interval 58.0 - 62.0: the gap is within the uncertainty
     assert health["streefwaarde"] == (
-        "62,0% in 2026: ≈ te vroeg om te zeggen (de lijn naar de streefwaarde geeft 59,7% in "
-        "2024, binnen het 95%-interval van de laatste waarde (58,0% – 62,0%))"
+        "62,0% in 2026: ≈ nog niet te zeggen (richting de streefwaarde) (de lijn naar de "
+        "streefwaarde geeft 59,7%, binnen het 95%-interval van de laatste waarde "
+        "(58,0% – 62,0%))"
     )
     for cell in glance.drop(columns="streefwaarde").to_numpy().ravel():
         assert "✔" not in str(cell) and "p =" not in str(cell) and "p <" not in str(cell)
@@ -228,19 +228,21 @@ def test_the_report_shows_what_the_summary_file_says(project, full_table, tmp_pa
     path = ctx.paths.summary_table("overvecht")
     summary = pd.read_csv(path)
     health = summary["indicator_id"].eq("ervaren_gezondheid")
-    summary.loc[health, ["target_status", "target_note", "p_value", "significant"]] = [
+    summary["target_status"] = summary["target_status"].astype(object)
+    summary["target_movement"] = summary["target_movement"].astype(object)
+    summary.loc[health, ["target_status", "target_movement", "target_note"]] = [
         "not_on_track",
+        "away",
         "",
-        0.2,
-        False,
     ]
+    summary.loc[health, ["p_value", "significant"]] = [0.2, False]
     summary.to_csv(path, index=False)
     row = (
         report.at_a_glance(ctx)
         .set_index("indicator")
         .loc["Ervaren gezondheid goed of zeer goed (18+)"]
     )
-    assert row["streefwaarde"] == "62,0% in 2026: ✘ niet op koers"
+    assert row["streefwaarde"] == "62,0% in 2026: ✘ niet op koers (van de streefwaarde af)"
     assert row["echt verschil of toeval?"] == "het verschil kan toeval zijn"
     assert set(report.indicator_summary(ctx)["area_role"]) == {"programma"}
     path.unlink()
@@ -265,7 +267,7 @@ def test_the_body_says_statistics_in_plain_words_and_the_appendix_holds_tests(
     )
     assert "interval" not in counts
     note = report.methods_note(ctx)
-    assert "Streefwaarden:" in note and "te vroeg om te zeggen" in note
+    assert "Streefwaarden:" in note and "nog niet te zeggen" in note and "gehaald" in note
     assert "bijlage Statistische toelichting" in note
     appendix = report.statistics_appendix(ctx).set_index("indicator")
     row = appendix.loc["Ervaren gezondheid goed of zeer goed (18+)"]
@@ -284,10 +286,11 @@ def test_the_legend_says_uncertainty_in_words_and_keeps_symbols_for_targets():
     legend = report.GLANCE_LEGEND
     assert "niet aan toeval toe te schrijven" not in legend
     assert "✔ significant" not in legend and "✔ op koers" in legend
-    assert "te vroeg om te zeggen" in legend and "kan toeval zijn" in legend
-    assert set(report.TARGET_WORDS) == {"on_track", "not_on_track", "too_early", "unknown"}
-    symbols = [words.split()[0] for words in report.TARGET_WORDS.values()]
-    assert len(set(symbols)) == len(symbols), "one symbol per target status"
+    assert "nog niet te zeggen" in legend and "kan toeval zijn" in legend
+    assert "niet met zekerheid te zeggen" in legend and "✘ niet gehaald" in legend
+    assert set(report.TARGET_WORDS) == set(STATUSES)
+    for key, words in report.TARGET_WORDS.items():
+        assert words.split(" ", 1)[1] == LABELS[key], "one set of words for the status"
     assert report.significance_words(0.01, True, -2.0) == "waarschijnlijk een echte daling"
     assert report.significance_words(0.2, False, -2.0) == "het verschil kan toeval zijn"
     assert report.significance_words(float("nan"), None, 3.0, "cbs_kwb") == (
