@@ -274,8 +274,8 @@ def test_interpretation_counts_statuses_effects_tests_and_gemeente():
         "Van de 4 effectindicatoren met een vergelijking sinds 2020 veranderden er 2 gunstig, "
         "1 ongunstig en 1 niet.",
         "Bij 1 van de 4 enquêtecijfers is de verandering waarschijnlijk echt: Label up.",
-        "Vergeleken met de verandering in Utrecht over dezelfde jaren ontwikkelde het gebied "
-        "zich bij 1 van de 3 effectindicatoren gunstiger.",
+        "Vergeleken met de verandering in Utrecht sinds de nulmeting (2020) ontwikkelde het "
+        "gebied zich bij 1 van de 3 effectindicatoren gunstiger.",
         first_screen.CAVEAT,
     ]
 

@@ -14,6 +14,7 @@ from helpers.indicators.engine import effective_indicators
 from helpers.indicators.stats import indicator_summary
 from helpers.indicators.status import LABELS, STATUSES
 from helpers.report import dutch, factsheet, glance, plots
+from helpers.report.glance import gemeente_comparison_sentence
 
 
 def indicator_rows(indicator_id: str, unit: str, values: dict[tuple[str, int], float]) -> list:
@@ -359,8 +360,8 @@ def test_caveats_and_change_sentence_name_breaks_and_gaps(project, full_table, t
     assert "60,0% (95%-interval 58,0% – 62,0%) in 2024" in sentence
     assert "Nulmeting 2020: 55,0% (95%-interval 53,0% – 57,0%)." in sentence
     assert (
-        "Verandering: ▲ hoger (+5,0 procentpunt), gunstig; waarschijnlijk een echte stijging."
-        in sentence
+        "Verandering 2020–2024: ▲ hoger (+5,0 procentpunt), gunstig; waarschijnlijk een echte "
+        "stijging." in sentence
     )
 
 
@@ -544,3 +545,26 @@ def test_the_joint_report_shows_the_revision_log_in_its_sources_section():
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     for stage in ("joint", "analyse"):
         assert "data/processed/cbs/revisions.csv" in stages[stage]["deps"], stage
+
+
+def test_the_gemeente_comparison_carries_its_own_period_not_the_previous_measurement():
+    """The issue's sentence: 'Sinds de vorige meting (2022): +0,4 procentpunt. Dat is +1,0
+    procentpunt ten opzichte van de verandering in Utrecht' put a 2020–2024 difference next
+    to 2022. Now the comparison names 2020 and 2024 and the area's own change over them."""
+    row = pd.Series(
+        {
+            "unit": "procent",
+            "base_year": 2020,
+            "latest_year": 2024,
+            "change_since_base": 1.6,
+            "did_vs_gemeente": 1.0,
+            "previous_year": 2022,
+            "change_since_previous": 0.4,
+        }
+    )
+    text = gemeente_comparison_sentence(row, "Utrecht")
+    assert text.startswith(
+        "Van 2020 tot 2024: +1,6 procentpunt in het programmagebied, +1,0 procentpunt ten "
+        "opzichte van de verandering in Utrecht in dezelfde jaren"
+    )
+    assert "2022" not in text and "0,4" not in text

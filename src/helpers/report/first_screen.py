@@ -359,9 +359,10 @@ def gemeente_sentence(
     better = sum(
         _float(_row(summary, i)["did_vs_gemeente"]) * _good(indicators[i]) > 0 for i in compared
     )
+    since = int(_float(_row(summary, compared[0])["base_year"]))
     return (
-        f"Vergeleken met de verandering in {gemeente} over dezelfde jaren ontwikkelde het "
-        f"gebied zich bij {better} van de {len(compared)} effectindicatoren gunstiger."
+        f"Vergeleken met de verandering in {gemeente} sinds de nulmeting ({since}) ontwikkelde "
+        f"het gebied zich bij {better} van de {len(compared)} effectindicatoren gunstiger."
     )
 
 

@@ -68,15 +68,25 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     if not pd.isna(row["trend_slope"]):
         parts.append(trend_words(row))
     if not pd.isna(row["did_vs_gemeente"]) and unit == "procent":
-        parts.append(
-            f"Dat is {_format_change(float(row['did_vs_gemeente']), unit)} ten opzichte van de "
-            f"verandering in {ctx.gemeente_name} (een beschrijving, geen bewijs dat het "
-            "programma het verschil maakte)."
-        )
+        parts.append(gemeente_comparison_sentence(row, ctx.gemeente_name))
     note = _one_break_wording(ctx, indicator_id, _body_notes(str(row["note"] or "")))
     if note:
         parts.append(f"{note[0].upper()}{note[1:]}.".replace("..", "."))
     return " ".join(parts)
+
+
+def gemeente_comparison_sentence(row: pd.Series, gemeente: str) -> str:
+    """The change against the gemeente with its own period: `did_vs_gemeente` runs from
+    the base year to the latest year, so the sentence names both years and the area's
+    own change over them, never only the change since the previous measurement."""
+    unit = row["unit"]
+    since, latest = int(row["base_year"]), int(row["latest_year"])
+    return (
+        f"Van {since} tot {latest}: {_format_change(float(row['change_since_base']), unit)} in "
+        f"het programmagebied, {_format_change(float(row['did_vs_gemeente']), unit)} ten "
+        f"opzichte van de verandering in {gemeente} in dezelfde jaren (een beschrijving, geen "
+        "bewijs dat het programma het verschil maakte)."
+    )
 
 
 def trend_words(row: pd.Series) -> str:
