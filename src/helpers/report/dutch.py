@@ -132,7 +132,7 @@ def format_value(value: float | None, unit: str) -> str:
     | `procent` | 1 | `47,5%` |
     | `aantal` | 0 | `1.189` |
     | `euro` | 0 | `€ 800.000` |
-    | `duizend_euro` | 0 | `€ 312.000` (CBS publishes WOZ values in thousands) |
+    | `duizend_euro` | 1 | `€ 312.000`, `€ 30.800` (CBS publishes WOZ and income in thousands) |
     | `per_km2` | 0 | `3.457` |
     | `per_1000` | 1 | `12,3` |
 
@@ -147,6 +147,8 @@ def format_value(value: float | None, unit: str) -> str:
     '€ 800.000'
     >>> format_value(312, "duizend_euro")
     '€ 312.000'
+    >>> format_value(30.8, "duizend_euro")
+    '€ 30.800'
     >>> format_value(12.34, "per_1000")
     '12,3'
     >>> format_value(None, "procent")
