@@ -30,6 +30,7 @@ DECIMALS_BY_UNIT: Mapping[str, int] = {
     "duizend_euro": 1,
     "per_km2": 0,
     "per_1000": 1,
+    "index": 1,
 }
 """Decimals of a value in its own unit: its level, interval, change and yearly trend.
 

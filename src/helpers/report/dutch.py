@@ -25,9 +25,10 @@ UNIT_AXIS_LABELS = {
     "procent": "procent",
     "aantal": "aantal",
     "euro": "euro",
-    "duizend_euro": "euro",
+    "duizend_euro": "× € 1.000",
     "per_km2": "per km²",
     "per_1000": "per 1.000",
+    "index": "index (eerste jaar = 100)",
 }
 
 # Logbook change types (params/logbook.yaml `change`) as a reader reads them.
