@@ -393,8 +393,27 @@ def test_sources_and_logbook_speak_dutch(project, full_table):
     assert {"indicator toegevoegd", "gebied gewijzigd"} <= set(logbook["wijziging"])
     assert "15 februari 2023" in set(logbook["datum"])
     assert "Doet vrijwilligerswerk (18+)" in set(logbook["indicator"]), "labels, not raw ids"
-    assert logbook["datum"].iloc[0] == "1 december 2026", "newest first"
-    assert logbook["datum"].iloc[-1] == "1 maart 2022"
+    dated = logbook[logbook["datum"].ne(dutch.MISSING)]
+    assert dated["datum"].iloc[0] == "1 december 2026", "newest first"
+    assert dated["datum"].iloc[-1] == "1 maart 2022"
+
+
+def test_a_catalogue_definition_change_is_a_break_in_the_logbook(project):
+    """WOZ value and education level, redefined by CBS in 2024 (params/indicators.yaml
+    `changes`): the joint report drew the break, the annual report's logbook said
+    'breuk: nee' (only the entry that added the indicator)."""
+    logbook = report.logbook_table(project, "overvecht")
+    woz = logbook[
+        logbook["indicator"].eq("Gemiddelde WOZ-waarde van woningen")
+        & logbook["wijziging"].eq("indicator geherdefinieerd")
+    ]
+    assert woz[["vanaf jaar", dutch.BREAK_LABEL]].to_dict("records") == [
+        {"vanaf jaar": 2024, dutch.BREAK_LABEL: "ja"}
+    ]
+    assert "niet vergelijkbaar met eerdere jaren" in woz["reden"].iloc[0]
+    earlier = report.logbook_table(project, "overvecht", years=[2019, 2020, 2021, 2022, 2023])
+    redefined = earlier.loc[earlier["wijziging"].eq("indicator geherdefinieerd"), "indicator"]
+    assert "Gemiddelde WOZ-waarde van woningen" not in set(redefined), "2024 is after 2023"
 
 
 def test_factsheet_sentences_are_plain_and_published_only(project, full_table, tmp_path):
