@@ -439,6 +439,14 @@ def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes
     assert by_unit["procent"]["waarde"].value == 17.6
     assert by_unit["procent"]["respondenten"].value == 812
     assert by_unit["procent"]["jaar"].number_format == "0"
+    p_column = [c.value for c in book["samenvatting"][1]].index("p_waarde") + 1
+    p_cells = [
+        row[p_column - 1]
+        for row in book["samenvatting"].iter_rows(min_row=2)
+        if row[p_column - 1].value is not None
+    ]
+    assert p_cells, "the summary has tested rows"
+    assert {c.number_format for c in p_cells} == {'[<0.001]"< 0,001";0.000'}, "never a bare 0"
     for name in ("samenvatting", "netwerk"):
         assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
     notes = book["kolommen"]

@@ -194,7 +194,8 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "jaar na de breuk",
         "verandering_sinds_vergelijkingsjaar": "laatste waarde min die in vergelijking_vanaf_jaar",
         "toets": "toets op verschil tussen twee metingen (alleen enquêtes)",
-        "p_waarde": "p-waarde van de toets (drie decimalen)",
+        "p_waarde": "p-waarde van de toets (drie decimalen); 0 staat voor een p-waarde onder "
+        "0,0005 en leest als < 0,001, zoals in de rapporten",
         "significant": "ja: p-waarde onder 0,05 (waarschijnlijk een echt verschil)",
         "trend_per_jaar": "helling van de rechte lijn door de jaren sinds de laatste breuk",
         "trend_ondergrens_95": "ondergrens van het 95%-interval van de helling; leeg bij een "
@@ -400,6 +401,10 @@ def dutch_excel_csv(frame: pd.DataFrame) -> str:
     return "\ufeff" + text.to_csv(index=False, sep=";", lineterminator="\r\n")
 
 
+P_VALUE_FORMAT = '[<0.001]"< 0,001";0.' + "0" * P_VALUE_DECIMALS
+"""A stored p of 0 (below 0,0005) reads '< 0,001' in Excel, as in the reports; never 0."""
+
+
 def number_format(unit: str) -> str:
     """The Excel number format of a unit's values: its stored decimals, thousands
     grouping, € before euros ('#,##0.0', '"€" #,##0'); Excel shows them in the
@@ -435,7 +440,7 @@ def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None
         elif column in WHOLE_COLUMNS:
             fixed = "#,##0"
         elif column == "p_waarde":
-            fixed = "0." + "0" * P_VALUE_DECIMALS
+            fixed = P_VALUE_FORMAT
         elif column == "index_laatste_jaar":
             fixed = "0." + "0" * INDEX_DECIMALS
         for row_index, value in enumerate(frame[column].tolist(), start=2):
