@@ -87,3 +87,18 @@ def test_the_joint_scale_starts_counts_at_zero_and_leaves_percentages_free():
     none = pd.DataFrame({"value": []})
     assert joint.joint_limits(series, none, "procent")[0] > 0
     assert joint.joint_limits(series, none, "aantal")[0] == 0
+
+
+def test_the_index_starts_again_at_a_series_break():
+    """Betere Buurten's area grew in 2022: indexed to 2019 it read 160, growth that is
+    the new area's size. After a break the line starts again at 100."""
+    series = pd.DataFrame(
+        {
+            "programme_name": ["B"] * 4,
+            "area_role": ["programma"] * 4,
+            "year": [2020, 2021, 2022, 2023],
+            "value": [10000.0, 10100.0, 16000.0, 16160.0],
+            "series_break": [False, False, True, False],
+        }
+    )
+    assert joint.index_to_first_year(series)["value"].tolist() == [100.0, 101.0, 100.0, 101.0]

@@ -28,7 +28,7 @@ UNIT_AXIS_LABELS = {
     "duizend_euro": "× € 1.000",
     "per_km2": "per km²",
     "per_1000": "per 1.000",
-    "index": "index (eerste jaar = 100)",
+    "index": "index (eerste jaar van de reeks = 100)",
 }
 
 # Logbook change types (params/logbook.yaml `change`) as a reader reads them.

@@ -166,18 +166,28 @@ def joint_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd
 
 def index_to_first_year(series: pd.DataFrame) -> pd.DataFrame:
     """Each (programme, area) line as an index, its first published year = 100, at the
-    index's stored precision; withheld years stay blank."""
+    index's stored precision; withheld years stay blank. A series break starts a new
+    line at 100: an index across the break (Betere Buurten's area grew in 2022) would
+    draw the new area's size as growth."""
     series = series.copy()
     columns = [c for c in ("value", "lower", "upper") if c in series.columns]
+    breaks = (
+        series["series_break"].fillna(False).astype(bool)
+        if "series_break" in series.columns
+        else pd.Series(False, index=series.index)
+    )
     for _, rows in series.groupby(["programme_name", "area_role"], sort=False):
-        shown = rows.dropna(subset=["value"]).sort_values("year")
-        if shown.empty or not float(shown["value"].iloc[0]):
-            series.loc[rows.index, columns] = float("nan")
-            continue
-        first = float(shown["value"].iloc[0])
-        for column in columns:
-            values = rows[column].astype(float) / first * 100
-            series.loc[rows.index, column] = round_half_up(values.to_numpy(), INDEX_DECIMALS)
+        ordered = rows.sort_values("year")
+        segment = breaks.loc[ordered.index].cumsum()
+        for _, part in ordered.groupby(segment, sort=False):
+            shown = part.dropna(subset=["value"])
+            if shown.empty or not float(shown["value"].iloc[0]):
+                series.loc[part.index, columns] = float("nan")
+                continue
+            first = float(shown["value"].iloc[0])
+            for column in columns:
+                values = part[column].astype(float) / first * 100
+                series.loc[part.index, column] = round_half_up(values.to_numpy(), INDEX_DECIMALS)
     return series
 
 
