@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from helpers.report.plots import OKABE_ITO, SYNTHETIC_MARK
+from helpers.config.report import BoundarySource
+from helpers.report.plots import DPI, OKABE_ITO, SYNTHETIC_MARK, FigureOutput
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -131,14 +133,19 @@ def read_boundaries(
     name_column: str | None = None,
     gemeente_column: str | None = None,
     crs: str | None = None,
+    from_buurten: bool = False,
 ) -> gpd.GeoDataFrame:
     """The areas of a boundary file as `code, name, gemeente, geometry` in RD New, by code.
 
     `codes` (the programme's) choose the layer of a file with several (the CBS
     GeoPackage has gemeenten, wijken and buurten); `layer` and the `*_column`
     names override the choice and the recognised CBS/PDOK column names; `crs` is
-    the file's CRS where it declares none (or a wrong one). Every failure names the
-    file, and the column where one is missing.
+    the file's CRS where it declares none (or a wrong one); `from_buurten` merges a
+    buurten file into its wijken. A TopoJSON file (CBS/PDOK publish it in lon/lat)
+    that declares no CRS is read as WGS 84 when its coordinates are degrees. Invalid
+    polygons (quantised TopoJSON self-intersects) are repaired with `make_valid`, so
+    areas and overlaps can be computed. Every failure names the file, and the column
+    where one is missing.
     """
     import geopandas as gpd
     from pyogrio.errors import DataLayerError, DataSourceError
@@ -177,6 +184,8 @@ def read_boundaries(
 
     if crs:
         frame = frame.set_crs(_crs_of(crs, path), allow_override=True)
+    if frame.crs is None and _degrees(frame) and _is_topojson(path):
+        frame = frame.set_crs("EPSG:4326")
     if frame.crs is None:
         raise ValueError(
             f"{where}: declares no coordinate reference system (a shapefile without its "
@@ -190,12 +199,38 @@ def read_boundaries(
                 f"reach {max(east, north):.0f}, which looks like metres (RD New): set "
                 "`crs: EPSG:28992` under `boundaries` in params/report.yaml"
             )
+    geometry = frame.geometry.to_crs(RD_NEW)
+    geometry = geometry.where(geometry.is_valid, geometry.make_valid())
     areas = gpd.GeoDataFrame(
-        {"code": code, "name": name, "gemeente": gemeente},
-        geometry=frame.geometry.to_crs(RD_NEW).values,
-        crs=RD_NEW,
+        {"code": code, "name": name, "gemeente": gemeente}, geometry=geometry.values, crs=RD_NEW
     )
+    if from_buurten:
+        areas = _wijken_from_buurten(areas, where)
     return areas.sort_values("code", kind="stable").reset_index(drop=True)
+
+
+def _degrees(frame: gpd.GeoDataFrame) -> bool:
+    west, south, east, north = frame.total_bounds
+    return min(west, east) >= -180 and max(west, east) <= 180 and -90 <= south <= north <= 90
+
+
+def _is_topojson(path: Path) -> bool:
+    import pyogrio
+
+    return str(pyogrio.read_info(path).get("driver", "")) == "TopoJSON"
+
+
+def _wijken_from_buurten(buurten: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
+    """Wijken as the union of their buurten (BU gggg ww bb lies in WK gggg ww)."""
+    not_buurt = buurten.loc[~buurten["code"].str.startswith("BU"), "code"]
+    if not not_buurt.empty:
+        raise ValueError(
+            f"{where}: from_buurten needs buurt codes (BU...), found {not_buurt.iloc[0]}"
+        )
+    wijken = buurten.assign(code="WK" + buurten["code"].str[2:8])
+    merged = wijken.dissolve(by="code", aggfunc={"gemeente": "first"}, as_index=False)
+    merged["name"] = merged["code"]
+    return merged[["code", "name", "gemeente", "geometry"]]
 
 
 def _named(columns: list[str], wanted: str, setting: str, where: str) -> str:
@@ -308,11 +343,13 @@ def programme_map(
     title: str,
     *,
     synthetic: bool = False,
+    caption: str = "",
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
-    and readers of the SVG can find them.
+    and readers of the SVG can find them; `caption` (the boundaries' source and year)
+    is printed under the map (gid `bron`).
     """
     import geopandas as gpd
     import shapely
@@ -353,6 +390,7 @@ def programme_map(
         frameon=False,
         fontsize=9,
     )
+    _caption(fig, caption)
     if synthetic:
         fig.text(
             0.5,
@@ -365,8 +403,32 @@ def programme_map(
             va="center",
             rotation=20,
         )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05 if caption else 0, 1, 1))
     return fig
+
+
+def _caption(fig: Figure, caption: str) -> None:
+    if caption:
+        fig.text(0.01, 0.005, caption, fontsize=7, ha="left", va="bottom", gid="bron")
+
+
+def map_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
+    """Save a map with its alt text inside the file as well (PNG `Description`, SVG
+    `dc:description`), so the image keeps saying what it shows wherever it is copied."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".svg":
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wijkmonitor"}):
+            fig.savefig(
+                path,
+                metadata={"Date": None, "Creator": None, "Description": alt},
+                bbox_inches="tight",
+            )
+    else:
+        fig.savefig(
+            path, dpi=DPI, metadata={"Software": None, "Description": alt}, bbox_inches="tight"
+        )
+    plt.close(fig)
+    return FigureOutput(path, alt)
 
 
 def map_alt_text(areas: gpd.GeoDataFrame, codes: Sequence[str], gemeente_name: str) -> str:
@@ -380,3 +442,129 @@ def map_alt_text(areas: gpd.GeoDataFrame, codes: Sequence[str], gemeente_name: s
     if missing:
         text += f" Geen grens gevonden voor {', '.join(missing)}."
     return text
+
+
+@dataclass(frozen=True)
+class Located:
+    """Boundaries found for a map: the areas read (None: none usable), the codes to
+    highlight, the file they came from and the notes a reader must see under the map."""
+
+    areas: gpd.GeoDataFrame | None
+    codes: list[str]
+    source: BoundarySource | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        """The source line under a map: which boundaries, of which year."""
+        if self.source is None:
+            return ""
+        year = f" {self.source.year}" if self.source.year else ""
+        made = ", wijken samengevoegd uit buurten" if self.source.from_buurten else ""
+        return (
+            f"Grenzen: {self.source.source}{year} ({self.source.path.name}{made}); "
+            "Bron: CBS/Kadaster, CC BY 4.0."
+        )
+
+    @property
+    def figure_caption(self) -> str:
+        """The source line inside the map image: two short lines, without the file name."""
+        if self.source is None:
+            return ""
+        year = f" {self.source.year}" if self.source.year else ""
+        made = " (wijken samengevoegd uit buurten)" if self.source.from_buurten else ""
+        return f"Grenzen: {self.source.source}{year}{made}\nBron: CBS/Kadaster, CC BY 4.0."
+
+
+def _level_of(codes: Sequence[str]) -> str | None:
+    levels = _level_prefixes(codes)
+    return LAYER_WORDS[next(iter(levels))] if len(levels) == 1 else None
+
+
+def _by_year(sources: Sequence[BoundarySource], year: int) -> list[BoundarySource]:
+    """The newest file up to `year` first, then later ones, then those without a year."""
+
+    def order(source: BoundarySource) -> tuple[int, int]:
+        if source.year is None:
+            return (2, 0)
+        return (0, -source.year) if source.year <= year else (1, source.year)
+
+    return sorted(sources, key=order)
+
+
+def _read(
+    source: BoundarySource, codes: Sequence[str], notes: list[str]
+) -> gpd.GeoDataFrame | None:
+    """The file's areas, or None with a note saying why it could not be used."""
+    if not source.path.is_file():
+        notes.append(f"Grenzenbestand {source.label} ontbreekt ({source.path}).")
+        return None
+    try:
+        return read_boundaries(
+            source.path, codes=codes, from_buurten=source.from_buurten, **source.options
+        )
+    except ValueError as error:
+        notes.append(f"Grenzenbestand {source.label} is niet te lezen: {error}")
+        return None
+
+
+def locate(
+    sources: Sequence[BoundarySource], codes: Sequence[str], year: int, level: str | None = None
+) -> Located:
+    """The boundaries to draw `codes` with, for a report on `year`, and what is missing.
+
+    Files of the codes' level (wijk or buurt) are tried newest-first up to `year`, then
+    later ones. A file that is absent, unreadable or lacks some codes gives a note
+    naming the file, its year and the codes without geometry, and the next file is
+    tried. Buurten found in no file are drawn as the wijken that hold them (a buurt
+    code holds its wijk's), saying so. Nothing raises: a report without a map still
+    builds, with the notes in its place.
+    """
+    codes = list(codes)
+    level = level or _level_of(codes)
+    notes: list[str] = []
+    fitting = [s for s in sources if s.level in (None, level)]
+    if not fitting:
+        notes.append(f"Geen grenzenbestand van {level or 'dit'} niveau in params/report.yaml.")
+    partial: tuple[gpd.GeoDataFrame, BoundarySource] | None = None
+    for source in _by_year(fitting, year):
+        areas = _read(source, codes, notes)
+        if areas is None:
+            continue
+        missing = [c for c in codes if c not in set(areas["code"])]
+        if not missing:
+            if source.year is not None and source.year != year:
+                when = "na" if source.year < year else "tot"
+                notes.append(
+                    f"De grenzen zijn van {source.year} ({source.path.name}), niet van {year}: "
+                    f"een grenswijziging {when} {source.year} staat niet op de kaart."
+                )
+            return Located(areas, codes, source, notes)
+        notes.append(f"{source.label} heeft geen grens voor {', '.join(missing)}.")
+        if partial is None and len(missing) < len(codes):
+            partial = (areas, source)
+    if level == "buurt":
+        wijken = list(dict.fromkeys("WK" + c[2:8] for c in codes))
+        found = locate(sources, wijken, year, level="wijk")
+        if found.areas is not None:
+            notes.append(
+                f"Getekend: de wijken {', '.join(wijken)} waarin de buurten van het "
+                "programma liggen."
+            )
+            return Located(found.areas, wijken, found.source, notes + found.notes)
+    if partial is not None:
+        return Located(partial[0], codes, partial[1], notes)
+    return Located(None, codes, None, notes)
+
+
+def map_notes_markdown(located: Located, *, synthetic: bool = False) -> str:
+    """The source line and the notes under a map (or in its place), in Dutch."""
+    lines = [f"*{located.caption}*"] if located.caption else []
+    if located.areas is None:
+        lines.insert(0, "*Geen kaart: geen grenzen gevonden voor dit gebied.*")
+    if synthetic and located.areas is not None:
+        lines.append(
+            "*De grenzen zijn echt (openbare CBS-kaart); de cijfers in deze demo zijn synthetisch.*"
+        )
+    lines += [f"*{note}*" for note in located.notes]
+    return "\n\n".join(lines)
