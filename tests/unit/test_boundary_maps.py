@@ -164,3 +164,18 @@ def test_the_cbs_topojson_is_read_in_rd_new(shared_cbs, tmp_path):
 def test_from_buurten_refuses_a_wijken_file(shared_cbs):
     with pytest.raises(ValueError, match=r"wijk_2016_4gemeenten\.geojson: from_buurten needs"):
         maps.read_boundaries(shared_cbs / WIJKEN_2016, from_buurten=True)
+
+
+def test_a_wijkprofiel_map_outlines_the_profiled_wijk(shared_cbs, repo_root, tmp_path):
+    output, notes = maps.profile_map(
+        "WK035502", "GM0355", "Zeist", "Zeist-Noord", repo_root, 2024, tmp_path, synthetic=True
+    )
+    assert output is not None and output.path.suffix == ".svg"
+    svg = output.path.read_text(encoding="utf-8")
+    assert "dit gebied" in svg and "overige wijken van de gemeente" in svg
+    assert output.alt.startswith("Kaart van Zeist met het gebied van dit profiel (WK035502)")
+    assert "De grenzen zijn echt (openbare CBS-kaart)" in notes
+    missing, notes = maps.profile_map(
+        "WK035599", "GM0355", "Zeist", "Nergens", repo_root, 2024, tmp_path
+    )
+    assert missing is None and "heeft geen grens voor WK035599" in notes

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
+
+from pydantic import Field, field_validator
 
 from helpers.config import (
     Paths,
@@ -34,10 +37,30 @@ class BoundarySettings(Strict):
     crs: str | None = None
 
 
+class MapSettings(Strict):
+    """Which indicators get a map of all wijken of the gemeente, and their classes.
+
+    `classes` fixes an indicator's class bounds (ascending) for every year and cycle;
+    without them the bounds come from the values of all the cycle's years.
+    """
+
+    indicators: list[str] = Field(default_factory=list)
+    classes: dict[str, list[float]] = Field(default_factory=dict)
+
+    @field_validator("classes")
+    @classmethod
+    def _ascending(cls, classes: dict[str, list[float]]) -> dict[str, list[float]]:
+        for key, bounds in classes.items():
+            if len(bounds) < 2 or any(b <= a for a, b in pairwise(bounds)):
+                raise ValueError(f"{key}: give at least two bounds in ascending order")
+        return classes
+
+
 class ReportSettings(Strict):
     """Optional settings of the reports (params/report.yaml; absent means defaults)."""
 
     boundaries: str | BoundarySettings | list[BoundarySettings] | None = None
+    maps: MapSettings = Field(default_factory=MapSettings)
 
 
 @dataclass(frozen=True)

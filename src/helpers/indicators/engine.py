@@ -850,3 +850,41 @@ def write_tables(
             write_text_atomic(series_path, text)
             written.append(series_path)
     return written
+
+
+def wijk_values(
+    project: Project, kwb: pd.DataFrame, indicator_ids: Sequence[str], gemeente: str
+) -> pd.DataFrame:
+    """Every wijk of `gemeente` on its own, for each indicator and cycle year, with the
+    same small-number suppression as the reports (for the indicator maps).
+
+    The wijken are those of each year's CBS region list (`kwb`), so a map follows
+    CBS's classification of its year. Columns: area_code, area_name, year,
+    indicator_id, value, suppressed, suppression_reason, unit, source_modified.
+    """
+    known = {i.id: i for i in project.catalogue.indicators}
+    unknown = [i for i in indicator_ids if i not in known]
+    if unknown:
+        raise KeyError(f"indicator(s) not in the catalogue: {', '.join(unknown)}")
+    indicators = [known[i] for i in indicator_ids if known[i].source == "cbs_kwb"]
+    years = list(project.cycle.cycle.years)
+    rows = kwb[kwb["area_level"].eq("wijk") & kwb["gemeente"].eq(gemeente)]
+    rows = rows[rows["year"].isin(years)].drop_duplicates(["year", "area_code"])
+    columns = ["area_code", "area_name", "year", "indicator_id", "value", "suppressed"]
+    columns += ["suppression_reason", "unit", "source_modified"]
+    if rows.empty or not indicators:
+        return pd.DataFrame(columns=columns)
+    members = pd.DataFrame(
+        {
+            "area_role": "programma",
+            "area_code": rows["area_code"].astype(str),
+            "area_name": rows["area_name"].astype(str),
+            "year": rows["year"].astype(int),
+            "member_code": rows["area_code"].astype(str),
+        }
+    )[MEMBER_COLUMNS]
+    table = indicator_values(indicators, members, kwb)
+    table["estimate"] = ""
+    table = apply_suppression(table, project.cycle.suppression, group_partitions(table))
+    table["year"] = table["year"].astype(int)
+    return table[columns].sort_values(["indicator_id", "year", "area_code"]).reset_index(drop=True)

@@ -22,23 +22,28 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from helpers.config.report import BoundarySource
+from helpers.config.report import BoundarySource, boundary_sources
 from helpers.report.plots import DPI, OKABE_ITO, SYNTHETIC_MARK, FigureOutput
 from helpers.sources.boundaries import LAYER_WORDS, RD_NEW, level_prefixes, read_boundaries
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import shapely
+
+    from helpers.report.programme import ProgrammeContext
 
 __all__ = ["RD_NEW", "read_boundaries"]  # read here by the notebooks and tests too
 
@@ -122,6 +127,7 @@ def programme_map(
     *,
     synthetic: bool = False,
     caption: str = "",
+    label: str = "programmagebied",
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
@@ -158,7 +164,7 @@ def programme_map(
     level = "buurten" if level_prefixes(codes) == {"BU"} else "wijken"
     ax.legend(
         handles=[
-            Patch(fc=HIGHLIGHT, ec="#000000", label="programmagebied"),
+            Patch(fc=HIGHLIGHT, ec="#000000", label=label),
             Patch(fc=GREY, ec=GREY_EDGE, label=f"overige {level} van de gemeente"),
             Line2D([], [], color="#000000", linewidth=1.4, label="gemeentegrens"),
         ],
@@ -278,12 +284,30 @@ def _read(
         notes.append(f"Grenzenbestand {source.label} ontbreekt ({source.path}).")
         return None
     try:
-        return read_boundaries(
-            source.path, codes=codes, from_buurten=source.from_buurten, **source.options
-        )
+        return _cached_read(
+            source.path,
+            source.path.stat().st_mtime_ns,
+            tuple(sorted(set(level_prefixes(codes)))),
+            source.from_buurten,
+            tuple(sorted(source.options.items())),
+        ).copy()
     except ValueError as error:
         notes.append(f"Grenzenbestand {source.label} is niet te lezen: {error}")
         return None
+
+
+@lru_cache(maxsize=8)
+def _cached_read(
+    path: Path,
+    mtime: int,
+    levels: tuple[str, ...],
+    from_buurten: bool,
+    options: tuple[tuple[str, str], ...],
+) -> gpd.GeoDataFrame:
+    """One read per file, level and version in a kernel: the profiles draw a map of
+    every wijk from one file (the levels choose the layer of a GeoPackage)."""
+    codes = [f"{level}00000000" for level in levels]
+    return read_boundaries(path, codes=codes, from_buurten=from_buurten, **dict(options))
 
 
 def locate(
@@ -346,3 +370,308 @@ def map_notes_markdown(located: Located, *, synthetic: bool = False) -> str:
         )
     lines += [f"*{note}*" for note in located.notes]
     return "\n\n".join(lines)
+
+
+# ------------------------------------------------------------ indicator maps
+
+NO_VALUE, NO_VALUE_EDGE = "#ffffff", "#999999"
+CLASS_COUNT = 5
+
+
+def fixed_classes(values: Sequence[float], count: int = CLASS_COUNT) -> list[float]:
+    """Class bounds for one indicator from its values in every year of the cycle.
+
+    Computed once over all years (not per map), so a colour means the same value in
+    every year's map; rounded to two significant digits of the range so the legend
+    reads as plain numbers. Equal-count classes (quantiles), as the Leefbaarometer
+    and the CBS StatLine maps do; fewer where values repeat.
+    """
+    import numpy as np
+
+    found = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    if found.size == 0:
+        return []
+    low, high = float(found.min()), float(found.max())
+    if low == high:
+        return [low, high]
+    step = 10 ** (math.floor(math.log10(high - low)) - 1)
+    inner = np.quantile(found, [i / count for i in range(1, count)])
+    bounds = [math.floor(low / step) * step]
+    bounds += [round(float(q) / step) * step for q in inner]
+    bounds += [math.ceil(high / step) * step]
+    cleaned = [round(b, 10) for b in bounds]
+    return sorted(set(cleaned))
+
+
+def class_colours(count: int) -> list[str]:
+    """`count` colours of viridis: ordered light to dark for readers with any of the
+    common colour-vision deficiencies, and in greyscale print."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps["viridis_r"]
+    return [to_hex(cmap(0.08 + 0.84 * i / max(count - 1, 1))) for i in range(count)]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.10g}".replace(",", " ").replace(".", ",")
+
+
+def class_labels(bounds: Sequence[float], unit: str = "") -> list[str]:
+    suffix = f" {unit}" if unit else ""
+    return [f"{_number(a)} – {_number(b)}{suffix}" for a, b in pairwise(bounds)]
+
+
+def class_of(value: float, bounds: Sequence[float]) -> int | None:
+    """The class index of a value (None: no value or outside the fixed scale)."""
+    if value is None or math.isnan(value) or not bounds:
+        return None
+    for i, (low, high) in enumerate(pairwise(bounds)):
+        if low <= value <= high if i == 0 else low < value <= high:
+            return i
+    return None
+
+
+def indicator_map(
+    wijken: gpd.GeoDataFrame,
+    values: dict[str, float],
+    outline: shapely.Geometry,
+    bounds: Sequence[float],
+    title: str,
+    *,
+    unit: str = "",
+    synthetic: bool = False,
+    caption: str = "",
+) -> Figure:
+    """The wijken of a gemeente coloured by an indicator in fixed classes, the programme
+    area outlined on top (`outline`, in RD New).
+
+    A wijk without a published value (suppressed for small numbers, or not published
+    by CBS) is white with a grey edge and its own legend entry: never a colour. A
+    value outside the fixed scale (a later year beyond every year the classes were
+    made from) is drawn as no value too, and the alt text says so.
+    """
+    import geopandas as gpd
+
+    colours = class_colours(max(len(bounds) - 1, 1))
+    klass = [class_of(values.get(code, math.nan), bounds) for code in wijken["code"]]
+    fig, ax = plt.subplots(figsize=(6.0, 6.4))
+    for i, colour in enumerate(colours):
+        part = wijken[[k == i for k in klass]]
+        if not part.empty:
+            part.plot(ax=ax, facecolor=colour, edgecolor="#ffffff", linewidth=0.6, gid=f"klasse{i}")
+    empty = wijken[[k is None for k in klass]]
+    if not empty.empty:
+        empty.plot(
+            ax=ax, facecolor=NO_VALUE, edgecolor=NO_VALUE_EDGE, linewidth=0.6, gid="geen_waarde"
+        )
+    gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
+        ax=ax, color="#000000", linewidth=2.4, gid="programmagebied"
+    )
+    gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
+        ax=ax, color=OKABE_ITO["orange"], linewidth=1.0
+    )
+    west, south, east, north = wijken.total_bounds
+    margin = 0.04 * max(east - west, north - south)
+    ax.set_xlim(west - margin, east + margin)
+    ax.set_ylim(south - margin, north + margin)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=11, fontweight="bold")
+    handles: list[Artist] = [
+        Patch(fc=c, ec="#ffffff", label=label)
+        for c, label in zip(colours, class_labels(bounds, unit), strict=False)
+    ]
+    handles += [
+        Patch(fc=NO_VALUE, ec=NO_VALUE_EDGE, label="geen waarde (onderdrukt of niet gepubliceerd)"),
+        Line2D([], [], color="#000000", linewidth=2.4, label="programmagebied"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=2,
+        frameon=False,
+        fontsize=8,
+        title="Klassen (gelijk in alle jaren)",
+        title_fontsize=8,
+    )
+    _caption(fig, caption)
+    if synthetic:
+        fig.text(
+            0.5,
+            0.55,
+            SYNTHETIC_MARK,
+            fontsize=22,
+            color="#c00000",
+            alpha=0.15,
+            ha="center",
+            va="center",
+            rotation=20,
+        )
+    fig.tight_layout(rect=(0, 0.07 if caption else 0, 1, 1))
+    return fig
+
+
+def indicator_map_alt(
+    label: str,
+    year: int,
+    gemeente_name: str,
+    values: dict[str, float],
+    codes: Sequence[str],
+    area_codes: Sequence[str],
+    bounds: Sequence[float],
+    unit: str = "",
+) -> str:
+    """What an indicator map shows, in words: the scale, where the programme area falls
+    and how many wijken have no value."""
+    labels = class_labels(bounds, unit)
+    shown = [values.get(c, math.nan) for c in codes]
+    without = sum(1 for v in shown if class_of(v, bounds) is None)
+    text = (
+        f"Kaart van {gemeente_name}: {label.lower()} per wijk in {year}, in {len(labels)} "
+        f"klassen van {labels[0].split(' – ')[0]} tot {labels[-1].split(' – ')[1]}"
+        if labels
+        else f"Kaart van {gemeente_name}: {label.lower()} per wijk in {year}, zonder waarden"
+    )
+    text += "; het programmagebied is omlijnd"
+    own = [class_of(values.get(c, math.nan), bounds) for c in area_codes]
+    if own and all(k is not None for k in own) and len(set(own)) == 1:
+        text += f" en valt in de klasse {labels[own[0]]}"  # type: ignore[index]
+    text += "."
+    if without:
+        text += f" {without} van de {len(codes)} wijken zonder waarde."
+    return text
+
+
+def programme_indicator_maps(
+    ctx: ProgrammeContext, folder: Path
+) -> list[tuple[FigureOutput | None, str]]:
+    """For each indicator of `maps.indicators` (params/report.yaml): the map of all wijken
+    of the programme's gemeente in the report's year, the programme area outlined,
+    and the Markdown under it (alt text, source lines, notes); (None, notes) where a
+    map cannot be drawn. Classes are fixed per indicator over the cycle's years.
+    """
+    from helpers.config.report import report_settings
+    from helpers.indicators.engine import wijk_values
+    from helpers.indicators.harmonise import read_harmonised_kwb
+
+    settings = report_settings(ctx.paths).maps
+    if not settings.indicators:
+        return []
+    known = {i.id: i for i in ctx.project.catalogue.indicators}
+    unknown = [i for i in [*settings.indicators, *settings.classes] if i not in known]
+    if unknown:
+        raise KeyError(
+            f"{ctx.paths.params / 'report.yaml'}: maps: not in the catalogue "
+            f"(params/indicators.yaml): {', '.join(unknown)}"
+        )
+    gemeente = ctx.programme.gemeente
+    values = wijk_values(ctx.project, read_harmonised_kwb(ctx.paths), settings.indicators, gemeente)
+    latest = values[values["year"].eq(ctx.year)]
+    sources = boundary_sources(ctx.paths)
+    wijken = locate(sources, sorted(latest["area_code"].unique()), ctx.year, level="wijk")
+    area = locate(sources, ctx.programme.area_codes(ctx.year), ctx.year)
+    results: list[tuple[FigureOutput | None, str]] = []
+    for indicator_id in settings.indicators:
+        indicator = known[indicator_id]
+        own = values[values["indicator_id"].eq(indicator_id)]
+        shown = own[own["year"].eq(ctx.year)]
+        by_code = dict(zip(shown["area_code"], shown["value"].astype(float), strict=True))
+        bounds = settings.classes.get(indicator_id) or fixed_classes(
+            own["value"].astype(float).tolist()
+        )
+        unit = UNIT_SHORT.get(indicator.unit, "")
+        title = f"{indicator.label}, {ctx.year}"
+        if wijken.areas is None or area.areas is None or not bounds:
+            reason = "geen waarden" if not bounds else "geen grenzen"
+            notes = [f"*Geen kaart van {indicator.label.lower()}: {reason}.*"]
+            results.append((None, "\n\n".join(notes + [f"*{n}*" for n in wijken.notes])))
+            continue
+        in_gemeente = wijken.areas[
+            wijken.areas["code"].isin(by_code) | wijken.areas["gemeente"].eq(gemeente)
+        ]
+        outline = shapely_union(area.areas[area.areas["code"].isin(area.codes)])
+        fig = indicator_map(
+            in_gemeente,
+            by_code,
+            outline,
+            bounds,
+            title,
+            unit=unit,
+            synthetic=ctx.synthetic_for([indicator_id]),
+            caption=_map_caption(wijken),
+        )
+        alt = indicator_map_alt(
+            indicator.label,
+            ctx.year,
+            ctx.gemeente_name,
+            by_code,
+            list(in_gemeente["code"]),
+            area.codes if area.codes[0].startswith("WK") else [],
+            bounds,
+            unit,
+        )
+        output = map_output(fig, folder / f"kaart_{indicator_id}.png", alt)
+        source = (
+            f"*Figuur: {alt}*\n\n*Cijfers: CBS, Kerncijfers wijken en buurten {ctx.year} "
+            "(kleine aantallen onderdrukt). "
+            f"{wijken.caption}*"
+        )
+        results.append((output, "\n\n".join([source, *(f"*{n}*" for n in wijken.notes)])))
+    return results
+
+
+UNIT_SHORT = {
+    "procent": "%",
+    "per_1000": "per 1.000",
+    "per_km2": "per km²",
+    "duizend_euro": "× € 1.000",
+}
+
+
+def _map_caption(located: Located) -> str:
+    return located.figure_caption.replace(
+        "Grenzen:", "Cijfers: CBS Kerncijfers wijken en buurten. Grenzen:", 1
+    )
+
+
+def shapely_union(areas: gpd.GeoDataFrame) -> shapely.Geometry:
+    import shapely
+
+    return shapely.union_all(areas.geometry.values)
+
+
+def profile_map(
+    code: str,
+    gemeente: str,
+    gemeente_name: str,
+    name: str,
+    root: str | Path | None,
+    year: int,
+    folder: Path,
+    *,
+    synthetic: bool = False,
+) -> tuple[FigureOutput | None, str]:
+    """A wijkprofiel's map: every area of the gemeente, the profiled one outlined, with
+    the notes under it (the same boundary rules as the reports)."""
+    from helpers.config import Paths
+
+    located = locate(boundary_sources(Paths.from_root(root)), [code], year)
+    output = None
+    if located.areas is not None:
+        fig = programme_map(
+            located.areas,
+            located.codes,
+            gemeente,
+            f"{name} in {gemeente_name}",
+            synthetic=synthetic,
+            caption=located.figure_caption,
+            label="dit gebied",
+        )
+        if fig is not None:
+            alt = map_alt_text(located.areas, located.codes, gemeente_name).replace(
+                "het programmagebied", "het gebied van dit profiel"
+            )
+            output = map_output(fig, folder / "kaart.svg", alt)
+    return output, map_notes_markdown(located, synthetic=synthetic)

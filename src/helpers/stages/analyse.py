@@ -62,6 +62,7 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
         paths.programme_file(key),
         paths.validation_dir / "findings.json",
         paths.processed / "cbs" / "revisions.csv",
+        paths.processed / "cbs" / "cbs_long.csv",  # every wijk's figures, for the maps
         paths.indicator_table(key),
         paths.summary_table(key),
         *_files(local / "notes" / key, ["*"]),
