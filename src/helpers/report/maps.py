@@ -466,10 +466,10 @@ def indicator_map(
             ax=ax, facecolor=NO_VALUE, edgecolor=NO_VALUE_EDGE, linewidth=0.6, gid="geen_waarde"
         )
     gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
-        ax=ax, color="#000000", linewidth=2.4, gid="programmagebied"
+        ax=ax, color="#000000", linewidth=3.2, gid="programmagebied"
     )
     gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
-        ax=ax, color=OKABE_ITO["orange"], linewidth=1.0
+        ax=ax, color=OKABE_ITO["orange"], linewidth=1.4
     )
     west, south, east, north = wijken.total_bounds
     margin = 0.04 * max(east - west, north - south)
@@ -484,7 +484,7 @@ def indicator_map(
     ]
     handles += [
         Patch(fc=NO_VALUE, ec=NO_VALUE_EDGE, label="geen waarde (onderdrukt of niet gepubliceerd)"),
-        Line2D([], [], color="#000000", linewidth=2.4, label="programmagebied"),
+        Line2D([], [], color="#000000", linewidth=3.2, label="programmagebied"),
     ]
     ax.legend(
         handles=handles,
@@ -631,9 +631,7 @@ UNIT_SHORT = {
 
 
 def _map_caption(located: Located) -> str:
-    return located.figure_caption.replace(
-        "Grenzen:", "Cijfers: CBS Kerncijfers wijken en buurten. Grenzen:", 1
-    )
+    return f"Cijfers: CBS, Kerncijfers wijken en buurten\n{located.figure_caption}"
 
 
 def shapely_union(areas: gpd.GeoDataFrame) -> shapely.Geometry:
