@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from cbs_server import ReplayServer, crime_47018_tables, one_year_project
 
+from helpers.report import safety
 from helpers.sources.cbs_crime import (
     CRIME_TABLE,
     crime_rates,
@@ -100,3 +101,43 @@ def test_gemeente_totals_from_the_politie_export(shared_cbs, tmp_path):
     other.write_text("a;b\n1;2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"other\.csv: no 'Perioden' header line"):
         read_politie_gemeenten(other, GEMEENTEN)
+
+
+PROGRAMMES_2023 = {
+    "Samen voor Overvecht": (["WK034403"], "GM0344", "Utrecht"),
+    "Vollenhove Vooruit": (["BU03550205"], "GM0355", "Zeist"),
+}
+
+
+def test_the_programme_area_against_its_gemeente_in_the_safety_pillar(
+    fetched, population, project, shared_cbs, tmp_path
+):
+    crime = read_crime(fetched[0])
+    totals = read_politie_gemeenten(shared_cbs / POLITIE_2022_2023, GEMEENTEN)
+    rules = project.cycle.suppression
+    codes, gemeente, name = PROGRAMMES_2023["Samen voor Overvecht"]
+    table = safety.programme_crime(
+        crime, population, {2023: codes}, "Samen voor Overvecht", gemeente, name, rules, totals
+    ).set_index("area_role")
+    assert table.loc["programma", "rate"] == pytest.approx(2112 / 34910 * 1000)
+    # the gemeente from 47013NED (crime not assignable to a buurt included)
+    assert table.loc["gemeente", "crimes"] == 25614
+    assert table.loc["gemeente", "source"] == "47013NED"
+    utrecht = population.loc[population["area_code"].str[2:6].eq("0344"), "population"].sum()
+    assert table.loc["gemeente", "population"] == utrecht
+    assert table.loc["gemeente", "rate"] == pytest.approx(25614 / utrecht * 1000)
+    without = safety.programme_crime(
+        crime, population, {2023: codes}, "Samen voor Overvecht", gemeente, name, rules
+    ).set_index("area_role")
+    assert without.loc["gemeente", "crimes"] == 25395
+    assert without.loc["gemeente", "source"] == "47018NED (som van de buurten)"
+    text = safety.crime_markdown(table.reset_index())
+    assert "© Politie" in text and "47018NED" in text and "geen maat voor het succes" in text
+    line = next(row for row in text.splitlines() if "Samen voor Overvecht" in row)
+    assert "2023" in line and "60,5" in line and "47018NED" in line
+    fig = safety.crime_figure(table.reset_index(), 2023)
+    assert fig is not None
+    alt = safety.crime_alt_text(table.reset_index(), 2023)
+    assert alt.startswith("Staafdiagram: geregistreerde misdrijven per 1.000 inwoners in 2023")
+    assert safety.crime_figure(table.reset_index(), 2022) is None
+    assert safety.crime_markdown(table.iloc[0:0]) == "*Geen politiecijfers in deze monitor.*"

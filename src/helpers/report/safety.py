@@ -1,0 +1,141 @@
+"""Registered crime in the safety pillar: the programme area against its gemeente.
+
+The figure is all crime the police registered in the area in a year per 1,000
+inhabitants (`sources.cbs_crime`): the programme's buurten or the buurten of its
+wijken from 47018NED, the gemeente from 47013NED where given (it includes crime not
+assignable to a buurt, so it is not the sum of the buurten) and otherwise from the
+sum of its buurten, said per row. The KWB population of the same areas and year is
+the denominator, and a rate on fewer inhabitants than `suppression.min_denominator`
+is withheld. Registered crime depends on reporting and police priorities as much as
+on crime: the text says so, and the figure is context, never a measure of the
+programme's success.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from helpers.config import Suppression
+from helpers.report.dutch import format_value
+from helpers.report.plots import comparison_bars
+from helpers.sources.cbs_crime import CRIME_ATTRIBUTION, crime_rates
+
+CRIME_CAVEAT = (
+    "Geregistreerde misdrijven zijn wat bij de politie bekend is: ze hangen ook af van "
+    "de aangiftebereidheid en van waar de politie op let. Het cijfer is context bij de "
+    "veiligheid in de wijk, geen maat voor het succes van het programma."
+)
+COLUMNS = ["area_role", "area_name", "year", "crimes", "population", "rate", "reason", "source"]
+
+
+def members(codes: Sequence[str], crime_codes: Sequence[str]) -> list[str]:
+    """The buurten of the programme's codes: a buurt is itself, a wijk its buurten."""
+    found = []
+    for code in codes:
+        if code.startswith("WK"):
+            found += sorted(c for c in crime_codes if c.startswith("BU" + code[2:8]))
+        else:
+            found.append(code)
+    return found
+
+
+def programme_crime(
+    crime: pd.DataFrame,
+    population: pd.DataFrame,
+    codes_by_year: dict[int, list[str]],
+    name: str,
+    gemeente: str,
+    gemeente_name: str,
+    rules: Suppression,
+    gemeente_totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Crimes per 1,000 inhabitants of the programme area and its gemeente, per year.
+
+    `crime` is `cbs_crime.read_crime`'s frame, `population` year/area_code/population
+    of the same buurten (KWB), `codes_by_year` the programme's CBS codes per year,
+    `gemeente_totals` the 47013NED rows (year, gemeente, crimes), if read.
+    """
+    rows = []
+    buurten = sorted(set(crime["area_code"]))
+    in_gemeente = [c for c in buurten if c[2:6] == gemeente[2:6]]
+    for year, codes in sorted(codes_by_year.items()):
+        own = crime[crime["year"].eq(year)]
+        if own.empty:
+            continue
+        area = crime_rates(own, population, {name: members(codes, buurten)}, rules)
+        rows.append(_row("programma", name, area, "47018NED"))
+        town = crime_rates(own, population, {gemeente_name: in_gemeente}, rules)
+        source = "47018NED (som van de buurten)"
+        if gemeente_totals is not None:
+            total = gemeente_totals[
+                gemeente_totals["year"].eq(year) & gemeente_totals["gemeente"].eq(gemeente)
+            ]
+            people = float(town["population"].iloc[0])
+            if not total.empty and not math.isnan(people):
+                crimes = float(total["crimes"].iloc[0])
+                town = town.assign(crimes=crimes, rate=crimes / people * 1000)
+                source = "47013NED"
+        rows.append(_row("gemeente", gemeente_name, town, source))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _row(role: str, name: str, rates: pd.DataFrame, source: str) -> dict:
+    first = rates.iloc[0]
+    return {
+        "area_role": role,
+        "area_name": name,
+        "year": int(first["year"]),
+        "crimes": first["crimes"],
+        "population": first["population"],
+        "rate": first["rate"],
+        "reason": first["reason"],
+        "source": source,
+    }
+
+
+def crime_markdown(table: pd.DataFrame) -> str:
+    """The table for the report (Dutch), with the source and © line and the caveat."""
+    if table.empty:
+        return "*Geen politiecijfers in deze monitor.*"
+    shown = pd.DataFrame(
+        {
+            "gebied": table["area_name"],
+            "jaar": table["year"].astype(str),
+            "misdrijven per 1.000 inwoners": [
+                format_value(v, "per_1000") if not math.isnan(v) else "–" for v in table["rate"]
+            ],
+            "tabel": table["source"],
+        }
+    )
+    return (
+        shown.to_markdown(index=False)
+        + f"\n\n*{CRIME_ATTRIBUTION} Een streepje: niet gepubliceerd of te weinig inwoners.*"
+        + f"\n\n{CRIME_CAVEAT}"
+    )
+
+
+def crime_figure(table: pd.DataFrame, year: int, *, synthetic: bool = False) -> Figure | None:
+    """Bars of the programme area and its gemeente in `year` (None without both figures)."""
+    shown = table[table["year"].eq(year) & table["rate"].notna()]
+    if len(shown) < 2:
+        return None
+    values = list(zip(shown["area_name"].astype(str), shown["rate"].astype(float), strict=True))
+    title = f"Geregistreerde misdrijven per 1.000 inwoners, {year}"
+    return comparison_bars(values, title, "per_1000", synthetic=synthetic)
+
+
+def crime_alt_text(table: pd.DataFrame, year: int) -> str:
+    shown = table[table["year"].eq(year) & table["rate"].notna()]
+    parts = [
+        f"{name} {format_value(rate, 'per_1000')}"
+        for name, rate in zip(shown["area_name"], shown["rate"].astype(float), strict=True)
+    ]
+    return (
+        f"Staafdiagram: geregistreerde misdrijven per 1.000 inwoners in {year}: "
+        + "; ".join(parts)
+        + ". Bron: Politie/CBS."
+    )
