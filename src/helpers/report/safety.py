@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,6 +25,10 @@ from helpers.config import Suppression
 from helpers.report.dutch import format_value
 from helpers.report.plots import comparison_bars
 from helpers.sources.cbs_crime import CRIME_ATTRIBUTION, crime_rates
+
+if TYPE_CHECKING:
+    from helpers.report.plots import FigureOutput
+    from helpers.report.programme import ProgrammeContext
 
 CRIME_CAVEAT = (
     "Geregistreerde misdrijven zijn wat bij de politie bekend is: ze hangen ook af van "
@@ -33,13 +39,15 @@ COLUMNS = ["area_role", "area_name", "year", "crimes", "population", "rate", "re
 
 
 def members(codes: Sequence[str], crime_codes: Sequence[str]) -> list[str]:
-    """The buurten of the programme's codes: a buurt is itself, a wijk its buurten."""
+    """The areas whose counts make up the programme's codes: a code the table has (a
+    buurt, or a wijk where the police publish wijken), else a wijk's buurten."""
+    present = set(crime_codes)
     found = []
     for code in codes:
-        if code.startswith("WK"):
-            found += sorted(c for c in crime_codes if c.startswith("BU" + code[2:8]))
-        else:
+        if code in present or not code.startswith("WK"):
             found.append(code)
+        else:
+            found += sorted(c for c in present if c.startswith("BU" + code[2:8]))
     return found
 
 
@@ -56,12 +64,18 @@ def programme_crime(
     """Crimes per 1,000 inhabitants of the programme area and its gemeente, per year.
 
     `crime` is `cbs_crime.read_crime`'s frame, `population` year/area_code/population
-    of the same buurten (KWB), `codes_by_year` the programme's CBS codes per year,
-    `gemeente_totals` the 47013NED rows (year, gemeente, crimes), if read.
+    of the same areas (KWB), `codes_by_year` the programme's CBS codes per year,
+    `gemeente_totals` the 47013NED rows (year, gemeente, crimes), if read. The
+    gemeente is its own row of 47018NED where published, then 47013NED, then the sum
+    of its buurten (the recorded extract has buurten only).
     """
     rows = []
     buurten = sorted(set(crime["area_code"]))
-    in_gemeente = [c for c in buurten if c[2:6] == gemeente[2:6]]
+    in_gemeente = (
+        [gemeente]
+        if gemeente in buurten
+        else [c for c in buurten if c.startswith("BU") and c[2:6] == gemeente[2:6]]
+    )
     for year, codes in sorted(codes_by_year.items()):
         own = crime[crime["year"].eq(year)]
         if own.empty:
@@ -69,7 +83,7 @@ def programme_crime(
         area = crime_rates(own, population, {name: members(codes, buurten)}, rules)
         rows.append(_row("programma", name, area, "47018NED"))
         town = crime_rates(own, population, {gemeente_name: in_gemeente}, rules)
-        source = "47018NED (som van de buurten)"
+        source = "47018NED" if in_gemeente == [gemeente] else "47018NED (som van de buurten)"
         if gemeente_totals is not None:
             total = gemeente_totals[
                 gemeente_totals["year"].eq(year) & gemeente_totals["gemeente"].eq(gemeente)
@@ -139,3 +153,57 @@ def crime_alt_text(table: pd.DataFrame, year: int) -> str:
         + "; ".join(parts)
         + ". Bron: Politie/CBS."
     )
+
+
+def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput | None]:
+    """The safety pillar's registered crime for a programme report: the table's
+    Markdown and the chart of the report's latest year with crime figures (or None).
+
+    Reads the 47018NED snapshot in data/raw/cbs (fetched with `cbs.crime_table`, or
+    the demo's synthetic one) and the KWB's inhabitants from the harmonised table.
+    """
+    from helpers.indicators.harmonise import read_harmonised_kwb
+    from helpers.report.plots import figure_output
+    from helpers.sources.cbs_crime import CRIME_TABLE, read_crime
+    from helpers.sources.cbs_revisions import snapshot_of
+
+    snapshot = ctx.paths.raw_cbs / CRIME_TABLE
+    if not (snapshot / "TypedDataSet.json").is_file():
+        return (
+            "*Geen politiecijfers in deze monitor (tabel 47018NED niet opgehaald: "
+            "`cbs.crime_table` in params/cycle.yaml).*",
+            None,
+        )
+    crime = read_crime(snapshot)
+    kwb = read_harmonised_kwb(ctx.paths)
+    people = kwb[kwb["column"].eq("AantalInwoners")]
+    population = pd.DataFrame(
+        {
+            "year": people["year"].astype(int),
+            "area_code": people["area_code"].astype(str),
+            "population": people["value"].astype(float),
+        }
+    ).drop_duplicates(["year", "area_code"])
+    years = sorted(set(crime["year"]) & set(ctx.project.cycle.cycle.years))
+    codes = {year: ctx.programme.area_codes(year) for year in years}
+    table = programme_crime(
+        crime,
+        population,
+        {y: c for y, c in codes.items() if c},
+        ctx.programme.name,
+        ctx.programme.gemeente,
+        ctx.gemeente_name,
+        ctx.project.cycle.suppression,
+    )
+    synthetic = snapshot_of(snapshot).synthetic
+    text = crime_markdown(table)
+    if synthetic:
+        text += "\n\n*Synthetische politiecijfers van de demo, in het formaat van tabel 47018NED.*"
+    shown = table[table["rate"].notna()]
+    if shown.empty:
+        return text, None
+    year = int(shown["year"].max())
+    fig = crime_figure(table, year, synthetic=synthetic)
+    if fig is None:
+        return text, None
+    return text, figure_output(fig, folder / "misdrijven.png", crime_alt_text(table, year))

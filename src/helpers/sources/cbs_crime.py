@@ -2,7 +2,8 @@
 
 The police publish these through CBS's open data for third parties
 (dataderden.cbs.nl), so they are fetched with the real cbsodata client pointed at
-that catalog (`fetch_crime`), into the same snapshots as the KWB. Only the total
+that catalog (`fetch_crime`; the fetch stage with `cbs.crime_table` set), into the
+same snapshots as the KWB. Only the total
 (`SoortMisdrijf` Title "Totaal misdrijven", key `0.0.0`) is read: the safety
 pillar's figure is all registered crime per 1,000 inhabitants, the KWB's population
 of the same area and year as denominator, with the small-number rules of
