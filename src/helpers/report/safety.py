@@ -27,6 +27,7 @@ from helpers.report.plots import comparison_bars
 from helpers.sources.cbs_crime import CRIME_ATTRIBUTION, crime_rates
 
 if TYPE_CHECKING:
+    from helpers.config import Paths
     from helpers.report.plots import FigureOutput
     from helpers.report.programme import ProgrammeContext
 
@@ -157,7 +158,29 @@ def crime_alt_text(table: pd.DataFrame, year: int) -> str:
 
 def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput | None]:
     """The safety pillar's registered crime for a programme report: the table's
-    Markdown and the chart of the report's latest year with crime figures (or None).
+    Markdown and the chart of the latest year with crime figures (or None)."""
+    return crime_section(
+        ctx.paths,
+        ctx.project.cycle.suppression,
+        {y: ctx.programme.area_codes(y) for y in ctx.project.cycle.cycle.years},
+        ctx.programme.name,
+        ctx.programme.gemeente,
+        ctx.gemeente_name,
+        folder / "misdrijven.png",
+    )
+
+
+def crime_section(
+    paths: Paths,
+    rules: Suppression,
+    codes_by_year: dict[int, list[str]],
+    name: str,
+    gemeente: str,
+    gemeente_name: str,
+    chart: Path,
+) -> tuple[str, FigureOutput | None]:
+    """Registered crime of an area (a programme's, or a profiled wijk) beside its
+    gemeente: Markdown and a chart written to `chart` (PNG or SVG).
 
     Reads the 47018NED snapshot in data/raw/cbs (fetched with `cbs.crime_table`, or
     the demo's synthetic one) and the KWB's inhabitants from the harmonised table.
@@ -167,7 +190,7 @@ def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput
     from helpers.sources.cbs_crime import CRIME_TABLE, read_crime
     from helpers.sources.cbs_revisions import snapshot_of
 
-    snapshot = ctx.paths.raw_cbs / CRIME_TABLE
+    snapshot = paths.raw_cbs / CRIME_TABLE
     if not (snapshot / "TypedDataSet.json").is_file():
         return (
             "*Geen politiecijfers in deze monitor (tabel 47018NED niet opgehaald: "
@@ -175,7 +198,7 @@ def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput
             None,
         )
     crime = read_crime(snapshot)
-    kwb = read_harmonised_kwb(ctx.paths)
+    kwb = read_harmonised_kwb(paths)
     people = kwb[kwb["column"].eq("AantalInwoners")]
     population = pd.DataFrame(
         {
@@ -184,16 +207,15 @@ def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput
             "population": people["value"].astype(float),
         }
     ).drop_duplicates(["year", "area_code"])
-    years = sorted(set(crime["year"]) & set(ctx.project.cycle.cycle.years))
-    codes = {year: ctx.programme.area_codes(year) for year in years}
+    years = set(crime["year"])
     table = programme_crime(
         crime,
         population,
-        {y: c for y, c in codes.items() if c},
-        ctx.programme.name,
-        ctx.programme.gemeente,
-        ctx.gemeente_name,
-        ctx.project.cycle.suppression,
+        {y: c for y, c in codes_by_year.items() if y in years and c},
+        name,
+        gemeente,
+        gemeente_name,
+        rules,
     )
     synthetic = snapshot_of(snapshot).synthetic
     text = crime_markdown(table)
@@ -206,4 +228,19 @@ def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput
     fig = crime_figure(table, year, synthetic=synthetic)
     if fig is None:
         return text, None
-    return text, figure_output(fig, folder / "misdrijven.png", crime_alt_text(table, year))
+    return text, figure_output(fig, chart, crime_alt_text(table, year))
+
+
+def profile_crime(
+    code: str, name: str, gemeente: str, gemeente_name: str, root: str | Path | None, folder: Path
+) -> tuple[str, FigureOutput | None]:
+    """A wijkprofiel's registered crime: the wijk (or buurt) beside its gemeente over
+    the cycle's years, with the reports' rules (`crime_section`)."""
+    from helpers.config import Paths, load_cycle
+
+    paths = Paths.from_root(root)
+    cycle = load_cycle(paths)
+    codes = {year: [code] for year in cycle.cycle.years}
+    return crime_section(
+        paths, cycle.suppression, codes, name, gemeente, gemeente_name, folder / "misdrijven.svg"
+    )
