@@ -128,12 +128,14 @@ def programme_map(
     synthetic: bool = False,
     caption: str = "",
     label: str = "programmagebied",
+    size: float = 6.0,
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
     and readers of the SVG can find them; `caption` (the boundaries' source and year)
-    is printed under the map (gid `bron`).
+    is printed under the map (gid `bron`). `size` is the map's width and height in
+    inches (the factsheet's is small: it must stay within two A4 pages).
     """
     import geopandas as gpd
     import shapely
@@ -145,7 +147,7 @@ def programme_map(
     around = in_gemeente[~in_gemeente["code"].isin(codes)]
     outline = gpd.GeoSeries([shapely.union_all(in_gemeente.geometry.values)], crs=areas.crs)
 
-    fig, ax = plt.subplots(figsize=(6.0, 6.0))
+    fig, ax = plt.subplots(figsize=(size, size))
     if not around.empty:
         around.plot(ax=ax, facecolor=GREY, edgecolor=GREY_EDGE, linewidth=0.6, gid="overige")
     own.plot(ax=ax, facecolor=HIGHLIGHT, edgecolor="#000000", linewidth=0.8, gid="programmagebied")
@@ -170,7 +172,7 @@ def programme_map(
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncol=3,
+        ncol=3 if size >= 5 else 1,
         frameon=False,
         fontsize=9,
     )
@@ -192,8 +194,13 @@ def programme_map(
 
 
 def _caption(fig: Figure, caption: str) -> None:
+    """The source lines at the foot of the figure, wrapped to a small map's width."""
     if caption:
-        fig.text(0.01, 0.005, caption, fontsize=7, ha="left", va="bottom", gid="bron")
+        import textwrap
+
+        width = int(fig.get_figwidth() * 16)
+        lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
+        fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
 
 
 def map_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
