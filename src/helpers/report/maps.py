@@ -462,7 +462,7 @@ def indicator_map(
 
     colours = class_colours(max(len(bounds) - 1, 1))
     klass = [class_of(values.get(code, math.nan), bounds) for code in wijken["code"]]
-    fig, ax = plt.subplots(figsize=(6.0, 6.4))
+    fig, ax = plt.subplots(figsize=(5.0, 5.4))  # two fit a page beside their notes
     for i, colour in enumerate(colours):
         part = wijken[[k == i for k in klass]]
         if not part.empty:
