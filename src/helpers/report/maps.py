@@ -176,7 +176,7 @@ def programme_map(
         frameon=False,
         fontsize=9,
     )
-    _caption(fig, caption)
+    reserved = _caption(fig, caption)
     if synthetic:
         fig.text(
             0.5,
@@ -189,18 +189,21 @@ def programme_map(
             va="center",
             rotation=20,
         )
-    fig.tight_layout(rect=(0, 0.05 if caption else 0, 1, 1))
+    fig.tight_layout(rect=(0, reserved, 1, 1))
     return fig
 
 
-def _caption(fig: Figure, caption: str) -> None:
-    """The source lines at the foot of the figure, wrapped to a small map's width."""
-    if caption:
-        import textwrap
+def _caption(fig: Figure, caption: str) -> float:
+    """The source lines at the foot of the figure, wrapped to the map's width; returns
+    the fraction of the figure's height they take (kept free of the legend)."""
+    if not caption:
+        return 0.0
+    import textwrap
 
-        width = int(fig.get_figwidth() * 16)
-        lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
-        fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
+    width = int(fig.get_figwidth() * 16)
+    lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
+    return (len(lines) * 7 * 1.3 / 72 + 0.12) / fig.get_figheight()
 
 
 def map_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
@@ -503,7 +506,7 @@ def indicator_map(
         title="Klassen (gelijk in alle jaren)",
         title_fontsize=8,
     )
-    _caption(fig, caption)
+    reserved = _caption(fig, caption)
     if synthetic:
         fig.text(
             0.5,
@@ -516,7 +519,7 @@ def indicator_map(
             va="center",
             rotation=20,
         )
-    fig.tight_layout(rect=(0, 0.07 if caption else 0, 1, 1))
+    fig.tight_layout(rect=(0, reserved, 1, 1))
     return fig
 
 
