@@ -485,3 +485,56 @@ def one_year_project(address: str, retries: int = 1) -> Project:
     return project.model_copy(
         update={"cycle": cycle.model_copy(update={"cycle": years, "cbs": cbs, "source": "cbs"})}
     )
+
+
+CRIME_2023 = "bernasco_misdaad_concentratie_kwb/47018NED_2023"
+
+
+def crime_47018_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
+    """Registered crime 47018NED (Politie, on dataderden.cbs.nl) from the recorded CSVs.
+
+    TableInfos, DataProperties, SoortMisdrijf, Perioden and CategoryGroups are the
+    recorded entity sets (cbsodataR CSVs, integer fields typed back); the data rows are
+    the recorded total-crime rows of 2023 for the buurten of the four gemeenten
+    (values unchanged; the count typed by its DataProperties Datatype, Long). The
+    region dimension is RECONSTRUCTED from the rows' codes (Title = code), as the
+    recording has none. The rows come from the April 2024 release, the metadata from
+    the August 2024 one (same keys and topic; SOURCES.md item 12).
+    """
+    folder = shared_cbs / CRIME_2023
+    integers = {"ID", "Position", "ParentID", "Decimals", "CategoryGroupID", "MapYear"}
+
+    def read(name: str) -> list[dict[str, str]]:
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def metadata(name: str) -> list[dict]:
+        return [
+            {k: (int(v) if v.strip() else None) if k in integers else v for k, v in r.items()}
+            for r in read(name)
+        ]
+
+    properties = metadata("DataProperties")
+    types = {str(p["Key"]): str(p.get("Datatype") or "") for p in properties}
+    data = read("47018NED_2023_totaal_buurt_4gemeenten")
+    typed = [
+        {k: int(v) if k == "ID" else _typed(v, types.get(k, "String")) for k, v in r.items()}
+        for r in data
+    ]
+    untyped = [{k: int(v) if k == "ID" else v for k, v in r.items()} for r in data]
+    regions = [
+        {"Key": code, "Title": code, "Description": "", "DetailRegionCode": code}
+        for code in sorted({r["WijkenEnBuurten"] for r in data})
+    ]
+    return {
+        "47018NED": {
+            "TableInfos": metadata("TableInfos"),
+            "UntypedDataSet": untyped,
+            "TypedDataSet": typed,
+            "DataProperties": properties,
+            "CategoryGroups": metadata("CategoryGroups"),
+            "SoortMisdrijf": metadata("SoortMisdrijf"),
+            "WijkenEnBuurten": regions,
+            "Perioden": metadata("Perioden"),
+        }
+    }

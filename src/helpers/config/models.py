@@ -133,6 +133,13 @@ class CbsSettings(Strict):
         default="dataderden.cbs.nl", description="CBS's catalog of third-party tables (RIVM)"
     )
     health_editions: dict[TableId, HealthEdition] = Field(default_factory=dict)
+    crime_table: TableId | None = Field(
+        default=None,
+        description="registered crime per wijk en buurt (Politie, 47018NED); none: skip",
+    )
+    crime_catalog_url: HostName = Field(
+        default="dataderden.cbs.nl", description="the catalog the police table is in"
+    )
 
     @model_validator(mode="after")
     def _known_health_edition(self) -> CbsSettings:

@@ -15,14 +15,18 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from helpers.config import Concept, LogEntry, Programme, Project
+
+if TYPE_CHECKING:
+    from helpers.config.report import BoundarySource
 
 FLAG_TEXT = {
     1: "unchanged",
@@ -448,3 +452,121 @@ def _sum_or_missing(values: pd.Series) -> tuple[float, str]:
     if values.isna().any():
         return math.nan, "member_missing"
     return float(values.sum()), ""
+
+
+# ------------------------------------------------------- area changes by geometry
+
+# Overlap (intersection over union) below which a code's area counts as moved. The
+# generalised CBS kaarten of two years differ by their simplification alone: between
+# the 2016 wijkkaart and the 2019 buurtkaart in ../shared the wijken of the four
+# gemeenten overlap 0.81-0.99 without a change of boundary, and Plettenburg
+# (WK035621), which lost De Wiers-Zuid to the new wijk WK035625, 0.63.
+GEOMETRY_TOLERANCE = 0.75
+
+
+@dataclass(frozen=True)
+class GeometryChange:
+    """One code whose area moved between the boundary files of two years."""
+
+    code: str
+    previous_year: int
+    year: int
+    overlap: float
+    hectares_before: float
+    hectares_after: float
+
+    def message(self) -> str:
+        return (
+            f"{self.code}: its boundary moved between {self.previous_year} and {self.year} "
+            f"(overlap {self.overlap:.2f}; {self.hectares_before:.0f} ha -> "
+            f"{self.hectares_after:.0f} ha): the series breaks in {self.year}"
+        )
+
+
+def geometry_changes(
+    before: Any,
+    after: Any,
+    previous_year: int,
+    year: int,
+    codes: Iterable[str] | None = None,
+    tolerance: float = GEOMETRY_TOLERANCE,
+) -> list[GeometryChange]:
+    """Codes present in both years' boundaries (GeoDataFrames of `maps.read_boundaries`,
+    in RD New) whose polygons overlap less than `tolerance` (intersection over union).
+
+    A code kept by CBS whose area moved is a series break as much as a new code: CBS's
+    flag 3 says so where the KWB has it, the geometry says so for every year with a
+    boundary file. `codes` narrows the comparison (a programme's areas).
+    """
+    old = before.drop_duplicates("code").set_index("code").geometry
+    new = after.drop_duplicates("code").set_index("code").geometry
+    shared = sorted(
+        set(old.index) & set(new.index) & set(codes if codes is not None else new.index)
+    )
+    changes = []
+    for code in shared:
+        a, b = old[code], new[code]
+        union = a.union(b).area
+        overlap = a.intersection(b).area / union if union > 0 else 1.0
+        if overlap < tolerance:
+            changes.append(
+                GeometryChange(code, previous_year, year, overlap, a.area / 1e4, b.area / 1e4)
+            )
+    return changes
+
+
+def geometry_breaks(table: pd.DataFrame, changes: Iterable[GeometryChange]) -> pd.Series:
+    """True on the first programme-area row of each series at or after a moved area's
+    year (as `code_change_breaks` does for a change of codes)."""
+    years = sorted({c.year for c in changes})
+    rows = table.loc[_area_rows(table), ["indicator_id", "year"]].copy()
+    if not years or rows.empty:
+        return pd.Series(False, index=table.index)
+    rows = rows.sort_values(["indicator_id", "year"], kind="stable")
+    previous = rows.groupby("indicator_id", sort=False, observed=True)["year"].shift()
+    crossed = pd.Series(False, index=rows.index)
+    for year in years:
+        crossed |= rows["year"].astype(int).ge(year) & (
+            previous.isna() | previous.astype(float).lt(year)
+        )
+    crossed &= previous.notna()
+    return crossed.reindex(table.index, fill_value=False).astype(bool)
+
+
+def programme_geometry_changes(
+    project: Project,
+    key: str,
+    sources: Sequence[BoundarySource],
+    tolerance: float = GEOMETRY_TOLERANCE,
+) -> tuple[list[GeometryChange], list[str]]:
+    """The programme's areas that moved between consecutive years' boundary files of
+    their level, and notes on the files that could not be compared (absent, unreadable).
+
+    Each pair of years compares the codes the programme has in the later year; a code
+    in only one of the two files is left to the region-list check.
+    """
+    from helpers.sources.boundaries import read_boundaries
+
+    programme = project.programmes[key]
+    changes: list[GeometryChange] = []
+    notes: list[str] = []
+    dated = sorted((s for s in sources if s.year is not None), key=lambda s: s.year or 0)
+    for level in ("wijk", "buurt"):
+        frames: list[tuple[int, Any]] = []
+        for source in (s for s in dated if s.level == level):
+            if not source.path.is_file():
+                notes.append(f"{source.label}: not found ({source.path}), not compared")
+                continue
+            try:
+                frame = read_boundaries(
+                    source.path, from_buurten=source.from_buurten, **source.options
+                )
+            except ValueError as error:
+                notes.append(f"{source.label}: {error}")
+                continue
+            frames.append((source.year or 0, frame))
+        for (before_year, before), (year, after) in pairwise(frames):
+            prefix = "WK" if level == "wijk" else "BU"
+            codes = [c for c in programme.area_codes(year) if c.startswith(prefix)]
+            changes += geometry_changes(before, after, before_year, year, codes, tolerance)
+    return changes, notes

@@ -27,7 +27,7 @@ from pandas.api.types import union_categoricals
 from scipy import sparse
 
 from helpers.config import CycleYears, Indicator, Paths, Project
-from helpers.indicators.areas import code_change_breaks
+from helpers.indicators.areas import GeometryChange, code_change_breaks, geometry_breaks
 from helpers.indicators.disclosure import apply_suppression
 from helpers.indicators.frames import first_positions, group_numbers, positions_in, repeated, tiled
 from helpers.indicators.precision import (
@@ -610,16 +610,20 @@ def effective_indicators(project: Project, key: str) -> list[Indicator]:
     return result
 
 
-def _series_breaks(table: pd.DataFrame, project: Project, key: str) -> pd.Series:
+def _series_breaks(
+    table: pd.DataFrame, project: Project, key: str, moved: Sequence[GeometryChange] = ()
+) -> pd.Series:
     """True where a series must not be joined to the year before it.
 
     A break comes from the logbook (entries with `breaks_series`), from a change of
     definition (catalogue or logbook), from CBS flagging a boundary change of a
     member area (flag 3), or from a change of the programme area's codes in its
-    params (`areas.code_change_breaks`), with or without a logbook entry.
+    params (`areas.code_change_breaks`), with or without a logbook entry, or from its
+    boundary moving between two years' boundary files (`moved`).
     """
     breaks = table["cbs_boundary_changed"].astype(bool) & table["area_role"].eq("programma")
     breaks = breaks | code_change_breaks(table, project.programmes[key])
+    breaks = breaks | geometry_breaks(table, moved)
     ordered = table.sort_values(["indicator_id", "area_role", "year"])
     version_jump = ordered.groupby(["indicator_id", "area_role"])["definition_version"].diff().gt(0)
     breaks = breaks | version_jump.reindex(table.index, fill_value=False)
@@ -667,8 +671,12 @@ def programme_table(
     *,
     local_synthetic: bool,
     health: pd.DataFrame | None = None,
+    moved: Sequence[GeometryChange] = (),
 ) -> pd.DataFrame:
     """The tidy indicator table of one programme, suppressed and sorted.
+
+    `moved` are the programme's areas whose boundary moved by the boundary files
+    (`areas.programme_geometry_changes`): each breaks the series in its year.
 
     `health` holds the harmonised health-monitor rows (`harmonise.read_harmonised_health`);
     its waves, like the survey's (`survey_waves`), come with their own years.
@@ -692,7 +700,7 @@ def programme_table(
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     table["estimate"] = table["estimate"].fillna("") if "estimate" in table else ""
     table["programme"] = key
-    table["series_break"] = _series_breaks(table, project, key)
+    table["series_break"] = _series_breaks(table, project, key, moved)
     table = apply_suppression(table, project.cycle.suppression, group_partitions(table))
     order = {ind.id: i for i, ind in enumerate(indicators)}
     table = table.assign(
@@ -844,3 +852,41 @@ def write_tables(
             write_text_atomic(series_path, text)
             written.append(series_path)
     return written
+
+
+def wijk_values(
+    project: Project, kwb: pd.DataFrame, indicator_ids: Sequence[str], gemeente: str
+) -> pd.DataFrame:
+    """Every wijk of `gemeente` on its own, for each indicator and cycle year, with the
+    same small-number suppression as the reports (for the indicator maps).
+
+    The wijken are those of each year's CBS region list (`kwb`), so a map follows
+    CBS's classification of its year. Columns: area_code, area_name, year,
+    indicator_id, value, suppressed, suppression_reason, unit, source_modified.
+    """
+    known = {i.id: i for i in project.catalogue.indicators}
+    unknown = [i for i in indicator_ids if i not in known]
+    if unknown:
+        raise KeyError(f"indicator(s) not in the catalogue: {', '.join(unknown)}")
+    indicators = [known[i] for i in indicator_ids if known[i].source == "cbs_kwb"]
+    years = list(project.cycle.cycle.years)
+    rows = kwb[kwb["area_level"].eq("wijk") & kwb["gemeente"].eq(gemeente)]
+    rows = rows[rows["year"].isin(years)].drop_duplicates(["year", "area_code"])
+    columns = ["area_code", "area_name", "year", "indicator_id", "value", "suppressed"]
+    columns += ["suppression_reason", "unit", "source_modified"]
+    if rows.empty or not indicators:
+        return pd.DataFrame(columns=columns)
+    members = pd.DataFrame(
+        {
+            "area_role": "programma",
+            "area_code": rows["area_code"].astype(str),
+            "area_name": rows["area_name"].astype(str),
+            "year": rows["year"].astype(int),
+            "member_code": rows["area_code"].astype(str),
+        }
+    )[MEMBER_COLUMNS]
+    table = indicator_values(indicators, members, kwb)
+    table["estimate"] = ""
+    table = apply_suppression(table, project.cycle.suppression, group_partitions(table))
+    table["year"] = table["year"].astype(int)
+    return table[columns].sort_values(["indicator_id", "year", "area_code"]).reset_index(drop=True)

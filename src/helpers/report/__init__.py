@@ -31,6 +31,7 @@ FACADE: dict[str, str] = {
     "boundaries_file": "helpers.config.report",
     "boundary_files": "helpers.config.report",
     "boundary_source": "helpers.config.report",
+    "boundary_sources": "helpers.config.report",
     "report_settings": "helpers.config.report",
     "CBS_ATTRIBUTION": "helpers.report.wording",
     "DIRECTION_LABELS": "helpers.report.wording",
@@ -138,6 +139,9 @@ if TYPE_CHECKING:
     )
     from helpers.config.report import (
         boundary_source as boundary_source,
+    )
+    from helpers.config.report import (
+        boundary_sources as boundary_sources,
     )
     from helpers.config.report import (
         report_settings as report_settings,

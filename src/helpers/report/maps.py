@@ -6,231 +6,49 @@ shapefiles), PDOK downloads (`cbsgebiedsindelingen`, WFS as GeoJSON) or any
 GeoPackage, GeoJSON or shapefile with a CBS code per wijk or buurt. They are read
 with geopandas through pyogrio (whose wheels bundle GDAL, so no system GIS is
 needed) and drawn in RD New (EPSG:28992), reprojected from WGS 84 where needed, so
-that the axes are metres and the scale bar is exact. The file is named in
-`params/report.yaml: boundaries` (the demo has none, so its reports have no map).
+that the axes are metres and the scale bar is exact (reading: `sources.boundaries`).
+The files, per year and level, are named in `params/report.yaml: boundaries`;
+`locate` picks the one to draw with and writes the notes for what is missing, so a
+report builds without boundaries too.
 
 The map stays byte-identical between runs: areas are drawn sorted by code, the
 scale bar and north arrow are plain matplotlib artists, and `plots.save_figure`
 writes no dates. The GIS packages are imported where used: every report notebook
-imports this module, and a cycle without boundaries (the demo) need not pay for them.
+imports this module, and a cycle without boundaries need not pay for them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from helpers.report.plots import OKABE_ITO, SYNTHETIC_MARK
+from helpers.config.report import BoundarySource, boundary_sources
+from helpers.report.plots import DPI, OKABE_ITO, SYNTHETIC_MARK, FigureOutput
+from helpers.sources.boundaries import LAYER_WORDS, RD_NEW, level_prefixes, read_boundaries
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import shapely
-    from pyproj import CRS
 
-RD_NEW = "EPSG:28992"
+    from helpers.report.programme import ProgrammeContext
 
-# Column names for the area's own code and name, most specific first (a buurten layer
-# also carries its wijk and gemeente codes). Compared case-insensitively.
-#   buurtcode/buurtnaam, wijkcode/wijknaam: CBS Wijk- en buurtkaart GeoPackage (2022 on)
-#                                            and the PDOK wijkenbuurten services
-#   BU_CODE/BU_NAAM, WK_CODE/WK_NAAM:        CBS Wijk- en buurtkaart shapefiles
-#   BUC/BUN, WKC/WKN:                        older derived files (wijk_2016 in ../shared)
-#   statcode/statnaam:                       PDOK/CBS gebiedsindelingen
-CODE_NAME_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("buurtcode", "buurtnaam"),
-    ("bu_code", "bu_naam"),
-    ("buc", "bun"),
-    ("wijkcode", "wijknaam"),
-    ("wk_code", "wk_naam"),
-    ("wkc", "wkn"),
-    ("statcode", "statnaam"),
-    ("code", "naam"),
-)
-GEMEENTE_COLUMNS = ("gemeentecode", "gm_code", "gmc")
-# Words in a layer's name that say which level it holds (CBS: `wijken`, `buurten`;
-# PDOK WFS: `cbs_wijken_2023`, `wijkenbuurten2018:cbs_buurten_2018`).
-LAYER_WORDS = {"WK": "wijk", "BU": "buurt"}
+__all__ = ["RD_NEW", "read_boundaries"]  # read here by the notebooks and tests too
 
 GREY, GREY_EDGE = "#e8e8e8", "#888888"
 HIGHLIGHT = OKABE_ITO["blue"]
-
-
-def _column(found: list[str], wanted: str) -> str | None:
-    """The file's spelling of `wanted`, compared case-insensitively."""
-    return next((c for c in found if c.lower() == wanted.lower()), None)
-
-
-def _level_prefixes(codes: Sequence[str]) -> set[str]:
-    return {c[:2].upper() for c in codes if c[:2].upper() in LAYER_WORDS}
-
-
-def _layers(path: Path) -> list[str]:
-    import pyogrio
-    from pyogrio.errors import DataSourceError
-
-    try:
-        return [str(name) for name, _ in pyogrio.list_layers(path)]
-    except (DataSourceError, OSError) as error:
-        raise ValueError(
-            f"{path}: not a readable boundary file (GeoPackage, GeoJSON or shapefile): {error}"
-        ) from error
-
-
-def _choose_layer(path: Path, codes: Sequence[str], layer: str | None) -> str | None:
-    """The layer named in the settings, or the one holding the programme's level (wijk
-    or buurt) in a file with several; None for a file with one."""
-    layers = _layers(path)
-    if layer is not None:
-        if layer not in layers:
-            raise ValueError(
-                f"{path}: has no layer {layer!r} (layer in params/report.yaml); "
-                f"its layers are {', '.join(layers)}"
-            )
-        return layer
-    if len(layers) <= 1:
-        return None
-    levels = _level_prefixes(codes)
-    matches = [
-        name
-        for name in layers
-        if len(levels) == 1 and LAYER_WORDS[next(iter(levels))] in name.lower()
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    raise ValueError(
-        f"{path} has the layers {', '.join(layers)}: set `layer` under `boundaries` in "
-        f"params/report.yaml to the one holding {', '.join(codes) or 'the programme area'}"
-    )
-
-
-def _crs_of(crs: str, path: Path) -> CRS:
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        return CRS.from_user_input(crs)
-    except CRSError as error:
-        raise ValueError(f"{path}: crs {crs!r} in params/report.yaml: {error}") from error
-
-
-def read_boundaries(
-    path: Path,
-    *,
-    codes: Sequence[str] = (),
-    layer: str | None = None,
-    code_column: str | None = None,
-    name_column: str | None = None,
-    gemeente_column: str | None = None,
-    crs: str | None = None,
-) -> gpd.GeoDataFrame:
-    """The areas of a boundary file as `code, name, gemeente, geometry` in RD New, by code.
-
-    `codes` (the programme's) choose the layer of a file with several (the CBS
-    GeoPackage has gemeenten, wijken and buurten); `layer` and the `*_column`
-    names override the choice and the recognised CBS/PDOK column names; `crs` is
-    the file's CRS where it declares none (or a wrong one). Every failure names the
-    file, and the column where one is missing.
-    """
-    import geopandas as gpd
-    from pyogrio.errors import DataLayerError, DataSourceError
-
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: boundary file not found")
-    layer = _choose_layer(path, codes, layer)
-    where = f"{path}" + (f" (layer {layer})" if layer else "")
-    try:
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except (DataSourceError, DataLayerError, OSError) as error:
-        raise ValueError(
-            f"{where}: not a readable boundary file (GeoPackage, GeoJSON or shapefile): {error}"
-        ) from error
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise ValueError(f"{where}: holds no geometries (a .dbf without its .shp?)")
-    kinds = set(frame.geom_type.dropna()) - {"Polygon", "MultiPolygon"}
-    if kinds:
-        raise ValueError(f"{where}: holds {', '.join(sorted(kinds))}, expected (Multi)Polygons")
-
-    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]  # null-geometry rows
-    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
-    code_col, name_col = _code_and_name(columns, where, code_column, name_column)
-    if gemeente_column:
-        gem_col: str | None = _named(columns, gemeente_column, "gemeente_column", where)
-    else:
-        gem_col = next((c for g in GEMEENTE_COLUMNS if (c := _column(columns, g))), None)
-    code = frame[code_col].astype("string").str.strip()
-    empty = code.fillna("").eq("")
-    if empty.any():
-        raise ValueError(f"{where}: column {code_col} is empty in {int(empty.sum())} rows")
-    name = frame[name_col].astype("string").str.strip().fillna(code) if name_col else code
-    # CBS codes hold their gemeente: WK + gggg + ww, BU + gggg + ww + bb.
-    gemeente = frame[gem_col].astype("string").str.strip() if gem_col else "GM" + code.str[2:6]
-
-    if crs:
-        frame = frame.set_crs(_crs_of(crs, path), allow_override=True)
-    if frame.crs is None:
-        raise ValueError(
-            f"{where}: declares no coordinate reference system (a shapefile without its "
-            ".prj?): set `crs` under `boundaries` in params/report.yaml, e.g. EPSG:28992"
-        )
-    if frame.crs.is_geographic:
-        west, south, east, north = frame.total_bounds
-        if min(west, south) < -180 or max(east, north) > 180:
-            raise ValueError(
-                f"{where}: the file says {frame.crs.name} (degrees) but its coordinates "
-                f"reach {max(east, north):.0f}, which looks like metres (RD New): set "
-                "`crs: EPSG:28992` under `boundaries` in params/report.yaml"
-            )
-    areas = gpd.GeoDataFrame(
-        {"code": code, "name": name, "gemeente": gemeente},
-        geometry=frame.geometry.to_crs(RD_NEW).values,
-        crs=RD_NEW,
-    )
-    return areas.sort_values("code", kind="stable").reset_index(drop=True)
-
-
-def _named(columns: list[str], wanted: str, setting: str, where: str) -> str:
-    found = _column(columns, wanted)
-    if found is None:
-        raise ValueError(
-            f"{where}: has no column {wanted!r} ({setting} in params/report.yaml); "
-            f"its columns are {', '.join(columns)}"
-        )
-    return found
-
-
-def _code_and_name(
-    columns: list[str], where: str, code_column: str | None, name_column: str | None
-) -> tuple[str, str | None]:
-    """The area's code column and its name column (None: the code is the name)."""
-    if code_column:
-        code = _named(columns, code_column, "code_column", where)
-        name = _named(columns, name_column, "name_column", where) if name_column else None
-        return code, name
-    for code_key, name_key in CODE_NAME_COLUMNS:
-        found = _column(columns, code_key)
-        if found:
-            name = (
-                _named(columns, name_column, "name_column", where)
-                if name_column
-                else _column(columns, name_key)
-            )
-            return found, name
-    known = ", ".join(c for c, _ in CODE_NAME_COLUMNS)
-    raise ValueError(
-        f"{where}: no code column: none of {known} among its columns "
-        f"({', '.join(columns) or 'none'}); set `code_column` under `boundaries` in "
-        "params/report.yaml"
-    )
 
 
 def _nice_length(width: float) -> float:
@@ -308,11 +126,16 @@ def programme_map(
     title: str,
     *,
     synthetic: bool = False,
+    caption: str = "",
+    label: str = "programmagebied",
+    size: float = 6.0,
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
-    and readers of the SVG can find them.
+    and readers of the SVG can find them; `caption` (the boundaries' source and year)
+    is printed under the map (gid `bron`). `size` is the map's width and height in
+    inches (the factsheet's is small: it must stay within two A4 pages).
     """
     import geopandas as gpd
     import shapely
@@ -324,7 +147,7 @@ def programme_map(
     around = in_gemeente[~in_gemeente["code"].isin(codes)]
     outline = gpd.GeoSeries([shapely.union_all(in_gemeente.geometry.values)], crs=areas.crs)
 
-    fig, ax = plt.subplots(figsize=(6.0, 6.0))
+    fig, ax = plt.subplots(figsize=(size, size))
     if not around.empty:
         around.plot(ax=ax, facecolor=GREY, edgecolor=GREY_EDGE, linewidth=0.6, gid="overige")
     own.plot(ax=ax, facecolor=HIGHLIGHT, edgecolor="#000000", linewidth=0.8, gid="programmagebied")
@@ -340,19 +163,20 @@ def programme_map(
     _scale_bar(ax, bounds[2] - bounds[0], _emptiest_corner(gemeente_shape, bounds, top=False))
     _north_arrow(ax, _emptiest_corner(gemeente_shape, bounds, top=True))
     ax.set_title(title, fontsize=11, fontweight="bold")
-    level = "buurten" if _level_prefixes(codes) == {"BU"} else "wijken"
+    level = "buurten" if level_prefixes(codes) == {"BU"} else "wijken"
     ax.legend(
         handles=[
-            Patch(fc=HIGHLIGHT, ec="#000000", label="programmagebied"),
+            Patch(fc=HIGHLIGHT, ec="#000000", label=label),
             Patch(fc=GREY, ec=GREY_EDGE, label=f"overige {level} van de gemeente"),
             Line2D([], [], color="#000000", linewidth=1.4, label="gemeentegrens"),
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncol=3,
+        ncol=3 if size >= 5 else 1,
         frameon=False,
         fontsize=9,
     )
+    reserved = _caption(fig, caption)
     if synthetic:
         fig.text(
             0.5,
@@ -365,8 +189,40 @@ def programme_map(
             va="center",
             rotation=20,
         )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, reserved, 1, 1))
     return fig
+
+
+def _caption(fig: Figure, caption: str) -> float:
+    """The source lines at the foot of the figure, wrapped to the map's width; returns
+    the fraction of the figure's height they take (kept free of the legend)."""
+    if not caption:
+        return 0.0
+    import textwrap
+
+    width = int(fig.get_figwidth() * 16)
+    lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
+    return (len(lines) * 7 * 1.3 / 72 + 0.12) / fig.get_figheight()
+
+
+def map_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
+    """Save a map with its alt text inside the file as well (PNG `Description`, SVG
+    `dc:description`), so the image keeps saying what it shows wherever it is copied."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".svg":
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wijkmonitor"}):
+            fig.savefig(
+                path,
+                metadata={"Date": None, "Creator": None, "Description": alt},
+                bbox_inches="tight",
+            )
+    else:
+        fig.savefig(
+            path, dpi=DPI, metadata={"Software": None, "Description": alt}, bbox_inches="tight"
+        )
+    plt.close(fig)
+    return FigureOutput(path, alt)
 
 
 def map_alt_text(areas: gpd.GeoDataFrame, codes: Sequence[str], gemeente_name: str) -> str:
@@ -380,3 +236,450 @@ def map_alt_text(areas: gpd.GeoDataFrame, codes: Sequence[str], gemeente_name: s
     if missing:
         text += f" Geen grens gevonden voor {', '.join(missing)}."
     return text
+
+
+@dataclass(frozen=True)
+class Located:
+    """Boundaries found for a map: the areas read (None: none usable), the codes to
+    highlight, the file they came from and the notes a reader must see under the map."""
+
+    areas: gpd.GeoDataFrame | None
+    codes: list[str]
+    source: BoundarySource | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        """The source line under a map: which boundaries, of which year."""
+        if self.source is None:
+            return ""
+        year = f" {self.source.year}" if self.source.year else ""
+        made = ", wijken samengevoegd uit buurten" if self.source.from_buurten else ""
+        return (
+            f"Grenzen: {self.source.source}{year} ({self.source.path.name}{made}); "
+            "Bron: CBS/Kadaster, CC BY 4.0."
+        )
+
+    @property
+    def figure_caption(self) -> str:
+        """The source line inside the map image: two short lines, without the file name."""
+        if self.source is None:
+            return ""
+        year = f" {self.source.year}" if self.source.year else ""
+        made = " (wijken samengevoegd uit buurten)" if self.source.from_buurten else ""
+        return f"Grenzen: {self.source.source}{year}{made}\nBron: CBS/Kadaster, CC BY 4.0."
+
+
+def _level_of(codes: Sequence[str]) -> str | None:
+    levels = level_prefixes(codes)
+    return LAYER_WORDS[next(iter(levels))] if len(levels) == 1 else None
+
+
+def _by_year(sources: Sequence[BoundarySource], year: int) -> list[BoundarySource]:
+    """The newest file up to `year` first, then later ones, then those without a year."""
+
+    def order(source: BoundarySource) -> tuple[int, int]:
+        if source.year is None:
+            return (2, 0)
+        return (0, -source.year) if source.year <= year else (1, source.year)
+
+    return sorted(sources, key=order)
+
+
+def _read(
+    source: BoundarySource, codes: Sequence[str], notes: list[str]
+) -> gpd.GeoDataFrame | None:
+    """The file's areas, or None with a note saying why it could not be used."""
+    if not source.path.is_file():
+        notes.append(f"Grenzenbestand {source.label} ontbreekt ({source.path}).")
+        return None
+    try:
+        return _cached_read(
+            source.path,
+            source.path.stat().st_mtime_ns,
+            tuple(sorted(set(level_prefixes(codes)))),
+            source.from_buurten,
+            tuple(sorted(source.options.items())),
+        ).copy()
+    except ValueError as error:
+        notes.append(f"Grenzenbestand {source.label} is niet te lezen: {error}")
+        return None
+
+
+@lru_cache(maxsize=8)
+def _cached_read(
+    path: Path,
+    mtime: int,
+    levels: tuple[str, ...],
+    from_buurten: bool,
+    options: tuple[tuple[str, str], ...],
+) -> gpd.GeoDataFrame:
+    """One read per file, level and version in a kernel: the profiles draw a map of
+    every wijk from one file (the levels choose the layer of a GeoPackage)."""
+    codes = [f"{level}00000000" for level in levels]
+    return read_boundaries(path, codes=codes, from_buurten=from_buurten, **dict(options))
+
+
+def locate(
+    sources: Sequence[BoundarySource], codes: Sequence[str], year: int, level: str | None = None
+) -> Located:
+    """The boundaries to draw `codes` with, for a report on `year`, and what is missing.
+
+    Files of the codes' level (wijk or buurt) are tried newest-first up to `year`, then
+    later ones. A file that is absent, unreadable or lacks some codes gives a note
+    naming the file, its year and the codes without geometry, and the next file is
+    tried. Buurten found in no file are drawn as the wijken that hold them (a buurt
+    code holds its wijk's), saying so. Nothing raises: a report without a map still
+    builds, with the notes in its place.
+    """
+    codes = list(codes)
+    level = level or _level_of(codes)
+    notes: list[str] = []
+    fitting = [s for s in sources if s.level in (None, level)]
+    if not fitting:
+        notes.append(f"Geen grenzenbestand van {level or 'dit'} niveau in params/report.yaml.")
+    partial: tuple[gpd.GeoDataFrame, BoundarySource] | None = None
+    for source in _by_year(fitting, year):
+        areas = _read(source, codes, notes)
+        if areas is None:
+            continue
+        missing = [c for c in codes if c not in set(areas["code"])]
+        if not missing:
+            if source.year is not None and source.year != year:
+                when = "na" if source.year < year else "tot"
+                notes.append(
+                    f"De grenzen zijn van {source.year} ({source.path.name}), niet van {year}: "
+                    f"een grenswijziging {when} {source.year} staat niet op de kaart."
+                )
+            return Located(areas, codes, source, notes)
+        notes.append(f"{source.label} heeft geen grens voor {', '.join(missing)}.")
+        if partial is None and len(missing) < len(codes):
+            partial = (areas, source)
+    if level == "buurt":
+        wijken = list(dict.fromkeys("WK" + c[2:8] for c in codes))
+        found = locate(sources, wijken, year, level="wijk")
+        if found.areas is not None:
+            notes.append(
+                f"Getekend: de wijken {', '.join(wijken)} waarin de buurten van het "
+                "programma liggen."
+            )
+            return Located(found.areas, wijken, found.source, notes + found.notes)
+    if partial is not None:
+        return Located(partial[0], codes, partial[1], notes)
+    return Located(None, codes, None, notes)
+
+
+def map_notes_markdown(located: Located, *, synthetic: bool = False) -> str:
+    """The source line and the notes under a map (or in its place), in Dutch."""
+    lines = [f"*{located.caption}*"] if located.caption else []
+    if located.areas is None:
+        lines.insert(0, "*Geen kaart: geen grenzen gevonden voor dit gebied.*")
+    if synthetic and located.areas is not None:
+        lines.append(
+            "*De grenzen zijn echt (openbare CBS-kaart); de cijfers in deze demo zijn synthetisch.*"
+        )
+    lines += [f"*{note}*" for note in located.notes]
+    return "\n\n".join(lines)
+
+
+# ------------------------------------------------------------ indicator maps
+
+NO_VALUE, NO_VALUE_EDGE = "#ffffff", "#999999"
+CLASS_COUNT = 5
+
+
+def fixed_classes(values: Sequence[float], count: int = CLASS_COUNT) -> list[float]:
+    """Class bounds for one indicator from its values in every year of the cycle.
+
+    Computed once over all years (not per map), so a colour means the same value in
+    every year's map; rounded to two significant digits of the range so the legend
+    reads as plain numbers. Equal-count classes (quantiles), as the Leefbaarometer
+    and the CBS StatLine maps do; fewer where values repeat.
+    """
+    import numpy as np
+
+    found = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    if found.size == 0:
+        return []
+    low, high = float(found.min()), float(found.max())
+    if low == high:
+        return [low, high]
+    step = 10 ** (math.floor(math.log10(high - low)) - 1)
+    inner = np.quantile(found, [i / count for i in range(1, count)])
+    bounds = [math.floor(low / step) * step]
+    bounds += [round(float(q) / step) * step for q in inner]
+    bounds += [math.ceil(high / step) * step]
+    cleaned = [round(b, 10) for b in bounds]
+    return sorted(set(cleaned))
+
+
+def class_colours(count: int) -> list[str]:
+    """`count` colours of viridis: ordered light to dark for readers with any of the
+    common colour-vision deficiencies, and in greyscale print."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps["viridis_r"]
+    return [to_hex(cmap(0.08 + 0.84 * i / max(count - 1, 1))) for i in range(count)]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.10g}".replace(",", " ").replace(".", ",")
+
+
+def class_labels(bounds: Sequence[float], unit: str = "") -> list[str]:
+    suffix = f" {unit}" if unit else ""
+    return [f"{_number(a)} – {_number(b)}{suffix}" for a, b in pairwise(bounds)]
+
+
+def class_of(value: float, bounds: Sequence[float]) -> int | None:
+    """The class index of a value (None: no value or outside the fixed scale)."""
+    if value is None or math.isnan(value) or not bounds:
+        return None
+    for i, (low, high) in enumerate(pairwise(bounds)):
+        if low <= value <= high if i == 0 else low < value <= high:
+            return i
+    return None
+
+
+def indicator_map(
+    wijken: gpd.GeoDataFrame,
+    values: dict[str, float],
+    outline: shapely.Geometry,
+    bounds: Sequence[float],
+    title: str,
+    *,
+    unit: str = "",
+    synthetic: bool = False,
+    caption: str = "",
+) -> Figure:
+    """The wijken of a gemeente coloured by an indicator in fixed classes, the programme
+    area outlined on top (`outline`, in RD New).
+
+    A wijk without a published value (suppressed for small numbers, or not published
+    by CBS) is white with a grey edge and its own legend entry: never a colour. A
+    value outside the fixed scale (a later year beyond every year the classes were
+    made from) is drawn as no value too, and the alt text says so.
+    """
+    import geopandas as gpd
+
+    colours = class_colours(max(len(bounds) - 1, 1))
+    klass = [class_of(values.get(code, math.nan), bounds) for code in wijken["code"]]
+    fig, ax = plt.subplots(figsize=(5.0, 5.4))  # two fit a page beside their notes
+    for i, colour in enumerate(colours):
+        part = wijken[[k == i for k in klass]]
+        if not part.empty:
+            part.plot(ax=ax, facecolor=colour, edgecolor="#ffffff", linewidth=0.6, gid=f"klasse{i}")
+    empty = wijken[[k is None for k in klass]]
+    if not empty.empty:
+        empty.plot(
+            ax=ax, facecolor=NO_VALUE, edgecolor=NO_VALUE_EDGE, linewidth=0.6, gid="geen_waarde"
+        )
+    gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
+        ax=ax, color="#000000", linewidth=3.2, gid="programmagebied"
+    )
+    gpd.GeoSeries([outline], crs=wijken.crs).boundary.plot(
+        ax=ax, color=OKABE_ITO["orange"], linewidth=1.4
+    )
+    west, south, east, north = wijken.total_bounds
+    margin = 0.04 * max(east - west, north - south)
+    ax.set_xlim(west - margin, east + margin)
+    ax.set_ylim(south - margin, north + margin)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=11, fontweight="bold")
+    handles: list[Artist] = [
+        Patch(fc=c, ec="#ffffff", label=label)
+        for c, label in zip(colours, class_labels(bounds, unit), strict=False)
+    ]
+    handles += [
+        Patch(fc=NO_VALUE, ec=NO_VALUE_EDGE, label="geen waarde (onderdrukt of niet gepubliceerd)"),
+        Line2D([], [], color="#000000", linewidth=3.2, label="programmagebied"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=2,
+        frameon=False,
+        fontsize=8,
+        title="Klassen (gelijk in alle jaren)",
+        title_fontsize=8,
+    )
+    reserved = _caption(fig, caption)
+    if synthetic:
+        fig.text(
+            0.5,
+            0.55,
+            SYNTHETIC_MARK,
+            fontsize=22,
+            color="#c00000",
+            alpha=0.15,
+            ha="center",
+            va="center",
+            rotation=20,
+        )
+    fig.tight_layout(rect=(0, reserved, 1, 1))
+    return fig
+
+
+def indicator_map_alt(
+    label: str,
+    year: int,
+    gemeente_name: str,
+    values: dict[str, float],
+    codes: Sequence[str],
+    area_codes: Sequence[str],
+    bounds: Sequence[float],
+    unit: str = "",
+) -> str:
+    """What an indicator map shows, in words: the scale, where the programme area falls
+    and how many wijken have no value."""
+    labels = class_labels(bounds, unit)
+    shown = [values.get(c, math.nan) for c in codes]
+    without = sum(1 for v in shown if class_of(v, bounds) is None)
+    text = (
+        f"Kaart van {gemeente_name}: {label.lower()} per wijk in {year}, in {len(labels)} "
+        f"klassen van {labels[0].split(' – ')[0]} tot {labels[-1].split(' – ')[1]}"
+        if labels
+        else f"Kaart van {gemeente_name}: {label.lower()} per wijk in {year}, zonder waarden"
+    )
+    text += "; het programmagebied is omlijnd"
+    own = [class_of(values.get(c, math.nan), bounds) for c in area_codes]
+    if own and all(k is not None for k in own) and len(set(own)) == 1:
+        text += f" en valt in de klasse {labels[own[0]]}"  # type: ignore[index]
+    text += "."
+    if without:
+        text += f" {without} van de {len(codes)} wijken zonder waarde."
+    return text
+
+
+def programme_indicator_maps(
+    ctx: ProgrammeContext, folder: Path
+) -> list[tuple[FigureOutput | None, str]]:
+    """For each indicator of `maps.indicators` (params/report.yaml): the map of all wijken
+    of the programme's gemeente in the report's year, the programme area outlined,
+    and the Markdown under it (alt text, source lines, notes); (None, notes) where a
+    map cannot be drawn. Classes are fixed per indicator over the cycle's years.
+    """
+    from helpers.config.report import report_settings
+    from helpers.indicators.engine import wijk_values
+    from helpers.indicators.harmonise import read_harmonised_kwb
+
+    settings = report_settings(ctx.paths).maps
+    if not settings.indicators:
+        return []
+    known = {i.id: i for i in ctx.project.catalogue.indicators}
+    unknown = [i for i in [*settings.indicators, *settings.classes] if i not in known]
+    if unknown:
+        raise KeyError(
+            f"{ctx.paths.params / 'report.yaml'}: maps: not in the catalogue "
+            f"(params/indicators.yaml): {', '.join(unknown)}"
+        )
+    gemeente = ctx.programme.gemeente
+    values = wijk_values(ctx.project, read_harmonised_kwb(ctx.paths), settings.indicators, gemeente)
+    latest = values[values["year"].eq(ctx.year)]
+    sources = boundary_sources(ctx.paths)
+    wijken = locate(sources, sorted(latest["area_code"].unique()), ctx.year, level="wijk")
+    area = locate(sources, ctx.programme.area_codes(ctx.year), ctx.year)
+    results: list[tuple[FigureOutput | None, str]] = []
+    for indicator_id in settings.indicators:
+        indicator = known[indicator_id]
+        own = values[values["indicator_id"].eq(indicator_id)]
+        shown = own[own["year"].eq(ctx.year)]
+        by_code = dict(zip(shown["area_code"], shown["value"].astype(float), strict=True))
+        bounds = settings.classes.get(indicator_id) or fixed_classes(
+            own["value"].astype(float).tolist()
+        )
+        unit = UNIT_SHORT.get(indicator.unit, "")
+        title = f"{indicator.label}, {ctx.year}"
+        if wijken.areas is None or area.areas is None or not bounds:
+            reason = "geen waarden" if not bounds else "geen grenzen"
+            notes = [f"*Geen kaart van {indicator.label.lower()}: {reason}.*"]
+            results.append((None, "\n\n".join(notes + [f"*{n}*" for n in wijken.notes])))
+            continue
+        in_gemeente = wijken.areas[
+            wijken.areas["code"].isin(by_code) | wijken.areas["gemeente"].eq(gemeente)
+        ]
+        outline = shapely_union(area.areas[area.areas["code"].isin(area.codes)])
+        fig = indicator_map(
+            in_gemeente,
+            by_code,
+            outline,
+            bounds,
+            title,
+            unit=unit,
+            synthetic=ctx.synthetic_for([indicator_id]),
+            caption=_map_caption(wijken),
+        )
+        alt = indicator_map_alt(
+            indicator.label,
+            ctx.year,
+            ctx.gemeente_name,
+            by_code,
+            list(in_gemeente["code"]),
+            area.codes if area.codes[0].startswith("WK") else [],
+            bounds,
+            unit,
+        )
+        output = map_output(fig, folder / f"kaart_{indicator_id}.png", alt)
+        source = (
+            f"*Figuur: {alt}*\n\n*Cijfers: CBS, Kerncijfers wijken en buurten {ctx.year} "
+            "(kleine aantallen onderdrukt). "
+            f"{wijken.caption}*"
+        )
+        results.append((output, "\n\n".join([source, *(f"*{n}*" for n in wijken.notes)])))
+    return results
+
+
+UNIT_SHORT = {
+    "procent": "%",
+    "per_1000": "per 1.000",
+    "per_km2": "per km²",
+    "duizend_euro": "× € 1.000",
+}
+
+
+def _map_caption(located: Located) -> str:
+    return f"Cijfers: CBS, Kerncijfers wijken en buurten\n{located.figure_caption}"
+
+
+def shapely_union(areas: gpd.GeoDataFrame) -> shapely.Geometry:
+    import shapely
+
+    return shapely.union_all(areas.geometry.values)
+
+
+def profile_map(
+    code: str,
+    gemeente: str,
+    gemeente_name: str,
+    name: str,
+    root: str | Path | None,
+    year: int,
+    folder: Path,
+    *,
+    synthetic: bool = False,
+) -> tuple[FigureOutput | None, str]:
+    """A wijkprofiel's map: every area of the gemeente, the profiled one outlined, with
+    the notes under it (the same boundary rules as the reports)."""
+    from helpers.config import Paths
+
+    located = locate(boundary_sources(Paths.from_root(root)), [code], year)
+    output = None
+    if located.areas is not None:
+        fig = programme_map(
+            located.areas,
+            located.codes,
+            gemeente,
+            f"{name} in {gemeente_name}",
+            synthetic=synthetic,
+            caption=located.figure_caption,
+            label="dit gebied",
+        )
+        if fig is not None:
+            alt = map_alt_text(located.areas, located.codes, gemeente_name).replace(
+                "het programmagebied", "het gebied van dit profiel"
+            )
+            output = map_output(fig, folder / "kaart.svg", alt)
+    return output, map_notes_markdown(located, synthetic=synthetic)

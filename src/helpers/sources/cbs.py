@@ -255,7 +255,8 @@ def fetch_cbs(
     backoff: float | None = None,
     gemeenten: list[str] | None = None,
 ) -> list[Path]:
-    """Every CBS table of the cycle: the KWB tables and, when configured, the health table.
+    """Every CBS table of the cycle: the KWB tables and, when configured, the health table
+    and the police's registered crime (`cbs.crime_table`, from `cbs.crime_catalog_url`).
 
     `gemeenten`: the regions to fetch (default the comparison gemeenten; empty: all).
     """
@@ -266,6 +267,19 @@ def fetch_cbs(
         catalog = settings.health_catalog_url(health)
         written.append(
             fetch_table(project, health, out_dir, "health", log, backoff, catalog, gemeenten)
+        )
+    if settings.crime_table:
+        written.append(
+            fetch_table(
+                project,
+                settings.crime_table,
+                out_dir,
+                "politie",
+                log,
+                backoff,
+                settings.crime_catalog_url,
+                gemeenten,
+            )
         )
     return written
 

@@ -876,14 +876,126 @@ def write_demo(
     raise ValueError(f"demo part {part!r}: 'cbs' or 'local'")
 
 
+CRIME_DEMO_TABLE = "47018NED"
+CRIME_LEVELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
+
+
+def _crime_rate(project: Project, code: str, year: int) -> float:
+    """A leaf area's registered crimes per 1,000 inhabitants: its own level (25-80, a
+    little higher in a programme area) with a few percent of noise per year."""
+    level = _rng(project, 7, _code_seed(code)).uniform(25, 80)
+    level *= 1.15 if _in_programme_area(project, code) else 1.0
+    return float(level * (1 + _rng(project, 7, year, _code_seed(code)).normal(0, 0.05)))
+
+
+def crime_table(project: Project) -> dict[str, list]:
+    """Registered crime (47018NED, total only) of every demo area and cycle year, as
+    cbsodata stores the police table: SYNTHETIC counts from the demo's inhabitants.
+
+    Buurten (and wijken without buurten) get their own rate; a wijk is the sum of its
+    buurten, a gemeente of its wijken, as the police table's areas add up.
+    """
+    regions = [r for r in demo_regions(project) if r.level in CRIME_LEVELS]
+    names = {r.code: r.name for r in regions if r.level == "gemeente"}
+    years = list(project.cycle.cycle.years)
+    rows: list[dict] = []
+    for year in years:
+        values = _year_values(project, demo_regions(project), year)
+        counts: dict[str, int] = {}
+        for region in regions:
+            children = [c for c in values if c.startswith("BU") and c[2:8] == region.code[2:]]
+            if region.level == "buurt" or (region.level == "wijk" and not children):
+                people = float(values.get(region.code, {}).get("AantalInwoners", 0.0))
+                counts[region.code] = round(people * _crime_rate(project, region.code, year) / 1000)
+        for region in regions:
+            if region.level == "wijk" and region.code not in counts:
+                parts = [c for c in counts if c.startswith("BU") and c[2:8] == region.code[2:]]
+                counts[region.code] = sum(counts[c] for c in parts)
+        for region in regions:
+            if region.level == "gemeente":
+                parts = [c for c in counts if c.startswith("WK") and c[2:6] == region.code[2:]]
+                counts[region.code] = sum(counts[c] for c in parts)
+        for region in regions:
+            rows.append(
+                {
+                    "ID": len(rows),
+                    "SoortMisdrijf": "0.0.0 ",
+                    "WijkenEnBuurten": pad(region.code),
+                    "Perioden": f"{year}JJ00",
+                    "GeregistreerdeMisdrijven_1": counts.get(region.code),
+                    "Gemeentenaam_2": names.get(region.gemeente, "").ljust(30),
+                    "SoortRegio_3": CRIME_LEVELS[region.level].ljust(8),
+                }
+            )
+    topic = {"Datatype": "Long", "Unit": "aantal", "Decimals": 0, "Default": "Zero"}
+    return {
+        "TableInfos": [
+            {
+                "ID": 0,
+                "Title": "SYNTHETISCH — Geregistreerde misdrijven; soort misdrijf, wijk, buurt",
+                "Identifier": CRIME_DEMO_TABLE,
+                "Summary": "Synthetische gegevens van de wijkmonitor-demo, in het formaat "
+                "van de politietabel.",
+                "Modified": f"{max(years) + 1}-04-15T02:00:00",
+                "Period": f"{min(years)}-{max(years)}",
+                "Catalog": "Politie",
+                "Language": "nl",
+                "Synthetic": True,
+            }
+        ],
+        "DataProperties": [
+            {"ID": 0, "Position": 0, "Type": "Dimension", "Key": "SoortMisdrijf"},
+            {"ID": 1, "Position": 1, "Type": "GeoDetail", "Key": "WijkenEnBuurten"},
+            {"ID": 2, "Position": 2, "Type": "TimeDimension", "Key": "Perioden"},
+            {
+                "ID": 3,
+                "Position": 3,
+                "Type": "Topic",
+                "Key": "GeregistreerdeMisdrijven_1",
+                "Title": "Geregistreerde misdrijven",
+                **topic,
+            },
+            {
+                "ID": 5,
+                "Position": 4,
+                "Type": "Topic",
+                "Key": "Gemeentenaam_2",
+                "Title": "Gemeentenaam",
+                "Datatype": "String",
+            },
+            {
+                "ID": 6,
+                "Position": 5,
+                "Type": "Topic",
+                "Key": "SoortRegio_3",
+                "Title": "Soort regio",
+                "Datatype": "String",
+            },
+        ],
+        "CategoryGroups": [],
+        "SoortMisdrijf": [{"Key": "0.0.0 ", "Title": "Totaal misdrijven", "Description": ""}],
+        "Perioden": [
+            {"Key": f"{y}JJ00", "Title": str(y), "Description": "", "Status": "Definitief"}
+            for y in years
+        ],
+        "TypedDataSet": rows,
+        "WijkenEnBuurten": [
+            {"Key": pad(r.code), "Title": r.name, "Description": "", "DetailRegionCode": r.code}
+            for r in regions
+        ],
+    }
+
+
 def write_demo_cbs(
     project: Project, out_dir: Path, gebieden_table: str | None = None
 ) -> list[Path]:
     """Write a synthetic KWB table for every year of the cycle into `out_dir/<TableId>/`,
-    and the gebieden table `gebieden_table` when the profiles ask for one."""
+    the police's registered crime (47018NED), and the gebieden table
+    `gebieden_table` when the profiles ask for one."""
     written: list[Path] = []
     years = project.cycle.cycle.years
     tables = {project.cycle.kwb_table(year): kwb_table(project, year) for year in years}
+    tables[CRIME_DEMO_TABLE] = crime_table(project)
     if gebieden_table:
         tables[gebieden_table] = gebieden_tables(project, gebieden_table)
     with atomic_dir(out_dir) as tmp:

@@ -50,6 +50,7 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
     the union for all programmes, this narrows it to one programme.
     """
     from helpers.config.report import REPORT_SETTINGS, boundary_files
+    from helpers.sources.cbs_crime import CRIME_TABLE
 
     local = paths.root / project.cycle.local_data
     files = [
@@ -62,6 +63,8 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
         paths.programme_file(key),
         paths.validation_dir / "findings.json",
         paths.processed / "cbs" / "revisions.csv",
+        paths.processed / "cbs" / "cbs_long.csv",  # every wijk's figures, for the maps
+        *_files(paths.raw_cbs / CRIME_TABLE, ["*.json"]),  # registered crime
         paths.indicator_table(key),
         paths.summary_table(key),
         *_files(local / "notes" / key, ["*"]),

@@ -8,7 +8,8 @@ import argparse
 import pandas as pd
 
 from helpers.config import Paths, Project
-from helpers.indicators.areas import area_changes, measured_years
+from helpers.config.report import boundary_sources
+from helpers.indicators.areas import area_changes, measured_years, programme_geometry_changes
 from helpers.indicators.engine import programme_table, write_tables
 from helpers.indicators.harmonise import read_harmonised_health, read_harmonised_kwb
 from helpers.indicators.status import warn_target_baselines, warn_target_problems
@@ -25,10 +26,21 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     survey = read_survey(source)
     synthetic = is_synthetic(source)
     tables = {}
+    boundaries = boundary_sources(paths)
     for key in project.cycle.programmes:
         registrations = read_registrations(source, key)
+        moved, unread = programme_geometry_changes(project, key, boundaries)
+        for text in [*unread, *(m.message() for m in moved)]:
+            log(f"warning: area check by geometry, programme {key}: {text}")
         tables[key] = programme_table(
-            project, key, kwb, survey, registrations, local_synthetic=synthetic, health=health
+            project,
+            key,
+            kwb,
+            survey,
+            registrations,
+            local_synthetic=synthetic,
+            health=health,
+            moved=moved,
         )
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld(tables[key])}")
         for change in area_changes(project, key, measured_years(tables[key])):
