@@ -573,7 +573,7 @@ def programme_indicator_maps(
     unknown = [i for i in [*settings.indicators, *settings.classes] if i not in known]
     if unknown:
         raise KeyError(
-            f"{ctx.paths.params / 'report.yaml'}: maps: not in the catalogue "
+            f"{ctx.paths.report_settings_file}: maps: not in the catalogue "
             f"(params/indicators.yaml): {', '.join(unknown)}"
         )
     gemeente = ctx.programme.gemeente
