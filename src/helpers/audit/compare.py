@@ -1,0 +1,454 @@
+"""The comparison: every statement on the built pages against the reference.
+
+A statement agrees when its figure, rounded from the reference at the printed
+precision, is the printed figure; when its period is the period the reference finds
+for it; and when its status is the decision table's (docs/status.md). A statement in
+an audited table or sentence whose indicator, area or figure the audit cannot place is
+`unattributed`, and fails the audit as a disagreement does.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from helpers.audit.pages import MISSING, YEAR, Page, Printed, Table, parse_number, status_word
+from helpers.audit.reference import Reference, half_up
+from helpers.config import Indicator
+
+AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
+SIGNED = r"[+−-]?\d[\d.]*(?:,\d+)?"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One statement checked: where it is, what the page says, what the reference says."""
+
+    document: str
+    where: str
+    printed: str
+    expected: str
+    outcome: str
+
+
+@dataclass
+class Result:
+    checks: list[Check] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        documents: dict[str, dict[str, int]] = {}
+        for check in self.checks:
+            row = documents.setdefault(
+                check.document, {"checked": 0, "disagree": 0, "unattributed": 0}
+            )
+            row["checked"] += 1
+            if check.outcome != AGREE:
+                row[check.outcome] += 1
+        return documents
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome != AGREE]
+
+    def as_json(self) -> dict:
+        counts = self.counts()
+        return {
+            "passed": not self.failures,
+            "checked": sum(c["checked"] for c in counts.values()),
+            "disagree": sum(c["disagree"] for c in counts.values()),
+            "unattributed": sum(c["unattributed"] for c in counts.values()),
+            "documents": counts,
+            "findings": [asdict(c) for c in self.failures],
+        }
+
+
+def shown(value: float, unit: str, decimals: int) -> float:
+    """The reference value in the printed unit at the printed decimals."""
+    if unit == "duizend_euro":
+        value = value * 1000
+    return half_up(value, decimals)
+
+
+def words(value: float) -> str:
+    return "–" if not math.isfinite(value) else f"{value:g}"
+
+
+class Auditor:
+    """Walks the pages and checks each statement it recognises against the reference."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.ref = reference
+        self.project = reference.project
+        self.result = Result()
+
+    # ------------------------------------------------------------------ recording
+    def record(self, page: Page, where: str, printed: str, expected: str, ok: bool) -> None:
+        outcome = AGREE if ok else DISAGREE
+        self.result.checks.append(Check(page.name, where, printed, expected, outcome))
+
+    def unattributed(self, page: Page, where: str, printed: str) -> None:
+        self.result.checks.append(Check(page.name, where, printed, "", UNATTRIBUTED))
+
+    def value(
+        self, page: Page, where: str, text: str, key: str, role: str, ind: Indicator, year: int
+    ) -> None:
+        """A printed figure (or the dash) against the reference figure of that year."""
+        found = self.ref.figure(key, role, ind, year)
+        text = text.strip()
+        if text == MISSING:
+            ok = not math.isfinite(found.value) or self.ref.partners_withheld(key, role, ind, year)
+            self.record(page, where, text, words(found.value), ok)
+            return
+        printed = parse_number(text)
+        if printed is None:
+            self.unattributed(page, where, text)
+            return
+        expected = shown(found.value, ind.unit, printed.decimals)
+        ok = math.isfinite(expected) and math.isclose(expected, printed.value, abs_tol=1e-9)
+        self.record(page, where, text, words(expected), ok)
+
+    def number(self, page: Page, where: str, printed: Printed, expected: float, unit: str) -> None:
+        value = shown(expected, unit, printed.decimals)
+        ok = math.isfinite(value) and math.isclose(value, printed.value, abs_tol=1e-9)
+        self.record(page, where, printed.text, words(value), ok)
+
+    # ------------------------------------------------------------------ lookups
+    def labels(self, key: str) -> dict[str, Indicator]:
+        return {i.label: i for i in self.project.indicators_for(key)}
+
+    def areas(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for key in keys:
+            for role in ("nederland", "gemeente", "programma"):
+                found.setdefault(self.ref.area_name(key, role), (key, role))
+        return found
+
+    # ------------------------------------------------------------------ pages
+    def audit(self, pages: list[Page]) -> Result:
+        for page in pages:
+            if page.kind == "annual" and page.programme:
+                self.annual(page, page.programme)
+            elif page.kind == "joint":
+                self.joint(page)
+            elif page.kind == "landing":
+                self.landing(page)
+            elif page.kind == "factsheet" and page.programme:
+                self.factsheet(page, page.programme)
+        return self.result
+
+    def annual(self, page: Page, key: str) -> None:
+        for table in page.tables:
+            head = table.header
+            if (
+                head[:2] == ["indicator", "gebied"]
+                and head[2:]
+                and all(YEAR.fullmatch(h) for h in head[2:])
+            ):
+                self.grid(page, table, [key])
+            elif head[:3] == ["indicator", "niveau", "jaar"] and "streefwaarde" in head:
+                self.appendix(page, table, key)
+            elif head[:3] == ["doel", "indicator", "laatste waarde"]:
+                self.glance(page, table, key)
+            elif head == ["doel", "stand", "waarom"]:
+                self.goals(page, table, key)
+        self.sentences(page, key)
+
+    def joint(self, page: Page) -> None:
+        keys = list(self.project.cycle.programmes)
+        for table in page.tables:
+            head = table.header
+            if (
+                head[:2] == ["indicator", "gebied"]
+                and head[2:]
+                and all(YEAR.fullmatch(h) for h in head[2:])
+            ):
+                self.grid(page, table, keys)
+
+    # ------------------------------------------------------------------ tables
+    def grid(self, page: Page, table: Table, keys: list[str]) -> None:
+        """`indicator | gebied | year ...`: every cell a figure of that area and year."""
+        years = [int(h) for h in table.header[2:]]
+        areas = self.areas(keys)
+        for row in table.rows:
+            label, area, cells = row[0], row[1], row[2:]
+            place = areas.get(area)
+            indicator = self.labels(place[0]).get(label) if place else None
+            for year, text in zip(years, cells, strict=False):
+                where = f"{label} | {area} | {year}"
+                if place is None or indicator is None:
+                    self.unattributed(page, where, text)
+                    continue
+                self.value(page, where, text, place[0], place[1], indicator, year)
+
+    def appendix(self, page: Page, table: Table, key: str) -> None:
+        """The appendix table: `indicator | niveau | jaar | <programme> | <gemeente> |
+        Nederland | verschil t.o.v. <base> | streefwaarde`."""
+        head = table.header
+        labels = self.labels(key)
+        roles = ("programma", "gemeente", "nederland")
+        for row in table.rows:
+            label = row[0]
+            indicator = labels.get(label)
+            if indicator is None or not YEAR.fullmatch(row[2]):
+                self.unattributed(page, f"{label} (bijlage)", " | ".join(row))
+                continue
+            year = int(row[2])
+            latest = self.ref.latest_year(key, "programma", indicator)
+            self.record(page, f"{label}: jaar (bijlage)", row[2], str(latest), latest == year)
+            for role, text in zip(roles, row[3:6], strict=True):
+                self.value(
+                    page, f"{label} | {role} | {year} (bijlage)", text, key, role, indicator, year
+                )
+            self.change_text(page, f"{label}: {head[6]} (bijlage)", row[6], key, indicator, year)
+            self.target_text(page, f"{label}: streefwaarde (bijlage)", row[7], key, indicator)
+
+    def glance(self, page: Page, table: Table, key: str) -> None:
+        """Table 1: latest value (year), change since the base year, target and status."""
+        labels = self.labels(key)
+        for row in table.rows:
+            label = row[1]
+            indicator = labels.get(label)
+            where = f"Tabel 1: {label}"
+            match = re.fullmatch(r"(.+) \(((?:19|20)\d\d)\)", row[2])
+            if indicator is None or match is None:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(match.group(2))
+            latest = self.ref.latest_year(key, "programma", indicator)
+            self.record(page, f"{where}: jaar", match.group(0), str(latest), latest == year)
+            self.value(
+                page, f"{where}: laatste waarde", match.group(1), key, "programma", indicator, year
+            )
+            self.change_text(page, f"{where}: verandering", row[3], key, indicator, year)
+            self.target_text(
+                page, f"{where}: streefwaarde", row[5], key, indicator, with_status=True
+            )
+
+    def goals(self, page: Page, table: Table, key: str) -> None:
+        """The first screen: each goal's status against the decision table."""
+        goals = {g.label: g for g in self.project.programmes[key].goals}
+        for row in table.rows:
+            goal = goals.get(row[0])
+            stated = status_word(row[1])
+            if goal is None or stated is None:
+                self.unattributed(page, f"stand: {row[0]}", row[1])
+                continue
+            ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
+            expected = self.ref.goal_status(key, ids)
+            self.record(page, f"stand: {row[0]}", row[1], expected, stated == expected)
+
+    # ------------------------------------------------------------------ cell texts
+    def change_text(
+        self, page: Page, where: str, text: str, key: str, indicator: Indicator, year: int
+    ) -> None:
+        """'▲ hoger (+0,7 procentpunt)', '= gelijk gebleven', or after a break 'sinds Y …'."""
+        since = self.ref.base_year
+        broken = re.search(r"breuk in de reeks vanaf ((?:19|20)\d\d)", text)
+        if broken:
+            since = int(broken.group(1))
+            rest = text[broken.end() :]
+            text = rest.split("na de breuk", 1)[1] if "na de breuk" in rest else ""
+            if not text:
+                self.record(
+                    page, where, "–", "–", self.ref.broken(key, indicator, self.ref.base_year, year)
+                )
+                return
+        elif self.ref.broken(key, indicator, since, year):
+            self.record(page, where, text, "breuk in de reeks", False)
+            return
+        expected = self.ref.change(key, "programma", indicator, since, year)
+        if "gelijk" in text:
+            self.record(page, where, text, words(expected), expected == 0)
+            return
+        match = re.search(rf"({SIGNED})(?: procentpunt)?", text.replace("€ ", ""))
+        printed = parse_number(match.group(1)) if match else None
+        if printed is None:
+            self.unattributed(page, where, text)
+            return
+        self.number(page, where, printed, expected, indicator.unit)
+
+    def target_text(
+        self,
+        page: Page,
+        where: str,
+        text: str,
+        key: str,
+        indicator: Indicator,
+        with_status: bool = False,
+    ) -> None:
+        """'74,0% in 2026: ≈ …' or '–': the target of the params, and its status."""
+        targets = [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
+        status = self.ref.status(key, indicator)
+        if text.strip() == MISSING or text.startswith("– geen streefwaarde"):
+            self.record(
+                page,
+                where,
+                text,
+                "geen streefwaarde" if not targets else "streefwaarde",
+                not targets,
+            )
+            return
+        match = re.match(r"(.+?) in ((?:19|20)\d\d)", text)
+        printed = parse_number(match.group(1)) if match else None
+        if not targets or match is None or printed is None:
+            self.unattributed(page, where, text)
+            return
+        target = targets[0]
+        self.record(
+            page,
+            f"{where}: jaar",
+            match.group(2),
+            str(target.year),
+            int(match.group(2)) == target.year,
+        )
+        self.number(page, f"{where}: waarde", printed, target.value, indicator.unit)
+        if with_status:
+            stated = status_word(text[match.end() :])
+            self.record(
+                page,
+                f"{where}: status",
+                text[match.end() :].strip(": "),
+                status.key,
+                stated == status.key,
+            )
+
+    # ------------------------------------------------------------------ sentences
+    def sentences(self, page: Page, key: str) -> None:
+        """'<label> : v … in L. Nulmeting B: b …' and 'Sinds de vorige meting (P): …'."""
+        labels = self.labels(key)
+        current: Indicator | None = None
+        for text in page.paragraphs():
+            head = re.match(r"(.+?) : (.+?) in ((?:19|20)\d\d)\. ", text)
+            if head and head.group(1) in labels:
+                current = labels[head.group(1)]
+                self.indicator_paragraph(page, key, current, head, text[head.end() :])
+                continue
+            since = re.match(
+                rf"Sinds de vorige meting \(((?:19|20)\d\d)\): ({SIGNED})", text.replace("€ ", "")
+            )
+            if not since:
+                continue
+            if current is None:
+                self.unattributed(page, "sinds de vorige meting", text)
+                continue
+            where = f"{current.label}: sinds de vorige meting"
+            year = self.ref.latest_year(key, "programma", current) or 0
+            previous = self.ref.previous_year(key, "programma", current)
+            stated = int(since.group(1))
+            self.record(page, f"{where}: jaar", since.group(1), str(previous), stated == previous)
+            own = self.ref.change(key, "programma", current, stated, year)
+            printed = parse_number(since.group(2))
+            if printed is not None:
+                self.number(page, where, printed, own, current.unit)
+            gap = re.search(
+                rf"Dat is ({SIGNED}) procentpunt ten opzichte van de verandering in (.+?) \(", text
+            )
+            if gap:
+                other = self.ref.change(key, "gemeente", current, stated, year)
+                printed = parse_number(gap.group(1))
+                if printed is not None:
+                    self.number(
+                        page, f"{where}: t.o.v. {gap.group(2)}", printed, own - other, current.unit
+                    )
+
+    def indicator_paragraph(
+        self, page: Page, key: str, indicator: Indicator, head: re.Match[str], rest: str
+    ) -> None:
+        """'<label> : v (…) in L. Nulmeting B: b (…).' or, after a break, 'Geen verandering
+        sinds B: breuk in de reeks vanaf Y. In Y: v (…).'"""
+        year = int(head.group(3))
+        latest = self.ref.latest_year(key, "programma", indicator)
+        where = f"{indicator.label} (tekst)"
+        self.record(page, f"{where}: jaar", head.group(3), str(latest), latest == year)
+        self.value(
+            page,
+            f"{where}: laatste waarde",
+            head.group(2).split(" (")[0],
+            key,
+            "programma",
+            indicator,
+            year,
+        )
+        base = re.match(r"Nulmeting ((?:19|20)\d\d): (€ \S+|\S+)", rest)
+        broken = re.match(
+            r"Geen verandering sinds ((?:19|20)\d\d): breuk in de reeks vanaf ((?:19|20)\d\d)\. "
+            r"In ((?:19|20)\d\d): (€ \S+|\S+)",
+            rest,
+        )
+        if base:
+            stated = int(base.group(1))
+            self.record(
+                page,
+                f"{where}: nulmeting",
+                base.group(1),
+                str(self.ref.base_year),
+                stated == self.ref.base_year,
+            )
+            self.value(
+                page,
+                f"{where}: nulmeting",
+                base.group(2).rstrip("."),
+                key,
+                "programma",
+                indicator,
+                stated,
+            )
+        elif broken:
+            since, first = int(broken.group(2)), int(broken.group(3))
+            expected = self.ref.break_years(key, indicator)
+            self.record(
+                page,
+                f"{where}: breuk",
+                broken.group(2),
+                str(expected),
+                since in expected and since == first,
+            )
+            self.value(
+                page,
+                f"{where}: {first}",
+                broken.group(4).rstrip("."),
+                key,
+                "programma",
+                indicator,
+                first,
+            )
+        else:
+            self.unattributed(page, where, rest[:80])
+
+    # ------------------------------------------------------------------ landing, factsheet
+    def landing(self, page: Page) -> None:
+        """'Stand per doel: <status>: <goal>' for every programme."""
+        text = " ".join(page.soup.get_text(" ").split())
+        for key in self.project.cycle.programmes:
+            programme = self.project.programmes[key]
+            start = text.find(f"{programme.name} (")
+            for goal in programme.goals:
+                at = text.find(f": {goal.label}", start)
+                if start < 0 or at < 0:
+                    self.unattributed(page, f"{key}: {goal.label}", "niet gevonden")
+                    continue
+                before = text[max(start, at - 60) : at]
+                stated = status_word(before.split("Stand per doel:")[-1])
+                ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
+                expected = self.ref.goal_status(key, ids)
+                self.record(
+                    page,
+                    f"{programme.name}: {goal.label}",
+                    before.strip(),
+                    expected,
+                    stated == expected,
+                )
+
+    def factsheet(self, page: Page, key: str) -> None:
+        """'In 2024 waren er 86 activiteiten' style counts: not yet attributed (see docs)."""
+        del page, key
+
+
+def iter_lines(result: Result) -> Iterator[str]:
+    for check in result.failures:
+        yield (
+            f"{check.document}: {check.where}: page says {check.printed!r}, "
+            f"reference {check.expected!r} [{check.outcome}]"
+        )
