@@ -97,6 +97,9 @@ class Auditor:
         """A printed figure (or the dash) against the reference figure of that year."""
         found = self.ref.figure(key, role, ind, year)
         text = text.strip()
+        if found.withheld == "not_in_reference":  # a source the reference does not read
+            self.unattributed(page, f"{where} ({ind.source})", text)
+            return
         if text == MISSING:
             ok = not math.isfinite(found.value) or self.ref.partners_withheld(key, role, ind, year)
             self.record(page, where, text, words(found.value), ok)

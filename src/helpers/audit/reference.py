@@ -88,7 +88,7 @@ class Reference:
             return None
         properties = json.loads((table / "DataProperties.json").read_text(encoding="utf-8"))
         titles = {p.get("ID"): str(p.get("Title", "")).strip() for p in properties}
-        columns_file = self.paths.root / "params" / "cbs_columns.yaml"
+        columns_file = self.paths.params / "cbs_columns.yaml"
         concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["kwb"]
         keys: dict[str, str] = {}
         for concept in concepts:
@@ -265,42 +265,24 @@ class Reference:
         if not targets:
             return Status("no_target", "", "no_target")
         target = targets[0]
-        base = self.base_year
         latest = self.latest_year(key, "programma", indicator)
         decimals = PUBLISHED_DECIMALS[indicator.unit]
-        if latest is not None and self.broken(key, indicator, base, latest):
-            return Status("unknown", "", "break")
-        if target.year <= base:
-            return Status("unknown", "", "no_line")
-        b = self.stored(key, "programma", indicator, base)
-        if not math.isfinite(b):
-            return Status("unknown", "", "no_base")
-        if latest is None or latest <= base:
-            return Status("unknown", "", "no_measurement")
-        direction = {"higher_is_better": 1, "lower_is_better": -1}.get(indicator.direction, 0)
-        t = half_up(target.value, decimals)
-        g = direction if direction else (t > b) - (t < b)
-        if g == 0:
-            return Status("unknown", "", "no_direction")
-        x = self.stored(key, "programma", indicator, latest)
-        found = self.figure(key, "programma", indicator, latest)
-        lo, hi = half_up(found.lower, decimals), half_up(found.upper, decimals)
-        interval = math.isfinite(lo) and math.isfinite(hi)
-        movement = "toward" if (x - b) * g > 0 else "away" if (x - b) * g < 0 else "unchanged"
-        if latest < target.year:
-            line = b + (t - b) * (latest - base) / (target.year - base)
-            e = half_up(t if (t - b) * g <= 0 else line, decimals)
-            if interval and lo <= e <= hi:
-                return Status("undecided", movement, "within_margin")
-            if (x - e) * g >= 0:
-                reason = "reached" if (x - t) * g >= 0 else "on_line"
-                return Status("on_track", movement, reason)
-            return Status("not_on_track", movement, "behind_line")
-        if interval and lo <= t <= hi:
-            return Status("uncertain", movement, "target_within_margin")
-        if (x - t) * g >= 0:
-            return Status("met", movement, "reached")
-        return Status("not_met", movement, "missed")
+        found = self.figure(key, "programma", indicator, latest) if latest else Figure(math.nan)
+        return decide(
+            Case(
+                base_year=self.base_year,
+                base=self.stored(key, "programma", indicator, self.base_year),
+                latest_year=latest,
+                latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
+                lower=half_up(found.lower, decimals),
+                upper=half_up(found.upper, decimals),
+                target_year=target.year,
+                target=target.value,
+                direction=indicator.direction,
+                broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
+                decimals=decimals,
+            )
+        )
 
     def goal_status(self, key: str, goal_indicators: list[str]) -> str:
         """A goal's decisive status: the first target in STATUS_ORDER (docs/status.md)."""
@@ -319,3 +301,53 @@ def raw_inputs(project: Project, paths: Paths) -> list[Path]:
     """The files the reference reads (for the audit's report)."""
     files = [paths.raw_cbs / project.cycle.kwb_table(y) for y in project.cycle.cycle.years]
     return [*files, paths.root / project.cycle.local_data]
+
+
+@dataclass(frozen=True)
+class Case:
+    """The inputs of one target status (docs/status.md, "Inputs"), values as published."""
+
+    base_year: int
+    base: float
+    latest_year: int | None
+    latest: float
+    lower: float
+    upper: float
+    target_year: int
+    target: float
+    direction: str
+    broken: bool = False
+    decimals: int = 1
+
+
+def decide(case: Case) -> Status:
+    """The decision table of docs/status.md, its rules tried in order."""
+    b, x, lo, hi, base = case.base, case.latest, case.lower, case.upper, case.base_year
+    if case.broken:
+        return Status("unknown", "", "break")
+    if case.target_year <= base:
+        return Status("unknown", "", "no_line")
+    if not math.isfinite(b):
+        return Status("unknown", "", "no_base")
+    if case.latest_year is None or case.latest_year <= base or not math.isfinite(x):
+        return Status("unknown", "", "no_measurement")
+    t = half_up(case.target, case.decimals)
+    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
+    g = direction if direction else (t > b) - (t < b)
+    if g == 0:
+        return Status("unknown", "", "no_direction")
+    interval = math.isfinite(lo) and math.isfinite(hi)
+    movement = "toward" if (x - b) * g > 0 else "away" if (x - b) * g < 0 else "unchanged"
+    if case.latest_year < case.target_year:
+        line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
+        e = half_up(t if (t - b) * g <= 0 else line, case.decimals)
+        if interval and lo <= e <= hi:
+            return Status("undecided", movement, "within_margin")
+        if (x - e) * g >= 0:
+            return Status("on_track", movement, "reached" if (x - t) * g >= 0 else "on_line")
+        return Status("not_on_track", movement, "behind_line")
+    if interval and lo <= t <= hi:
+        return Status("uncertain", movement, "target_within_margin")
+    if (x - t) * g >= 0:
+        return Status("met", movement, "reached")
+    return Status("not_met", movement, "missed")
