@@ -110,10 +110,10 @@ def test_a_swapped_period_fails(cycle, tmp_path):
 def test_a_misrounded_value_fails(cycle, tmp_path):
     root, _ = cycle
     html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
-    cell = re.search(r"<td>(\d+),(\d)%</td>", html)
+    cell = re.search(r"(<td[^>]*>)(\d+),(\d)%</td>", html)
     assert cell
-    wrong = f"{cell.group(1)},{(int(cell.group(2)) + 1) % 10}%"
-    site = mutated(root, tmp_path, "overvecht.html", cell.group(0), f"<td>{wrong}</td>")
+    wrong = f"{cell.group(2)},{(int(cell.group(3)) + 1) % 10}%"
+    site = mutated(root, tmp_path, "overvecht.html", cell.group(0), f"{cell.group(1)}{wrong}</td>")
     found = new_findings(root, site)
     assert [c.printed for c in found] == [wrong], found
     assert found[0].outcome == "disagree"
@@ -128,16 +128,16 @@ def test_a_wrong_status_fails(cycle, tmp_path):
 
 
 def test_an_unattributable_figure_fails(cycle, tmp_path):
+    """A row of 'De wijk in cijfers' for an indicator the catalogue does not know."""
     root, _ = cycle
-    site = mutated(
-        root,
-        tmp_path,
-        "overvecht.html",
-        "<td>Aantal inwoners</td>",
-        "<td>Aantal inwoners (verzonnen)</td>",
-    )
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    row = re.search(r">Aantal inwoners</td>\s*<td[^>]*>Samen voor Overvecht</td>", html)
+    assert row
+    unknown = row.group(0).replace("Aantal inwoners", "Aantal inwoners (verzonnen)")
+    site = mutated(root, tmp_path, "overvecht.html", row.group(0), unknown)
     found = new_findings(root, site)
     assert found and {c.outcome for c in found} == {"unattributed"}, found
+    assert all(c.where.startswith("Aantal inwoners (verzonnen)") for c in found), found
 
 
 def test_the_stage_stops_and_names_a_disagreement(cycle, tmp_path):
@@ -146,10 +146,12 @@ def test_the_stage_stops_and_names_a_disagreement(cycle, tmp_path):
     shutil.copytree(root, project, symlinks=True, ignore=shutil.ignore_patterns(".dvc"))
     page = project / "reports" / "_site" / "vollenhove.html"
     html = page.read_text(encoding="utf-8")
-    cell = re.search(r"<td>(\d{1,3})\.(\d{3})</td>", html)
+    cell = re.search(r"(<td[^>]*>)(\d{1,3})\.(\d{3})</td>", html)
     assert cell
-    wrong = f"{cell.group(1)}.{(int(cell.group(2)) + 1) % 1000:03d}"
-    page.write_text(html.replace(cell.group(0), f"<td>{wrong}</td>", 1), encoding="utf-8")
+    wrong = f"{cell.group(2)}.{(int(cell.group(3)) + 1) % 1000:03d}"
+    page.write_text(
+        html.replace(cell.group(0), f"{cell.group(1)}{wrong}</td>", 1), encoding="utf-8"
+    )
     result = run(["sh", "bin/wijkmonitor", "audit"], project, check=False)
     assert result.returncode == 1
     assert "the statement audit stopped the pipeline" in result.stderr
