@@ -137,6 +137,8 @@ class Reference:
                 found = self._survey_figure(key, role, indicator, year)
             elif indicator.source == "registration":
                 found = self._registration(key, role, indicator, year)
+            elif indicator.source == "cbs_health":
+                found = self._health(key, role, indicator, year)
             else:
                 found = Figure(math.nan, withheld="not_in_reference")
             self._cache[cache] = found
@@ -208,6 +210,67 @@ class Reference:
         if indicator.unit == "aantal" and 0 < total < self.suppression.min_count:
             return Figure(math.nan, withheld="small_count")
         return Figure(total)
+
+    def _health_rows(self) -> pd.DataFrame | None:
+        """The cycle's RIVM/GGD health table as rows of point estimates (Marges MW00000),
+        with each row's age group as its Title; None without the snapshot."""
+        if not hasattr(self, "_health_cache"):
+            table = self.project.cycle.cbs.health_table
+            folder = self.paths.raw_cbs / (table or "-")
+            rows = None
+            if table and (folder / "TypedDataSet.json").is_file():
+                rows = pd.DataFrame(json.loads((folder / "TypedDataSet.json").read_text("utf-8")))
+                rows = rows[rows["Marges"].astype(str).str.strip().eq("MW00000")].copy()
+                ages_file = folder / "Leeftijd.json"
+                ages = {}
+                if ages_file.is_file():
+                    ages = {
+                        str(a["Key"]).strip(): str(a["Title"]).strip()
+                        for a in json.loads(ages_file.read_text("utf-8"))
+                    }
+                age = rows["Leeftijd"].astype(str).str.strip()
+                rows["age"] = age.map(ages).fillna(age)
+                rows["code"] = rows["WijkenEnBuurten"].astype(str).str.strip()
+                rows["year"] = rows["Perioden"].astype(str).str[:4].astype(int)
+            self._health_cache = rows
+        return self._health_cache
+
+    def _health(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        """One area's published estimate; several areas' estimates weighted by their
+        inhabitants (KWB of the wave's year, else the nearest year with all of them)."""
+        rows = self._health_rows()
+        if rows is None:
+            return Figure(math.nan, withheld="no_data")
+        columns_file = self.paths.params / "cbs_columns.yaml"
+        concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["health"]
+        names = next(
+            ([n["name"] for n in c["names"]] for c in concepts if c["id"] == indicator.column), []
+        )
+        column = next((c for c in rows.columns if c.rsplit("_", 1)[0] in names), None)
+        population = indicator.population or "18 jaar of ouder"
+        codes = self.members(key, role, year)
+        if column is None or not codes:
+            return Figure(math.nan, withheld="no_data")
+        hit = rows[rows["year"].eq(year) & rows["code"].isin(codes)]
+        hit = hit[hit["age"].isin([population, "20300"])].drop_duplicates("code")
+        if hit.empty:
+            return Figure(math.nan, withheld="no_data")
+        values = pd.to_numeric(hit[column], errors="coerce")
+        if len(hit) < len(codes) or values.isna().any():
+            return Figure(math.nan, withheld="cbs_not_published")
+        if len(codes) == 1:
+            return Figure(float(values.iloc[0]))
+        by_code = dict(zip(hit["code"], values, strict=True))
+        known = [y for y, kwb in self._kwb.items() if kwb is not None]
+        for weight_year in sorted(known, key=lambda y: (abs(y - year), -y)):
+            kwb = self._kwb[weight_year] or {}
+            found = [kwb.get(code, {}).get("AantalInwoners") for code in codes]
+            weights = [float(w) for w in found if w is not None]
+            if len(weights) < len(codes) or sum(weights) <= 0:
+                continue
+            total = sum(w * by_code[c] for w, c in zip(weights, codes, strict=True))
+            return Figure(total / sum(weights))
+        return Figure(math.nan, withheld="not_aggregable")
 
     def partners_withheld(self, key: str, role: str, indicator: Indicator, year: int) -> bool:
         """Whether another indicator of the same population group is withheld for this
