@@ -248,6 +248,9 @@ class Auditor:
     ) -> None:
         """'▲ hoger (+0,7 procentpunt)', '= gelijk gebleven', or after a break 'sinds Y …'."""
         since = self.ref.base_year
+        if text.strip() == MISSING:  # no comparison with the base year is printed
+            self.no_comparison(page, where, text, key, indicator, year)
+            return
         broken = re.search(r"breuk in de reeks vanaf ((?:19|20)\d\d)", text)
         if broken:
             since = int(broken.group(1))
@@ -380,7 +383,9 @@ class Auditor:
             r"In ((?:19|20)\d\d): (€ \S+|\S+)",
             rest,
         )
-        if base:
+        if rest.startswith("Verandering: – geen vergelijking"):
+            self.no_comparison(page, f"{where}: verandering", rest[:40], key, indicator, year)
+        elif base:
             stated = int(base.group(1))
             self.record(
                 page,
@@ -420,6 +425,18 @@ class Auditor:
         else:
             self.unattributed(page, where, rest[:80])
 
+    def no_comparison(
+        self, page: Page, where: str, text: str, key: str, indicator: Indicator, year: int
+    ) -> None:
+        """A page that prints no change: right only when there is nothing to compare with
+        (no measurement after the base year, or no published base value)."""
+        base = self.ref.base_year
+        change = self.ref.change(key, "programma", indicator, base, year)
+        expected = (
+            "geen vergelijking" if year <= base or not math.isfinite(change) else words(change)
+        )
+        self.record(page, where, text, expected, expected == "geen vergelijking")
+
     # ------------------------------------------------------------------ landing, factsheet
     def landing(self, page: Page) -> None:
         """'Stand per doel: <status>: <goal>' for every programme."""
@@ -432,8 +449,10 @@ class Auditor:
                 if start < 0 or at < 0:
                     self.unattributed(page, f"{key}: {goal.label}", "niet gevonden")
                     continue
-                before = text[max(start, at - 60) : at]
-                stated = status_word(before.split("Stand per doel:")[-1])
+                before = text[start:at].split("Stand per doel:")[-1]
+                for other in programme.goals:  # the previous goal's words end before it
+                    before = before.split(other.label)[-1]
+                stated = status_word(before)
                 ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
                 expected = self.ref.goal_status(key, ids)
                 self.record(
