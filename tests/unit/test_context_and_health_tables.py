@@ -149,7 +149,7 @@ def test_context_table_shows_published_kwb_values_with_their_source_lines(projec
     project, table = demo_like_table(project, "overvecht")
     ctx = context_of(project, "overvecht", table)
     context = report.context_table(ctx)
-    assert list(context.columns) == ["indicator", "gebied", "2024"]
+    assert list(context.columns) == ["indicator", "gebied", "2024", "breuk in de reeks"]
     inhabitants = context[context["indicator"].eq("Aantal inwoners")].set_index("gebied")["2024"]
     assert inhabitants["Samen voor Overvecht"] == "35.255"
     assert inhabitants["Utrecht"] == "374.238"
@@ -248,3 +248,19 @@ def test_health_registry_knows_the_three_editions_and_rejects_an_unknown_one(pro
         cbs.model_validate({**cbs.model_dump(), "health_table": "50999NED"})
     with pytest.raises(ValidationError, match="cbs_health indicator"):
         Indicator.model_validate({**HEALTH.model_dump(), "unit": "aantal"})
+
+
+def test_the_context_table_says_where_a_series_breaks(project):
+    """The annual report's context table showed WOZ value as continuous across the 2024
+    CBS redefinition that the joint report's chart drew as a break."""
+    project, table = demo_like_table(project, "overvecht")
+    two_years = project.cycle.cycle.model_copy(update={"years": [2023, 2024], "base_year": 2023})
+    project = project.model_copy(
+        update={"cycle": project.cycle.model_copy(update={"cycle": two_years})}
+    )
+    table = table.copy()
+    table["series_break"] = table["indicator_id"].eq("inwoners") & table["year"].eq(2024)
+    context = report.context_table(context_of(project, "overvecht", table))
+    shown = context.set_index(["indicator", "gebied"])["breuk in de reeks"]
+    assert shown[("Aantal inwoners", "Samen voor Overvecht")] == "vanaf 2024"
+    assert shown[("Woningvoorraad", "Samen voor Overvecht")] == dutch.MISSING

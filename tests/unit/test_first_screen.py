@@ -1,7 +1,7 @@
 """The first screen of the annual report on constructed summaries: every goal status,
 every reason, the interpretation sentences and what the programme did.
 
-The target statuses in the constructed rows come from `stats.target_status` itself
+The target statuses in the constructed rows come from `status.target_status` itself
 (the rule the indicators stage applies), so a row cannot claim a status the rule
 would not give.
 """
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers.config import Effort, Goal, Indicator, Target
-from helpers.indicators.stats import target_status
+from helpers.indicators.status import target_status
 from helpers.report import first_screen
 
 BASE, LATEST, TARGET_YEAR = 2020, 2024, 2026
@@ -54,14 +54,13 @@ def row(
     did: float = math.nan,
 ) -> dict:
     """One summary row as the indicators stage writes it (the columns verdicts reads)."""
-    status = math.nan
+    status, movement, reason = math.nan, math.nan, math.nan
     if target is not None:
         goal = Target(indicator=ident, year=target_year, value=target)
-        status = (
-            "unknown"
-            if broken
-            else target_status(BASE, base, latest_year, latest, goal, direction, *interval, 1)
+        verdict = target_status(
+            BASE, base, latest_year, latest, goal, direction, *interval, 1, broken=broken
         )
+        status, movement, reason = verdict.status, verdict.movement, verdict.reason
     change = math.nan if broken or math.isnan(base) else round(latest - base, 1)
     return {
         "indicator_id": ident,
@@ -75,6 +74,8 @@ def row(
         "target_year": target_year if target is not None else math.nan,
         "target_value": target if target is not None else math.nan,
         "target_status": status,
+        "target_movement": movement,
+        "target_reason": reason,
         "break_since_base": broken,
         "did_vs_gemeente": did,
     }
@@ -100,17 +101,20 @@ def test_on_track_along_the_line_says_where_the_line_stands():
     # the line from 50 (2020) to 60 (2026) stands at 56,7 in 2024; 58 is past it
     result = status_of([row("a", 50, 58, target=60)], [indicator("a")])
     assert (result.status, result.reason_code) == ("on_track", "on_line")
-    assert result.label == "✔ op koers"
+    assert result.label == "✔ op koers (richting de streefwaarde)"
     assert result.reason == (
-        "Label a: 58,0% in 2024, minstens zo ver als de lijn van de nulmeting (50,0% in 2020) "
-        "naar de streefwaarde (60,0% in 2026) vraagt (56,7%)."
+        "Label a: 58,0% in 2024 (50,0% in 2020: richting de streefwaarde), minstens zo ver als "
+        "de lijn van de nulmeting naar de streefwaarde (60,0% in 2026) in 2024 vraagt (56,7%)."
     )
 
 
 def test_on_track_with_the_target_reached():
     result = status_of([row("a", 50, 61, target=60)], [indicator("a")])
     assert (result.status, result.reason_code) == ("on_track", "reached")
-    assert result.reason == "Label a: 61,0% in 2024: de streefwaarde (60,0% in 2026) is bereikt."
+    assert result.reason == (
+        "Label a: 61,0% in 2024 (50,0% in 2020: richting de streefwaarde): de streefwaarde "
+        "(60,0% in 2026) is al bereikt."
+    )
 
 
 def test_on_track_without_improvement_says_the_target_asks_for_none():
@@ -118,25 +122,49 @@ def test_on_track_without_improvement_says_the_target_asks_for_none():
     rows = [row("a", 25, 27, target=30, direction="lower_is_better")]
     result = status_of(rows, [indicator("a", direction="lower_is_better")])
     assert (result.status, result.reason_code) == ("on_track", "no_improvement_needed")
-    assert "ligt niet gunstiger dan de nulmeting (25,0% in 2020)" in result.reason
-    assert result.reason.endswith("op koers vraagt hier geen verbetering.")
+    assert "(25,0% in 2020: van de streefwaarde af)" in result.reason
+    assert result.reason.endswith("op koers of gehaald vraagt hier geen verbetering.")
 
 
 def test_not_on_track_behind_the_line():
     result = status_of([row("a", 50, 52, target=60)], [indicator("a")])
     assert (result.status, result.reason_code) == ("not_on_track", "behind_line")
-    assert result.label == "✘ niet op koers"
+    assert result.label == "✘ niet op koers (richting de streefwaarde)"
     assert result.reason == (
-        "Label a: 52,0% in 2024, minder ver dan de lijn van de nulmeting (50,0% in 2020) "
-        "naar de streefwaarde (60,0% in 2026) vraagt (56,7%)."
+        "Label a: 52,0% in 2024 (50,0% in 2020: richting de streefwaarde), minder ver dan de "
+        "lijn van de nulmeting naar de streefwaarde (60,0% in 2026) in 2024 vraagt (56,7%)."
     )
 
 
-def test_too_early_when_the_line_is_within_the_survey_interval():
+def test_not_yet_decidable_when_the_line_is_within_the_survey_interval():
     result = status_of([row("a", 50, 55, target=60, interval=(52.0, 58.0))], [indicator("a")])
-    assert (result.status, result.reason_code) == ("too_early", "within_margin")
-    assert result.label == "≈ te vroeg om te zeggen"
-    assert "vraagt 56,7%, en dat ligt binnen de onzekerheidsmarge van de meting." in result.reason
+    assert (result.status, result.reason_code) == ("undecided", "within_margin")
+    assert result.label == "≈ nog niet te zeggen (richting de streefwaarde)"
+    assert "vraagt in 2024 56,7%, en dat ligt binnen de onzekerheidsmarge" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("latest", "interval", "status", "code", "words"),
+    [
+        (
+            61.0,
+            (math.nan, math.nan),
+            "met",
+            "reached",
+            "de streefwaarde (60,0% in 2024) is gehaald.",
+        ),
+        (58.0, (56.0, 59.0), "not_met", "missed", "(60,0% in 2024) is niet gehaald."),
+        (58.0, (55.0, 61.0), "uncertain", "target_within_margin", "binnen de onzekerheidsmarge"),
+    ],
+)
+def test_from_the_target_year_on_the_target_is_met_missed_or_uncertain(
+    latest, interval, status, code, words
+):
+    rows = [row("a", 50, latest, target=60, target_year=LATEST, interval=interval)]
+    result = status_of(rows, [indicator("a")])
+    assert (result.status, result.reason_code) == (status, code)
+    assert words in result.reason
+    assert result.label.endswith("(richting de streefwaarde)")
 
 
 @pytest.mark.parametrize(
@@ -148,11 +176,13 @@ def test_too_early_when_the_line_is_within_the_survey_interval():
         ({"target_year": 2019}, "no_line", "het streefjaar ligt niet na de nulmeting (2020)"),
     ],
 )
-def test_too_early_when_the_target_cannot_be_judged_yet(kwargs, code, words):
+def test_unknown_when_the_target_cannot_be_judged(kwargs, code, words):
+    """Not 'too early' (the first screen once said so while Table 1 said onbekend)."""
     values = {"base": 50.0, **kwargs}
     base = values.pop("base")
     result = status_of([row("a", base, 55, target=60, **values)], [indicator("a")])
-    assert (result.status, result.reason_code) == ("too_early", code)
+    assert (result.status, result.reason_code) == ("unknown", code)
+    assert result.label == "? onbekend"
     assert result.reason.startswith(f"Label a: {words}")
     assert result.reason.endswith(")."), "one sentence naming the target"
 
@@ -180,7 +210,7 @@ def test_one_target_behind_decides_and_the_count_is_given():
     result = status_of(rows, [indicator("a"), indicator("b")])
     assert (result.status, result.reason_code) == ("not_on_track", "behind_line")
     assert result.reason.startswith("Label b: 52,0% in 2024")
-    assert result.reason.endswith("(56,7%) (1 van 2 streefwaarden op koers).")
+    assert result.reason.endswith("(56,7%) (1 van 2 streefwaarden op koers of gehaald).")
 
 
 def test_an_effort_indicator_with_a_target_counts_for_its_goal():
@@ -190,6 +220,16 @@ def test_an_effort_indicator_with_a_target_counts_for_its_goal():
     rows = summary(row("a", 50, 52), row("reg", 10, 20, target=12))
     result = first_screen.goal_status(goal("a", efforts=(effort,)), by_id, rows, BASE)
     assert (result.status, result.reason_code) == ("on_track", "reached")
+
+
+def test_the_goal_status_is_the_status_table_1_and_the_exports_show():
+    """One goal, one target: the same words on the first screen and in Table 1."""
+    from helpers.report.glance import _target_words
+
+    for latest, interval in ((55, (52.0, 58.0)), (58, (math.nan, math.nan)), (52, (51, 53))):
+        one = row("a", 50, latest, target=60, interval=interval)
+        result = status_of([one], [indicator("a")])
+        assert result.label == _target_words(one["target_status"], one["target_movement"])
 
 
 def test_status_table_has_one_row_per_goal_with_symbol_and_words():
@@ -234,8 +274,8 @@ def test_interpretation_counts_statuses_effects_tests_and_gemeente():
         "Van de 4 effectindicatoren met een vergelijking sinds 2020 veranderden er 2 gunstig, "
         "1 ongunstig en 1 niet.",
         "Bij 1 van de 4 enquêtecijfers is de verandering waarschijnlijk echt: Label up.",
-        "Vergeleken met de verandering in Utrecht over dezelfde jaren ontwikkelde het gebied "
-        "zich bij 1 van de 3 effectindicatoren gunstiger.",
+        "Vergeleken met de verandering in Utrecht sinds de nulmeting (2020) ontwikkelde het "
+        "gebied zich bij 1 van de 3 effectindicatoren gunstiger.",
         first_screen.CAVEAT,
     ]
 
@@ -243,9 +283,9 @@ def test_interpretation_counts_statuses_effects_tests_and_gemeente():
 def test_interpretation_after_breaks_and_without_tests_has_three_sentences():
     indicators = {"a": indicator("a", source="registration"), "b": indicator("b")}
     rows = summary(row("a", 50, 55, broken=True), row("b", 50, 51, broken=True))
-    sentences = first_screen.interpretation(_statuses("too_early"), indicators, rows, BASE, "Zeist")
+    sentences = first_screen.interpretation(_statuses("undecided"), indicators, rows, BASE, "Zeist")
     assert sentences == [
-        "Van de 1 doel: 1 te vroeg om te zeggen.",
+        "Van de 1 doel: 1 nog niet te zeggen.",
         "Geen van de 2 effectindicatoren is te vergelijken met de nulmeting (2020); bij 2 is "
         "de reeks sinds 2020 gebroken.",
         first_screen.CAVEAT,
@@ -255,7 +295,7 @@ def test_interpretation_after_breaks_and_without_tests_has_three_sentences():
 def test_interpretation_says_when_no_survey_change_is_likely_real():
     indicators = {"a": indicator("a")}
     rows = summary(row("a", 50, 51, p_value=0.5, significant=False))
-    sentences = first_screen.interpretation(_statuses("too_early"), indicators, rows, BASE, "Zeist")
+    sentences = first_screen.interpretation(_statuses("undecided"), indicators, rows, BASE, "Zeist")
     assert sentences[1] == (
         "Van de 1 effectindicatoren met een vergelijking sinds 2020 veranderde er 1 gunstig."
     )

@@ -20,7 +20,9 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from helpers import report
 from helpers.config import ParamsError, Paths
+from helpers.indicators.status import LABELS
 from helpers.report import exports, maps, plots
+from helpers.report.wording import ROLE_LABELS
 
 WIJKEN_2016 = "elan-dcc_wijkprofielen/wijk_2016_4gemeenten.geojson"
 WIJKEN_2023_DBF = "elan-dcc_wijkprofielen/wijk_2023_v0.dbf"
@@ -437,6 +439,14 @@ def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes
     assert by_unit["procent"]["waarde"].value == 17.6
     assert by_unit["procent"]["respondenten"].value == 812
     assert by_unit["procent"]["jaar"].number_format == "0"
+    p_column = [c.value for c in book["samenvatting"][1]].index("p_waarde") + 1
+    p_cells = [
+        row[p_column - 1]
+        for row in book["samenvatting"].iter_rows(min_row=2)
+        if row[p_column - 1].value is not None
+    ]
+    assert p_cells, "the summary has tested rows"
+    assert {c.number_format for c in p_cells} == {'[<0.001]"< 0,001";0.000'}, "never a bare 0"
     for name in ("samenvatting", "netwerk"):
         assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
     notes = book["kolommen"]
@@ -447,7 +457,11 @@ def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes
     summary = book["samenvatting"]
     header = [c.value for c in summary[1]]
     status = [r[header.index("streefwaarde_status")].value for r in summary.iter_rows(min_row=2)]
-    assert set(status) <= {None, "op koers", "niet op koers", "te vroeg om te zeggen", "onbekend"}
+    assert set(status) <= {None, *LABELS.values()}
+    roles = [r[header.index("gebied_rol")].value for r in summary.iter_rows(min_row=2)]
+    own = [s for s, role in zip(status, roles, strict=True) if role == ROLE_LABELS["programma"]]
+    assert own and None not in own, "every programme row says its status, geen streefwaarde too"
+    assert LABELS["no_target"] in own
 
 
 def test_the_tables_are_byte_identical_between_runs(project, tmp_path):

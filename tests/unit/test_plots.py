@@ -323,7 +323,8 @@ def test_format_value(value, unit, shown):
         (-903_508.0, "euro", "\u2212€ 903.500"),
         (61_937.4, "euro", "+€ 61.900"),
         (-49.0, "euro", "€ 0"),
-        (-12.4, "duizend_euro", "\u2212€ 12.000"),
+        (-12.4, "duizend_euro", "\u2212€ 12.400"),  # CBS's one decimal in thousands kept
+        (0.04, "duizend_euro", "€ 0"),
         (float("nan"), "euro", dutch.MISSING),
     ],
 )

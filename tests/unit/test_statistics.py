@@ -16,15 +16,14 @@ from helpers.config import Indicator, Target
 from helpers.indicators.precision import P_VALUE_DECIMALS, round_half_up
 from helpers.indicators.stats import (
     DID_CAVEAT,
-    TARGET_RULE,
     TWO_PROPORTION_TEST,
     indicator_summary,
     linear_trend,
     proportion_change_pvalue,
-    target_status,
     wilson_interval,
     wilson_intervals,
 )
+from helpers.indicators.status import TARGET_RULE
 
 
 def test_wilson_interval_matches_the_textbook_value_for_81_of_263():
@@ -116,28 +115,6 @@ def test_a_flat_series_has_a_slope_of_exactly_zero():
     assert trend.slope == 0.0 and trend.lower == 0.0 and trend.upper == 0.0
 
 
-@pytest.mark.parametrize(
-    ("latest", "direction", "expected"),
-    [
-        (44.0, "lower_is_better", "on_track"),  # line 50 -> 40 over 2020-2026: 45 in 2023
-        (45.0, "lower_is_better", "on_track"),  # exactly on the line
-        (46.0, "lower_is_better", "not_on_track"),
-        (39.0, "lower_is_better", "on_track"),  # target already reached
-        (47.0, "neutral", "not_on_track"),
-    ],
-)
-def test_target_status_follows_the_straight_line_to_the_target(latest, direction, expected):
-    target = Target(indicator="x", year=2026, value=40.0)
-    assert target_status(2020, 50.0, 2023, latest, target, direction) == expected
-
-
-def test_target_status_is_unknown_without_base_or_later_measurement():
-    target = Target(indicator="x", year=2026, value=40.0)
-    assert target_status(2020, math.nan, 2023, 45.0, target, "lower_is_better") == "unknown"
-    assert target_status(2020, 50.0, 2020, 45.0, target, "lower_is_better") == "unknown"
-    assert target_status(2020, 50.0, None, math.nan, target, "lower_is_better") == "unknown"
-
-
 def _indicator(**fields) -> Indicator:
     base = {"label": "x", "level": "outcome", "direction": "lower_is_better"}
     return Indicator(**{**base, **fields})
@@ -185,7 +162,8 @@ def test_summary_never_computes_across_a_break_and_says_why():
     assert own["did_vs_gemeente"] == pytest.approx(-6.0 - (-1.0))
     assert DID_CAVEAT in own["did_note"] and "geen causaal effect" in own["did_note"]
     # line 50 -> 40 over 2020-2026 gives 43.3 in 2024; 44 is not that far
-    assert own["target_status"] == "not_on_track"
+    assert (own["target_status"], own["target_movement"]) == ("not_on_track", "toward")
+    assert own["target_reason"] == "behind_line"
     assert own["target_rule"] == TARGET_RULE
 
     broken = row.loc[("inw", "programma")]
@@ -217,23 +195,6 @@ def test_summary_uses_only_published_values():
 # ------------------------------------------------------------ issue 15: targets, trends, breaks
 
 
-def test_target_is_too_early_to_call_when_the_line_lies_inside_the_interval():
-    """Base 55 (2020) -> target 62 (2026): the line gives 59.67 in 2024."""
-    target = Target(indicator="x", year=2026, value=62.0)
-    args = (2020, 55.0, 2024, 58.0, target, "higher_is_better")
-    assert target_status(*args) == "not_on_track", "without an interval: the point rule"
-    assert target_status(*args, 56.0, 60.0) == "too_early", "59.67 inside 56 – 60"
-    assert target_status(*args, 57.0, 59.0) == "not_on_track", "59.67 above 57 – 59"
-    ahead = (2020, 55.0, 2024, 61.0, target, "higher_is_better")
-    assert target_status(*ahead, 59.0, 63.0) == "too_early", "ahead, but not surely"
-    assert target_status(*ahead, 60.0, 62.0) == "on_track"
-    reached = (2020, 55.0, 2024, 63.0, target, "higher_is_better")
-    assert target_status(*reached, 58.0, 68.0) == "on_track", "reached: not 'too early'"
-    lower_better = Target(indicator="x", year=2026, value=55.0)
-    below = (2020, 47.4, 2024, 50.1, lower_better, "lower_is_better")
-    assert target_status(*below, 45.0, 55.0) == "on_track", "50.1 is already below 55"
-
-
 def _survey_with_target(values: dict, target: Target, *, interval: float = 2.0) -> pd.Series:
     survey = _indicator(
         id="gezond", unit="procent", source="survey", column="G", direction="higher_is_better"
@@ -244,36 +205,36 @@ def _survey_with_target(values: dict, target: Target, *, interval: float = 2.0) 
     return indicator_summary(pd.DataFrame(rows), [survey], [target], base_year=2020).iloc[0]
 
 
-def test_summary_says_too_early_and_why_with_the_expected_value_and_interval():
+def test_summary_says_not_yet_decidable_and_why_with_the_expected_value_and_interval():
     target = Target(indicator="gezond", year=2026, value=62.0)
     row = _survey_with_target({2020: 55.0, 2024: 58.0}, target)
-    assert row["target_status"] == "too_early"
+    assert (row["target_status"], row["target_reason"]) == ("undecided", "within_margin")
     assert (
-        "59,7% in 2024, binnen het 95%-interval van de laatste waarde (56,0% – 60,0%)"
-        in (row["target_note"])
+        "de lijn naar de streefwaarde geeft 59,7%, binnen het 95%-interval van de laatste "
+        "waarde (56,0% – 60,0%)" in row["target_note"]
     )
-    assert "te vroeg om te zeggen" in row["target_rule"]
+    assert "nog niet te zeggen" in row["target_rule"]
 
 
 def test_a_target_below_the_baseline_where_higher_is_better_is_not_silently_on_track():
     """The issue's case: 70,2% in 2020, target 62,0% in 2026, higher is better."""
     target = Target(indicator="gezond", year=2026, value=62.0)
     row = _survey_with_target({2020: 70.2, 2024: 70.0}, target, interval=0.5)
-    assert row["target_status"] == "on_track"
+    assert (row["target_status"], row["target_movement"]) == ("on_track", "away")
     assert (
-        "de streefwaarde ligt ongunstiger dan de nulmeting (70,2% in 2020) terwijl hoger beter is"
+        "let op: de streefwaarde vraagt geen verbetering op de nulmeting (70,2% in 2020)"
         in row["target_note"]
     )
     met = _survey_with_target({2020: 62.0, 2024: 64.0}, target, interval=0.5)
-    assert "de streefwaarde was bij de nulmeting al bereikt (62,0% in 2020)" in met["target_note"]
+    assert "vraagt geen verbetering op de nulmeting (62,0% in 2020)" in met["target_note"]
 
 
 @pytest.mark.parametrize(
     ("year", "status", "words"),
     [
-        (2019, "unknown", "streefjaar 2019 ligt niet na het basisjaar 2020"),
-        (2020, "unknown", "streefjaar 2020 ligt niet na het basisjaar 2020"),
-        (2023, "not_on_track", "streefjaar 2023 is voorbij"),
+        (2019, "unknown", "het streefjaar ligt niet na de nulmeting"),
+        (2020, "unknown", "het streefjaar ligt niet na de nulmeting"),
+        (2023, "not_met", ""),
     ],
 )
 def test_a_target_year_before_the_base_year_or_past_is_said_in_words(year, status, words):
@@ -352,11 +313,3 @@ def test_after_a_break_the_comparison_runs_from_the_first_year_after_it():
         pd.DataFrame(_rows("act", "programma", {2020: 5.0, 2024: 20.0})), [count], [], 2020
     ).iloc[0]
     assert pd.isna(whole["comparison_from_year"]), "no break: the base-year change says it"
-
-
-def test_the_expected_value_is_compared_at_the_precision_the_report_prints():
-    """Expected 45.76 prints as 45,8%: inside an interval printed as 45,8% – 54,5%."""
-    target = Target(indicator="x", year=2024, value=45.76)
-    args = (2020, 47.4, 2024, 50.1, target, "lower_is_better", 45.8, 54.5)
-    assert target_status(*args) == "not_on_track"
-    assert target_status(*args, decimals=1) == "too_early"

@@ -1,6 +1,7 @@
-"""Target checks at load time: a warning naming file and key for a target a reader
-would misread (met at the baseline, wrong direction, dated before the base year or in
-the past, on an indicator without a direction)."""
+"""Target checks (the indicators stage, `status.warn_target_problems` and
+`warn_target_baselines`): a warning naming file and key for a target a reader would
+misread (met at the baseline, wrong direction, dated before the base year or in the
+past, on an indicator without a direction)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import yaml
 from support import REPO
 
 from helpers import cli
-from helpers.config import (
-    ParamsWarning,
-    Paths,
+from helpers.config import ParamsWarning, Paths, load_project
+from helpers.indicators.status import (
     baseline_target_problems,
-    load_project,
     warn_target_baselines,
+    warn_target_problems,
 )
 from helpers.stages import indicators as indicators_stage
 
@@ -43,15 +43,16 @@ def _messages(record) -> list[str]:
 
 
 def test_the_project_params_load_without_target_warnings():
+    paths = Paths.from_root(REPO)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ParamsWarning)
-        load_project(Paths.from_root(REPO))
+        assert warn_target_problems(paths, load_project(paths)) == []
 
 
 def test_a_target_dated_before_the_base_year_names_file_and_key(params_copy):
     _set_target(params_copy, "overvecht", indicator="ervaren_gezondheid", year=2019, value=75)
     with pytest.warns(ParamsWarning) as record:
-        load_project(params_copy)
+        warn_target_problems(params_copy, load_project(params_copy))
     (message,) = _messages(record)
     assert "programmes/overvecht.yaml: key targets[0] (ervaren_gezondheid)" in message
     assert "before the base year 2020" in message
@@ -60,7 +61,7 @@ def test_a_target_dated_before_the_base_year_names_file_and_key(params_copy):
 def test_a_target_dated_in_the_past_is_named(params_copy):
     _set_target(params_copy, "vollenhove", indicator="moeite_rondkomen", year=2023, value=20)
     with pytest.warns(ParamsWarning) as record:
-        load_project(params_copy)
+        warn_target_problems(params_copy, load_project(params_copy))
     (message,) = _messages(record)
     assert "vollenhove.yaml: key targets[0] (moeite_rondkomen)" in message
     assert "lies in the past (this cycle reports on 2024)" in message
@@ -69,7 +70,7 @@ def test_a_target_dated_in_the_past_is_named(params_copy):
 def test_a_target_on_an_indicator_without_direction_is_named(params_copy):
     _set_target(params_copy, "overvecht", indicator="inwoners", year=2026, value=30000)
     with pytest.warns(ParamsWarning) as record:
-        load_project(params_copy)
+        warn_target_problems(params_copy, load_project(params_copy))
     assert any("direction neutral" in m for m in _messages(record))
 
 

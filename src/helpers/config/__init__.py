@@ -51,7 +51,6 @@ from helpers.config.models import (
     Theme,
     Unit,
     Year,
-    baseline_target_problems,
     load_catalogue,
     load_cbs_columns,
     load_cycle,
@@ -60,8 +59,6 @@ from helpers.config.models import (
     load_programme,
     load_project,
     read_yaml,
-    target_problems,
-    warn_target_baselines,
 )
 from helpers.config.paths import (
     Paths,
@@ -120,7 +117,6 @@ __all__ = [
     "Theme",
     "Unit",
     "Year",
-    "baseline_target_problems",
     "figures_dir",
     "find_root",
     "load_catalogue",
@@ -131,6 +127,4 @@ __all__ = [
     "load_programme",
     "load_project",
     "read_yaml",
-    "target_problems",
-    "warn_target_baselines",
 ]

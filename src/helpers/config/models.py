@@ -9,10 +9,7 @@ pattern, so no params file can write outside the project or inject code.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import warnings
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -731,8 +728,6 @@ def load_project(paths: Paths) -> Project:
     programmes = {key: load_programme(paths, key) for key in cycle.programmes}
     logbook = load_logbook(paths)
     _cross_check(paths, cycle, catalogue, programmes, logbook)
-    for message in target_problems(paths, cycle, catalogue, programmes):
-        warnings.warn(message, ParamsWarning, stacklevel=2)
     return Project(
         cycle=cycle,
         catalogue=catalogue,
@@ -830,96 +825,3 @@ def _check_logbook_indicator(
             f"{entry.indicator!r} in entry {index + 1} ({entry.date}, {entry.change}); "
             f"expected an indicator id of {where}"
         )
-
-
-# ------------------------------------------------------------------------- targets
-
-
-def _direction(catalogue: Catalogue, programme: Programme, indicator_id: str) -> str | None:
-    for indicator in [*catalogue.indicators, *programme.local_indicators]:
-        if indicator.id == indicator_id:
-            return indicator.direction
-    return None
-
-
-def target_problems(
-    paths: Paths, cycle: Cycle, catalogue: Catalogue, programmes: Mapping[str, Programme]
-) -> list[str]:
-    """Targets the params alone show to be unreadable: on an indicator without a desired
-    direction, dated before the base year, or dated before the cycle's latest year.
-
-    Each would give '? onbekend' in the report without a word why; the researcher gets
-    the reason at load time, naming file and key.
-    """
-    problems = []
-    base, latest = cycle.cycle.base_year, cycle.cycle.year
-    for key, programme in programmes.items():
-        for index, target in enumerate(programme.targets):
-            where = f"{paths.programme_file(key)}: key targets[{index}] ({target.indicator})"
-            if _direction(catalogue, programme, target.indicator) == "neutral":
-                problems.append(
-                    f"{where}: the indicator has direction neutral, so no value is better than "
-                    "another and the target cannot be judged; give the indicator a direction "
-                    "or drop the target"
-                )
-            if target.year < base:
-                problems.append(
-                    f"{where}: target year {target.year} lies before the base year {base} "
-                    f"({paths.cycle_file} cycle.base_year); progress cannot be measured"
-                )
-            elif target.year < latest:
-                problems.append(
-                    f"{where}: target year {target.year} lies in the past (this cycle reports "
-                    f"on {latest}); set the next target or drop it"
-                )
-    return problems
-
-
-def baseline_target_problems(
-    paths: Paths,
-    project: Project,
-    key: str,
-    baselines: Mapping[str, float],
-) -> list[str]:
-    """Targets that say nothing against the programme area's published base-year value
-    (`baselines`: indicator id -> value): already met at the baseline, or asking for a
-    change against the indicator's desired direction (which is also met already).
-
-    Such a target reads as "op koers" although the programme need not improve at all.
-    """
-    programme = project.programmes[key]
-    base = project.cycle.cycle.base_year
-    problems = []
-    for index, target in enumerate(programme.targets):
-        value = baselines.get(target.indicator)
-        if value is None or math.isnan(value):
-            continue
-        direction = _direction(project.catalogue, programme, target.indicator)
-        if direction not in ("higher_is_better", "lower_is_better"):
-            continue
-        where = f"{paths.programme_file(key)}: key targets[{index}] ({target.indicator})"
-        higher = direction == "higher_is_better"
-        wrong = target.value < value if higher else target.value > value
-        wanted = "higher" if higher else "lower"
-        if wrong:
-            problems.append(
-                f"{where}: target {target.value:g} in {target.year} is in the wrong direction: "
-                f"{wanted} is better and the base-year value is already {value:g} ({base}), "
-                "so the target is met at the baseline"
-            )
-        elif target.value == value:
-            problems.append(
-                f"{where}: target {target.value:g} in {target.year} is already met at the "
-                f"baseline ({value:g} in {base}); it asks for no change"
-            )
-    return problems
-
-
-def warn_target_baselines(
-    paths: Paths, project: Project, key: str, baselines: Mapping[str, float]
-) -> list[str]:
-    """Warn (ParamsWarning) for every `baseline_target_problems` message; return them."""
-    problems = baseline_target_problems(paths, project, key, baselines)
-    for message in problems:
-        warnings.warn(message, ParamsWarning, stacklevel=2)
-    return problems

@@ -12,10 +12,11 @@ engine marks the series break.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class RegionList:
     source: str
     names: dict[str, str]
     flags: dict[str, int] = field(default_factory=dict)
+    land: dict[str, float] = field(default_factory=dict)
+    """Land area per code in the table's unit (hectares or km²), where the table has it."""
 
     def __contains__(self, code: object) -> bool:
         return code in self.names
@@ -174,7 +177,8 @@ def check_areas(
     """Problems (missing codes) and warnings (flag 3) for every programme and year checked."""
     problems: list[AreaProblem] = []
     warnings: list[str] = []
-    for year in sorted(years if years is not None else lists):
+    chosen = sorted(years if years is not None else lists)
+    for year in chosen:
         regions = lists[year]
         for key in project.cycle.programmes:
             for code in project.programmes[key].area_codes(year):
@@ -186,6 +190,11 @@ def check_areas(
                         f"area {code} of programme {key}: CBS flags its boundary as moved in "
                         f"{year} ({regions.source}); the series breaks there"
                     )
+    checked = {y: lists[y] for y in chosen if y in lists}
+    for key in project.cycle.programmes:
+        programme = project.programmes[key]
+        codes = [c for y in checked for c in programme.area_codes(y)]
+        warnings += [kept.warning(key) for kept in kept_codes(checked, codes)]
     return problems, warnings
 
 
@@ -219,7 +228,81 @@ def kwb_region_list(folder: Path, year: int) -> RegionList:
         if not rows.empty
         else {}
     )
-    return region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
+    regions = region_list(year, f"{folder.name} WijkenEnBuurten", records, flags)
+    return replace(regions, land=land_areas(rows))
+
+
+def land_areas(rows: pd.DataFrame) -> dict[str, float]:
+    """Code -> land area from a KWB TypedDataSet (`OppervlakteLand…`, else
+    `OppervlakteTotaal…`); empty where the table has neither."""
+    if rows.empty:
+        return {}
+    column = next((k for k in rows.columns if str(k).startswith("OppervlakteLand")), None)
+    column = column or next(
+        (k for k in rows.columns if str(k).startswith("OppervlakteTotaal")), None
+    )
+    if column is None:
+        return {}
+    values = pd.to_numeric(rows[column], errors="coerce")
+    codes = rows["WijkenEnBuurten"].astype(str).str.strip()
+    return {c: float(v) for c, v in zip(codes, values, strict=True) if pd.notna(v)}
+
+
+# ------------------------------------------- a code kept for a different area
+
+NAME_SIMILARITY = 0.6
+"""Below this similarity (difflib ratio of the lower-cased names) a code's new name is
+another area's name: 'Wijk 03 Overvecht' -> 'Overvecht-Noord' is, a renumbering
+'Wijk 03 Overvecht' -> 'Wijk 04 Overvecht' is not."""
+LAND_AREA_TOLERANCE = 0.10
+"""A change of land area beyond 10% between two years: a different area under the same
+code (CBS's own boundary flag catches moved boundaries only where it is set)."""
+KEPT_CODE_FLAG = 4
+"""The boundary flag harmonise gives a (code, year) found here, beside CBS's 1-3: the
+engine breaks every series at a flag of 3 or more."""
+
+
+@dataclass(frozen=True)
+class KeptCode:
+    """A code CBS (or a municipality's re-division) kept for a different area."""
+
+    code: str
+    previous_year: int
+    year: int
+    before: str
+    after: str
+    why: str
+
+    def warning(self, programme: str) -> str:
+        return (
+            f"area {self.code} of programme {programme}: the code stands for a different area "
+            f"in {self.year} than in {self.previous_year} ({self.why}); the series breaks there"
+        )
+
+
+def kept_codes(lists: Mapping[int, RegionList], codes: Iterable[str]) -> list[KeptCode]:
+    """Codes whose name or land area changes beyond the tolerances between consecutive
+    years of `lists` in which they exist: a code kept for a different area."""
+    found = []
+    years = sorted(lists)
+    for code in dict.fromkeys(codes):
+        present = [y for y in years if code in lists[y]]
+        for before, after in pairwise(present):
+            old, new = lists[before], lists[after]
+            reasons = []
+            a, b = old.names.get(code, ""), new.names.get(code, "")
+            similarity = difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+            if a and b and similarity < NAME_SIMILARITY:
+                reasons.append(f"name {a!r} -> {b!r}")
+            land_a, land_b = old.land.get(code), new.land.get(code)
+            if land_a and land_b and abs(land_b - land_a) / land_a > LAND_AREA_TOLERANCE:
+                reasons.append(
+                    f"land area {land_a:g} -> {land_b:g} "
+                    f"({(land_b - land_a) / land_a:+.0%}, tolerance {LAND_AREA_TOLERANCE:.0%})"
+                )
+            if reasons:
+                found.append(KeptCode(code, before, after, a, b, "; ".join(reasons)))
+    return found
 
 
 # ---------------------------------------------------------- area changes as breaks

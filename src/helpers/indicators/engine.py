@@ -739,6 +739,8 @@ def read_summary(path: Path) -> pd.DataFrame:
         "group",
         "test_name",
         "target_status",
+        "target_movement",
+        "target_reason",
         "target_rule",
         "target_note",
         "did_note",

@@ -23,7 +23,14 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import Paths, Project
-from helpers.indicators.areas import RegionList, kwb_region_list, region_list, require_areas
+from helpers.indicators.areas import (
+    KEPT_CODE_FLAG,
+    RegionList,
+    kept_codes,
+    kwb_region_list,
+    region_list,
+    require_areas,
+)
 from helpers.runtime.io import atomic_dir
 from helpers.sources.cbs import load_json, read_kwb_long
 from helpers.sources.cbs_check import require_valid_snapshots
@@ -73,7 +80,7 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
     lists = region_lists(paths, project)
     for warning in require_areas(project, lists, paths.params):
         log(f"warning: {warning}")
-    frames = [read_kwb_long(paths.raw_cbs, project)]
+    frames = [mark_kept_codes(read_kwb_long(paths.raw_cbs, project), project, lists)]
     reports = [kwb_column_report(paths, project)]
     if folder is not None:
         health = read_health_table(folder, project)
@@ -106,6 +113,26 @@ def harmonise(project: Project, paths: Paths, log: Callable[[str], None] = print
         breaks.to_csv(tmp / "breaks.csv", index=False, lineterminator="\n")
         revisions = read_revisions(paths.raw_cbs / REVISIONS_FILE)
         revisions.to_csv(tmp / REVISIONS_FILE, index=False, lineterminator="\n")
+    return long
+
+
+def mark_kept_codes(
+    long: pd.DataFrame, project: Project, lists: dict[int, RegionList]
+) -> pd.DataFrame:
+    """Flag (`KEPT_CODE_FLAG`) each programme code and year where the code stands for a
+    different area than the year before (`areas.kept_codes`), so the engine breaks the
+    series there as it does at CBS's own flag 3."""
+    codes = [
+        c
+        for key in project.cycle.programmes
+        for y in lists
+        for c in project.programmes[key].area_codes(y)
+    ]
+    long = long.copy()
+    for kept in kept_codes(lists, codes):
+        hit = long["area_code"].eq(kept.code) & long["year"].eq(kept.year)
+        flags = pd.to_numeric(long.loc[hit, "boundary_flag"], errors="coerce").fillna(0)
+        long.loc[hit, "boundary_flag"] = flags.clip(lower=KEPT_CODE_FLAG).to_numpy()
     return long
 
 

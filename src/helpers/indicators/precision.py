@@ -27,16 +27,19 @@ DECIMALS_BY_UNIT: Mapping[str, int] = {
     "procent": 1,
     "aantal": 0,
     "euro": -2,
-    "duizend_euro": 0,
+    "duizend_euro": 1,
     "per_km2": 0,
     "per_1000": 1,
+    "index": 1,
 }
 """Decimals of a value in its own unit: its level, interval, change and yearly trend.
 
 Negative decimals round to tens, hundreds: euros (programme budgets) to the hundred
 euro, as registrations book them, so a budget, its change and its trend all read
-`€ 61.900`, never `€ 61.937`. WOZ values (`duizend_euro`) are whole thousands, as CBS
-publishes them."""
+`€ 61.900`, never `€ 61.937`. Values in thousands of euros (`duizend_euro`) keep the
+one decimal CBS publishes income per inhabitant with (30,8 and 30,9 thousand must not
+both read € 31.000, nor their index 100,0); WOZ values, whole thousands at CBS, lose
+nothing by it."""
 
 INDEX_DECIMALS = 1
 """An index with the base year = 100, and a change against the gemeente in index points."""

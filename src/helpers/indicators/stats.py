@@ -28,21 +28,11 @@ from helpers.indicators.precision import (
     stored_summary,
     unit_decimals,
 )
-from helpers.report.dutch import format_value
+from helpers.indicators.status import TARGET_RULE, target_notes, target_status
 
 WILSON = "Wilson-interval (95%)"
 TWO_PROPORTION_TEST = "toets op verschil tussen twee onafhankelijke proporties (score-toets)"
 TREND_METHOD = "lineaire trend (kleinste kwadraten), 95%-interval van de helling (t-verdeling)"
-TARGET_RULE = (
-    "te vroeg om te zeggen als de verwachte waarde op de rechte lijn van de waarde in het "
-    "basisjaar naar de streefwaarde in het streefjaar binnen het 95%-interval van de laatste "
-    "waarde ligt (enquêtecijfers): het verschil met die lijn valt dan binnen de onzekerheid "
-    "van de meting; anders op koers als de streefwaarde al bereikt is (in de gewenste "
-    "richting), of als de laatste waarde minstens zo ver richting de streefwaarde ligt als "
-    "die lijn voor het laatste meetjaar aangeeft; onbekend zonder basiswaarde, zonder latere "
-    "meting, met een streefjaar dat niet na het basisjaar ligt of bij een breuk in de reeks "
-    "sinds het basisjaar"
-)
 DID_CAVEAT = "beschrijvend verschil met de gemeente, geen causaal effect"
 ALPHA = 0.05
 REGISTER_SOURCES = ("cbs_kwb", "registration")
@@ -80,6 +70,8 @@ SUMMARY_COLUMNS = [
     "target_year",
     "target_value",
     "target_status",
+    "target_movement",
+    "target_reason",
     "target_rule",
     "target_note",
     "break_since_base",
@@ -187,117 +179,6 @@ def difference_in_differences(
 ) -> float:
     """The area's change minus its gemeente's change over the same years (descriptive only)."""
     return (area_latest - area_base) - (gemeente_latest - gemeente_base)
-
-
-def target_expected(base_year: int, base_value: float, latest_year: int, target: Target) -> float:
-    """The value on the straight line from the base value to the target, in `latest_year`
-    (the target itself once the target year has passed); nan without a line."""
-    if target.year <= base_year or math.isnan(base_value):
-        return math.nan
-    share = min((latest_year - base_year) / (target.year - base_year), 1.0)
-    return base_value + (target.value - base_value) * share
-
-
-def target_status(
-    base_year: int,
-    base_value: float,
-    latest_year: int | None,
-    latest_value: float,
-    target: Target,
-    direction: str,
-    lower: float = math.nan,
-    upper: float = math.nan,
-    decimals: int | None = None,
-) -> str:
-    """on_track / not_on_track / too_early / unknown by `TARGET_RULE`.
-
-    The expected value in the latest year lies on the straight line from the base
-    value (base year) to the target (target year); the latest value must be at least as
-    far toward the target. A target already reached in the good direction is on track.
-    Where the latest value has a 95% interval (`lower`, `upper`: a survey) that holds
-    the expected value, the gap is within the uncertainty: too early to say either way.
-    With `decimals` the expected value is first stored like the values it is compared
-    with, so the verdict agrees with the figures the report prints.
-    """
-    if latest_year is None or latest_year <= base_year or target.year <= base_year:
-        return "unknown"
-    if math.isnan(base_value) or math.isnan(latest_value):
-        return "unknown"
-    expected = target_expected(base_year, base_value, latest_year, target)
-    if decimals is not None:
-        expected = round_scalar(expected, decimals)
-    good = {"higher_is_better": 1, "lower_is_better": -1}.get(direction, 0)
-    if good and (latest_value - target.value) * good >= 0:
-        return "on_track"  # reached: no uncertainty about the line makes it "too early"
-    if math.isfinite(lower) and math.isfinite(upper) and lower <= expected <= upper:
-        return "too_early"
-    toward = np.sign(target.value - base_value)
-    if toward == 0:
-        toward = good
-    if toward == 0:
-        return "on_track" if math.isclose(latest_value, target.value) else "not_on_track"
-    return "on_track" if (latest_value - expected) * toward >= 0 else "not_on_track"
-
-
-def target_notes(
-    base_year: int,
-    base_value: float,
-    latest_year: int | None,
-    target: Target,
-    indicator: Indicator,
-    *,
-    broken: bool = False,
-    status: str = "",
-    lower: float = math.nan,
-    upper: float = math.nan,
-) -> list[str]:
-    """Why a target status needs a word (Dutch, for the report): a target the baseline
-    already meets or that points the wrong way reads "op koers" without any improvement;
-    a target year at or before the base year or already past; too early to say; unknown."""
-    unit = indicator.unit
-    notes: list[str] = []
-    if target.year <= base_year:
-        notes.append(
-            f"streefjaar {target.year} ligt niet na het basisjaar {base_year}: "
-            "er is geen lijn naar de streefwaarde"
-        )
-    elif latest_year is not None and target.year < latest_year:
-        notes.append(
-            f"streefjaar {target.year} is voorbij: de waarde van {latest_year} is met de "
-            "streefwaarde zelf vergeleken"
-        )
-    if broken:
-        notes.append("breuk in de reeks sinds het basisjaar: geen vergelijking met de nulmeting")
-    elif math.isnan(base_value):
-        notes.append(f"geen gepubliceerde waarde in het basisjaar {base_year}")
-    elif latest_year is None or latest_year <= base_year:
-        notes.append(f"geen meting na het basisjaar {base_year}")
-    good = {"higher_is_better": 1, "lower_is_better": -1}.get(indicator.direction, 0)
-    if not good:
-        notes.append("de indicator heeft geen gewenste richting")
-    elif not math.isnan(base_value):
-        base = f"{format_value(base_value, unit)} in {base_year}"
-        if (base_value - target.value) * good > 0:
-            better = "hoger" if good > 0 else "lager"
-            notes.append(
-                f"let op: de streefwaarde ligt ongunstiger dan de nulmeting ({base}) terwijl "
-                f"{better} beter is; op koers vraagt hier geen verbetering"
-            )
-        elif base_value == target.value:
-            notes.append(
-                f"let op: de streefwaarde was bij de nulmeting al bereikt ({base}); "
-                "op koers vraagt hier geen verbetering"
-            )
-    if status == "too_early" and latest_year is not None:
-        expected = round_scalar(
-            target_expected(base_year, base_value, latest_year, target), unit_decimals(unit)
-        )
-        notes.append(
-            f"de lijn naar de streefwaarde geeft {format_value(expected, unit)} in "
-            f"{latest_year}, binnen het 95%-interval van de laatste waarde "
-            f"({format_value(lower, unit)} – {format_value(upper, unit)})"
-        )
-    return notes
 
 
 # ------------------------------------------------------------------------ summary
@@ -419,35 +300,32 @@ def _series_row(
                 )
     if target is not None:
         lower, upper = _interval(latest)
-        status = (
-            target_status(
-                base_year,
-                out["base_value"],
-                latest_year,
-                out["latest_value"],
-                target,
-                indicator.direction,
-                lower,
-                upper,
-                unit_decimals(indicator.unit),
-            )
-            if not broken
-            else "unknown"
+        verdict = target_status(
+            base_year,
+            out["base_value"],
+            latest_year,
+            out["latest_value"],
+            target,
+            indicator.direction,
+            lower,
+            upper,
+            unit_decimals(indicator.unit),
+            broken=broken,
         )
         out.update(
             target_year=target.year,
             target_value=target.value,
             target_rule=TARGET_RULE,
-            target_status=status,
+            target_status=verdict.status,
+            target_movement=verdict.movement,
+            target_reason=verdict.reason,
             target_note="; ".join(
                 target_notes(
                     base_year,
                     out["base_value"],
-                    latest_year,
                     target,
                     indicator,
-                    broken=broken,
-                    status=status,
+                    verdict,
                     lower=lower,
                     upper=upper,
                 )
@@ -529,7 +407,17 @@ def indicator_summary(
         records.append(record)
     summary = pd.DataFrame.from_records(records).reindex(columns=SUMMARY_COLUMNS)
     summary = _did(summary, table, {i.id: i.unit for i in indicators})
-    text = ("test_name", "target_status", "target_rule", "target_note", "note", "did_note", "group")
+    text = (
+        "test_name",
+        "target_status",
+        "target_movement",
+        "target_reason",
+        "target_rule",
+        "target_note",
+        "note",
+        "did_note",
+        "group",
+    )
     for column in text:
         summary[column] = summary[column].fillna("")
     years = ["latest_year", "previous_year", "comparison_from_year", "trend_from_year"]

@@ -90,6 +90,7 @@ FACADE: dict[str, str] = {
     "joint_series": "helpers.report.joint",
     "joint_sources_line": "helpers.report.joint",
     "joint_targets": "helpers.report.joint",
+    "joint_unit": "helpers.report.joint",
     "joint_targets_sentence": "helpers.report.joint",
     "joint_themes": "helpers.report.joint",
     "own_trend_series": "helpers.report.joint",
@@ -281,6 +282,9 @@ if TYPE_CHECKING:
     )
     from helpers.report.joint import (
         joint_themes as joint_themes,
+    )
+    from helpers.report.joint import (
+        joint_unit as joint_unit,
     )
     from helpers.report.joint import (
         own_trend_series as own_trend_series,

@@ -69,8 +69,26 @@ def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
                     if cell is not None
                     else MISSING
                 )
+            row[BREAK_COLUMN] = _break_years(ctx.table, indicator.id, role, years)
             rows.append(row)
-    return pd.DataFrame(rows, columns=["indicator", "gebied", *map(str, years)])
+    return pd.DataFrame(rows, columns=["indicator", "gebied", *map(str, years), BREAK_COLUMN])
+
+
+BREAK_COLUMN = "breuk in de reeks"
+"""The context table says where a series breaks, as the charts and the logbook do: a
+WOZ value or education level redefined by CBS in 2024 is not continuous in any table."""
+
+
+def _break_years(table: pd.DataFrame, indicator_id: str, role: str, years: list[int]) -> str:
+    """'vanaf 2024' for each year a series breaks within the cycle ('–' without one)."""
+    rows = table[
+        table["indicator_id"].eq(indicator_id)
+        & table["area_role"].eq(role)
+        & table["series_break"].astype(bool)
+        & table["year"].isin(years[1:])
+    ]
+    found = sorted({int(y) for y in rows["year"]})
+    return ", ".join(f"vanaf {y}" for y in found) if found else MISSING
 
 
 def context_missing(ctx: ProgrammeContext) -> list[str]:

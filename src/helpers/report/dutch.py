@@ -25,9 +25,10 @@ UNIT_AXIS_LABELS = {
     "procent": "procent",
     "aantal": "aantal",
     "euro": "euro",
-    "duizend_euro": "euro",
+    "duizend_euro": "× € 1.000",
     "per_km2": "per km²",
     "per_1000": "per 1.000",
+    "index": "index (eerste jaar van de reeks = 100)",
 }
 
 # Logbook change types (params/logbook.yaml `change`) as a reader reads them.
@@ -132,7 +133,7 @@ def format_value(value: float | None, unit: str) -> str:
     | `procent` | 1 | `47,5%` |
     | `aantal` | 0 | `1.189` |
     | `euro` | 0 | `€ 800.000` |
-    | `duizend_euro` | 0 | `€ 312.000` (CBS publishes WOZ values in thousands) |
+    | `duizend_euro` | 1 | `€ 312.000`, `€ 30.800` (CBS publishes WOZ and income in thousands) |
     | `per_km2` | 0 | `3.457` |
     | `per_1000` | 1 | `12,3` |
 
@@ -147,6 +148,8 @@ def format_value(value: float | None, unit: str) -> str:
     '€ 800.000'
     >>> format_value(312, "duizend_euro")
     '€ 312.000'
+    >>> format_value(30.8, "duizend_euro")
+    '€ 30.800'
     >>> format_value(12.34, "per_1000")
     '12,3'
     >>> format_value(None, "procent")

@@ -25,6 +25,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from helpers.config import Project
+from helpers.indicators import status as status_model
 from helpers.indicators.disclosure import REASONS
 from helpers.indicators.engine import CBS_LEVELS, programme_summary
 from helpers.indicators.precision import (
@@ -34,7 +35,6 @@ from helpers.indicators.precision import (
     shown_decimals,
 )
 from helpers.report.context import estimate_words
-from helpers.report.glance import TARGET_WORDS
 from helpers.report.programme_design import network_table
 from helpers.report.wording import CBS_ATTRIBUTION, LEVEL_LABELS, ROLE_LABELS, source_provenance
 from helpers.runtime.io import write_text_atomic
@@ -103,6 +103,8 @@ SUMMARY_COLUMNS = {
     "target_year": "streefjaar",
     "target_value": "streefwaarde",
     "target_status": "streefwaarde_status",
+    "target_movement": "streefwaarde_beweging",
+    "target_reason": "streefwaarde_reden",
     "target_note": "streefwaarde_toelichting",
     "target_rule": "streefwaarde_regel",
     "break_since_base": "breuk_sinds_basisjaar",
@@ -192,7 +194,8 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "jaar na de breuk",
         "verandering_sinds_vergelijkingsjaar": "laatste waarde min die in vergelijking_vanaf_jaar",
         "toets": "toets op verschil tussen twee metingen (alleen enquêtes)",
-        "p_waarde": "p-waarde van de toets (drie decimalen)",
+        "p_waarde": "p-waarde van de toets (drie decimalen); 0 staat voor een p-waarde onder "
+        "0,0005 en leest als < 0,001, zoals in de rapporten",
         "significant": "ja: p-waarde onder 0,05 (waarschijnlijk een echt verschil)",
         "trend_per_jaar": "helling van de rechte lijn door de jaren sinds de laatste breuk",
         "trend_ondergrens_95": "ondergrens van het 95%-interval van de helling; leeg bij een "
@@ -205,7 +208,12 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "causaal effect",
         "streefjaar": "jaar waarin de streefwaarde bereikt moet zijn",
         "streefwaarde": "streefwaarde van het programma",
-        "streefwaarde_status": "op koers, niet op koers, te vroeg om te zeggen of onbekend",
+        "streefwaarde_status": "vóór het streefjaar op koers, niet op koers of nog niet te "
+        "zeggen; vanaf het streefjaar gehaald, niet gehaald of niet met zekerheid te zeggen; "
+        "geen streefwaarde of onbekend",
+        "streefwaarde_beweging": "sinds de nulmeting richting de streefwaarde, van de "
+        "streefwaarde af of gelijk aan de nulmeting",
+        "streefwaarde_reden": "de regel die de status gaf, in woorden",
         "streefwaarde_toelichting": "waarom de status een woord uitleg nodig heeft",
         "streefwaarde_regel": "de regel achter de status",
         "breuk_sinds_basisjaar": "ja: breuk in de reeks tussen basisjaar en laatste jaar",
@@ -221,8 +229,6 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "soort": "gezamenlijk (gezamenlijke monitor) of maatwerk (eigen indicator)",
     },
 }
-
-_TARGET_STATUS_WORDS = {key: words.split(" ", 1)[1] for key, words in TARGET_WORDS.items()}
 
 
 def _yes_no(flag: object) -> str:
@@ -290,10 +296,15 @@ def summary_table(project: Project, key: str, summary: pd.DataFrame) -> pd.DataF
     labels = {i.id: i.label for i in project.indicators_for(key)}
     frame["label"] = frame["indicator_id"].map(labels).fillna(frame["indicator_id"])
     frame["level"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
+    own = frame["area_role"].eq("programma")
     frame["area_role"] = frame["area_role"].map(ROLE_LABELS).fillna(frame["area_role"])
-    frame["target_status"] = frame["target_status"].map(
-        lambda s: _TARGET_STATUS_WORDS.get(s, s) if s else ""
+    status = frame["target_status"].where(~(own & frame["target_status"].eq("")), "no_target")
+    frame["target_status"] = status.map(lambda s: status_model.LABELS.get(s, s) if s else "")
+    frame["target_movement"] = frame["target_movement"].map(
+        lambda m: status_model.MOVEMENTS.get(m, m) if m else ""
     )
+    reason = frame["target_reason"].where(status.ne("no_target"), "no_target")
+    frame["target_reason"] = reason.map(lambda r: status_model.REASONS.get(r, r) if r else "")
     for column in ("significant", "break_since_base"):
         frame[column] = frame[column].map(_yes_no)
     return frame[list(SUMMARY_COLUMNS)].rename(columns=SUMMARY_COLUMNS).reset_index(drop=True)
@@ -390,6 +401,10 @@ def dutch_excel_csv(frame: pd.DataFrame) -> str:
     return "\ufeff" + text.to_csv(index=False, sep=";", lineterminator="\r\n")
 
 
+P_VALUE_FORMAT = '[<0.001]"< 0,001";0.' + "0" * P_VALUE_DECIMALS
+"""A stored p of 0 (below 0,0005) reads '< 0,001' in Excel, as in the reports; never 0."""
+
+
 def number_format(unit: str) -> str:
     """The Excel number format of a unit's values: its stored decimals, thousands
     grouping, € before euros ('#,##0.0', '"€" #,##0'); Excel shows them in the
@@ -425,7 +440,7 @@ def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None
         elif column in WHOLE_COLUMNS:
             fixed = "#,##0"
         elif column == "p_waarde":
-            fixed = "0." + "0" * P_VALUE_DECIMALS
+            fixed = P_VALUE_FORMAT
         elif column == "index_laatste_jaar":
             fixed = "0." + "0" * INDEX_DECIMALS
         for row_index, value in enumerate(frame[column].tolist(), start=2):

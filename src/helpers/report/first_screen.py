@@ -1,15 +1,17 @@
 """The first screen of the annual report: a verdict per goal and what the numbers say.
 
 A commissioner must see in one minute whether the programme is on track and why. Per
-goal one status — op koers / niet op koers / te vroeg om te zeggen / geen streefwaarde —
-with its reason in one sentence, a few templated sentences that interpret the numbers,
-and what the programme did (input, activities, outputs from its registrations).
+goal one status of the status model (docs/status.md: op koers / niet op koers / nog
+niet te zeggen before the target year, gehaald / niet gehaald / niet met zekerheid te
+zeggen from it on, geen streefwaarde, onbekend) with the movement toward or away from
+the target and its reason in one sentence, a few templated sentences that interpret
+the numbers, and what the programme did (input, activities, outputs).
 
 Everything here reads the indicators stage's summary (`stats.SUMMARY_COLUMNS`, one
 row per indicator of the programme area, indexed by `indicator_id`) and the params: no
-claim is made that the summary does not hold. The target logic itself is
-`stats.target_status`; this module only combines the statuses of a goal's targets and
-says them in words.
+claim is made that the summary does not hold. The verdicts themselves are
+`helpers.indicators.status`'s, stored in the summary; this module only picks the target
+that decides a goal and says it in words.
 """
 
 from __future__ import annotations
@@ -22,33 +24,23 @@ import numpy as np
 import pandas as pd
 
 from helpers.config import Goal, Indicator, Target
-from helpers.indicators.precision import round_scalar, unit_decimals
-from helpers.indicators.stats import target_expected
+from helpers.indicators.precision import unit_decimals
+from helpers.indicators.status import (
+    LABELS,
+    MOVEMENTS,
+    STATUSES,
+    Verdict,
+    goal_verdict,
+    wanted_direction,
+    words,
+)
+from helpers.indicators.status import expected_value as status_expected
 from helpers.report.dutch import format_value, is_missing
 
 if TYPE_CHECKING:
     from helpers.config import Paths, Project
     from helpers.report.programme import ProgrammeContext
 
-STATUS_LABELS = {
-    "on_track": "op koers",
-    "not_on_track": "niet op koers",
-    "too_early": "te vroeg om te zeggen",
-    "no_target": "geen streefwaarde",
-}
-STATUS_SYMBOLS = {"on_track": "✔", "not_on_track": "✘", "too_early": "≈", "no_target": "–"}
-"""Symbols always stand beside their words, never alone (colour-blind and print safe)."""
-
-# The target status of one indicator (stats.target_status) -> the goal's status; the
-# order is the order of precedence: one target behind its line makes the goal
-# "niet op koers", one that cannot be judged yet makes it "te vroeg om te zeggen".
-_PRECEDENCE = ("not_on_track", "too_early", "unknown", "on_track")
-_GOAL_STATUS = {
-    "not_on_track": "not_on_track",
-    "too_early": "too_early",
-    "unknown": "too_early",
-    "on_track": "on_track",
-}
 EFFECT_LEVELS = ("outcome", "impact")
 PROGRAMME_LEVELS = ("input", "activity", "output")
 LEVEL_NAMES = {"input": "input", "activity": "activiteit", "output": "prestatie"}
@@ -60,18 +52,20 @@ CAVEAT = (
 
 @dataclass(frozen=True)
 class GoalStatus:
-    """One goal's verdict: `status` a key of STATUS_LABELS, `reason` one Dutch sentence,
-    `reason_code` which rule gave it (for tests and the reading guide)."""
+    """One goal's verdict: `status` a key of `status.STATUSES`, `reason` one Dutch
+    sentence, `reason_code` which rule gave it (for tests and the reading guide),
+    `movement` the deciding target's movement since the base year ('' without one)."""
 
     goal_id: str
     goal: str
     status: str
     reason_code: str
     reason: str
+    movement: str = ""
 
     @property
     def label(self) -> str:
-        return f"{STATUS_SYMBOLS[self.status]} {STATUS_LABELS[self.status]}"
+        return words(self.status, self.movement)
 
 
 def goal_indicator_ids(goal: Goal) -> list[str]:
@@ -82,11 +76,10 @@ def goal_indicator_ids(goal: Goal) -> list[str]:
 def goal_status(
     goal: Goal, indicators: dict[str, Indicator], summary: pd.DataFrame, base_year: int
 ) -> GoalStatus:
-    """The verdict on one goal from the target statuses of its indicators.
+    """The verdict on one goal from the stored target statuses of its indicators.
 
-    No indicator with a target: geen streefwaarde. Otherwise the indicator that decides
-    (the first behind its line, else the first that cannot be judged, else the first on
-    track) gives the status and the reason.
+    No indicator with a target: geen streefwaarde. Otherwise the target that decides
+    (`status.PRECEDENCE`) gives the status, the movement and the reason.
     """
     ids = [i for i in goal_indicator_ids(goal) if i in summary.index]
     targeted = [i for i in ids if _has_target(_row(summary, i))]
@@ -98,62 +91,54 @@ def goal_status(
             "no_target",
             _no_target_reason(ids, indicators, summary, base_year),
         )
-    decisive = min(targeted, key=lambda i: _PRECEDENCE.index(_target_status(_row(summary, i))))
+    verdicts = [stored_verdict(_row(summary, i)) for i in targeted]
+    index, verdict = goal_verdict(verdicts)
+    decisive = targeted[index]
     row = _row(summary, decisive)
-    status = _GOAL_STATUS[_target_status(row)]
     code = reason_code(row, indicators[decisive])
     reason = reason_sentence(code, row, indicators[decisive])
     if len(targeted) > 1:
-        on_track = sum(_target_status(_row(summary, i)) == "on_track" for i in targeted)
-        reason = f"{reason[:-1]} ({on_track} van {len(targeted)} streefwaarden op koers)."
-    return GoalStatus(goal.id, goal.label, status, code, reason)
+        good = sum(v.status in ("on_track", "met") for v in verdicts)
+        reason = f"{reason[:-1]} ({good} van {len(targeted)} streefwaarden op koers of gehaald)."
+    return GoalStatus(goal.id, goal.label, verdict.status, code, reason, verdict.movement)
 
 
 def _has_target(row: pd.Series) -> bool:
     return not is_missing(row.get("target_value")) and not is_missing(row.get("target_year"))
 
 
-def _target_status(row: pd.Series) -> str:
-    status = row.get("target_status")
-    return str(status) if status in _GOAL_STATUS else "unknown"
+def stored_verdict(row: pd.Series) -> Verdict:
+    """The verdict the indicators stage stored in a summary row (onbekend if none)."""
+    status = str(row.get("target_status") or "")
+    if status not in STATUSES:
+        return Verdict("unknown", str(row.get("target_reason") or "no_measurement"))
+    movement = str(row.get("target_movement") or "")
+    return Verdict(status, str(row.get("target_reason") or ""), movement)
 
 
 def reason_code(row: pd.Series, indicator: Indicator) -> str:
-    """Which rule decided an indicator's target status (see `reason_sentence`)."""
-    status = _target_status(row)
-    base, latest = _float(row["base_value"]), _float(row["latest_value"])
-    good = _good(indicator)
-    if status == "unknown":
-        if _true(row.get("break_since_base")):
-            return "break"
-        if int(_float(row["target_year"])) <= int(_float(row["base_year"])):
-            return "no_line"
-        if math.isnan(base):
-            return "no_base"
-        return "no_measurement"
-    if status == "too_early":
-        return "within_margin"
-    if status == "not_on_track":
-        return "behind_line"
-    target = _float(row["target_value"])
-    if good and (base - target) * good >= 0:
-        return "no_improvement_needed"
-    if good and (latest - target) * good >= 0:
-        return "reached"
-    return "on_line"
+    """Which rule decided an indicator's target status (see `reason_sentence`): the
+    stored reason, with `no_improvement_needed` for a target the base value already met."""
+    verdict = stored_verdict(row)
+    if verdict.reason in ("reached", "on_line") and verdict.status in ("on_track", "met"):
+        base, target = _float(row["base_value"]), _float(row["target_value"])
+        good = wanted_direction(indicator.direction, base, target)
+        if good and (target - base) * good <= 0:
+            return "no_improvement_needed"
+    return verdict.reason
 
 
 def reason_sentence(code: str, row: pd.Series, indicator: Indicator) -> str:
-    """The reason for one indicator's target status in one Dutch sentence."""
+    """The reason for one indicator's target status in one Dutch sentence; every figure
+    with its own year."""
     unit = indicator.unit
-    target = (
-        f"{format_value(_float(row['target_value']), unit)} in {int(_float(row['target_year']))}"
-    )
+    target_year = int(_float(row["target_year"]))
+    target = f"{format_value(_float(row['target_value']), unit)} in {target_year}"
     base_year = int(_float(row["base_year"]))
     if code == "break":
         return (
             f"{indicator.label}: de reeks is sinds de nulmeting ({base_year}) gebroken, dus "
-            f"nog geen vergelijking met de streefwaarde ({target})."
+            f"geen vergelijking met de streefwaarde ({target})."
         )
     if code == "no_line":
         return (
@@ -170,45 +155,62 @@ def reason_sentence(code: str, row: pd.Series, indicator: Indicator) -> str:
             f"{indicator.label}: nog geen meting na de nulmeting ({base_year}), dus nog niets "
             f"te zeggen over de streefwaarde ({target})."
         )
+    if code == "no_direction":
+        return (
+            f"{indicator.label}: de indicator heeft geen gewenste richting en de streefwaarde "
+            f"({target}) is gelijk aan de nulmeting ({base_year})."
+        )
     year = int(_float(row["latest_year"]))
-    now = f"{indicator.label}: {format_value(_float(row['latest_value']), unit)} in {year}"
     base = f"{format_value(_float(row['base_value']), unit)} in {base_year}"
-    expected = format_value(expected_value(row, unit), unit)
-    line = f"de lijn van de nulmeting ({base}) naar de streefwaarde ({target})"
-    if code == "no_improvement_needed":
-        return (
-            f"{now}, maar de streefwaarde ({target}) ligt niet gunstiger dan de nulmeting "
-            f"({base}): op koers vraagt hier geen verbetering."
-        )
-    if code == "reached":
-        return f"{now}: de streefwaarde ({target}) is bereikt."
-    if code == "on_line":
-        return f"{now}, minstens zo ver als {line} vraagt ({expected})."
-    if code == "behind_line":
-        return f"{now}, minder ver dan {line} vraagt ({expected})."
-    if code == "within_margin":
-        return (
-            f"{now}; {line} vraagt {expected}, en dat ligt binnen de onzekerheidsmarge "
-            "van de meting."
-        )
-    raise ValueError(f"unknown reason code {code!r}")
+    moved = MOVEMENTS.get(str(row.get("target_movement") or ""), "")
+    now = f"{indicator.label}: {format_value(_float(row['latest_value']), unit)} in {year}"
+    now += f" ({base}: {moved})" if moved else f" ({base})"
+    expected = format_value(expected_value(row, indicator), unit)
+    line = f"de lijn van de nulmeting naar de streefwaarde ({target})"
+    sentences = {
+        "no_improvement_needed": (
+            f"{now}, maar de streefwaarde ({target}) ligt niet gunstiger dan de nulmeting: "
+            "op koers of gehaald vraagt hier geen verbetering."
+        ),
+        "reached": (
+            f"{now}: de streefwaarde ({target}) is gehaald."
+            if year >= target_year
+            else f"{now}: de streefwaarde ({target}) is al bereikt."
+        ),
+        "missed": f"{now}: de streefwaarde ({target}) is niet gehaald.",
+        "target_within_margin": (
+            f"{now}: de streefwaarde ({target}) ligt binnen de onzekerheidsmarge van de "
+            "meting, dus niet met zekerheid te zeggen of ze gehaald is."
+        ),
+        "on_line": f"{now}, minstens zo ver als {line} in {year} vraagt ({expected}).",
+        "behind_line": f"{now}, minder ver dan {line} in {year} vraagt ({expected}).",
+        "within_margin": (
+            f"{now}; {line} vraagt in {year} {expected}, en dat ligt binnen de "
+            "onzekerheidsmarge van de meting."
+        ),
+    }
+    if code not in sentences:
+        raise ValueError(f"unknown reason code {code!r}")
+    return sentences[code]
 
 
-def expected_value(row: pd.Series, unit: str) -> float:
-    """Where the line from the base value to the target stands in the latest year,
-    stored like the values it is compared with (as `stats.target_status` compares)."""
+def expected_value(row: pd.Series, indicator: Indicator) -> float:
+    """What the latest value was compared with (the line in the latest year, or the
+    target), stored like the values it is compared with, as the status model compares."""
     target = Target(
         indicator=str(row.name),
         year=int(_float(row["target_year"])),
         value=_float(row["target_value"]),
     )
-    value = target_expected(
+    base = _float(row["base_value"])
+    return status_expected(
         int(_float(row["base_year"])),
-        _float(row["base_value"]),
+        base,
         int(_float(row["latest_year"])),
         target,
+        wanted_direction(indicator.direction, base, target.value),
+        unit_decimals(indicator.unit),
     )
-    return round_scalar(value, unit_decimals(unit))
 
 
 def _no_target_reason(
@@ -278,12 +280,12 @@ def interpretation(
 
 
 def status_sentence(statuses: list[GoalStatus]) -> str:
-    """'Van de 3 doelen: 1 op koers, 1 te vroeg om te zeggen en 1 zonder streefwaarde.'"""
+    """'Van de 3 doelen: 1 op koers, 1 nog niet te zeggen en 1 zonder streefwaarde.'"""
     if not statuses:
         return "Het programma heeft geen doelen."
-    counts = [(key, sum(s.status == key for s in statuses)) for key in STATUS_LABELS]
-    words = {**STATUS_LABELS, "no_target": "zonder streefwaarde"}
-    parts = [f"{n} {words[key]}" for key, n in counts if n]
+    counts = [(key, sum(s.status == key for s in statuses)) for key in STATUSES]
+    said = {**LABELS, "no_target": "zonder streefwaarde"}
+    parts = [f"{n} {said[key]}" for key, n in counts if n]
     noun = "doel" if len(statuses) == 1 else "doelen"
     return f"Van de {len(statuses)} {noun}: {_listed(parts)}."
 
@@ -357,9 +359,10 @@ def gemeente_sentence(
     better = sum(
         _float(_row(summary, i)["did_vs_gemeente"]) * _good(indicators[i]) > 0 for i in compared
     )
+    since = int(_float(_row(summary, compared[0])["base_year"]))
     return (
-        f"Vergeleken met de verandering in {gemeente} over dezelfde jaren ontwikkelde het "
-        f"gebied zich bij {better} van de {len(compared)} effectindicatoren gunstiger."
+        f"Vergeleken met de verandering in {gemeente} sinds de nulmeting ({since}) ontwikkelde "
+        f"het gebied zich bij {better} van de {len(compared)} effectindicatoren gunstiger."
     )
 
 

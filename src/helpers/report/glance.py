@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.config import (
     Indicator,
 )
+from helpers.indicators import status as status_model
 from helpers.indicators.disclosure import REASONS
 from helpers.indicators.engine import read_summary
 from helpers.indicators.precision import INDEX_DECIMALS
@@ -67,15 +68,25 @@ def statistics_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
     if not pd.isna(row["trend_slope"]):
         parts.append(trend_words(row))
     if not pd.isna(row["did_vs_gemeente"]) and unit == "procent":
-        parts.append(
-            f"Dat is {_format_change(float(row['did_vs_gemeente']), unit)} ten opzichte van de "
-            f"verandering in {ctx.gemeente_name} (een beschrijving, geen bewijs dat het "
-            "programma het verschil maakte)."
-        )
+        parts.append(gemeente_comparison_sentence(row, ctx.gemeente_name))
     note = _one_break_wording(ctx, indicator_id, _body_notes(str(row["note"] or "")))
     if note:
         parts.append(f"{note[0].upper()}{note[1:]}.".replace("..", "."))
     return " ".join(parts)
+
+
+def gemeente_comparison_sentence(row: pd.Series, gemeente: str) -> str:
+    """The change against the gemeente with its own period: `did_vs_gemeente` runs from
+    the base year to the latest year, so the sentence names both years and the area's
+    own change over them, never only the change since the previous measurement."""
+    unit = row["unit"]
+    since, latest = int(row["base_year"]), int(row["latest_year"])
+    return (
+        f"Van {since} tot {latest}: {_format_change(float(row['change_since_base']), unit)} in "
+        f"het programmagebied, {_format_change(float(row['did_vs_gemeente']), unit)} ten "
+        f"opzichte van de verandering in {gemeente} in dezelfde jaren (een beschrijving, geen "
+        "bewijs dat het programma het verschil maakte)."
+    )
 
 
 def trend_words(row: pd.Series) -> str:
@@ -215,12 +226,7 @@ def statistics_methods(ctx: ProgrammeContext) -> str:
     return "\n\n".join(f"*{line}*" for line in lines)
 
 
-TARGET_WORDS = {
-    "on_track": "✔ op koers",
-    "not_on_track": "✘ niet op koers",
-    "too_early": "≈ te vroeg om te zeggen",
-    "unknown": "? onbekend",
-}
+TARGET_WORDS = {key: status_model.label(key) for key in status_model.STATUSES}
 
 
 """The symbols belong to the target status only; the uncertainty of a change is said in
@@ -322,10 +328,11 @@ def _glance_row(
     year = None if row is None or pd.isna(row["latest_year"]) else int(row["latest_year"])
     if row is None:
         change, p_value, significant, status, broken = math.nan, math.nan, None, "unknown", False
-        note = ""
+        note, movement = "", ""
     else:
         change, p_value = float(row["change_since_base"]), float(row["p_value"])
         significant, status = row["significant"], row["target_status"]
+        movement = str(row.get("target_movement", "") or "")
         broken = is_true(row["break_since_base"])
         note = str(row.get("target_note", "") or "")
     if row is None or year is None:  # year is None where row is
@@ -353,16 +360,17 @@ def _glance_row(
             p_value, significant, change, indicator.source
         ),
         "streefwaarde": (
-            f"{format_value(target[1], indicator.unit)} in {target[0]}: {_target_words(status)}"
-            + (f" ({note})" if note else "")
+            f"{format_value(target[1], indicator.unit)} in {target[0]}: "
+            f"{_target_words(status, movement)}" + (f" ({note})" if note else "")
             if target
             else f"{MISSING} geen streefwaarde"
         ),
     }
 
 
-def _target_words(status: object) -> str:
-    return TARGET_WORDS.get(str(status), TARGET_WORDS["unknown"])
+def _target_words(status: object, movement: str = "") -> str:
+    """The status model's words, as the first screen and the exports say them."""
+    return status_model.words(str(status), movement)
 
 
 def _last_year(table: pd.DataFrame, indicator_id: str) -> int | None:
@@ -378,9 +386,13 @@ GLANCE_LEGEND = (
     "verschil groter is dan wat toeval bij een steekproef van deze omvang meestal geeft, *het "
     "verschil kan toeval zijn* als dat niet zo is. Ook een waarschijnlijk echt verschil kan "
     "toeval zijn, en zegt niet waardoor het komt. Tellingen (registraties, CBS) zijn volledig "
-    "en hebben die onzekerheid niet. Streefwaarde: ✔ op koers / ✘ niet op koers / ≈ te vroeg "
-    "om te zeggen (het verschil met de lijn naar de streefwaarde valt binnen de onzekerheid "
-    "van de meting) / ? onbekend; de symbolen staan alleen bij de streefwaarde. Toetsen, "
+    "en hebben die onzekerheid niet. Streefwaarde, vóór het streefjaar: ✔ op koers / ✘ niet "
+    "op koers / ≈ nog niet te zeggen (het verschil met de lijn van de nulmeting naar de "
+    "streefwaarde valt binnen de onzekerheid van de meting); vanaf het streefjaar: ✔ gehaald "
+    "/ ✘ niet gehaald / ≈ niet met zekerheid te zeggen (de streefwaarde ligt binnen de "
+    "onzekerheid van de meting); tussen haakjes of de waarde sinds de nulmeting richting de "
+    "streefwaarde ging of ervan af; ? onbekend met de reden. De symbolen staan alleen bij de "
+    "streefwaarde. Toetsen, "
     "p-waarden en indexcijfers staan in de bijlage *Statistische toelichting*."
 )
 

@@ -66,7 +66,10 @@ def change_sentence(ctx: ProgrammeContext, indicator_id: str) -> str:
         if base:
             text += f"Nulmeting {ctx.base_year}: {base}. "
         change = float(row["change_since_base"])
-        text += f"Verandering: {change_words(change, indicator.direction, indicator.unit)}"
+        text += (
+            f"Verandering {ctx.base_year}–{year}: "
+            f"{change_words(change, indicator.direction, indicator.unit)}"
+        )
     words = significance_words(float(row["p_value"]), row["significant"], change)
     return text + ("." if words == "n.v.t." else f"; {words}.")
 

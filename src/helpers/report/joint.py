@@ -8,6 +8,7 @@ from helpers.config import (
     Indicator,
     Project,
 )
+from helpers.indicators.precision import INDEX_DECIMALS, round_half_up
 from helpers.report.context import WEIGHTED_PREFIX, _source_rows
 from helpers.report.dutch import (
     MISSING,
@@ -139,10 +140,55 @@ def joint_themes(project: Project) -> list[tuple[str, list[Indicator]]]:
     return groups + ([(NO_THEME_LABEL, rest)] if rest else [])
 
 
+INDEX_UNIT = "index"
+
+
+def joint_unit(indicator: Indicator) -> str:
+    """The unit the joint report draws an indicator in: a CBS count (inhabitants,
+    households, dwellings) as an index with each area's first year = 100. A wijk, its
+    gemeente and Nederland differ by orders of magnitude: on one linear axis the
+    programme and gemeente lines lie flat on zero under Nederland's 18 million."""
+    if indicator.unit == "aantal" and indicator.source == "cbs_kwb":
+        return INDEX_UNIT
+    return indicator.unit
+
+
 def joint_series(project: Project, table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """One indicator for every programme: its own area, its own gemeente and Nederland,
-    with intervals; withheld or missing years as blank rows (gaps in the chart)."""
-    return own_trend_series(project, table, indicator_id, keep_gaps=True, roles=JOINT_ROLES)
+    with intervals; withheld or missing years as blank rows (gaps in the chart). In
+    `joint_unit`: a CBS count as an index to each area's first published year."""
+    series = own_trend_series(project, table, indicator_id, keep_gaps=True, roles=JOINT_ROLES)
+    indicator = next((i for i in project.catalogue.indicators if i.id == indicator_id), None)
+    if series.empty or indicator is None or joint_unit(indicator) != INDEX_UNIT:
+        return series
+    return index_to_first_year(series)
+
+
+def index_to_first_year(series: pd.DataFrame) -> pd.DataFrame:
+    """Each (programme, area) line as an index, its first published year = 100, at the
+    index's stored precision; withheld years stay blank. A series break starts a new
+    line at 100: an index across the break (Betere Buurten's area grew in 2022) would
+    draw the new area's size as growth."""
+    series = series.copy()
+    columns = [c for c in ("value", "lower", "upper") if c in series.columns]
+    breaks = (
+        series["series_break"].fillna(False).astype(bool)
+        if "series_break" in series.columns
+        else pd.Series(False, index=series.index)
+    )
+    for _, rows in series.groupby(["programme_name", "area_role"], sort=False):
+        ordered = rows.sort_values("year")
+        segment = breaks.loc[ordered.index].cumsum()
+        for _, part in ordered.groupby(segment, sort=False):
+            shown = part.dropna(subset=["value"])
+            if shown.empty or not float(shown["value"].iloc[0]):
+                series.loc[part.index, columns] = float("nan")
+                continue
+            first = float(shown["value"].iloc[0])
+            for column in columns:
+                values = part[column].astype(float) / first * 100
+                series.loc[part.index, column] = round_half_up(values.to_numpy(), INDEX_DECIMALS)
+    return series
 
 
 def joint_targets(project: Project, indicator_id: str) -> pd.DataFrame:
@@ -160,8 +206,9 @@ def joint_limits(
     series: pd.DataFrame, targets: pd.DataFrame, unit: str
 ) -> tuple[float, float] | None:
     """One y-range for an indicator across all programmes' panels: every published value,
-    interval bound and target fits, with a little room; percentages stay within 0-100 and
-    a scale of non-negative values starts at 0. None without any value."""
+    interval bound and target fits, with a little room; percentages stay within 0-100,
+    counts and money start at 0 (the site's one axis policy, `plots.apply_axis_policy`,
+    which marks any other axis that does not). None without any value."""
     columns = [c for c in ("value", "lower", "upper") if c in series.columns]
     parts = [series[c] for c in columns] + [targets["value"]]
     values = pd.concat(parts, ignore_index=True).astype(float).dropna()
@@ -170,8 +217,8 @@ def joint_limits(
     low, high = float(values.min()), float(values.max())
     room = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
     low, high = low - room, high + room
-    if float(values.min()) >= 0:
-        low = 0.0
+    if float(values.min()) >= 0 and unit in ("aantal", "euro", "duizend_euro"):
+        low = 0.0  # the site's axis policy (plots.FROM_ZERO_UNITS); others are marked
     if unit == "procent":
         high = min(high, 100.0)
     return low, high

@@ -41,6 +41,7 @@ def logbook_table(
     explained = {id(change.entry): change for change in changes if change.entry is not None}
     entries = project.logbook.for_programme(key)
     rows = [_area_change_row(change) for change in changes if change.entry is None]
+    rows += definition_change_rows(project, key, max(years or project.cycle.cycle.years))
     dated = [
         (
             entry.date,
@@ -61,6 +62,30 @@ def logbook_table(
         dated += [_revision_row(record) for record in revisions.to_dict("records")]
     rows += [row for _, row in sorted(dated, key=lambda pair: pair[0], reverse=True)]
     return pd.DataFrame(rows)
+
+
+def definition_change_rows(project: Project, key: str, upto: int) -> list[dict[str, object]]:
+    """The catalogue's definition changes (params/indicators.yaml `changes`, e.g. a CBS
+    definition renewed in 2024) as logbook rows, each a break: declared once in the
+    catalogue, the logbook prints them beside the tables and charts that break there
+    (undated, as the catalogue gives no date; logbook redefinitions are entries
+    already)."""
+    rows = []
+    for indicator in project.indicators_for(key):
+        for change in indicator.changes:
+            if change.from_year > upto:
+                continue
+            rows.append(
+                {
+                    "datum": MISSING,
+                    "wijziging": CHANGE_LABELS["indicator_redefined"],
+                    "indicator": indicator.label,
+                    "vanaf jaar": change.from_year,
+                    BREAK_LABEL: "ja",
+                    "reden": plain_text(change.note),
+                }
+            )
+    return rows
 
 
 def _revision_row(record: Mapping[Hashable, Any]) -> tuple[dt.date, dict[str, object]]:

@@ -129,6 +129,49 @@ class DutchFormatter(Formatter):
         return [self._text(v, decimals) for v in values]
 
 
+FROM_ZERO_UNITS = ("aantal", "euro", "duizend_euro")
+"""The site's one y-axis policy: counts and money start at zero (a bar or a count read
+against a cut axis exaggerates); percentages, rates and indices may start higher, and
+then the axis says so (`mark_axis_start`)."""
+AXIS_NOT_FROM_ZERO = "as begint niet bij 0"
+
+
+def apply_axis_policy(ax: Axes, unit: str) -> None:
+    """Counts and money from zero; any other axis that does not start at zero marked."""
+    low, high = ax.get_ylim()
+    if unit in FROM_ZERO_UNITS and low > 0:
+        ax.set_ylim(0, high)
+    mark_axis_start(ax)
+
+
+def mark_axis_start(ax: Axes) -> None:
+    """A zigzag at the foot of the value axis and a small note where the axis does not
+    start at zero, so a line over 67-76% is not read as a line over 0-100%."""
+    low, _ = ax.get_ylim()
+    if low <= 0:
+        return
+    ax.plot(
+        [0, 0.012, -0.012, 0],
+        [0.0, 0.012, 0.024, 0.036],
+        transform=ax.transAxes,
+        color="0.3",
+        lw=0.8,
+        clip_on=False,
+        gid="axis-break",
+    )
+    ax.text(
+        0.0,
+        -0.02,
+        AXIS_NOT_FROM_ZERO,
+        transform=ax.transAxes,
+        fontsize=6.5,
+        color="0.3",
+        ha="left",
+        va="top",
+        gid="axis-note",
+    )
+
+
 def dutch_axis(ax: Axes, unit: str) -> None:
     """Dutch tick labels on the value axis; whole-number ticks for counts of people or things."""
     ax.yaxis.set_major_formatter(DutchFormatter(unit))
@@ -331,6 +374,7 @@ def indicator_trend(
     ax.set_title(title)
     ax.set_xlabel("")
     dutch_axis(ax, unit)
+    apply_axis_policy(ax, unit)
     _year_ticks(ax, set(measured) | set(years or ()) | ({target[0]} if target else set()))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9)
     if synthetic:
@@ -395,6 +439,7 @@ def own_trends(
             ax.set_ylim(*limits)
             shown_years = common
         dutch_axis(ax, unit)
+        apply_axis_policy(ax, unit)
         ax.set_ylabel("")
         _year_ticks(ax, shown_years)
         if limits is not None and common:

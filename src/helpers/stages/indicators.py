@@ -7,16 +7,18 @@ import argparse
 
 import pandas as pd
 
-from helpers.config import Paths, Project, warn_target_baselines
+from helpers.config import Paths, Project
 from helpers.indicators.areas import area_changes, measured_years
 from helpers.indicators.engine import programme_table, write_tables
 from helpers.indicators.harmonise import read_harmonised_health, read_harmonised_kwb
+from helpers.indicators.status import warn_target_baselines, warn_target_problems
 from helpers.runtime.console import log
 from helpers.runtime.io import atomic_dirs
 from helpers.sources.local import is_synthetic, read_registrations, read_survey
 
 
 def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
+    warn_target_problems(paths, project)
     source = paths.local_data(project)
     kwb = read_harmonised_kwb(paths)
     health = read_harmonised_health(paths)

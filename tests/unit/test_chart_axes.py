@@ -1,0 +1,104 @@
+"""Charts that cannot mislead: counts never on one axis with Nederland, axis units that
+match the values, and one y-axis policy (counts and money from zero; any other axis
+that does not start at zero is marked)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from helpers.config import Indicator
+from helpers.report import joint, plots
+from helpers.report.dutch import UNIT_AXIS_LABELS
+
+
+def _indicator(unit: str, source: str) -> Indicator:
+    return Indicator(
+        id="x",
+        label="X",
+        level="context",
+        unit=unit,
+        source=source,
+        column="X",
+        direction="neutral",
+    )
+
+
+def test_a_cbs_count_is_drawn_as_an_index_and_other_units_as_they_are():
+    assert joint.joint_unit(_indicator("aantal", "cbs_kwb")) == "index"
+    assert joint.joint_unit(_indicator("aantal", "registration")) == "aantal"
+    assert joint.joint_unit(_indicator("procent", "cbs_kwb")) == "procent"
+
+
+def test_the_index_puts_a_wijk_and_nederland_on_one_scale():
+    """Overvecht 31.108 -> 30.660 and Nederland 17,3 -> 17,9 million: 100 -> 98,6 and
+    100 -> 103,5, where on one linear axis the wijk lay flat on zero."""
+    series = pd.DataFrame(
+        {
+            "programme_name": ["P"] * 5,
+            "area_role": ["programma", "programma", "programma", "nederland", "nederland"],
+            "year": [2019, 2020, 2024, 2019, 2024],
+            "value": [31108.0, math.nan, 30660.0, 17_282_163.0, 17_886_000.0],
+        }
+    )
+    indexed = joint.index_to_first_year(series)
+    assert indexed["value"].tolist()[:1] == [100.0]
+    assert math.isnan(indexed["value"].iloc[1]), "a withheld year stays blank"
+    assert indexed["value"].iloc[2] == 98.6 and indexed["value"].iloc[4] == 103.5
+
+
+def test_thousands_of_euros_say_so_on_the_axis():
+    assert UNIT_AXIS_LABELS["duizend_euro"] == "× € 1.000"
+
+
+def _axis(values: list[float], unit: str):
+    fig, ax = plt.subplots()
+    ax.plot([2020, 2022, 2024], values)
+    plots.apply_axis_policy(ax, unit)
+    marks = [a for a in [*ax.lines, *ax.texts] if a.get_gid() in ("axis-break", "axis-note")]
+    low = ax.get_ylim()[0]
+    plt.close(fig)
+    return low, marks
+
+
+@pytest.mark.parametrize("unit", ["aantal", "euro", "duizend_euro"])
+def test_counts_and_money_start_at_zero_unmarked(unit):
+    low, marks = _axis([8.0, 9.0, 8.5], unit)
+    assert low == 0 and marks == []
+
+
+def test_a_percentage_line_not_starting_at_zero_is_marked():
+    """The issue's health line over 67-76%: allowed, but the axis says so."""
+    low, marks = _axis([67.0, 76.0, 71.0], "procent")
+    assert low > 0 and len(marks) == 2
+    assert any(getattr(m, "get_text", lambda: "")() == plots.AXIS_NOT_FROM_ZERO for m in marks)
+
+
+def test_an_axis_from_zero_carries_no_mark():
+    low, marks = _axis([0.0, 50.0, 20.0], "procent")
+    assert low <= 0 and marks == []
+
+
+def test_the_joint_scale_starts_counts_at_zero_and_leaves_percentages_free():
+    series = pd.DataFrame({"value": [67.0, 76.0], "lower": [65.0, 74.0], "upper": [69.0, 78.0]})
+    none = pd.DataFrame({"value": []})
+    assert joint.joint_limits(series, none, "procent")[0] > 0
+    assert joint.joint_limits(series, none, "aantal")[0] == 0
+
+
+def test_the_index_starts_again_at_a_series_break():
+    """Betere Buurten's area grew in 2022: indexed to 2019 it read 160, growth that is
+    the new area's size. After a break the line starts again at 100."""
+    series = pd.DataFrame(
+        {
+            "programme_name": ["B"] * 4,
+            "area_role": ["programma"] * 4,
+            "year": [2020, 2021, 2022, 2023],
+            "value": [10000.0, 10100.0, 16000.0, 16160.0],
+            "series_break": [False, False, True, False],
+        }
+    )
+    assert joint.index_to_first_year(series)["value"].tolist() == [100.0, 101.0, 100.0, 101.0]
