@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from helpers.audit.pages import MISSING, YEAR, Page, Printed, Table, parse_number, status_word
+from helpers.audit.pages import (
+    MISSING,
+    NUMBER,
+    YEAR,
+    Page,
+    Printed,
+    Table,
+    parse_number,
+    status_word,
+)
 from helpers.audit.reference import Reference, half_up
 from helpers.config import Indicator
 
@@ -64,10 +73,14 @@ class Result:
         }
 
 
-def shown(value: float, unit: str, decimals: int) -> float:
-    """The reference value in the printed unit at the printed decimals."""
+def shown(value: float, unit: str, decimals: int, printed: float = math.nan) -> float:
+    """The reference value in the printed unit at the printed decimals. Programme budgets
+    (`euro`) are booked and printed to the hundred euro: a whole amount ending in 00 is
+    read at that precision."""
     if unit == "duizend_euro":
         value = value * 1000
+    if unit == "euro" and decimals == 0 and math.isfinite(printed) and printed % 100 == 0:
+        decimals = -2
     return half_up(value, decimals)
 
 
@@ -108,12 +121,12 @@ class Auditor:
         if printed is None:
             self.unattributed(page, where, text)
             return
-        expected = shown(found.value, ind.unit, printed.decimals)
+        expected = shown(found.value, ind.unit, printed.decimals, printed.value)
         ok = math.isfinite(expected) and math.isclose(expected, printed.value, abs_tol=1e-9)
         self.record(page, where, text, words(expected), ok)
 
     def number(self, page: Page, where: str, printed: Printed, expected: float, unit: str) -> None:
-        value = shown(expected, unit, printed.decimals)
+        value = shown(expected, unit, printed.decimals, printed.value)
         ok = math.isfinite(value) and math.isclose(value, printed.value, abs_tol=1e-9)
         self.record(page, where, printed.text, words(value), ok)
 
@@ -331,33 +344,89 @@ class Auditor:
                 current = labels[head.group(1)]
                 self.indicator_paragraph(page, key, current, head, text[head.end() :])
                 continue
-            since = re.match(
-                rf"Sinds de vorige meting \(((?:19|20)\d\d)\): ({SIGNED})", text.replace("€ ", "")
-            )
-            if not since:
+            if not text.startswith(("Sinds de vorige meting", "Trend sinds", "Van ")):
                 continue
             if current is None:
-                self.unattributed(page, "sinds de vorige meting", text)
+                self.unattributed(page, "verandering zonder indicator", text)
                 continue
-            where = f"{current.label}: sinds de vorige meting"
-            year = self.ref.latest_year(key, "programma", current) or 0
-            previous = self.ref.previous_year(key, "programma", current)
+            self.change_paragraph(page, key, current, text.replace("€ ", ""))
+
+    def change_paragraph(self, page: Page, key: str, ind: Indicator, text: str) -> None:
+        """The sentences under an indicator's chart: 'Sinds de vorige meting (P): ±x.',
+        'Van B tot L: ±x in het programmagebied, ±y ten opzichte van de verandering in G
+        in dezelfde jaren', 'Trend sinds F: gemiddeld ±s per jaar', and the older 'Dat is
+        ±y procentpunt ten opzichte van de verandering in G'. Every other number in the
+        paragraph (years aside) is unattributed."""
+        where = f"{ind.label}"
+        year = self.ref.latest_year(key, "programma", ind) or 0
+        unit = r"(?: procentpunt)?"
+        rest = text
+        since = re.search(rf"Sinds de vorige meting \(((?:19|20)\d\d)\): ({SIGNED}){unit}", text)
+        if since:
             stated = int(since.group(1))
-            self.record(page, f"{where}: jaar", since.group(1), str(previous), stated == previous)
-            own = self.ref.change(key, "programma", current, stated, year)
-            printed = parse_number(since.group(2))
-            if printed is not None:
-                self.number(page, where, printed, own, current.unit)
+            previous = self.ref.previous_year(key, "programma", ind)
+            self.record(
+                page, f"{where}: vorige meting", since.group(1), str(previous), stated == previous
+            )
+            own = self.ref.change(key, "programma", ind, stated, year)
+            self.number(
+                page, f"{where}: sinds de vorige meting", _num(since.group(2)), own, ind.unit
+            )
+            rest = rest.replace(since.group(0), " ")
             gap = re.search(
-                rf"Dat is ({SIGNED}) procentpunt ten opzichte van de verandering in (.+?) \(", text
+                rf"Dat is ({SIGNED}){unit} ten opzichte van de verandering in (.+?) \(", text
             )
             if gap:
-                other = self.ref.change(key, "gemeente", current, stated, year)
-                printed = parse_number(gap.group(1))
-                if printed is not None:
-                    self.number(
-                        page, f"{where}: t.o.v. {gap.group(2)}", printed, own - other, current.unit
-                    )
+                other = self.ref.change(key, "gemeente", ind, stated, year)
+                self.number(
+                    page,
+                    f"{where}: t.o.v. {gap.group(2)} sinds {stated}",
+                    _num(gap.group(1)),
+                    own - other,
+                    ind.unit,
+                )
+                rest = rest.replace(gap.group(0), " ")
+        period = re.search(
+            rf"Van ((?:19|20)\d\d) tot ((?:19|20)\d\d): ({SIGNED}){unit} in het programmagebied, "
+            rf"({SIGNED}){unit} ten opzichte van de verandering in (.+?) in dezelfde jaren",
+            text,
+        )
+        if period:
+            start, end = int(period.group(1)), int(period.group(2))
+            self.record(
+                page,
+                f"{where}: periode",
+                f"{start}–{end}",
+                f"{self.ref.base_year}–{year}",
+                (start, end) == (self.ref.base_year, year),
+            )
+            own = self.ref.change(key, "programma", ind, start, end)
+            other = self.ref.change(key, "gemeente", ind, start, end)
+            self.number(
+                page, f"{where}: van {start} tot {end}", _num(period.group(3)), own, ind.unit
+            )
+            self.number(
+                page,
+                f"{where}: t.o.v. {period.group(5)} van {start} tot {end}",
+                _num(period.group(4)),
+                own - other,
+                ind.unit,
+            )
+            rest = rest.replace(period.group(0), " ")
+        trend = re.search(
+            rf"Trend sinds ((?:19|20)\d\d): gemiddeld ({SIGNED}){unit} per jaar", text
+        )
+        if trend:
+            first = int(trend.group(1))
+            slope, from_year = self.ref.trend(key, ind, year)
+            self.record(
+                page, f"{where}: trend sinds", trend.group(1), str(from_year), first == from_year
+            )
+            self.number(page, f"{where}: trend", _num(trend.group(2)), slope, ind.unit)
+            rest = rest.replace(trend.group(0), " ")
+        for match in NUMBER.finditer(rest):
+            if not YEAR.fullmatch(match.group(0)):
+                self.unattributed(page, f"{where}: getal in de tekst", match.group(0))
 
     def indicator_paragraph(
         self, page: Page, key: str, indicator: Indicator, head: re.Match[str], rest: str
@@ -474,3 +543,9 @@ def iter_lines(result: Result) -> Iterator[str]:
             f"{check.document}: {check.where}: page says {check.printed!r}, "
             f"reference {check.expected!r} [{check.outcome}]"
         )
+
+
+def _num(text: str) -> Printed:
+    printed = parse_number(text)
+    assert printed is not None, text  # the patterns above only match numbers
+    return printed

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from scipy.stats import norm
+from scipy.stats import linregress, norm
 
 from helpers.config import Indicator, Paths, Project
 
@@ -320,6 +320,17 @@ class Reference:
         if self.broken(key, indicator, since, year):
             return math.nan
         return self.stored(key, role, indicator, year) - self.stored(key, role, indicator, since)
+
+    def trend(self, key: str, indicator: Indicator, year: int) -> tuple[float, int | None]:
+        """The least-squares slope per year of the programme's published values, from the
+        first published year after the last break up to `year` (scipy.stats.linregress)."""
+        breaks = [b for b in self.break_years(key, indicator) if b <= year]
+        first = breaks[-1] if breaks else min(self.years)
+        years = [y for y in self.published_years(key, "programma", indicator) if first <= y <= year]
+        if len(years) < 2:
+            return math.nan, None
+        values = [self.stored(key, "programma", indicator, y) for y in years]
+        return float(linregress(years, values).slope), years[0]
 
     # ------------------------------------------------------------------ status
     def status(self, key: str, indicator: Indicator) -> Status:
