@@ -84,6 +84,22 @@ def shown(value: float, unit: str, decimals: int, printed: float = math.nan) -> 
     return half_up(value, decimals)
 
 
+ANNUAL_TABLES = {
+    "De wijk in cijfers",
+    "bijlage per indicator",
+    "Tabel 1",
+    "Stand van zaken per doel",
+}
+
+
+def grid_years(header: list[str]) -> list[int]:
+    """The years of an `indicator | gebied | year … [| breuk in de reeks]` table, else []."""
+    if header[:2] != ["indicator", "gebied"]:
+        return []
+    years = header[2:-1] if header[-1:] == ["breuk in de reeks"] else header[2:]
+    return [int(y) for y in years] if years and all(YEAR.fullmatch(y) for y in years) else []
+
+
 def words(value: float) -> str:
     return "–" if not math.isfinite(value) else f"{value:g}"
 
@@ -155,37 +171,43 @@ class Auditor:
         return self.result
 
     def annual(self, page: Page, key: str) -> None:
+        seen = set()
         for table in page.tables:
             head = table.header
-            if (
-                head[:2] == ["indicator", "gebied"]
-                and head[2:]
-                and all(YEAR.fullmatch(h) for h in head[2:])
-            ):
+            if grid_years(head):
                 self.grid(page, table, [key])
+                seen.add("De wijk in cijfers")
             elif head[:3] == ["indicator", "niveau", "jaar"] and "streefwaarde" in head:
                 self.appendix(page, table, key)
+                seen.add("bijlage per indicator")
             elif head[:3] == ["doel", "indicator", "laatste waarde"]:
                 self.glance(page, table, key)
+                seen.add("Tabel 1")
             elif head == ["doel", "stand", "waarom"]:
                 self.goals(page, table, key)
+                seen.add("Stand van zaken per doel")
+        self.expect(page, seen, ANNUAL_TABLES)
         self.sentences(page, key)
 
     def joint(self, page: Page) -> None:
         keys = list(self.project.cycle.programmes)
+        seen = set()
         for table in page.tables:
-            head = table.header
-            if (
-                head[:2] == ["indicator", "gebied"]
-                and head[2:]
-                and all(YEAR.fullmatch(h) for h in head[2:])
-            ):
+            if grid_years(table.header):
                 self.grid(page, table, keys)
+                seen.add("De wijk in cijfers")
+        self.expect(page, seen, {"De wijk in cijfers"})
+
+    def expect(self, page: Page, seen: set[str], wanted: set[str]) -> None:
+        """A table the audit reads that is no longer on the page (or no longer in a form
+        it knows) fails: otherwise a changed header would silently shrink the audit."""
+        for name in sorted(wanted - seen):
+            self.unattributed(page, f"tabel '{name}'", "niet gevonden of onbekende kolommen")
 
     # ------------------------------------------------------------------ tables
     def grid(self, page: Page, table: Table, keys: list[str]) -> None:
         """`indicator | gebied | year ...`: every cell a figure of that area and year."""
-        years = [int(h) for h in table.header[2:]]
+        years = grid_years(table.header)
         areas = self.areas(keys)
         for row in table.rows:
             label, area, cells = row[0], row[1], row[2:]
