@@ -474,8 +474,15 @@ class Auditor:
             r"In ((?:19|20)\d\d): (€ \S+|\S+)",
             rest,
         )
-        if rest.startswith("Verandering: – geen vergelijking"):
-            self.no_comparison(page, f"{where}: verandering", rest[:40], key, indicator, year)
+        none = re.match(
+            r"Verandering(?: ((?:19|20)\d\d)–((?:19|20)\d\d))?: – geen vergelijking", rest
+        )
+        if none:
+            if none.group(1):
+                period = (int(none.group(1)), int(none.group(2)))
+                wanted = (self.ref.base_year, year)
+                self.record(page, f"{where}: periode", none.group(0), str(wanted), period == wanted)
+            self.no_comparison(page, f"{where}: verandering", none.group(0), key, indicator, year)
         elif base:
             stated = int(base.group(1))
             self.record(
