@@ -32,6 +32,8 @@ from helpers.indicators.engine import (
     read_summary,
 )
 from helpers.indicators.precision import round_half_up
+from helpers.indicators.status import STATUSES
+from helpers.report.first_screen import goal_statuses
 from helpers.sources.cbs import fetch_kwb, read_kwb_long
 
 EXPECTED = Path(__file__).parents[1] / "expected" / "indicators"
@@ -47,6 +49,20 @@ def demo(project, tmp_path_factory) -> tuple[Path, dict[str, tuple[str, str]]]:
 def expected() -> dict[str, pd.DataFrame]:
     tables = sorted(p for p in EXPECTED.glob("*.csv") if not p.stem.endswith("_summary"))
     return {path.stem: read_indicator_table(path) for path in tables}
+
+
+def test_the_demo_goals_show_every_target_status(project):
+    """docs/status.md's statuses all appear on the four programmes' first screens, from
+    the reviewed expected summaries (the demo's targets are set for it)."""
+    shown = {}
+    for key in project.cycle.programmes:
+        summary = read_summary(EXPECTED / f"{key}_summary.csv")
+        summary = summary[summary["area_role"].eq("programma")].set_index("indicator_id")
+        programme = project.programmes[key]
+        indicators = {i: project.indicator(key, i) for i in programme.indicator_ids()}
+        for status in goal_statuses(programme.goals, indicators, summary, 2020):
+            shown.setdefault(status.status, f"{key}: {status.goal}")
+    assert set(shown) == set(STATUSES), shown
 
 
 @pytest.mark.parametrize("key", ["overvecht", "soesterkwartier", "vollenhove", "betere_buurten"])

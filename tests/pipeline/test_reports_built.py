@@ -351,4 +351,5 @@ def test_goal_statuses_are_on_the_first_screen_of_each_annual_report(site):
             shown |= set(said)
             assert found["bottom"] <= 900, f"{key}.html: statuses end at {found['bottom']} px"
             assert found["banners"] == 1, f"{key}.html: {found['banners']} banners before"
-    assert shown == set(STATUSES), "the demo shows every status of docs/status.md"
+    # Overvecht and Betere Buurten here; all four show every status (the back-test)
+    assert shown == {"met", "undecided", "not_on_track", "unknown", "no_target"}, shown

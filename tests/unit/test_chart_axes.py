@@ -5,12 +5,14 @@ that does not start at zero is marked)."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from helpers.config import Indicator
+from helpers.config import Indicator, Paths
+from helpers.indicators.engine import read_summary
 from helpers.report import joint, plots
 from helpers.report.dutch import UNIT_AXIS_LABELS
 
@@ -102,3 +104,26 @@ def test_the_index_starts_again_at_a_series_break():
         }
     )
     assert joint.index_to_first_year(series)["value"].tolist() == [100.0, 101.0, 100.0, 101.0]
+
+
+def test_the_joint_report_gives_each_target_the_status_of_its_annual_report(project, tmp_path):
+    """One goal, one status: the joint report's target line reads the same summary as
+    the first screen and Table 1 of the annual report."""
+    paths = Paths.from_root(tmp_path)
+    paths.summaries_dir.mkdir(parents=True)
+    expected = Path(__file__).parents[1] / "expected" / "indicators"
+    for key in project.cycle.programmes:
+        (paths.summary_table(key)).write_text(
+            (expected / f"{key}_summary.csv").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    indicator = project.indicator("overvecht", "moeite_rondkomen")
+    sentence = joint.joint_targets_sentence(project, indicator, paths)
+    assert (
+        "Samen voor Overvecht 20,0% in 2026: ≈ nog niet te zeggen (richting de streefwaarde)"
+        in (sentence)
+    )
+    summary = read_summary(paths.summary_table("overvecht")).set_index("indicator_id")
+    assert summary.loc["moeite_rondkomen"].iloc[0]["target_status"] == "undecided"
+    assert joint.joint_targets_sentence(project, indicator) == (
+        "Streefwaarde: Samen voor Overvecht 20,0% in 2026."
+    ), "without paths: the targets alone"

@@ -22,6 +22,7 @@ from helpers import report
 from helpers.config import ParamsError, Paths
 from helpers.indicators.status import LABELS
 from helpers.report import exports, maps, plots
+from helpers.report.wording import LEVEL_LABELS as LEVEL_WORDS
 from helpers.report.wording import ROLE_LABELS
 
 WIJKEN_2016 = "elan-dcc_wijkprofielen/wijk_2016_4gemeenten.geojson"
@@ -431,6 +432,11 @@ def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
     by_unit = {r["eenheid"].value: r for r in rows if r["jaar"].value == 2024}
+    levels = {r["niveau"].value for r in rows}
+    assert levels <= set(LEVEL_WORDS.values()), "the level in Dutch, as in the summary sheet"
+    level_at = [c.value for c in book["samenvatting"][1]].index("niveau")
+    summary_levels = {r[level_at].value for r in book["samenvatting"].iter_rows(min_row=2)}
+    assert summary_levels <= set(LEVEL_WORDS.values()) | {None}
     assert by_unit["aantal"]["waarde"].value == 32539
     assert isinstance(by_unit["aantal"]["waarde"].value, int), "a count is an integer"
     assert by_unit["aantal"]["waarde"].number_format == "#,##0"

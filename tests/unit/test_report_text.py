@@ -372,6 +372,12 @@ def test_definitions_and_sources_carry_cbs_attribution(project, full_table, tmp_
     assert share["bron"] == "enquête (GGD Gezondheidsmonitor)"
     assert share["gewenste richting"] == "hoger is beter"
     assert len(definitions) == len(project.programmes["overvecht"].indicator_ids())
+    for indicator_id in project.programmes["overvecht"].indicator_ids():
+        indicator = project.indicator("overvecht", indicator_id)
+        shown = definitions.loc[indicator.label, "definitie"]
+        for name in (indicator.column, indicator.numerator, indicator.denominator):
+            if name and name not in indicator.label:  # 'Eenzaam' is also the label's word
+                assert name not in shown, f"no variable name in {shown!r}"
     assert "Bron: CBS" in report.CBS_ATTRIBUTION and "CC BY 4.0" in report.CBS_ATTRIBUTION
     # a markdown link: a bare URL followed by ")." inside *…* swallowed the closing marks
     assert "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl)." in (

@@ -283,6 +283,7 @@ def analyst_table(project: Project, key: str, table: pd.DataFrame) -> pd.DataFra
         frame["suppression_reason"].fillna("").astype(str).map(lambda r: REASONS.get(r, r))
     )
     frame["area_role"] = frame["area_role"].map(ROLE_LABELS).fillna(frame["area_role"])
+    frame["level"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
     frame["series_break"] = frame["series_break"].astype(bool).map({True: "ja", False: "nee"})
     frame["synthetic"] = frame["synthetic"].astype(bool).map({True: "ja", False: "nee"})
     frame["estimate"] = frame.get("estimate", pd.Series("", index=frame.index))

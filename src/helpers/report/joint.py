@@ -6,9 +6,12 @@ import pandas as pd
 
 from helpers.config import (
     Indicator,
+    Paths,
     Project,
 )
+from helpers.indicators.engine import read_summary
 from helpers.indicators.precision import INDEX_DECIMALS, round_half_up
+from helpers.indicators.status import words
 from helpers.report.context import WEIGHTED_PREFIX, _source_rows
 from helpers.report.dutch import (
     MISSING,
@@ -224,18 +227,43 @@ def joint_limits(
     return low, high
 
 
-def joint_targets_sentence(project: Project, indicator: Indicator) -> str:
-    """The programmes' targets for an indicator in one Dutch sentence ('' without any)."""
+def joint_targets_sentence(
+    project: Project, indicator: Indicator, paths: Paths | None = None
+) -> str:
+    """The programmes' targets for an indicator in one Dutch sentence ('' without any);
+    with `paths`, each with the status its annual report gives it (the indicators
+    stage's summary, read as the first screen and Table 1 read it)."""
     targets = joint_targets(project, indicator.id)
     if targets.empty:
         return ""
-    parts = [
-        f"{name} {format_value(float(value), indicator.unit)} in {year}"
-        for name, year, value in zip(
-            targets["programme_name"], targets["year"], targets["value"], strict=True
-        )
-    ]
+    statuses = _target_statuses(project, paths, indicator.id) if paths is not None else {}
+    parts = []
+    for name, year, value in zip(
+        targets["programme_name"], targets["year"], targets["value"], strict=True
+    ):
+        part = f"{name} {format_value(float(value), indicator.unit)} in {year}"
+        if name in statuses:
+            part += f": {statuses[name]}"
+        parts.append(part)
     return "Streefwaarde: " + "; ".join(parts) + "."
+
+
+def _target_statuses(project: Project, paths: Paths, indicator_id: str) -> dict[str, str]:
+    """Programme name -> the status words of its target on `indicator_id`."""
+    found = {}
+    for key in project.cycle.programmes:
+        path = paths.summary_table(key)
+        if not path.is_file():
+            continue
+        summary = read_summary(path)
+        row = summary[
+            summary["indicator_id"].eq(indicator_id) & summary["area_role"].eq("programma")
+        ]
+        if row.empty or not row["target_status"].iloc[0]:
+            continue
+        status, movement = str(row["target_status"].iloc[0]), str(row["target_movement"].iloc[0])
+        found[project.programmes[key].name] = words(status, movement)
+    return found
 
 
 def joint_sources_line(table: pd.DataFrame, indicator: Indicator) -> str:

@@ -142,12 +142,24 @@ def availability_matrix(ctx: ProgrammeContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def definition_words(indicator: Indicator) -> str:
+    """The definition a reader can read: the catalogue's description, else what the value
+    is and where it comes from; never a source column or variable name (those are in the
+    analysts' tables and params/indicators.yaml)."""
+    if indicator.description:
+        return plain_text(indicator.description)
+    source = SOURCE_LABELS.get(indicator.source, indicator.source)
+    if indicator.numerator and indicator.denominator:
+        return f"{indicator.label}: een aandeel, berekend uit de aantallen van {source}"
+    return f"{indicator.label}: zoals {source} het levert"
+
+
 def definitions_table(ctx: ProgrammeContext) -> pd.DataFrame:
     """Every indicator of the programme with its definition: level, unit, source, formula."""
     rows = []
     for indicator_id in ctx.programme.indicator_ids():
         indicator = ctx.project.indicator(ctx.key, indicator_id)
-        formula = indicator.column or f"{indicator.numerator} / {indicator.denominator}"
+        formula = definition_words(indicator)
         rows.append(
             {
                 "indicator": indicator.label,
