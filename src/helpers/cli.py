@@ -42,6 +42,7 @@ STAGES = (
     "joint",
     "profiles",
     "report",
+    "audit",
 )
 
 
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("joint", help="execute the cross-programme notebook")
     sub.add_parser("profiles", help="a profile of every wijk of params/profiles.yaml's area set")
     sub.add_parser("report", help="render the reports (Quarto, or nbconvert without it)")
+    sub.add_parser("audit", help="check every statement on the built pages against the raw data")
     return parser
 
 

@@ -184,3 +184,16 @@ def test_joint_report_and_tables_name_real_and_synthetic_sources(real_cycle, sha
     assert "CBS Kerncijfers wijken en buurten (85984NED)" in notes
     assert "RIVM/GGD/CBS Gezondheid per wijk en buurt (modelschatting) (50090NED)" in notes
     assert "SYNTHETISCHE GEGEVENS (demo" in notes
+
+
+def test_the_statement_audit_passes_on_real_data(real_cycle):
+    """The audit stage (docs/validation.md) on the real recordings: the KWB figures of
+    2024, the empty Nederland row and the synthetic local sources, all agreeing."""
+    data = json.loads((real_cycle / "reports" / "audit.json").read_text(encoding="utf-8"))
+    for key in AREAS:
+        assert data["documents"][f"{key}.html"]["checked"] >= 50, key
+    findings = [
+        f"{f['document']}: {f['where']}: {f['printed']!r} vs {f['expected']!r}"
+        for f in data["findings"][:40]
+    ]
+    assert data["passed"], "\n".join(findings)

@@ -275,6 +275,16 @@ class Paths:
     def validation_report_dir(self) -> Path:
         return self.reports / "validation"
 
+    @property
+    def audit_json(self) -> Path:
+        """The statement audit's counts and findings (the audit stage, docs/validation.md)."""
+        return self.reports / "audit.json"
+
+    @property
+    def audit_page(self) -> Path:
+        """The statement audit's page for people: what disagrees, and where."""
+        return self.reports / "audit" / "index.html"
+
 
 def figures_dir(out_dir: str | Path, root: str | Path, *scope: str) -> Path:
     """Where a notebook saves its figures: `<out_dir>/figures` when a stage runs it.

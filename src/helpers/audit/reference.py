@@ -1,0 +1,427 @@
+"""The audit's own recomputation of every figure from the raw inputs.
+
+Written for the statement audit, apart from the pipeline: plain pandas and scipy over
+the raw CBS snapshots (`data/raw/cbs/<table>/*.json`), the survey export and the
+registrations of the cycle's local data, with the params read through the config
+models. It imports nothing of `helpers.indicators`, `helpers.report` or
+`helpers.sources` (a unit test checks that), so a wrong rule there cannot be copied
+here: the rules below are written from the catalogue's definitions, the suppression
+thresholds in params/cycle.yaml and the decision table in docs/status.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from scipy.stats import linregress, norm
+
+from helpers.config import Indicator, Paths, Project
+
+ROLES = ("programma", "gemeente", "nederland")
+PUBLISHED_DECIMALS = {
+    "procent": 1,
+    "aantal": 0,
+    "euro": 0,
+    "duizend_euro": 1,
+    "per_km2": 0,
+    "per_1000": 1,
+}
+"""The decimals the sources publish in: the precision a status compares at."""
+
+STATUS_ORDER = ("not_met", "not_on_track", "uncertain", "undecided", "unknown", "on_track", "met")
+
+
+def half_up(value: float, decimals: int) -> float:
+    """Round halves away from zero, as CBS and the GGD publish (decimal arithmetic)."""
+    if not math.isfinite(value):
+        return value
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One recomputed figure: NaN value with a reason where it may not be published."""
+
+    value: float
+    lower: float = math.nan
+    upper: float = math.nan
+    n: float = math.nan
+    withheld: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    movement: str
+    reason: str
+
+
+class Reference:
+    """Every indicator of every programme, for its area, gemeente and Nederland."""
+
+    def __init__(self, project: Project, paths: Paths) -> None:
+        self.project = project
+        self.paths = paths
+        self.years = list(project.cycle.cycle.years)
+        self.base_year = project.cycle.cycle.base_year
+        self.suppression = project.cycle.suppression
+        self._kwb = {year: self._kwb_year(year) for year in self.years}
+        local = paths.root / project.cycle.local_data
+        survey_file = local / "survey" / "gezondheidsmonitor.csv"
+        self._survey = pd.read_csv(survey_file) if survey_file.is_file() else None
+        self._local = local
+        self._cache: dict[tuple[str, str, str, int], Figure] = {}
+
+    # ------------------------------------------------------------------ raw sources
+    def _kwb_year(self, year: int) -> dict[str, dict[str, float | None]] | None:
+        """area code -> concept -> value, the concepts matched by name, Title and group
+        as params/cbs_columns.yaml lists them (never by column position)."""
+        table = self.paths.raw_cbs / self.project.cycle.kwb_table(year)
+        if not (table / "TypedDataSet.json").is_file():
+            return None
+        properties = json.loads((table / "DataProperties.json").read_text(encoding="utf-8"))
+        titles = {p.get("ID"): str(p.get("Title", "")).strip() for p in properties}
+        columns_file = self.paths.params / "cbs_columns.yaml"
+        concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["kwb"]
+        keys: dict[str, str] = {}
+        for concept in concepts:
+            found = []
+            for name in concept.get("names", []):
+                for p in properties:
+                    if p.get("Type") != "Topic" or p["Key"].rsplit("_", 1)[0] != name["name"]:
+                        continue
+                    if str(p.get("Title", "")).strip() != str(name.get("title", "")).strip():
+                        continue
+                    if "group" in name and titles.get(p.get("ParentID")) != name["group"]:
+                        continue
+                    found.append(p["Key"])
+            if len(found) == 1:
+                keys[concept["id"]] = found[0]
+        rows = json.loads((table / "TypedDataSet.json").read_text(encoding="utf-8"))
+        return {
+            str(row["WijkenEnBuurten"]).strip(): {c: row.get(k) for c, k in keys.items()}
+            for row in rows
+        }
+
+    def members(self, key: str, role: str, year: int) -> list[str]:
+        programme = self.project.programmes[key]
+        if role == "programma":
+            return programme.area_codes(year)
+        if role == "gemeente":
+            return [programme.gemeente]
+        return [self.project.cycle.comparison.nederland]
+
+    def area_name(self, key: str, role: str) -> str:
+        programme = self.project.programmes[key]
+        if role == "programma":
+            return programme.name
+        if role == "gemeente":
+            return self.project.cycle.comparison.gemeenten[programme.gemeente]
+        return "Nederland"
+
+    # ------------------------------------------------------------------ figures
+    def figure(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        """The published figure, or NaN with the reason it is not published."""
+        cache = (key, role, indicator.id, year)
+        if cache not in self._cache:
+            if indicator.source == "cbs_kwb":
+                found = self._cbs(key, role, indicator, year)
+            elif indicator.source == "survey":
+                found = self._survey_figure(key, role, indicator, year)
+            elif indicator.source == "registration":
+                found = self._registration(key, role, indicator, year)
+            elif indicator.source == "cbs_health":
+                found = self._health(key, role, indicator, year)
+            else:
+                found = Figure(math.nan, withheld="not_in_reference")
+            self._cache[cache] = found
+        return self._cache[cache]
+
+    def _cbs(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        kwb = self._kwb.get(year)
+        codes = self.members(key, role, year)
+        if kwb is None or not codes:
+            return Figure(math.nan, withheld="no_data")
+        needed = [c for c in (indicator.column, indicator.numerator, indicator.denominator) if c]
+        sums: dict[str, float] = {}
+        for concept in needed:
+            values = [kwb.get(code, {}).get(concept) for code in codes]
+            if any(v is None for v in values):
+                return Figure(math.nan, withheld="cbs_not_published")
+            sums[concept] = float(sum(values))  # type: ignore[arg-type]
+        if indicator.is_ratio:
+            numerator = sums[indicator.numerator or ""]
+            denominator = sums[indicator.denominator or ""]
+            if 0 < numerator < self.suppression.min_count:
+                return Figure(math.nan, withheld="small_count")
+            if denominator < self.suppression.min_denominator:
+                return Figure(math.nan, withheld="small_denominator")
+            return Figure(numerator / denominator * indicator.scale)
+        value = sums[indicator.column or ""]
+        if indicator.unit != "aantal" and len(codes) > 1:
+            return Figure(math.nan, withheld="not_aggregable")
+        if indicator.unit == "aantal" and 0 < value < self.suppression.min_count:
+            return Figure(math.nan, withheld="small_count")
+        return Figure(value)
+
+    def _survey_figure(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        if self._survey is None:
+            return Figure(math.nan, withheld="no_data")
+        codes = self.members(key, role, year)
+        rows = self._survey[
+            self._survey["jaar"].eq(year)
+            & self._survey["gebiedcode"].isin(codes)
+            & self._survey["indicator"].eq(indicator.column or "")
+        ]
+        if rows.empty or rows["gebiedcode"].nunique() < len(codes):
+            return Figure(math.nan, withheld="no_data")
+        if rows["percentage"].isna().any() or rows["n"].isna().any():
+            return Figure(math.nan, withheld="source_not_published")
+        n = float(rows["n"].sum())
+        if n < self.suppression.min_survey_n:
+            return Figure(math.nan, withheld="small_n")
+        if len(codes) == 1:
+            row = rows.iloc[0]
+            return Figure(
+                float(row["percentage"]), float(row["ondergrens"]), float(row["bovengrens"]), n
+            )
+        share = float((rows["percentage"] / 100 * rows["n"]).sum()) / n
+        z = float(norm.ppf(0.975))
+        centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+        return Figure(share * 100, (centre - half) * 100, (centre + half) * 100, n)
+
+    def _registration(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        path = self._local / "registrations" / f"{key}.csv"
+        if role != "programma" or not path.is_file():
+            return Figure(math.nan, withheld="no_data")
+        rows = pd.read_csv(path)
+        values = pd.to_numeric(rows.loc[rows["jaar"].eq(year), indicator.column], errors="coerce")
+        if values.notna().sum() == 0:
+            return Figure(math.nan, withheld="no_data")
+        total = float(values.sum())
+        if indicator.unit == "aantal" and 0 < total < self.suppression.min_count:
+            return Figure(math.nan, withheld="small_count")
+        return Figure(total)
+
+    def _health_rows(self) -> pd.DataFrame | None:
+        """The cycle's RIVM/GGD health table as rows of point estimates (Marges MW00000),
+        with each row's age group as its Title; None without the snapshot."""
+        if not hasattr(self, "_health_cache"):
+            table = self.project.cycle.cbs.health_table
+            folder = self.paths.raw_cbs / (table or "-")
+            rows = None
+            if table and (folder / "TypedDataSet.json").is_file():
+                rows = pd.DataFrame(json.loads((folder / "TypedDataSet.json").read_text("utf-8")))
+                rows = rows[rows["Marges"].astype(str).str.strip().eq("MW00000")].copy()
+                ages_file = folder / "Leeftijd.json"
+                ages = {}
+                if ages_file.is_file():
+                    ages = {
+                        str(a["Key"]).strip(): str(a["Title"]).strip()
+                        for a in json.loads(ages_file.read_text("utf-8"))
+                    }
+                age = rows["Leeftijd"].astype(str).str.strip()
+                rows["age"] = age.map(ages).fillna(age)
+                rows["code"] = rows["WijkenEnBuurten"].astype(str).str.strip()
+                rows["year"] = rows["Perioden"].astype(str).str[:4].astype(int)
+            self._health_cache = rows
+        return self._health_cache
+
+    def _health(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        """One area's published estimate; several areas' estimates weighted by their
+        inhabitants (KWB of the wave's year, else the nearest year with all of them)."""
+        rows = self._health_rows()
+        if rows is None:
+            return Figure(math.nan, withheld="no_data")
+        columns_file = self.paths.params / "cbs_columns.yaml"
+        concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["health"]
+        names = next(
+            ([n["name"] for n in c["names"]] for c in concepts if c["id"] == indicator.column), []
+        )
+        column = next((c for c in rows.columns if c.rsplit("_", 1)[0] in names), None)
+        population = indicator.population or "18 jaar of ouder"
+        codes = self.members(key, role, year)
+        if column is None or not codes:
+            return Figure(math.nan, withheld="no_data")
+        hit = rows[rows["year"].eq(year) & rows["code"].isin(codes)]
+        hit = hit[hit["age"].isin([population, "20300"])].drop_duplicates("code")
+        if hit.empty:
+            return Figure(math.nan, withheld="no_data")
+        values = pd.to_numeric(hit[column], errors="coerce")
+        if len(hit) < len(codes) or values.isna().any():
+            return Figure(math.nan, withheld="cbs_not_published")
+        if len(codes) == 1:
+            return Figure(float(values.iloc[0]))
+        by_code = dict(zip(hit["code"], values, strict=True))
+        known = [y for y, kwb in self._kwb.items() if kwb is not None]
+        for weight_year in sorted(known, key=lambda y: (abs(y - year), -y)):
+            kwb = self._kwb[weight_year] or {}
+            found = [kwb.get(code, {}).get("AantalInwoners") for code in codes]
+            weights = [float(w) for w in found if w is not None]
+            if len(weights) < len(codes) or sum(weights) <= 0:
+                continue
+            total = sum(w * by_code[c] for w, c in zip(weights, codes, strict=True))
+            return Figure(total / sum(weights))
+        return Figure(math.nan, withheld="not_aggregable")
+
+    def partners_withheld(self, key: str, role: str, indicator: Indicator, year: int) -> bool:
+        """Whether another indicator of the same population group is withheld for this
+        area and year: then this one may be withheld too (disclosure by difference)."""
+        if indicator.group is None:
+            return False
+        for other in self.project.indicators_for(key):
+            if other.group == indicator.group and other.id != indicator.id:
+                found = self.figure(key, role, other, year)
+                if found.withheld not in ("", "no_data", "cbs_not_published"):
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ series
+    def stored(self, key: str, role: str, indicator: Indicator, year: int) -> float:
+        """The figure at the precision the source publishes (what statuses compare)."""
+        value = self.figure(key, role, indicator, year).value
+        return half_up(value, PUBLISHED_DECIMALS[indicator.unit])
+
+    def published_years(self, key: str, role: str, indicator: Indicator) -> list[int]:
+        return [y for y in self.years if math.isfinite(self.figure(key, role, indicator, y).value)]
+
+    def latest_year(self, key: str, role: str, indicator: Indicator) -> int | None:
+        years = self.published_years(key, role, indicator)
+        return years[-1] if years else None
+
+    def previous_year(self, key: str, role: str, indicator: Indicator) -> int | None:
+        years = self.published_years(key, role, indicator)
+        return years[-2] if len(years) > 1 else None
+
+    def break_years(self, key: str, indicator: Indicator) -> list[int]:
+        """Years from which a series is not comparable with the years before it: a
+        definition change (catalogue, logbook) or a change of the programme's area."""
+        years = {change.from_year for change in indicator.changes}
+        for entry in self.project.logbook.for_programme(key):
+            if entry.breaks_series and entry.indicator in (None, indicator.id):
+                years.add(entry.from_year)
+        programme = self.project.programmes[key]
+        years.update(period.from_year for period in programme.areas[1:])
+        return sorted(years)
+
+    def broken(self, key: str, indicator: Indicator, start: int, end: int) -> bool:
+        return any(start < year <= end for year in self.break_years(key, indicator))
+
+    def change(self, key: str, role: str, indicator: Indicator, since: int, year: int) -> float:
+        """The change between two years, of the values as published (NaN across a break)."""
+        if self.broken(key, indicator, since, year):
+            return math.nan
+        return self.stored(key, role, indicator, year) - self.stored(key, role, indicator, since)
+
+    def trend(self, key: str, indicator: Indicator, year: int) -> tuple[float, int | None]:
+        """The least-squares slope per year of the programme's published values, from the
+        first published year after the last break up to `year` (scipy.stats.linregress)."""
+        breaks = [b for b in self.break_years(key, indicator) if b <= year]
+        first = breaks[-1] if breaks else min(self.years)
+        years = [y for y in self.published_years(key, "programma", indicator) if first <= y <= year]
+        if len(years) < 2:
+            return math.nan, None
+        values = [self.stored(key, "programma", indicator, y) for y in years]
+        return float(linregress(years, values).slope), years[0]
+
+    # ------------------------------------------------------------------ status
+    def status(self, key: str, indicator: Indicator) -> Status:
+        """The target status by the decision table of docs/status.md, rule by rule."""
+        targets = [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
+        if not targets:
+            return Status("no_target", "", "no_target")
+        target = targets[0]
+        latest = self.latest_year(key, "programma", indicator)
+        decimals = PUBLISHED_DECIMALS[indicator.unit]
+        found = self.figure(key, "programma", indicator, latest) if latest else Figure(math.nan)
+        return decide(
+            Case(
+                base_year=self.base_year,
+                base=self.stored(key, "programma", indicator, self.base_year),
+                latest_year=latest,
+                latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
+                lower=half_up(found.lower, decimals),
+                upper=half_up(found.upper, decimals),
+                target_year=target.year,
+                target=target.value,
+                direction=indicator.direction,
+                broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
+                decimals=decimals,
+            )
+        )
+
+    def goal_status(self, key: str, goal_indicators: list[str]) -> str:
+        """A goal's decisive status: the first target in STATUS_ORDER (docs/status.md)."""
+        statuses = []
+        for indicator_id in goal_indicators:
+            indicator = self.project.indicator(key, indicator_id)
+            found = self.status(key, indicator)
+            if found.key != "no_target":
+                statuses.append(found.key)
+        if not statuses:
+            return "no_target"
+        return min(statuses, key=STATUS_ORDER.index)
+
+
+def raw_inputs(project: Project, paths: Paths) -> list[Path]:
+    """The files the reference reads (for the audit's report)."""
+    files = [paths.raw_cbs / project.cycle.kwb_table(y) for y in project.cycle.cycle.years]
+    return [*files, paths.root / project.cycle.local_data]
+
+
+@dataclass(frozen=True)
+class Case:
+    """The inputs of one target status (docs/status.md, "Inputs"), values as published."""
+
+    base_year: int
+    base: float
+    latest_year: int | None
+    latest: float
+    lower: float
+    upper: float
+    target_year: int
+    target: float
+    direction: str
+    broken: bool = False
+    decimals: int = 1
+
+
+def decide(case: Case) -> Status:
+    """The decision table of docs/status.md, its rules tried in order."""
+    b, x, lo, hi, base = case.base, case.latest, case.lower, case.upper, case.base_year
+    if case.broken:
+        return Status("unknown", "", "break")
+    if case.target_year <= base:
+        return Status("unknown", "", "no_line")
+    if not math.isfinite(b):
+        return Status("unknown", "", "no_base")
+    if case.latest_year is None or case.latest_year <= base or not math.isfinite(x):
+        return Status("unknown", "", "no_measurement")
+    t = half_up(case.target, case.decimals)
+    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
+    g = direction if direction else (t > b) - (t < b)
+    if g == 0:
+        return Status("unknown", "", "no_direction")
+    interval = math.isfinite(lo) and math.isfinite(hi)
+    movement = "toward" if (x - b) * g > 0 else "away" if (x - b) * g < 0 else "unchanged"
+    if case.latest_year < case.target_year:
+        line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
+        e = half_up(t if (t - b) * g <= 0 else line, case.decimals)
+        if interval and lo <= e <= hi:
+            return Status("undecided", movement, "within_margin")
+        if (x - e) * g >= 0:
+            return Status("on_track", movement, "reached" if (x - t) * g >= 0 else "on_line")
+        return Status("not_on_track", movement, "behind_line")
+    if interval and lo <= t <= hi:
+        return Status("uncertain", movement, "target_within_margin")
+    if (x - t) * g >= 0:
+        return Status("met", movement, "reached")
+    return Status("not_met", movement, "missed")

@@ -1,0 +1,159 @@
+"""Issue 24: the statement audit as the last stage of the real `dvc repro` on the demo.
+
+The audit stage reads the built pages and recomputes every figure, period and status
+it finds from the raw inputs. These tests run the cycle once on a copy of the project,
+then (1) read reports/audit.json, (2) require the demo cycle to pass it, and (3) prove
+the audit can fail: on copies of the built site with one statement changed (a period
+swapped, a value mis-rounded, a status replaced) it finds exactly that statement, and
+the stage itself stops with it named.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from support import VENV_BIN, copy_project, run
+
+from helpers.audit.compare import Auditor, Check
+from helpers.audit.pages import read_site
+from helpers.audit.reference import Reference
+from helpers.config import Paths, load_project
+
+pytestmark = pytest.mark.pipeline
+DVC = str(VENV_BIN / "dvc")
+ANNUAL = ("overvecht.html", "soesterkwartier.html", "vollenhove.html", "betere_buurten.html")
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("audit") / "project")
+    result = run([DVC, "repro"], root, check=False, timeout=1800)
+    assert (root / "reports" / "audit.json").is_file(), (
+        result.stdout[-3000:] + result.stderr[-3000:]
+    )
+    return root, result
+
+
+def audit_site(root: Path, site: Path) -> list[Check]:
+    paths = Paths.from_root(root)
+    project = load_project(paths)
+    pages = read_site(site, list(project.cycle.programmes))
+    return Auditor(Reference(project, paths)).audit(pages).failures
+
+
+def mutated(root: Path, tmp_path: Path, page: str, old: str, new: str) -> Path:
+    """A copy of the built site with the first `old` in `page` replaced by `new`."""
+    site = tmp_path / "_site"
+    shutil.copytree(root / "reports" / "_site", site)
+    text = (site / page).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {page}"
+    (site / page).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return site
+
+
+def test_the_audit_counts_hundreds_of_statements_per_document(cycle):
+    root, _ = cycle
+    data = json.loads((root / "reports" / "audit.json").read_text(encoding="utf-8"))
+    documents = data["documents"]
+    assert set(documents) >= {*ANNUAL, "gezamenlijk.html", "index.html"}
+    for name in ANNUAL:
+        assert documents[name]["checked"] >= 300, name
+    assert documents["gezamenlijk.html"]["checked"] >= 1000
+    assert data["checked"] == sum(d["checked"] for d in documents.values())
+    assert set(documents["index.html"]) == {"checked", "disagree", "unattributed"}
+
+
+def test_the_demo_cycle_passes_the_audit(cycle):
+    root, result = cycle
+    data = json.loads((root / "reports" / "audit.json").read_text(encoding="utf-8"))
+    findings = "\n".join(
+        f"{f['document']}: {f['where']}: {f['printed']!r} vs {f['expected']!r}"
+        for f in data["findings"][:40]
+    )
+    assert data["passed"], (
+        f"{data['disagree']} disagree, {data['unattributed']} unattributed:\n{findings}"
+    )
+    assert result.returncode == 0
+
+
+def new_findings(root: Path, site: Path) -> list[Check]:
+    before = {
+        (c.document, c.where, c.printed) for c in audit_site(root, root / "reports" / "_site")
+    }
+    return [c for c in audit_site(root, site) if (c.document, c.where, c.printed) not in before]
+
+
+def test_a_swapped_period_fails(cycle, tmp_path):
+    root, _ = cycle
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    latest = re.search(r"Sinds de vorige meting \((\d{4})\)", html)
+    assert latest
+    year = latest.group(1)
+    site = mutated(
+        root,
+        tmp_path,
+        "overvecht.html",
+        latest.group(0),
+        f"Sinds de vorige meting ({int(year) - 1})",
+    )
+    found = new_findings(root, site)
+    assert any(
+        c.where.endswith(": vorige meting") and c.printed == str(int(year) - 1) for c in found
+    ), found
+
+
+def test_a_misrounded_value_fails(cycle, tmp_path):
+    root, _ = cycle
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    cell = re.search(r"(<td[^>]*>)(\d+),(\d)%</td>", html)
+    assert cell
+    wrong = f"{cell.group(2)},{(int(cell.group(3)) + 1) % 10}%"
+    site = mutated(root, tmp_path, "overvecht.html", cell.group(0), f"{cell.group(1)}{wrong}</td>")
+    found = new_findings(root, site)
+    assert [c.printed for c in found] == [wrong], found
+    assert found[0].outcome == "disagree"
+
+
+def test_a_wrong_status_fails(cycle, tmp_path):
+    root, _ = cycle
+    site = mutated(root, tmp_path, "overvecht.html", "– geen streefwaarde</td>", "✔ op koers</td>")
+    found = new_findings(root, site)
+    assert found and all(c.document == "overvecht.html" for c in found), found
+    assert any(c.where.startswith(("stand:", "Tabel 1")) for c in found), found
+
+
+def test_an_unattributable_figure_fails(cycle, tmp_path):
+    """A row of 'De wijk in cijfers' for an indicator the catalogue does not know."""
+    root, _ = cycle
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    row = re.search(r">Aantal inwoners</td>\s*<td[^>]*>Samen voor Overvecht</td>", html)
+    assert row
+    unknown = row.group(0).replace("Aantal inwoners", "Aantal inwoners (verzonnen)")
+    site = mutated(root, tmp_path, "overvecht.html", row.group(0), unknown)
+    found = new_findings(root, site)
+    assert found and {c.outcome for c in found} == {"unattributed"}, found
+    assert all(c.where.startswith("Aantal inwoners (verzonnen)") for c in found), found
+
+
+def test_the_stage_stops_and_names_a_disagreement(cycle, tmp_path):
+    root, _ = cycle
+    project = tmp_path / "project"
+    shutil.copytree(root, project, symlinks=True, ignore=shutil.ignore_patterns(".dvc"))
+    page = project / "reports" / "_site" / "vollenhove.html"
+    html = page.read_text(encoding="utf-8")
+    cell = re.search(r"(<td[^>]*>)(\d{1,3})\.(\d{3})</td>", html)
+    assert cell
+    wrong = f"{cell.group(2)}.{(int(cell.group(3)) + 1) % 1000:03d}"
+    page.write_text(
+        html.replace(cell.group(0), f"{cell.group(1)}{wrong}</td>", 1), encoding="utf-8"
+    )
+    result = run(["sh", "bin/wijkmonitor", "audit"], project, check=False)
+    assert result.returncode == 1
+    assert "the statement audit stopped the pipeline" in result.stderr
+    assert "vollenhove.html" in result.stderr and repr(wrong) in result.stderr
+    audit_page = (project / "reports" / "audit" / "index.html").read_text(encoding="utf-8")
+    assert "Pijplijn gestopt" in audit_page and wrong in audit_page
