@@ -218,6 +218,11 @@ class Cycle(Strict):
         description="personal data in notes or free text: stop the run (default), or "
         "go on with every finding replaced by a visible mark [verwijderd: …]",
     )
+    privacy_allowed: list[str] = Field(
+        default_factory=list,
+        description="place and organisation names that are not persons, though a list of "
+        "Dutch names holds them (De Klop, Al Amal): not taken for personal data",
+    )
     plausibility: Plausibility = Plausibility()
 
     @field_validator("programmes")
