@@ -76,8 +76,18 @@ def cell(value: object) -> object:
     return value
 
 
+def _one_line_end(value: object) -> object:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text cell passed through `cell` (numbers untouched)."""
+    """`frame` with every text cell passed through `cell` (numbers untouched), and a
+    carriage return inside a text written as a line feed: a CSV writer with LF line
+    ends leaves a bare CR unquoted, and a reader then splits the row there."""
     return frame.apply(
-        lambda column: column if pd.api.types.is_numeric_dtype(column) else column.map(cell)
+        lambda column: (
+            column
+            if pd.api.types.is_numeric_dtype(column)
+            else column.map(lambda v: _one_line_end(cell(v)))
+        )
     )

@@ -214,10 +214,15 @@ _allowed: set[str] = set()
 _WORD = re.compile(r"[\w'’\-]+")
 
 
-def allow(words: Iterable[str]) -> None:
-    """Add place and programme names that a name list may hold (De Klop, Al Amal)."""
+def allow(words: Iterable[str], whole: bool = False) -> None:
+    """Add place and programme names that a name list may hold (De Klop, Al Amal).
+
+    `whole`: allowed only as written out in full (the region list's area names:
+    "Tradepark 58 Noord" is a place, its words on their own may be a person's).
+    """
     for phrase in words:
-        _allowed.update(w.casefold() for w in _WORD.findall(phrase))
+        if not whole:
+            _allowed.update(w.casefold() for w in _WORD.findall(phrase))
         _allowed_phrases.add(phrase.strip())
 
 
