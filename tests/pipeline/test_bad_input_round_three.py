@@ -56,7 +56,7 @@ ROUNDS = {
     ],
     "numbers-and-addresses": [
         ("programmes/overvecht.yaml", ("description",), "BSN 1234 56 782"),
-        ("programmes/soesterkwartier.yaml", ("goals", 0, "label"), "NL91ABNA0417164300"),
+        ("programmes/soesterkwartier.yaml", ("goals", 0, "label"), "NL39RABO0300065264"),
         ("programmes/vollenhove.yaml", ("description",), "woont 3563 AB 12"),
         ("programmes/betere_buurten.yaml", ("goals", 0, "label"), "geboren op 12-03-1985"),
         ("logbook.yaml", ("entries", 0, "reason"), "+32 2 123 45 67"),
@@ -142,6 +142,16 @@ def test_personal_data_in_params_stops_the_first_stage(built, round_name):
             (params / name).write_text(text, encoding="utf-8")
 
 
+def _earlier_outputs(root: Path) -> dict[str, str]:
+    """The processed data but validation's own report, which a stopped run rewrites to
+    say why it stopped."""
+    return {
+        k: v
+        for k, v in digests(root / "data" / "processed").items()
+        if not k.startswith("validation/")
+    }
+
+
 def _notes(root: Path, key: str) -> Path:
     return root / LOCAL / "notes" / key
 
@@ -165,7 +175,7 @@ def test_notes_files_skipped_emptied_or_counted_twice_stop_validation(built):
             path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
         run([DVC, "add", LOCAL], root)
         before = digests(root / LOCAL)
-        outputs = digests(root / "data" / "processed")
+        outputs = _earlier_outputs(root)
         result = run([DVC, "repro", "validate"], root, check=False)
         console = result.stdout + result.stderr
         assert result.returncode != 0, console
@@ -174,7 +184,7 @@ def test_notes_files_skipped_emptied_or_counted_twice_stop_validation(built):
         assert "unknown key 'Items'; did you mean 'items'?" in console
         assert "item 1: unknown key 'tekst'; did you mean 'text'?" in console
         assert digests(root / LOCAL) == before, "raw inputs untouched"
-        assert digests(root / "data" / "processed") == outputs, "earlier outputs kept"
+        assert _earlier_outputs(root) == outputs, "earlier outputs kept"
     finally:
         shutil.rmtree(root / LOCAL / "notes")
         shutil.copytree(saved, root / LOCAL / "notes")
