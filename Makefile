@@ -24,6 +24,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "wijkmonitor (Python 3)" >/dev/null
+	@echo "[make] building deduce's lookup structures (names, streets, places; once, 1-2 minutes)"
+	$(BIN)/python -m helpers.validation.deidentify
 	touch $(STAMP)
 
 env: $(STAMP) ## create .venv/ if missing (or outdated)

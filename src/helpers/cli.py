@@ -207,7 +207,15 @@ def main(argv: list[str] | None = None) -> int:
         tidy_temporaries(paths, args.command, args)
         project = load_project(paths)
         warn_undeclared_programmes(paths, args.command, list(project.cycle.programmes))
-        return stage_runner(args.command)(project, paths, args)
+        from helpers.validation import params_text
+
+        params_text.screen(project, paths)
+        try:
+            return stage_runner(args.command)(project, paths, args)
+        finally:
+            from helpers.validation import deidentify
+
+            deidentify.save_cache()
     except ParamsError as error:
         print(f"wijkmonitor {args.command}: error in parameters\n{error}", file=sys.stderr)
         return 2

@@ -61,6 +61,14 @@ LEVEL_LABELS: dict[str, str] = {
 }
 
 
+# What a value of a unit can be: a target outside it is a typing or unit error (150%).
+UNIT_RANGES: dict[str, tuple[float, float | None]] = {
+    "procent": (0.0, 100.0),
+    "aantal": (0.0, None),
+    "euro": (0.0, None),
+}
+
+
 class ParamsError(ValueError):
     """A params file is missing, unreadable or breaks a rule; the message says where."""
 
@@ -221,6 +229,11 @@ class Cycle(Strict):
         default="stop",
         description="personal data in notes or free text: stop the run (default), or "
         "go on with every finding replaced by a visible mark [verwijderd: …]",
+    )
+    privacy_allowed: list[str] = Field(
+        default_factory=list,
+        description="place and organisation names that are not persons, though a list of "
+        "Dutch names holds them (De Klop, Al Amal): not taken for personal data",
     )
     plausibility: Plausibility = Plausibility()
 
@@ -780,11 +793,21 @@ def _cross_check(
                         f"{path}: key goals[{goal_index}] ({goal.id}): unknown indicator "
                         f"{indicator!r}; expected one of the catalogue or local_indicators"
                     )
+        units = {i.id: i.unit for i in [*catalogue.indicators, *programme.local_indicators]}
         for target_index, target in enumerate(programme.targets):
             if target.indicator not in known:
                 raise ParamsError(
                     f"{path}: key targets[{target_index}].indicator: unknown indicator "
                     f"{target.indicator!r}"
+                )
+            low, high = UNIT_RANGES.get(units.get(target.indicator, ""), (None, None))
+            if (low is not None and target.value < low) or (
+                high is not None and target.value > high
+            ):
+                raise ParamsError(
+                    f"{path}: key targets[{target_index}].value: {target.value:g} lies outside "
+                    f"the range of its unit {units[target.indicator]} ({low:g} to "
+                    f"{'…' if high is None else f'{high:g}'}); a percentage is written 0-100"
                 )
         for dive in programme.deep_dives:
             notebook = paths.deep_dives / f"{dive}.ipynb"

@@ -40,7 +40,7 @@ FACADE: dict[str, str] = {
     "SIGNIFICANCE": "helpers.report.wording",
     "SOURCE_LABELS": "helpers.report.wording",
     "caveat_callout": "helpers.report.wording",
-    "plain_text": "helpers.report.wording",
+    "plain_text": "helpers.report.escaping",
     "provenance_callout": "helpers.report.wording",
     "provenance_note": "helpers.report.wording",
     "session_info": "helpers.report.wording",
@@ -175,6 +175,9 @@ if TYPE_CHECKING:
     )
     from helpers.report.context import (
         health_table as health_table,
+    )
+    from helpers.report.escaping import (
+        plain_text as plain_text,
     )
     from helpers.report.factsheet import (
         FACTSHEET_SOURCE_WORDS as FACTSHEET_SOURCE_WORDS,
@@ -403,9 +406,6 @@ if TYPE_CHECKING:
     )
     from helpers.report.wording import (
         caveat_callout as caveat_callout,
-    )
-    from helpers.report.wording import (
-        plain_text as plain_text,
     )
     from helpers.report.wording import (
         provenance_callout as provenance_callout,

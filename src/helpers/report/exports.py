@@ -35,6 +35,7 @@ from helpers.indicators.precision import (
     shown_decimals,
 )
 from helpers.report.context import estimate_words
+from helpers.report.escaping import cell, cells
 from helpers.report.programme_design import network_table
 from helpers.report.wording import CBS_ATTRIBUTION, LEVEL_LABELS, ROLE_LABELS, source_provenance
 from helpers.runtime.io import write_text_atomic
@@ -390,7 +391,7 @@ def _text(value: object, decimal: str) -> str:
 def plain_csv(frame: pd.DataFrame) -> str:
     """CSV for software: comma, decimal point, no BOM, LF line ends."""
     # pandas calls float_format with floats only; pandas-stubs type it Callable[[object], str]
-    return frame.to_csv(index=False, float_format=plain_number, lineterminator="\n")  # type: ignore[arg-type]
+    return cells(frame).to_csv(index=False, float_format=plain_number, lineterminator="\n")  # type: ignore[arg-type]
 
 
 def dutch_excel_csv(frame: pd.DataFrame) -> str:
@@ -398,7 +399,7 @@ def dutch_excel_csv(frame: pd.DataFrame) -> str:
 
     No thousands separator: Excel would read '1.189' back as 1.189 in some locales.
     """
-    text = frame.astype(object).map(lambda v: _text(v, ","))
+    text = frame.astype(object).map(lambda v: _text(cell(v), ","))
     return "\ufeff" + text.to_csv(index=False, sep=";", lineterminator="\r\n")
 
 
@@ -423,7 +424,7 @@ def _cell_value(value: object) -> object:
         value = value.item()
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
+    return cell(value)
 
 
 def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
@@ -483,7 +484,9 @@ def write_tables(project: Project, key: str, table: pd.DataFrame, folder: Path) 
         for name, frame in tables.items():
             _write_sheet(writer, name, frame)
         _write_sheet(writer, "kolommen", columns_sheet(tables))
-        notes_sheet(project, key, table).to_excel(writer, sheet_name="toelichting", index=False)
+        cells(notes_sheet(project, key, table)).to_excel(
+            writer, sheet_name="toelichting", index=False
+        )
     stable_zip(tmp)
     tmp.replace(xlsx_path)
     return [written[0], xlsx_path, *written[1:]]

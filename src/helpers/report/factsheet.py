@@ -29,10 +29,11 @@ from helpers.report.dutch import (
     format_number,
     format_value,
 )
+from helpers.report.escaping import plain_text
 from helpers.report.glance import indicator_summary, is_true
 from helpers.report.programme import ProgrammeContext
 from helpers.report.series import published
-from helpers.report.wording import plain_text, source_provenance
+from helpers.report.wording import source_provenance
 from helpers.runtime.notebooks import FACTSHEET_FIGURES
 
 # The Quarto project copies each programme's factsheet figures to this folder, so the

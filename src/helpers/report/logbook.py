@@ -20,7 +20,8 @@ from helpers.report.dutch import (
     SOURCE_KINDS,
     format_date,
 )
-from helpers.report.wording import CBS_ATTRIBUTION, plain_text
+from helpers.report.escaping import plain_text
+from helpers.report.wording import CBS_ATTRIBUTION
 
 
 def logbook_table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.report.wording import plain_text
+from helpers.report.escaping import plain_text
 
 NOTE_KINDS = {
     "citaat": ("citaat", "citaten"),

@@ -14,10 +14,11 @@ from helpers.report.dutch import (
     MISSING,
     UNIT_AXIS_LABELS,
 )
+from helpers.report.escaping import plain_text
 from helpers.report.glance import _last_year, _shown
 from helpers.report.programme import ProgrammeContext
 from helpers.report.series import published
-from helpers.report.wording import DIRECTION_LABELS, LEVEL_LABELS, SOURCE_LABELS, plain_text
+from helpers.report.wording import DIRECTION_LABELS, LEVEL_LABELS, SOURCE_LABELS
 
 
 def area_table(ctx: ProgrammeContext) -> pd.DataFrame:

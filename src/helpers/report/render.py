@@ -28,6 +28,7 @@ import yaml
 from helpers.config import Paths, Project
 from helpers.indicators.engine import read_indicator_table
 from helpers.profiles.site import SITE_DIR, profile_count, write_profiles_site
+from helpers.report.escaping import plain_text
 from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.report.first_screen import GoalStatus, programme_statuses
 from helpers.runtime.io import atomic_dir
@@ -125,6 +126,9 @@ def front_matter(notebook: nbformat.NotebookNode) -> dict:
 
 
 def _set_front_matter(notebook: nbformat.NotebookNode, values: dict) -> None:
+    """Set front matter keys; a title or subtitle (from params) is plain text: pandoc
+    reads these as markdown, where a programme name could carry HTML or a link."""
+    values = {k: plain_text(v) if k in ("title", "subtitle") else v for k, v in values.items()}
     matter = {**front_matter(notebook), **values}
     cell = nbformat.v4.new_raw_cell(
         "---\n" + yaml.safe_dump(matter, allow_unicode=True, sort_keys=False) + "---"
@@ -494,17 +498,18 @@ def landing_markdown(
     for key, programme in project.programmes.items():
         if key not in by_slug:
             continue
-        gemeente = project.cycle.comparison.gemeenten[programme.gemeente]
-        lines += [f"### {programme.name} ({gemeente})", ""]
+        gemeente = plain_text(project.cycle.comparison.gemeenten[programme.gemeente])
+        name = plain_text(programme.name)
+        lines += [f"### {name} ({gemeente})", ""]
         if statuses.get(key):
             lines += ["Stand per doel:", ""]
-            lines += [f"- {s.label}: {s.goal}" for s in statuses[key]] + [""]
+            lines += [f"- {plain_text(s.label)}: {plain_text(s.goal)}" for s in statuses[key]]
+            lines += [""]
         lines += ["Documenten:", ""]
         tables = _tables_markdown(by_slug[key], project).removeprefix(" — tabellen: ")
         lines += [
-            f"- voor opdrachtgevers: [Jaarrapportage {year} {programme.name}]({key}{suffix})"
-            + concept,
-            f"- voor bewoners: [Factsheet {year} {programme.name}]"
+            f"- voor opdrachtgevers: [Jaarrapportage {year} {name}]({key}{suffix})" + concept,
+            f"- voor bewoners: [Factsheet {year} {name}]"
             f"({key}{FACTSHEET_SUFFIX}{suffix})" + concept,
             *([f"- voor analisten, tabellen: {tables}"] if tables else []),
             "",

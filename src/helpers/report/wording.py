@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import re
 from importlib import metadata
 
 import pandas as pd
@@ -107,27 +106,6 @@ def table_caption(title: str, synthetic: bool) -> str:
     """A bold caption line above a table, naming synthetic data where that applies."""
     mark = " — SYNTHETISCHE GEGEVENS" if synthetic else ""
     return f"**{title}{mark}**"
-
-
-# Characters that make structure in markdown (CommonMark, pandoc/Quarto): headings,
-# emphasis, links, images, lists, tables, callout fences, math, citations, raw HTML.
-_MARKUP = set("\\`*_{}[]()#+-!|~:$^@=")
-
-
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def plain_text(text: object) -> str:
-    """Free text (a note, its source, a reason) as markdown that shows exactly its characters.
-
-    Notes come from the field and are published: `# Gehackt` must not become a heading,
-    `<img onerror=…>` not an element, `[klik](javascript:…)` not a link, in Quarto and in
-    the nbconvert fallback alike. Each markup character is backslash-escaped, `&<>` become
-    HTML entities, and line breaks become spaces (a new line could start a new block).
-    """
-    words = " ".join(str(text).split())
-    escaped = "".join(_HTML.get(c) or (f"\\{c}" if c in _MARKUP else c) for c in words)
-    return re.sub(r"^(\d+)\.", r"\1\\.", escaped)  # 1. at the start is no list item
 
 
 def session_info() -> str:

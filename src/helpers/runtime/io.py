@@ -50,6 +50,14 @@ def dir_mode() -> int:
     return 0o777 & ~current_umask()
 
 
+def named(error: OSError, path: Path) -> OSError:
+    """`error` with `path` as its file when it names none (a write() on a full disk
+    raises ENOSPC without a file name: the message would say "unknown path")."""
+    if error.filename is not None or error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, str(path))
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary sibling file (with the umask's mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +67,9 @@ def write_text_atomic(path: Path, text: str) -> None:
             handle.write(text)
             os.fchmod(handle.fileno(), file_mode())
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise named(error, path) from error
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -75,6 +86,9 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         swap_dir(tmp, target)
+    except OSError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise named(error, target) from error
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -10,7 +10,9 @@ header cells). The typed readers run after validation.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -209,9 +211,70 @@ def read_registrations(local_dir: Path, key: str) -> pd.DataFrame:
     return frame
 
 
+NOTE_KEYS = ("programme", "year", "items")
+# Keys written in Dutch, for the "did you mean" of an unknown key.
+DUTCH_KEYS = {
+    "programma": "programme",
+    "jaar": "year",
+    "notities": "items",
+    "doel": "goal",
+    "soort": "type",
+    "tekst": "text",
+    "bron": "source",
+    "datum": "date",
+}
+NOTE_FILE = re.compile(r"^(?:19|20)\d\d\.yaml$")
+
+
 def note_files(local_dir: Path, key: str) -> list[Path]:
+    """The notes files of one programme: `notes/<programme>/<year>.yaml`, nothing else.
+
+    Any other file there is an error, never skipped: a `2024.yml` would be a year's
+    notes silently left out, a `2024 (kopie).yaml` beside `2024.yaml` each note twice.
+    Hidden files (`.gitignore`, an editor's swap file) are left alone.
+    """
     folder = local_dir / "notes" / key
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    files: list[Path] = []
+    strays: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        (files if NOTE_FILE.match(path.name) and path.is_file() else strays).append(path)
+    if strays:
+        raise SourceError(
+            f"{folder}: not a notes file (<year>.yaml, one per year): "
+            + ", ".join(_stray_reason(path) for path in strays)
+        )
+    return files
+
+
+def _stray_reason(path: Path) -> str:
+    """Why a file in a notes folder is not read, and what to do."""
+    if path.suffix.lower() in (".yml", ".yaml") and NOTE_FILE.match(path.stem + ".yaml"):
+        return f"{path.name} (rename it to {path.stem}.yaml)"
+    year = re.match(r"^((?:19|20)\d\d)\D", path.name)
+    if year:
+        return (
+            f"{path.name} (a copy of {year[1]}.yaml? its notes would count twice: merge "
+            "it into that file and remove it)"
+        )
+    return f"{path.name} (move it out of the notes folder)"
+
+
+def _unknown_keys(path: Path, given: object, known: tuple[str, ...], where: str) -> None:
+    """A key outside `known` is an error with the nearest known key (`Items:` for `items:`)."""
+    if not isinstance(given, dict):
+        return
+    for name in given:
+        if str(name) in known:
+            continue
+        near = difflib.get_close_matches(str(name).lower(), known, n=1, cutoff=0.6)
+        near += [k for k in known if str(name).lower() == k]
+        near += [k for k in known if DUTCH_KEYS.get(str(name).lower()) == k]
+        hint = f"; did you mean {near[-1]!r}?" if near else f" (known: {', '.join(known)})"
+        raise SourceError(f"{path}: {where}unknown key {str(name)!r}{hint}")
 
 
 def read_note_items(path: Path) -> list[dict]:
@@ -226,10 +289,13 @@ def read_note_items(path: Path) -> list[dict]:
         raise SourceError(str(error).replace("\n", " ")) from None
     if not isinstance(document, dict) or "year" not in document:
         raise SourceError(f"{path}: expected keys programme, year, items")
+    _unknown_keys(path, document, NOTE_KEYS, "")
     _check_against_path(path, document)
     items = document.get("items") or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise SourceError(f"{path}: `items` must be a list of notes")
+    for number, item in enumerate(items, start=1):
+        _unknown_keys(path, item, tuple(NOTE_COLUMNS[1:]), f"item {number}: ")
     return [
         {"year": str(document["year"]), **{c: str(i.get(c, "")) for c in NOTE_COLUMNS[1:]}}
         for i in items

@@ -9,9 +9,14 @@ import pandas as pd
 
 from helpers.config import Paths, Project
 from helpers.sources.cbs import NUMERIC_TYPES, base_name
+from helpers.validation import privacy
 from helpers.validation.inputs import failed, number_checks, relative, typed, with_where
 from helpers.validation.results import CODE_PATTERN, CRITICAL, WARNING, Source, SuiteResult
 from helpers.validation.runner import Validator
+
+
+def _load(folder: Path, name: str) -> list[dict]:
+    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def kwb_frame(folder: Path) -> tuple[dict, pd.DataFrame, set[str], set[str]]:
@@ -55,6 +60,8 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
             "de CBS-tabel is geldige cbsodata-JSON",
             str(error),
         )
+    # The year's area names are places, though a name list may hold their words.
+    privacy.allow((str(r.get("Title", "")) for r in _load(folder, "WijkenEnBuurten")), whole=True)
     keys = {base_name(c): c for c in frame.columns}
     inhabitants, over_65 = keys.get("AantalInwoners", ""), keys.get("k_65JaarOfOuder", "")
     frame = frame.assign(

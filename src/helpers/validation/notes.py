@@ -16,25 +16,34 @@ from helpers.validation.screening import privacy_outcomes
 NOTE_TYPES = ["citaat", "observatie", "werksessie"]
 
 
+_FILE_RULE = (
+    "each notes file is <year>.yaml, valid YAML with only the keys programme, year, items "
+    "(and per note goal, type, text, source, date), without a key given twice, with "
+    "existing dates, and with the programme and year of its folder and file name",
+    "elk notitiebestand is <jaar>.yaml, geldige YAML met alleen de sleutels programme, "
+    "year, items (en per notitie goal, type, text, source, date), zonder dubbele sleutel, "
+    "met bestaande datums, en met het programma en jaar van zijn map en bestandsnaam",
+)
+
+
+def _shown(error: SourceError, paths: Paths) -> str:
+    return str(error).replace(str(paths.root) + "/", "")
+
+
 def notes_suite(v: Validator, project: Project, paths: Paths, local: Path, key: str) -> SuiteResult:
     """Goals, types, dates and personal data of one programme's qualitative notes."""
     name = f"notes_{key}"
     folder = relative(local / "notes" / key, paths)
     rows, labels, cells = [], [], []
-    for path in note_files(local, key):
+    try:
+        files = note_files(local, key)
+    except SourceError as error:
+        return failed(name, folder, CRITICAL, *_FILE_RULE, _shown(error, paths))
+    for path in files:
         try:
             items = read_note_items(path)
         except SourceError as error:
-            return failed(
-                name,
-                folder,
-                CRITICAL,
-                "each notes file is valid YAML, without a key given twice, with existing "
-                "dates, and with the programme and year of its folder and file name",
-                "elk notitiebestand is geldige YAML, zonder dubbele sleutel, met bestaande "
-                "datums, en met het programma en jaar van zijn map en bestandsnaam",
-                str(error).replace(str(paths.root) + "/", ""),
-            )
+            return failed(name, folder, CRITICAL, *_FILE_RULE, _shown(error, paths))
         shown = relative(path, paths)
         lines = note_lines(path)
         rows += items
@@ -55,7 +64,12 @@ def notes_suite(v: Validator, project: Project, paths: Paths, local: Path, key: 
             f"no notes in {folder}",
         )
     frame = with_where(pd.DataFrame(rows), labels)
-    frame["date_ok"] = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce").notna()
+    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    frame["date_ok"] = dates.notna()
+    # A note dated in another year than its file's would be told in the wrong year's report.
+    frame["date_in_year"] = dates.isna() | (
+        dates.dt.year.astype("Int64").astype(str) == frame["year"]
+    )
     goals = sorted(g.id for g in project.programmes[key].goals)
     checks = [
         v.expect(
@@ -80,6 +94,14 @@ def notes_suite(v: Validator, project: Project, paths: Paths, local: Path, key: 
             "date is a date (YYYY-MM-DD)",
             nl="date is een datum (JJJJ-MM-DD)",
             column="date_ok",
+            value_set=[True],
+        ),
+        v.expect(
+            "ExpectColumnValuesToBeInSet",
+            CRITICAL,
+            "date lies in the year of the notes file",
+            nl="date ligt in het jaar van het notitiebestand",
+            column="date_in_year",
             value_set=[True],
         ),
     ]

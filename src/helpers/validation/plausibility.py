@@ -18,16 +18,21 @@ from helpers.validation.kwb import kwb_frame
 from helpers.validation.results import CRITICAL, MAX_EXAMPLES, WARNING, Outcome
 
 
-def fraction_waves(frame: pd.DataFrame) -> pd.Series:
-    """True for the rows of a wave whose percentages are all at most 1 (at least two values).
+def fraction_waves(frame: pd.DataFrame, min_value: float = 10) -> pd.Series:
+    """True for the percentages that look written as fractions.
 
-    One small percentage is plausible; a whole wave below 1% is a wave written as fractions.
+    One small percentage is plausible; but not when all of an area's percentages in a
+    wave are at most 1 (at least two values; one area of a wave may come from another
+    export), nor a value of at most 1 whose series (area and indicator) is at least
+    `min_value` in another wave (0.7 beside 70: the jump rule skips values that small).
     """
     values = frame["percentage"]
-    per_wave = values.groupby(frame["jaar"]).transform(
+    per_area = values.groupby([frame["jaar"], frame["gebiedcode"]]).transform(
         lambda s: bool(s.notna().sum() >= 2 and (s.dropna() <= 1).all())
     )
-    return per_wave.fillna(False).astype(bool) & values.notna()
+    series_max = values.groupby([frame["gebiedcode"], frame["indicator"]]).transform("max")
+    alone = (values <= 1) & (series_max >= min_value)
+    return (per_area.fillna(False).astype(bool) | alone.fillna(False)) & values.notna()
 
 
 def _kwb_counts(project: Project, paths: Paths, year: int, topic: str) -> dict[str, float]:

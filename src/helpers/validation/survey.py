@@ -81,7 +81,7 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
     )
     if not set(SURVEY_COLUMNS) <= set(raw.columns) or raw.empty:
         return with_outcomes(v.validate(Source("survey", file, frame), checks), screened)
-    frame["fraction:percentage"] = ~fraction_waves(frame)
+    frame["fraction:percentage"] = ~fraction_waves(frame, project.cycle.plausibility.jump_min_value)
     adults = adult_population(project, paths)
     frame["inwoners_15_plus"] = [
         adults.get((year, str(code).strip()), math.nan)
@@ -113,11 +113,14 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
         v.expect(
             "ExpectColumnValuesToBeInSet",
             CRITICAL,
-            "percentage is in percent, not a fraction (plausibility: every value of this "
-            "wave is at most 1, as if 0.529 were written for 52.9%)",
+            "percentage is in percent, not a fraction (plausibility: every value of the "
+            "area in this wave is at most 1, or the value is at most 1 where its series "
+            "reaches plausibility.jump_min_value, as if 0.529 were written for 52.9%)",
             nl=(
-                "percentage staat in procenten, niet als fractie (aannemelijkheid: elke waarde van "
-                "deze meting is ten hoogste 1, alsof 0.529 geschreven is voor 52,9%)"
+                "percentage staat in procenten, niet als fractie (aannemelijkheid: elke waarde "
+                "van het gebied in deze meting is ten hoogste 1, of de waarde is ten hoogste 1 "
+                "waar de reeks plausibility.jump_min_value haalt, alsof 0.529 geschreven is "
+                "voor 52,9%)"
             ),
             column="fraction:percentage",
             value_set=[True],
