@@ -88,7 +88,7 @@ class Reference:
             return None
         properties = json.loads((table / "DataProperties.json").read_text(encoding="utf-8"))
         titles = {p.get("ID"): str(p.get("Title", "")).strip() for p in properties}
-        columns_file = self.paths.params / "cbs_columns.yaml"
+        columns_file = self.paths.cbs_columns_file
         concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["kwb"]
         keys: dict[str, str] = {}
         for concept in concepts:
@@ -241,7 +241,7 @@ class Reference:
         rows = self._health_rows()
         if rows is None:
             return Figure(math.nan, withheld="no_data")
-        columns_file = self.paths.params / "cbs_columns.yaml"
+        columns_file = self.paths.cbs_columns_file
         concepts = yaml.safe_load(columns_file.read_text(encoding="utf-8"))["health"]
         names = next(
             ([n["name"] for n in c["names"]] for c in concepts if c["id"] == indicator.column), []
