@@ -126,6 +126,19 @@ def test_second_repro_reruns_nothing(built_copy):
     assert "didn't change, skipping" in result.stdout
 
 
+def test_dvc_repro_force_re_executes_every_programme_notebook(built_copy):
+    """`dvc repro --force` means what DVC users expect: the notebooks run again (the
+    fingerprints say nothing changed, so only DVC's flag can have started the stage),
+    and, the outputs being reproducible, they come out byte for byte the same."""
+    before = digests(built_copy / "data" / "processed" / "programmes")
+    result = run([DVC, "repro", "--force", "--single-item", "analyse"], built_copy)
+    assert ran_stages(result.stdout) == {"analyse"}
+    assert "DVC ran the stage although no programme's inputs changed" in result.stdout
+    for key in PROGRAMMES:
+        assert f"analyse {key}: executing (forced by dvc repro)" in result.stdout
+    assert digests(built_copy / "data" / "processed" / "programmes") == before
+
+
 def test_changing_one_programme_reruns_only_that_programme(built_copy):
     programmes = built_copy / "data" / "processed" / "programmes"
     before = {key: digests(programmes / key) for key in PROGRAMMES}
