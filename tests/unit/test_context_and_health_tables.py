@@ -294,3 +294,25 @@ def test_on_real_data_the_factsheet_shows_the_real_figures_first_and_says_so_onc
     everything_fake = ctx.table.assign(synthetic=True)
     made_up = with_summary(project, "overvecht", everything_fake, tmp_path)
     assert factsheet.sources_sentence(made_up, items).startswith("Alle cijfers")
+
+
+def test_a_redefined_context_indicator_is_marked_in_the_context_table(project):
+    """A break in a context indicator's series (a logbook redefinition) is named in its
+    label, as in the goal tables; an unbroken indicator keeps its plain label."""
+    project, table = demo_like_table(project, "overvecht")
+    earlier = table.assign(year=2023, series_break=False)
+    both = pd.concat([earlier, table.assign(series_break=False)], ignore_index=True)
+    years = project.cycle.cycle.model_copy(update={"years": [2023, 2024], "base_year": 2023})
+    project = project.model_copy(
+        update={"cycle": project.cycle.model_copy(update={"cycle": years})}
+    )
+    plain = report.context_table(context_of(project, "overvecht", both))
+    assert "Aantal inwoners" in set(plain["indicator"])
+    redefined = both["indicator_id"].eq("inwoners") & both["year"].eq(2024)
+    both.loc[redefined, "series_break"] = True
+    marked = report.context_table(context_of(project, "overvecht", both))
+    assert "Aantal inwoners (breuk in de reeks vanaf 2024)" in set(marked["indicator"])
+    assert "Aantal inwoners" not in set(marked["indicator"])
+    assert set(marked["indicator"]) - {"Aantal inwoners (breuk in de reeks vanaf 2024)"} == (
+        set(plain["indicator"]) - {"Aantal inwoners"}
+    ), "only the redefined indicator is marked"
