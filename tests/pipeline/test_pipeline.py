@@ -139,6 +139,27 @@ def test_dvc_repro_force_re_executes_every_programme_notebook(built_copy):
     assert digests(built_copy / "data" / "processed" / "programmes") == before
 
 
+ONE_PROGRAMME_ENTRY = """  - date: 2026-12-02
+    programme: soesterkwartier
+    change: target_changed
+    indicator: eenzaamheid
+    from_year: 2024
+    reason: Streefwaarde besproken met het programma (test).
+"""
+
+
+def test_a_logbook_entry_for_one_programme_reruns_only_its_notebooks(built_copy):
+    """The logbook is one file, but a programme's notebooks read only its own entries
+    and those for all: an entry for soesterkwartier re-executes soesterkwartier only."""
+    logbook = built_copy / "params" / "logbook.yaml"
+    logbook.write_text(logbook.read_text(encoding="utf-8") + ONE_PROGRAMME_ENTRY, encoding="utf-8")
+    result = run([DVC, "repro"], built_copy)
+    assert "analyse" in ran_stages(result.stdout)
+    assert "analyse soesterkwartier: executing (changed: params/logbook.yaml)" in result.stdout
+    for other in set(PROGRAMMES) - {"soesterkwartier"}:
+        assert f"analyse {other}: up to date, not executed" in result.stdout
+
+
 def test_changing_one_programme_reruns_only_that_programme(built_copy):
     programmes = built_copy / "data" / "processed" / "programmes"
     before = {key: digests(programmes / key) for key in PROGRAMMES}

@@ -76,8 +76,17 @@ def _shown_path(path: Path, paths: Paths) -> str:
 
 
 def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str]:
-    """sha256 of each input of one programme, by path relative to the project root."""
+    """sha256 of each input of one programme, by path relative to the project root.
+
+    The logbook counts by the entries of this programme and of all programmes only, so
+    an entry for one programme re-executes that programme's notebooks, not every one.
+    """
     prints = {_shown_path(p, paths): _digest(p) for p in fingerprint_files(project, paths, key)}
+    logbook = _shown_path(paths.logbook_file, paths)
+    if logbook in prints:
+        entries = [e.model_dump(mode="json") for e in project.logbook.for_programme(key)]
+        text = json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()
+        prints[logbook] = hashlib.sha256(text).hexdigest()
     cycle = read_yaml_file(paths.cycle_file) or {}
     read = {k: _dotted(cycle, k) for k in CYCLE_KEYS_READ}
     canonical = json.dumps(read, sort_keys=True, default=str).encode()
