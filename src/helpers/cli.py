@@ -110,7 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     opened = steps.add_parser("open", help="the next peiljaar, with the revision checks on")
     opened.add_argument("year", type=int, help="the new peiljaar")
     opened.add_argument("--kwb-table", help="CBS's KWB table id of that year, if not listed")
+    diff = sub.add_parser(
+        "diff", help="what changed in targets, definitions, areas and logbook since a tag"
+    )
+    diff.add_argument("tag", help="a cycle's git tag (or any commit), e.g. monitor-2024")
     return parser
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """`wijkmonitor diff <tag>`: one Dutch line per changed value (runtime/params_diff.py)."""
+    params_diff = importlib.import_module("helpers.runtime.params_diff")
+    try:
+        return int(params_diff.run(Paths.from_root(args.root).root, args.tag))
+    except params_diff.DiffError as error:
+        print(f"wijkmonitor diff: {error}", file=sys.stderr)
+        return 1
 
 
 def run_cycle(args: argparse.Namespace) -> int:
@@ -225,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.showwarning = _show_warning
     paths: Paths | None = None
+    if args.command == "diff":
+        return run_diff(args)
     if args.command == "cycle":
         try:
             return run_cycle(args)
