@@ -264,6 +264,10 @@ def test_cycles_compare_with_dvc_metrics_params_and_plots_diff(built_copy, tmp_p
     run([DVC, "plots", "diff", "monitor-2024", "-o", str(out)], built_copy)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "plots/soesterkwartier/eenzaamheid.csv" in page and "monitor-2024" in page
+    charts = re.findall(r"vegaEmbed\('#([^']+)'", page)
+    series = list((built_copy / "plots").rglob("*.csv"))
+    assert len(charts) == len(set(charts)) == len(series), "every chart once"
+    assert not re.search(r'"field":\s*"step"', page), "against the years, never `step`"
 
 
 def test_two_clean_runs_on_two_blas_kernels_are_byte_identical(built, tmp_path):
