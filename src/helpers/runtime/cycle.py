@@ -166,8 +166,9 @@ def close(root: Path, tag: str, log: Callable[[str], None] = print) -> None:
     status = _run([dvc, "status"], root, "dvc status")
     if status.strip() != UP_TO_DATE:
         raise CycleError(f"the frozen cycle is not up to date (dvc status):\n{status}")
-    _run(["git", "add", "params/cycle.yaml", "dvc.yaml", "dvc.lock"], root, "git add")
-    _run(["git", "commit", "-q", "-m", f"{FREEZE_SUBJECT} {tag}"], root, "git commit")
+    if uncommitted_files(root):  # nothing to commit when the cycle was frozen already
+        _run(["git", "add", "params/cycle.yaml", "dvc.yaml", "dvc.lock"], root, "git add")
+        _run(["git", "commit", "-q", "-m", f"{FREEZE_SUBJECT} {tag}"], root, "git commit")
     _run(["git", "tag", tag], root, "git tag")
     log(f"cycle close: committed the freeze and tagged it {tag}")
     _run([dvc, "push", "--remote", remote], root, f"dvc push to the remote {remote}")
