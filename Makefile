@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test test-fast lint format deps docs-tree typecheck lab status lock bench chromium reference
+.PHONY: help env run freeze next-year test test-fast lint format deps docs-tree typecheck lab status lock bench chromium reference
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,14 @@ run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (d
 	$(BIN)/dvc repro
 	@echo
 	@echo "[make] reports: $(CURDIR)/reports/_site/index.html"
+
+freeze: $(STAMP) ## close the cycle: freeze the CBS snapshots, check, commit, tag TAG=monitor-<year>, dvc push
+	@test -n "$(TAG)" || { echo "make freeze TAG=monitor-<year>"; exit 2; }
+	$(BIN)/wijkmonitor cycle close $(TAG)
+
+next-year: $(STAMP) ## open the next cycle YEAR=<peiljaar> (revision checks on again; KWB=<table id> if not listed)
+	@test -n "$(YEAR)" || { echo "make next-year YEAR=<peiljaar> [KWB=<table id>]"; exit 2; }
+	$(BIN)/wijkmonitor cycle open $(YEAR) $(if $(KWB),--kwb-table $(KWB))
 
 test: $(STAMP) chromium ## lint, the unit tier first, then every other tier (real papermill, DVC, great-expectations, Chromium)
 	$(MAKE) --no-print-directory lint

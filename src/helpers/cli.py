@@ -103,7 +103,46 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("profiles", help="a profile of every wijk of params/profiles.yaml's area set")
     sub.add_parser("report", help="render the reports (Quarto, or nbconvert without it)")
     sub.add_parser("audit", help="check every statement on the built pages against the raw data")
+    cycle = sub.add_parser("cycle", help="close a cycle (freeze, tag, push) or open the next")
+    steps = cycle.add_subparsers(dest="step", required=True)
+    close = steps.add_parser(
+        "close", help="freeze the CBS snapshots, check, commit, tag and push the data"
+    )
+    close.add_argument("tag", help="the git tag of the cycle, e.g. monitor-2024")
+    opened = steps.add_parser("open", help="the next peiljaar, with the revision checks on")
+    opened.add_argument("year", type=int, help="the new peiljaar")
+    opened.add_argument("--kwb-table", help="CBS's KWB table id of that year, if not listed")
+    diff = sub.add_parser(
+        "diff", help="what changed in targets, definitions, areas and logbook since a tag"
+    )
+    diff.add_argument("tag", help="a cycle's git tag (or any commit), e.g. monitor-2024")
     return parser
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """`wijkmonitor diff <tag>`: one Dutch line per changed value (runtime/params_diff.py)."""
+    params_diff = importlib.import_module("helpers.runtime.params_diff")
+    try:
+        return int(params_diff.run(Paths.from_root(args.root).root, args.tag))
+    except params_diff.DiffError as error:
+        print(f"wijkmonitor diff: {error}", file=sys.stderr)
+        return 1
+
+
+def run_cycle(args: argparse.Namespace) -> int:
+    """`wijkmonitor cycle close|open`: not a stage, it runs git and DVC. Imported by name,
+    as the stages are, so that it is no code dep of every stage (runtime/code_deps.py)."""
+    cycle = importlib.import_module("helpers.runtime.cycle")
+    paths = Paths.from_root(args.root)
+    try:
+        if args.step == "close":
+            cycle.close(paths.root, args.tag, log=log)
+        else:
+            cycle.open_year(paths.root, args.year, args.kwb_table, log=log)
+    except cycle.CycleError as error:
+        print(f"wijkmonitor cycle {args.step}: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def stage_outputs(paths: Paths, stage: str) -> list[Path]:
@@ -202,6 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.showwarning = _show_warning
     paths: Paths | None = None
+    if args.command == "diff":
+        return run_diff(args)
+    if args.command == "cycle":
+        try:
+            return run_cycle(args)
+        except ParamsError as error:
+            print(f"wijkmonitor cycle {args.step}: error in parameters\n{error}", file=sys.stderr)
+            return 2
     try:
         paths = Paths.from_root(args.root)
         tidy_temporaries(paths, args.command, args)

@@ -243,3 +243,41 @@ def test_a_bare_dvc_repro_notices_a_revision(releases, tmp_path):
     assert log[["previous_modified", "modified"]].values.tolist() == [
         ["2024-08-16T02:00:00", REVISED]
     ]
+
+
+@pytest.mark.pipeline
+def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_path):
+    """Freezing (the switches `wijkmonitor cycle close` flips) while CBS serves a newer
+    revision: only the `revisions` stage reruns, CBS is not asked, the snapshot stays the
+    first release, `dvc status` says up to date, and even a forced fetch downloads nothing.
+    Opened again, the next `dvc repro` takes the revision in."""
+    from helpers.runtime.cycle import set_check_revisions, set_revisions_always_changed
+
+    dvc = [str(VENV_BIN / "dvc"), "repro", "harmonise"]
+    root = copy_project(tmp_path / "project")
+    first, revised = releases
+    snapshot = root / "data" / "raw" / "cbs" / TABLE
+    with ReplayServer(first) as server:
+        recorded_params(root, server.address, WITHOUT_HEALTH)
+        run(["git", "commit", "-qam", "source: cbs on loopback"], root)
+        run(dvc, root, timeout=1200)
+        before = digests(snapshot)
+        server.tables = revised  # CBS publishes its revision ...
+        set_check_revisions(root / "params" / "cycle.yaml", on=False)  # ... as we freeze
+        set_revisions_always_changed(root / "dvc.yaml", on=False)
+        asked = len(server.requests)
+        result = run(dvc, root, timeout=1200)
+        assert stages_run(result.stdout) == {"revisions"}, "the switch fetches nothing"
+        assert "not checked for revisions (cbs.check_revisions is false" in result.stdout
+        status = run([str(VENV_BIN / "dvc"), "status", "harmonise"], root).stdout
+        assert status.strip() == "Data and pipelines are up to date."
+        forced = run([*dvc[:2], "--force", "--single-item", "fetch"], root, timeout=1200)
+        assert "frozen cycle (cbs.check_revisions is false): keeping the snapshot" in forced.stdout
+        assert len(server.requests) == asked, "a frozen cycle asks CBS nothing"
+        assert digests(snapshot) == before
+        assert snapshot_of(snapshot).modified == "2024-08-16T02:00:00"
+        set_check_revisions(root / "params" / "cycle.yaml", on=True)
+        set_revisions_always_changed(root / "dvc.yaml", on=True)
+        result = run(dvc, root, timeout=1200)
+        assert stages_run(result.stdout) == {"revisions", "fetch", "harmonise"}
+    assert snapshot_of(snapshot).modified == REVISED, "opened again, the revision comes in"

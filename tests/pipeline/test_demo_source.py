@@ -127,9 +127,10 @@ def test_nederland_follows_cbs_published_figures(project, raw):
     assert nl["Bevolkingsdichtheid"].is_monotonic_increasing
 
 
-def test_a_cycle_year_without_nederland_figures_says_where_to_add_them(project, tmp_path):
-    """The error names the constant to extend; the tables of the earlier years that were
-    already generated are not left behind half-written."""
+def test_a_cycle_year_without_nederland_figures_says_how_to_open_it(project, tmp_path):
+    """The error names the command (and the param) that give the year its figure; the
+    tables of the earlier years are not left behind half-written. With the param that
+    `wijkmonitor cycle open` writes, the same year is generated, no code edited."""
     cycle = project.cycle.cycle.model_copy(update={"years": [*project.cycle.cycle.years, 2025]})
     cbs = project.cycle.cbs.model_copy(
         update={"kwb_tables": {**project.cycle.cbs.kwb_tables, 2025: "86165NED"}}
@@ -137,10 +138,16 @@ def test_a_cycle_year_without_nederland_figures_says_where_to_add_them(project, 
     later = project.model_copy(
         update={"cycle": project.cycle.model_copy(update={"cycle": cycle, "cbs": cbs})}
     )
-    message = "no Nederland figures for 2025: add them to NEDERLAND_INHABITANTS"
+    message = "no Nederland figures for 2025: open the year with `wijkmonitor cycle open 2025`"
     with pytest.raises(ValueError, match=message):
         demo.write_demo_cbs(later, tmp_path / "cbs")
     assert not (tmp_path / "cbs").exists()
+    figure = demo.extrapolated_inhabitants(later, 2025)
+    assert figure == 17_942_942 + (17_942_942 - 17_811_291), "the line through 2023 and 2024"
+    settings = later.cycle.demo.model_copy(update={"nederland_inhabitants": {2025: figure}})
+    opened = later.model_copy(update={"cycle": later.cycle.model_copy(update={"demo": settings})})
+    demo.write_demo_cbs(opened, tmp_path / "cbs")
+    assert kwb_series(opened, tmp_path / "cbs", "NL00").loc[2025, "AantalInwoners"] == figure
 
 
 @pytest.mark.parametrize("code", ["GM0344", "WK034403", "WK030703", "BU03550205", "GM0356"])

@@ -127,6 +127,40 @@ def test_second_repro_reruns_nothing(built_copy):
     assert "didn't change, skipping" in result.stdout
 
 
+def test_dvc_repro_force_re_executes_every_programme_notebook(built_copy):
+    """`dvc repro --force` means what DVC users expect: the notebooks run again (the
+    fingerprints say nothing changed, so only DVC's flag can have started the stage),
+    and, the outputs being reproducible, they come out byte for byte the same."""
+    before = digests(built_copy / "data" / "processed" / "programmes")
+    result = run([DVC, "repro", "--force", "--single-item", "analyse"], built_copy)
+    assert ran_stages(result.stdout) == {"analyse"}
+    assert "DVC ran the stage although no programme's inputs changed" in result.stdout
+    for key in PROGRAMMES:
+        assert f"analyse {key}: executing (forced by dvc repro)" in result.stdout
+    assert digests(built_copy / "data" / "processed" / "programmes") == before
+
+
+ONE_PROGRAMME_ENTRY = """  - date: 2026-12-02
+    programme: soesterkwartier
+    change: target_changed
+    indicator: eenzaamheid
+    from_year: 2024
+    reason: Streefwaarde besproken met het programma (test).
+"""
+
+
+def test_a_logbook_entry_for_one_programme_reruns_only_its_notebooks(built_copy):
+    """The logbook is one file, but a programme's notebooks read only its own entries
+    and those for all: an entry for soesterkwartier re-executes soesterkwartier only."""
+    logbook = built_copy / "params" / "logbook.yaml"
+    logbook.write_text(logbook.read_text(encoding="utf-8") + ONE_PROGRAMME_ENTRY, encoding="utf-8")
+    result = run([DVC, "repro"], built_copy)
+    assert "analyse" in ran_stages(result.stdout)
+    assert "analyse soesterkwartier: executing (changed: params/logbook.yaml)" in result.stdout
+    for other in set(PROGRAMMES) - {"soesterkwartier"}:
+        assert f"analyse {other}: up to date, not executed" in result.stdout
+
+
 def test_changing_one_programme_reruns_only_that_programme(built_copy):
     programmes = built_copy / "data" / "processed" / "programmes"
     before = {key: digests(programmes / key) for key in PROGRAMMES}
@@ -231,6 +265,10 @@ def test_cycles_compare_with_dvc_metrics_params_and_plots_diff(built_copy, tmp_p
     run([DVC, "plots", "diff", "monitor-2024", "-o", str(out)], built_copy)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "plots/soesterkwartier/eenzaamheid.csv" in page and "monitor-2024" in page
+    charts = re.findall(r"vegaEmbed\('#([^']+)'", page)
+    series = list((built_copy / "plots").rglob("*.csv"))
+    assert len(charts) == len(set(charts)) == len(series), "every chart once"
+    assert not re.search(r'"field":\s*"step"', page), "against the years, never `step`"
 
 
 def test_two_clean_runs_on_two_blas_kernels_are_byte_identical(built, tmp_path):

@@ -19,7 +19,7 @@ from support import REPO, kwb_long
 from helpers import report
 from helpers.config import CycleYears, Indicator, Paths, load_project
 from helpers.indicators.engine import health_values, membership, programme_table
-from helpers.report import dutch
+from helpers.report import dutch, factsheet
 from helpers.report.exports import notes_sheet
 from helpers.sources.cbs_health import used_waves
 from helpers.sources.local import REGISTRATION_COLUMNS, SURVEY_COLUMNS
@@ -264,3 +264,71 @@ def test_the_context_table_says_where_a_series_breaks(project):
     shown = context.set_index(["indicator", "gebied"])["breuk in de reeks"]
     assert shown[("Aantal inwoners", "Samen voor Overvecht")] == "vanaf 2024"
     assert shown[("Woningvoorraad", "Samen voor Overvecht")] == dutch.MISSING
+
+
+def with_summary(project, key: str, table: pd.DataFrame, root) -> report.ProgrammeContext:
+    """A context over `table` under `root`, with the summary the indicators stage writes."""
+    from helpers.indicators.engine import effective_indicators
+    from helpers.indicators.stats import indicator_summary
+
+    paths = Paths(root)
+    programme = project.programmes[key]
+    summary = indicator_summary(
+        table, effective_indicators(project, key), programme.targets, project.cycle.cycle.base_year
+    )
+    paths.summaries_dir.mkdir(parents=True, exist_ok=True)
+    summary.to_csv(paths.summary_table(key), index=False)
+    return report.ProgrammeContext(paths, project, programme, table, pd.DataFrame())
+
+
+def test_on_real_data_the_factsheet_shows_the_real_figures_first_and_says_so_once(
+    project, tmp_path
+):
+    """Real CBS and health rows beside a synthetic survey outcome: the real figures take
+    the first slots, and the closing line names the same real and made-up sources as the
+    notice at the top (it never says 'all made up' beside 'from the CBS')."""
+    project, table = demo_like_table(project, "overvecht")
+    real_ids = set(table.loc[~table["synthetic"].astype(bool), "indicator_id"])
+    fake = table[table["indicator_id"].eq("gezondheid_rivm")].assign(
+        source="survey", synthetic=True, indicator_id="ervaren_gezondheid"
+    )
+    ctx = with_summary(project, "overvecht", pd.concat([table, fake], ignore_index=True), tmp_path)
+    items = factsheet.figure_items(ctx)
+    shown = [item["id"] for item in items]
+    assert shown and "ervaren_gezondheid" in [i.id for i in factsheet._candidates(ctx)]
+    assert shown[0] in real_ids, shown
+    real_first = [i in real_ids for i in shown]
+    assert real_first == sorted(real_first, reverse=True), "no made-up figure before a real one"
+    closing = factsheet.sources_sentence(ctx, items)
+    banner = report.factsheet_banner(ctx, items)
+    if "ervaren_gezondheid" in shown:
+        assert "**Verzonnen** zijn de cijfers van de GGD-enquête" in banner
+        assert closing.startswith("Echt zijn de cijfers van ") and "verzonnen" in closing
+    else:
+        assert banner == "" and closing.startswith("De cijfers komen van ")
+    assert "verzonnen" not in factsheet.sources_sentence(ctx, items[:1])
+    everything_fake = ctx.table.assign(synthetic=True)
+    made_up = with_summary(project, "overvecht", everything_fake, tmp_path)
+    assert factsheet.sources_sentence(made_up, items).startswith("Alle cijfers")
+
+
+def test_a_redefined_context_indicator_is_marked_in_the_context_table(project):
+    """A break in a context indicator's series (a logbook redefinition) is named in its
+    label, as in the goal tables; an unbroken indicator keeps its plain label."""
+    project, table = demo_like_table(project, "overvecht")
+    earlier = table.assign(year=2023, series_break=False)
+    both = pd.concat([earlier, table.assign(series_break=False)], ignore_index=True)
+    years = project.cycle.cycle.model_copy(update={"years": [2023, 2024], "base_year": 2023})
+    project = project.model_copy(
+        update={"cycle": project.cycle.model_copy(update={"cycle": years})}
+    )
+    plain = report.context_table(context_of(project, "overvecht", both))
+    assert "Aantal inwoners" in set(plain["indicator"])
+    redefined = both["indicator_id"].eq("inwoners") & both["year"].eq(2024)
+    both.loc[redefined, "series_break"] = True
+    marked = report.context_table(context_of(project, "overvecht", both))
+    assert "Aantal inwoners (breuk in de reeks vanaf 2024)" in set(marked["indicator"])
+    assert "Aantal inwoners" not in set(marked["indicator"])
+    assert set(marked["indicator"]) - {"Aantal inwoners (breuk in de reeks vanaf 2024)"} == (
+        set(plain["indicator"]) - {"Aantal inwoners"}
+    ), "only the redefined indicator is marked"

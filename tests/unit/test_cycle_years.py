@@ -15,7 +15,12 @@ import yaml
 from support import REPO
 
 from helpers.config import Paths
-from helpers.config.stage_params import declared_programme_params, missing_programme_params
+from helpers.config.stage_params import (
+    declared_programme_params,
+    generated_programme_params,
+    missing_programme_params,
+    rewrite_programme_params,
+)
 from helpers.report import data_years
 from helpers.report.data_years import edition_line, latest_published_year
 from helpers.stages.analyse import fingerprint_files
@@ -44,6 +49,35 @@ def test_a_new_programme_missing_from_a_stage_is_named_with_what_to_add(tmp_path
     assert "rotterdam_zuid" in message
     assert "      - params/programmes/rotterdam_zuid.yaml:\n          - areas" in message
     assert missing_programme_params(dvc_yaml, "indicators", ["rotterdam_zuid"]) is None
+
+
+def test_the_programme_blocks_are_generated_from_the_first_for_every_programme(
+    project, tmp_path: Path
+):
+    """`make deps` writes each stage's per-programme params from its first programme's
+    keys; the shipped dvc.yaml is what it writes, and a new programme gets its blocks
+    in every stage that reads some keys, so none is copied by hand."""
+    shipped = (REPO / "dvc.yaml").read_text(encoding="utf-8")
+    keys = list(project.cycle.programmes)
+    assert generated_programme_params(shipped, keys) == shipped
+    dvc_yaml = tmp_path / "dvc.yaml"
+    dvc_yaml.write_text(shipped, encoding="utf-8")
+    assert rewrite_programme_params(dvc_yaml, [*keys, "rotterdam_zuid"])
+    for stage in PER_PROGRAMME_STAGES:
+        assert missing_programme_params(dvc_yaml, stage, [*keys, "rotterdam_zuid"]) is None
+    declared = declared_programme_params(dvc_yaml)
+    assert (
+        declared["joint"]["params/programmes/rotterdam_zuid.yaml"]
+        == (declared["joint"]["params/programmes/overvecht.yaml"])
+    )
+    stages = yaml.safe_load(dvc_yaml.read_text(encoding="utf-8"))["stages"]
+    assert set(stages) == set(yaml.safe_load(shipped)["stages"]), "nothing else changed"
+    drifted = shipped.replace(
+        "      - params/programmes/vollenhove.yaml:\n          - areas\n      - params/pro",
+        "      - params/programmes/vollenhove.yaml:\n          - goals\n      - params/pro",
+    )
+    assert drifted != shipped
+    assert generated_programme_params(drifted, keys) == shipped, "a drifted copy is rewritten"
 
 
 def test_no_params_file_is_both_a_dep_and_a_param_and_cycle_years_is_declared_once():

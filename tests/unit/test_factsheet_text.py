@@ -179,10 +179,14 @@ def test_the_demo_programmes_name_their_place_and_overvecht_its_contact():
     assert contact is not None and contact.email and contact.organisation
 
 
-def _banner_context(rows: list[tuple[str, str, bool]]) -> report.ProgrammeContext:
+def _banner_context(rows: list[tuple[str, str, bool]], counts: float | None = None):
+    """Rows with a published value each; the registration `deelnemers` has `counts`."""
     paths = Paths.from_root(REPO)
     project = load_project(paths)
-    table = pd.DataFrame(rows, columns=["indicator_id", "source", "synthetic"])
+    table = pd.DataFrame(rows, columns=["indicator_id", "source", "synthetic"]).assign(
+        area_role="programma", year=2024, suppressed=False, value=1.0
+    )
+    table.loc[table["indicator_id"].eq("deelnemers"), "value"] = counts
     return report.ProgrammeContext(
         paths, project, project.programmes["overvecht"], table, pd.DataFrame()
     )
@@ -206,6 +210,14 @@ def test_the_residents_notice_names_whose_figures_are_real_and_whose_are_made_up
     fake = report.factsheet_banner(mixed, [{"id": "ervaren_gezondheid"}])
     assert "**Alle cijfers zijn verzonnen**" in fake and "CBS" not in fake
     assert report.factsheet_banner(mixed, [{"id": "inwoners_65plus"}]) == ""
+    stated = _banner_context(
+        [("inwoners_65plus", "cbs_kwb:85984NED", False), ("deelnemers", "registration", True)],
+        counts=120,
+    )
+    said = report.factsheet_banner(stated, [{"id": "inwoners_65plus"}])
+    assert "**Verzonnen** zijn de cijfers van het programma zelf" in said, (
+        "a registration the factsheet states in words counts too"
+    )
     for text in (banner, fake):
         body = text.split("\n\n", 1)[1].rstrip().removesuffix(":::")
         sentences = [s for s in re.split(r"(?<=\.)\s+", body.strip()) if s]

@@ -103,6 +103,9 @@ class CycleYears(Strict):
 
 class DemoSettings(Strict):
     seed: int = Field(ge=0)
+    # Nederland's inhabitants for a cycle year the demo has no CBS figure of (written by
+    # `wijkmonitor cycle open`), so that a new year on the demo data needs no code edit.
+    nederland_inhabitants: dict[int, int] = Field(default_factory=dict)
 
 
 HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.\-]+(:\d+)?$")]

@@ -15,12 +15,13 @@ from helpers.indicators.precision import round_half_up, unit_decimals
 from helpers.report.dutch import (
     MISSING,
     SOURCE_KINDS,
+    break_words,
     format_date,
     format_value,
 )
 from helpers.report.glance import _format_change
 from helpers.report.programme import ProgrammeContext
-from helpers.report.series import _cell, _latest, published
+from helpers.report.series import _cell, _latest, break_year, published
 
 CONTEXT_SOURCES = ("cbs_kwb",)
 
@@ -51,7 +52,9 @@ def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
 
     Only published values are shown (a withheld or missing cell is '–'); an indicator
     with no published value anywhere is left out (`context_missing` names it). The
-    source of every value is in `context_sources`.
+    source of every value is in `context_sources`. A redefined indicator (a logbook
+    entry that breaks its series) says so in its label, as the goal tables do:
+    'Aantal inwoners (breuk in de reeks vanaf 2022)'.
     """
     years = list(ctx.project.cycle.cycle.years)
     shown = published(ctx.table)
@@ -60,8 +63,10 @@ def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
         own = shown[shown["indicator_id"].eq(indicator.id)]
         if own.empty:
             continue
+        broken = break_year(ctx.table, indicator.id, years[0], years[-1])
+        label = indicator.label + (f" ({break_words(broken)})" if broken is not None else "")
         for role, name in _area_names(ctx):
-            row = {"indicator": indicator.label, "gebied": name}
+            row = {"indicator": label, "gebied": name}
             for year in years:
                 cell = _cell(own, indicator.id, role, year)
                 row[str(year)] = (

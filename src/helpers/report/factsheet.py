@@ -211,10 +211,13 @@ def _latest_year(table: pd.DataFrame, indicator_id: str) -> int | None:
 
 
 def _candidates(ctx: ProgrammeContext) -> list[Indicator]:
-    """Percentages with a B1 wording: the programme's outcomes and impacts, then context."""
+    """Percentages with a B1 wording: the programme's outcomes and impacts, the RIVM/GGD
+    health estimates (CBS), then context."""
     network = [ctx.project.indicator(ctx.key, i) for i in ctx.programme.indicator_ids()]
+    every = ctx.project.indicators_for(ctx.key)
     chosen = [i for i in network if i.level in ("outcome", "impact")]
-    chosen += [i for i in ctx.project.indicators_for(ctx.key) if i.level == "context"]
+    chosen += [i for i in every if i.source == "cbs_health" and i not in chosen]
+    chosen += [i for i in every if i.level == "context"]
     return [i for i in chosen if i.unit == "procent" and i.id in SHARES]
 
 
@@ -224,12 +227,15 @@ def figure_items(ctx: ProgrammeContext, limit: int = 4) -> list[dict]:
     shown = published(ctx.table)
     summary = indicator_summary(ctx).set_index("indicator_id")
     place = place_name(ctx)
-    items = []
-    for indicator in _candidates(ctx):
+    items: list[dict] = []
+    # On real CBS data beside synthetic local data, the real figures (context, health)
+    # come first: residents see what the factsheet really knows.
+    real = set(shown.loc[~shown["synthetic"].astype(bool), "indicator_id"])
+    for indicator in sorted(_candidates(ctx), key=lambda i: i.id not in real):
         year = _latest_year(shown, indicator.id)
-        if year is None:
-            continue
         wording = SHARES[indicator.id]
+        if year is None or any(item["title"] == wording.title for item in items):
+            continue  # no value, or the same question answered already (survey and RIVM)
         bars = [(place, _value(shown, indicator.id, "programma", year))]
         bars += [(ctx.gemeente_name, _value(shown, indicator.id, "gemeente", year))]
         bars += [("Nederland", _value(shown, indicator.id, "nederland", year))]
@@ -373,15 +379,28 @@ def _b1_sources(kinds: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
 
 
+def _source_kinds(ctx: ProgrammeContext, items: list[dict]) -> tuple[list[str], list[str]]:
+    """(made-up, real) source kinds of what the factsheet shows: its figures and the
+    registrations `did_sentences` states (the whole table when it shows nothing)."""
+    shown = published(ctx.table)
+    did = [
+        i
+        for i in ctx.programme.indicator_ids()
+        if i in COUNTS and _latest_year(shown, i) is not None
+    ]
+    ids = [item["id"] for item in items] + did
+    rows = ctx.table[ctx.table["indicator_id"].isin(ids)] if ids else ctx.table
+    sources = source_provenance(rows)
+    return list(sources.loc[sources["synthetic"], "kind"]), list(
+        sources.loc[~sources["synthetic"], "kind"]
+    )
+
+
 def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
     """The residents' one notice in B1 Dutch: all figures made up, some of them (naming
     whose figures are real and whose are made up, so a real CBS figure is never called
     made up), or none (''). Judged from the rows of the figures the factsheet shows."""
-    ids = [item["id"] for item in items]
-    rows = ctx.table[ctx.table["indicator_id"].isin(ids)] if ids else ctx.table
-    sources = source_provenance(rows)
-    fake = list(sources.loc[sources["synthetic"], "kind"])
-    real = list(sources.loc[~sources["synthetic"], "kind"])
+    fake, real = _source_kinds(ctx, items)
     if not fake:
         return ""
     if not real:
@@ -396,6 +415,20 @@ def factsheet_banner(ctx: ProgrammeContext, items: list[dict]) -> str:
         f"**Verzonnen** zijn de cijfers van {_b1_sources(fake)} (synthetische gegevens). "
         "We maakten ze om het rapport te testen. Bij elke figuur staat of de cijfers echt "
         "zijn.\n:::\n"
+    )
+
+
+def sources_sentence(ctx: ProgrammeContext, items: list[dict]) -> str:
+    """The closing line on where the figures come from, judged like `factsheet_banner`
+    from the figures shown (and the programme's registrations), so the two never
+    disagree about which figures are real."""
+    fake, real = _source_kinds(ctx, items)
+    if not fake and real:
+        return f"De cijfers komen van {_b1_sources(real)}."
+    if not real:
+        return "Alle cijfers op deze pagina zijn verzonnen: ze zeggen niets over de wijk."
+    return (
+        f"Echt zijn de cijfers van {_b1_sources(real)}; verzonnen zijn die van {_b1_sources(fake)}."
     )
 
 

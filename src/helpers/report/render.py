@@ -47,6 +47,8 @@ APPENDIX_HEADING = "## Bijlagen"
 DRAFT_MARK = "CONCEPT"
 BANNER_TAG = "banner"  # the notebook cell whose output is the page's one banner
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
+# Quarto's tag for a cell that is not published: the deep-dive template's instructions
+REMOVED_TAG = "remove-cell"
 QUARTO_HELP = (
     "install Quarto for HTML, PDF and Word reports: `conda env create -f environment.yml` "
     "(includes quarto from conda-forge) or https://quarto.org/docs/get-started/"
@@ -140,11 +142,12 @@ def _set_front_matter(notebook: nbformat.NotebookNode, values: dict) -> None:
 
 
 def body_cells(notebook: nbformat.NotebookNode) -> list:
-    """Cells that belong in a report: no front matter, no papermill parameters."""
+    """Cells that belong in a report: no front matter, no papermill parameters, no cell
+    tagged `remove-cell` (instructions for the analyst, as in the deep-dive template)."""
     cells = list(notebook.cells)
     if cells and cells[0].cell_type == "raw":
         cells = cells[1:]
-    return [c for c in cells if not PARAMETER_TAGS & set(_tags(c))]
+    return [c for c in cells if not (PARAMETER_TAGS | {REMOVED_TAG}) & set(_tags(c))]
 
 
 def _renamed(cell: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookNode:

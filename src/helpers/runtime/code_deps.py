@@ -265,23 +265,48 @@ def rewrite(root: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from helpers.config.stage_params import generated_programme_params, rewrite_programme_params
+
     args = sys.argv[1:] if argv is None else argv
     from helpers.config.paths import find_root
 
     root = find_root()
+    programmes = cycle_programmes(root)
     if "--write" in args:
         changed = rewrite(root)
         print("dvc.yaml: code deps rewritten" if changed else "dvc.yaml: code deps up to date")
+        written = rewrite_programme_params(root / "dvc.yaml", programmes)
+        print(
+            "dvc.yaml: programme params rewritten"
+            if written
+            else "dvc.yaml: programme params up to date"
+        )
         return 0
+    text = (root / "dvc.yaml").read_text(encoding="utf-8")
+    stale_params = generated_programme_params(text, programmes) != text
+    if stale_params:
+        print(
+            "dvc.yaml: the per-programme params blocks are not those of the first programme "
+            f"for every programme of params/cycle.yaml ({', '.join(programmes)})"
+        )
     found = differences(root)
     for stage, diff in found.items():
         for dep in diff["missing"]:
             print(f"dvc.yaml: stage {stage}: missing dep {dep} (imported by the stage)")
         for dep in diff["extra"]:
             print(f"dvc.yaml: stage {stage}: dep {dep} is not imported by the stage")
-    if found:
-        print("run `make deps` to write the code deps from the imports")
-    return 1 if found else 0
+    if found or stale_params:
+        print("run `make deps` to write the code deps and programme params")
+    return 1 if found or stale_params else 0
+
+
+def cycle_programmes(root: Path) -> list[str]:
+    """The programme keys of params/cycle.yaml, read plainly (lint runs without a valid
+    project too)."""
+    import yaml
+
+    cycle = yaml.safe_load((root / "params" / "cycle.yaml").read_text(encoding="utf-8")) or {}
+    return [str(key) for key in cycle.get("programmes") or []]
 
 
 if __name__ == "__main__":

@@ -49,6 +49,40 @@ class NotebookRun:
 KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager whose kernels talk over Unix sockets with a name of their own.
+
+    Over TCP, kernels started at once by parallel workers raced for a free port (the
+    loser printed a zmq "Address already in use" traceback) and every kernel warned
+    that it ran over TCP without encryption. IPC sockets need no port and stay on this
+    machine; each kernel's socket files (`<tmp>/wijkmonitor-kernel-<uuid>-<n>`) are
+    removed by jupyter_client when the kernel shuts down.
+    """
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            name = f"wijkmonitor-kernel-{uuid.uuid4().hex}"
+            self.ip = str(Path(tempfile.gettempdir()) / name)
+
+    return IpcKernelManager
+
+
+_KERNEL_MANAGERS: list[type] = []
+
+
+def kernel_manager_class() -> type:
+    """The one IPC kernel manager class (made on first use: jupyter_client imports late)."""
+    if not _KERNEL_MANAGERS:
+        _KERNEL_MANAGERS.append(_ipc_kernel_manager())
+    return _KERNEL_MANAGERS[0]
+
+
 KERNEL_START_ATTEMPTS = 3
 
 
@@ -71,9 +105,9 @@ def execute_notebook(
     so the parameters recorded in the executed notebook name no temporary folder and
     are the same in every run.
 
-    Kernels started at the same moment by parallel workers can race for the same free
-    TCP port, and the loser dies before it answers; that start, and only that (no
-    cell has run), is tried again.
+    Kernels talk over IPC sockets (`kernel_manager_class`), so parallel workers no
+    longer race for a TCP port; a kernel that dies before it answers all the same is
+    started again, and only that start (no cell has run).
     """
     import papermill
 
@@ -91,6 +125,7 @@ def execute_notebook(
                 engine_name=engine_name,
                 # a warm kernel runs many short notebooks: write each once, at its end
                 request_save_on_cell_execute=engine_name is None,
+                kernel_manager_class=kernel_manager_class(),
             )
             notebook = without_run_metadata(executed)
             if recorded and "papermill" in notebook.metadata:

@@ -51,14 +51,34 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+# The subject of the commit `wijkmonitor cycle close` makes: it switches the revision
+# check off (params/cycle.yaml, dvc.yaml) and changes no input of a report, so it is not
+# the commit a report names (runtime/cycle.py).
+FREEZE_SUBJECT = "wijkmonitor cycle close:"
+
+
 def inputs_commit(root: Path) -> tuple[str, dt.datetime] | None:
     """The last commit that changed the pipeline's inputs (`INPUT_PATHS`), and its time.
 
     Not HEAD: a report records what it was made from, and committing `dvc.lock` or the
-    README afterwards must not change the report (and so the hashes in `dvc.lock`).
-    None outside git or before the first commit.
+    README afterwards must not change the report (and so the hashes in `dvc.lock`), nor
+    does the freeze of `wijkmonitor cycle close`. None outside git or before the first
+    commit.
     """
-    line = (_git(root, "log", "-1", "--format=%H %ct", "--", *INPUT_PATHS) or "").strip()
+    line = (
+        _git(
+            root,
+            "log",
+            "-1",
+            "--format=%H %ct",
+            "--invert-grep",
+            "--fixed-strings",
+            f"--grep={FREEZE_SUBJECT}",
+            "--",
+            *INPUT_PATHS,
+        )
+        or ""
+    ).strip()
     if not line:
         return None
     commit, seconds = line.split()
@@ -192,22 +212,32 @@ def data_hashes(root: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "gegevens", "DVC-hash (md5)"])
 
 
+def commit_stamp(root: Path) -> str:
+    """The commit a report names: the one that holds its inputs, or plainly none.
+
+    A tree with changes to the inputs (params, notebooks, code, `dvc.yaml`, DVC pointer
+    files) that are not committed names no commit: no commit holds what the report was
+    made from. Commit, then rerun (`wijkmonitor cycle close` checks it).
+    """
+    found = inputs_commit(root)
+    if found is None:
+        return "geen: het project staat niet in git"
+    changed = uncommitted(root, INPUT_PATHS)
+    if changed:
+        shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
+        return f"geen: gemaakt met niet-vastgelegde wijzigingen ({shown})"
+    return found[0]
+
+
 def reproducibility(project: Project, paths: Paths, key: str, versions: str) -> pd.DataFrame:
     """The facts needed to rebuild one programme's report, as a two-column table."""
-    found = inputs_commit(paths.root)
-    changed = uncommitted(paths.root)
-    state = (
-        "geen git-repository"
-        if found is None
-        else found[0] + (" (met niet-vastgelegde wijzigingen)" if changed else "")
-    )
     cycle = project.cycle
     table = paths.indicator_table(key)
     rules = cycle.suppression
     made = build_time(paths.root)
     rows = [
         ("datum (laatste vastgelegde wijziging)", f"{format_date(made)}, {made:%H:%M} UTC"),
-        ("git-commit van code, parameters en gegevens", state),
+        ("git-commit van code, parameters en gegevens", commit_stamp(paths.root)),
         ("peiljaar / nulmeting", f"{cycle.cycle.year} / {cycle.cycle.base_year}"),
         ("jaren", ", ".join(str(y) for y in cycle.cycle.years)),
         ("bron CBS-tabellen", cycle.source),

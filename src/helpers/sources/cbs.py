@@ -179,13 +179,22 @@ def fetch_table(
     """Fetch one table into `out_dir/<table_id>/` with retries; the old snapshot stays on failure.
 
     Waits `backoff * 2**(attempt-1)` seconds between attempts (cbs.backoff_seconds
-    unless given). A 4xx answer (no such table) is not retried. `catalog_url` names
+    unless given). A 4xx answer (no such table) is not retried. In a frozen cycle
+    (`cbs.check_revisions: false`) a kept CBS snapshot is never downloaded again, so
+    rerunning the stage (`dvc repro --force`) cannot take in a newer revision. `catalog_url` names
     another catalog than `cbs.catalog_url` (the RIVM tables on dataderden.cbs.nl).
     `gemeenten` widens the regions (default: the comparison gemeenten; empty: all).
     """
     settings = project.cycle.cbs
     wait = settings.backoff_seconds if backoff is None else backoff
     target = out_dir / table_id
+    frozen = snapshot_of(target)
+    if not settings.check_revisions and frozen.exists and not frozen.synthetic:
+        log(
+            f"CBS {table_id} ({label}): frozen cycle (cbs.check_revisions is false): keeping "
+            f"{frozen.described()}, nothing downloaded"
+        )
+        return target
     url = table_url(settings, table_id, catalog_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     attempts = settings.retries + 1

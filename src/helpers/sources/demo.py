@@ -462,25 +462,39 @@ class Profile(NamedTuple):
     woz: float  # average WOZ value, x 1 000 euro
 
 
-def _nederland_inhabitants(year: int) -> int:
-    """Nederland's inhabitants on 1 January of `year`; a cycle year without them is an
-    error that says where to add them, never a guess."""
-    if year not in NEDERLAND_INHABITANTS:
+def _nederland_inhabitants(project: Project, year: int) -> int:
+    """Nederland's inhabitants on 1 January of `year`: CBS's (above), else the cycle's
+    `demo.nederland_inhabitants` (`wijkmonitor cycle open` writes it for a new year);
+    a cycle year without either is an error that says how to add it, never a guess."""
+    known = {**NEDERLAND_INHABITANTS, **project.cycle.demo.nederland_inhabitants}
+    if year not in known:
         raise ValueError(
-            f"the demo has no Nederland figures for {year}: add them to "
-            "NEDERLAND_INHABITANTS in helpers/sources/demo.py (CBS StatLine, 1 januari)"
+            f"the demo has no Nederland figures for {year}: open the year with "
+            f"`wijkmonitor cycle open {year}` (it writes demo.nederland_inhabitants in "
+            "params/cycle.yaml), or set demo.nederland_inhabitants there (CBS StatLine, "
+            "1 januari)"
         )
-    return NEDERLAND_INHABITANTS[year]
+    return known[year]
 
 
-def _nederland_profile(year: int) -> Profile:
+def extrapolated_inhabitants(project: Project, year: int) -> int:
+    """Nederland's inhabitants in `year` on the line through the two latest known years:
+    what `wijkmonitor cycle open` writes for a demo year CBS has no figure of yet."""
+    known = {**NEDERLAND_INHABITANTS, **project.cycle.demo.nederland_inhabitants}
+    if year in known:
+        return known[year]
+    last = sorted(known)[-2:]
+    return round(_on_line({y: float(known[y]) for y in last}, year))
+
+
+def _nederland_profile(project: Project, year: int) -> Profile:
     """Nederland's make-up in `year`, from the anchors above."""
     ages = np.array(
         [_on_line({y: s[i] for y, s in NEDERLAND_AGE_SHARES.items()}, year) for i in range(5)]
     )
     size_2023 = NEDERLAND_INHABITANTS[2023] / NEDERLAND_HOUSEHOLDS_2023
     size = size_2023 + HOUSEHOLD_SIZE_DRIFT * (year - 2023)
-    households = _nederland_inhabitants(year) / size
+    households = _nederland_inhabitants(project, year) / size
     dwellings = NEDERLAND_DWELLINGS_2024 * _compound(DWELLING_GROWTH, year - 2024)
     single, without, _ = NEDERLAND_HOUSEHOLD_MIX_2023
     dutch, europe, outside = NEDERLAND_ORIGIN_2023
@@ -508,7 +522,7 @@ def _area_profile(project: Project, code: str, year: int) -> Profile:
     europe, size, single = rng.uniform(0.25, 0.5), rng.uniform(1.7, 2.4), rng.uniform(0.3, 0.55)
     children, dwellings = rng.uniform(0.35, 0.6), rng.uniform(1.0, 1.05)
     woz = rng.uniform(180, 520)
-    now, then = _nederland_profile(year), _nederland_profile(first)
+    now, then = _nederland_profile(project, year), _nederland_profile(project, first)
     noise = _rng(project, 2, year, _code_seed(code)).normal(0, 1, 4)
     ages = ages * now.ages / then.ages
     return Profile(
@@ -574,8 +588,8 @@ def _leaf_values(
 
 def _nederland_values(project: Project, year: int) -> dict[str, float]:
     """Nederland: CBS's published figures of the year (see the anchors above)."""
-    inhabitants = _nederland_inhabitants(year)
-    profile = _nederland_profile(year)
+    inhabitants = _nederland_inhabitants(project, year)
+    profile = _nederland_profile(project, year)
     values = _counts(inhabitants, profile, NEDERLAND_LAND_KM2)
     dutch = int(values["herkomst_nederland"])
     values.update(_origin_counts(project, "NL00", inhabitants, dutch, profile.europe_origin))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -78,8 +79,17 @@ def _shown_path(path: Path, paths: Paths) -> str:
 
 
 def input_fingerprint(project: Project, paths: Paths, key: str) -> dict[str, str]:
-    """sha256 of each input of one programme, by path relative to the project root."""
+    """sha256 of each input of one programme, by path relative to the project root.
+
+    The logbook counts by the entries of this programme and of all programmes only, so
+    an entry for one programme re-executes that programme's notebooks, not every one.
+    """
     prints = {_shown_path(p, paths): _digest(p) for p in fingerprint_files(project, paths, key)}
+    logbook = _shown_path(paths.logbook_file, paths)
+    if logbook in prints:
+        entries = [e.model_dump(mode="json") for e in project.logbook.for_programme(key)]
+        text = json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()
+        prints[logbook] = hashlib.sha256(text).hexdigest()
     cycle = read_yaml_file(paths.cycle_file) or {}
     read = {k: _dotted(cycle, k) for k in CYCLE_KEYS_READ}
     canonical = json.dumps(read, sort_keys=True, default=str).encode()
@@ -190,12 +200,14 @@ def analyse_programme(root: str, key: str) -> float:
     return time.perf_counter() - started
 
 
-def tidy_outputs(project: Project, paths: Paths, log: Callable[[str], None]) -> None:
+def tidy_outputs(project: Project, paths: Paths, log: Callable[[str], None]) -> bool:
     """Drop what is not a current programme's output: folders of programmes no longer in
-    the cycle, and temporary folders left by an interrupted run (the outs persist)."""
+    the cycle, and temporary folders left by an interrupted run (the outs persist).
+    True when something was dropped (a change DVC saw)."""
     folder = paths.processed / "programmes"
     if not folder.is_dir():
-        return
+        return False
+    dropped = False
     for child in sorted(folder.iterdir()):
         if child.name.startswith("."):
             log(f"analyse: removing {child.name} (left by an interrupted run)")
@@ -203,10 +215,12 @@ def tidy_outputs(project: Project, paths: Paths, log: Callable[[str], None]) -> 
             log(f"analyse: removing output of {child.name} (not a programme of this cycle)")
         else:
             continue
+        dropped = True
         if child.is_dir():
             shutil.rmtree(child)
         else:
             child.unlink()
+    return dropped
 
 
 def analyse(
@@ -215,12 +229,26 @@ def analyse(
     keys: list[str],
     *,
     force: bool = False,
+    run_by_dvc: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict[str, float]:
-    """Bring the given programmes' outputs up to date; seconds per programme executed."""
+    """Bring the given programmes' outputs up to date; seconds per programme executed.
+
+    `run_by_dvc`: DVC started the stage. DVC runs a stage only when a dep, param or out
+    of it changed, or when forced (`dvc repro --force`); the fingerprints narrow the
+    first case to the programmes it reaches. When none of them is stale, DVC was forced
+    (or changed a dep no programme reads, e.g. an unused deep dive), and every
+    programme is executed, as `--force` promises.
+    """
+    reasons = {key: "forced" if force else why_stale(project, paths, key) for key in keys}
+    if run_by_dvc and not any(reasons.values()):
+        log(
+            "analyse: DVC ran the stage although no programme's inputs changed "
+            "(dvc repro --force): executing every programme"
+        )
+        reasons = dict.fromkeys(keys, "forced by dvc repro")
     stale = {}
-    for key in keys:
-        reason = "forced" if force else why_stale(project, paths, key)
+    for key, reason in reasons.items():
         if reason is None:
             log(f"analyse {key}: up to date, not executed")
         else:
@@ -246,10 +274,10 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
         raise ParamsError(
             f"{paths.cycle_file}: key programmes: {unknown} not programme(s) of this cycle"
         )
-    if not args.programmes:
-        tidy_outputs(project, paths, log)
+    tidied = not args.programmes and tidy_outputs(project, paths, log)
     started = time.perf_counter()
-    timings = analyse(project, paths, keys, force=args.force, log=log)
+    run_by_dvc = os.environ.get("DVC_STAGE") == "analyse" and not args.programmes and not tidied
+    timings = analyse(project, paths, keys, force=args.force, run_by_dvc=run_by_dvc, log=log)
     for key, seconds in timings.items():
         log(f"analyse {key}: done in {seconds:.1f} s")
     log(

@@ -10,13 +10,15 @@ import argparse
 
 from helpers.config import Paths, Project
 from helpers.runtime.console import log
-from helpers.sources.cbs_revisions import check_stage, write_published
+from helpers.sources.cbs_revisions import check_stage, cycle_tables, write_published
 
 
 def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     if project.cycle.source != "cbs":
         log(f"revisions: source is {project.cycle.source}, no CBS tables to check")
-        write_published(paths.cbs_published, project.cycle.source, {})
+        # the cycle's table ids all the same: the fetch stage reruns when one changes
+        tables = {table_id: "" for table_id, _, _ in cycle_tables(project)}
+        write_published(paths.cbs_published, project.cycle.source, dict(sorted(tables.items())))
         return 0
     checks = check_stage(project, paths.raw_cbs, paths.cbs_published, log=log)
     unchecked = sum(check.published is None for check in checks)
