@@ -313,8 +313,8 @@ def test_on_real_data_the_factsheet_shows_the_real_figures_first_and_says_so_onc
 
 
 def test_a_redefined_context_indicator_is_marked_in_the_context_table(project):
-    """A break in a context indicator's series (a logbook redefinition) is named in its
-    label, as in the goal tables; an unbroken indicator keeps its plain label."""
+    """A break in a context indicator's series (a logbook redefinition) is named in the
+    table's break column, on that indicator's rows only; the others read '–'."""
     project, table = demo_like_table(project, "overvecht")
     earlier = table.assign(year=2023, series_break=False)
     both = pd.concat([earlier, table.assign(series_break=False)], ignore_index=True)
@@ -323,12 +323,11 @@ def test_a_redefined_context_indicator_is_marked_in_the_context_table(project):
         update={"cycle": project.cycle.model_copy(update={"cycle": years})}
     )
     plain = report.context_table(context_of(project, "overvecht", both))
-    assert "Aantal inwoners" in set(plain["indicator"])
+    assert set(plain["breuk in de reeks"]) == {dutch.MISSING}
     redefined = both["indicator_id"].eq("inwoners") & both["year"].eq(2024)
     both.loc[redefined, "series_break"] = True
     marked = report.context_table(context_of(project, "overvecht", both))
-    assert "Aantal inwoners (breuk in de reeks vanaf 2024)" in set(marked["indicator"])
-    assert "Aantal inwoners" not in set(marked["indicator"])
-    assert set(marked["indicator"]) - {"Aantal inwoners (breuk in de reeks vanaf 2024)"} == (
-        set(plain["indicator"]) - {"Aantal inwoners"}
-    ), "only the redefined indicator is marked"
+    assert list(marked["indicator"]) == list(plain["indicator"]), "labels stay as they are"
+    flagged = marked[marked["breuk in de reeks"].ne(dutch.MISSING)]
+    assert set(flagged["indicator"]) == {"Aantal inwoners"}
+    assert set(flagged["breuk in de reeks"]) == {"vanaf 2024"}

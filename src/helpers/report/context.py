@@ -15,13 +15,12 @@ from helpers.indicators.precision import round_half_up, unit_decimals
 from helpers.report.dutch import (
     MISSING,
     SOURCE_KINDS,
-    break_words,
     format_date,
     format_value,
 )
 from helpers.report.glance import _format_change
 from helpers.report.programme import ProgrammeContext
-from helpers.report.series import _cell, _latest, break_year, published
+from helpers.report.series import _cell, _latest, published
 
 CONTEXT_SOURCES = ("cbs_kwb",)
 
@@ -53,8 +52,8 @@ def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
     Only published values are shown (a withheld or missing cell is '–'); an indicator
     with no published value anywhere is left out (`context_missing` names it). The
     source of every value is in `context_sources`. A redefined indicator (a logbook
-    entry that breaks its series) says so in its label, as the goal tables do:
-    'Aantal inwoners (breuk in de reeks vanaf 2022)'.
+    entry, a CBS definition change or an area change that breaks its series) says so
+    in the column 'breuk in de reeks': 'vanaf 2022' on each area's row.
     """
     years = list(ctx.project.cycle.cycle.years)
     shown = published(ctx.table)
@@ -63,10 +62,8 @@ def context_table(ctx: ProgrammeContext) -> pd.DataFrame:
         own = shown[shown["indicator_id"].eq(indicator.id)]
         if own.empty:
             continue
-        broken = break_year(ctx.table, indicator.id, years[0], years[-1])
-        label = indicator.label + (f" ({break_words(broken)})" if broken is not None else "")
         for role, name in _area_names(ctx):
-            row = {"indicator": label, "gebied": name}
+            row = {"indicator": indicator.label, "gebied": name}
             for year in years:
                 cell = _cell(own, indicator.id, role, year)
                 row[str(year)] = (
