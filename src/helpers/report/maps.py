@@ -176,21 +176,7 @@ def programme_map(
         frameon=False,
         fontsize=9,
     )
-    reserved = _caption(fig, caption)
-    if synthetic:
-        fig.text(
-            0.5,
-            0.5,
-            SYNTHETIC_MARK,
-            fontsize=22,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
-    fig.tight_layout(rect=(0, reserved, 1, 1))
-    return fig
+    return _finished(fig, caption, synthetic, mark_height=0.5)
 
 
 def _caption(fig: Figure, caption: str) -> float:
@@ -506,21 +492,7 @@ def indicator_map(
         title="Klassen (gelijk in alle jaren)",
         title_fontsize=8,
     )
-    reserved = _caption(fig, caption)
-    if synthetic:
-        fig.text(
-            0.5,
-            0.55,
-            SYNTHETIC_MARK,
-            fontsize=22,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
-    fig.tight_layout(rect=(0, reserved, 1, 1))
-    return fig
+    return _finished(fig, caption, synthetic, mark_height=0.55)
 
 
 def indicator_map_alt(
@@ -683,3 +655,22 @@ def profile_map(
             )
             output = map_output(fig, folder / "kaart.svg", alt)
     return output, map_notes_markdown(located, synthetic=synthetic)
+
+
+def _finished(fig: Figure, caption: str, synthetic: bool, mark_height: float) -> Figure:
+    """The map with its caption below it and, for synthetic data, the diagonal mark."""
+    reserved = _caption(fig, caption)
+    if synthetic:
+        fig.text(
+            0.5,
+            mark_height,
+            SYNTHETIC_MARK,
+            fontsize=22,
+            color="#c00000",
+            alpha=0.15,
+            ha="center",
+            va="center",
+            rotation=20,
+        )
+    fig.tight_layout(rect=(0, reserved, 1, 1))
+    return fig
