@@ -72,6 +72,16 @@ def clean_checkout() -> bool:
     return not status.strip()
 
 
+def beside_shared(target: Path) -> None:
+    """Lay a copy of the project beside ../shared, as a clone lies in CI: the demo's
+    boundary files are named relative to the project (`../shared/...` in
+    params/report.yaml), so a copy elsewhere would draw no map and differ."""
+    link = target.parent / "shared"
+    if SHARED_CBS.parent.parent.is_dir() and not link.exists() and not link.is_symlink():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(SHARED_CBS.parent.parent, target_is_directory=True)
+
+
 def copy_project(target: Path) -> Path:
     """What a fresh clone would give, as a git repo.
 
@@ -81,6 +91,7 @@ def copy_project(target: Path) -> Path:
     same tree have the same commit.
     """
     env = pipeline_env()
+    beside_shared(target)
     if clean_checkout():
         subprocess.run(["git", "clone", "-q", str(REPO), str(target)], check=True, env=env)
         return target

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import VENV_BIN, copy_project
+from support import VENV_BIN, beside_shared, copy_project
 from test_stage_commands import plain_env
 
 UMASK = 0o027
@@ -37,3 +37,9 @@ def cold_build(tmp_path_factory) -> tuple[Path, str]:
     if result.returncode != 0:
         raise AssertionError(f"cold dvc repro exited {result.returncode}\n{result.stderr[-5000:]}")
     return root, result.stdout + result.stderr
+
+
+@pytest.fixture(autouse=True)
+def project_copies_lie_beside_shared(tmp_path: Path) -> None:
+    """A test's own copies (`tmp_path / "project"`) see ../shared as the build did."""
+    beside_shared(tmp_path / "project")

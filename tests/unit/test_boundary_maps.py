@@ -134,6 +134,17 @@ def test_a_boundary_file_without_a_programme_code_gives_a_note(shared_cbs, tmp_p
         f"Grenzenbestand wijk_2024.gpkg (2024, wijk) ontbreekt ({tmp_path / 'wijk_2024.gpkg'})."
     )
     assert "De grenzen zijn van 2016" in found.notes[1]
+    # As params/report.yaml names it: the report does not depend on where the project lies.
+    named = BoundarySource(
+        tmp_path / "wijk_2024.gpkg",
+        {},
+        year=2024,
+        level="wijk",
+        written="../grenzen/wijk_2024.gpkg",
+    )
+    assert maps.locate([named, real], ["WK034403"], 2024).notes[0] == (
+        "Grenzenbestand wijk_2024.gpkg (2024, wijk) ontbreekt (../grenzen/wijk_2024.gpkg)."
+    )
 
 
 def test_an_unreadable_file_is_a_note_too(tmp_path):

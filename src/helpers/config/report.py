@@ -79,6 +79,9 @@ class BoundarySource:
     level: str | None = None
     from_buurten: bool = False
     source: str = "CBS Wijk- en buurtkaart"
+    # the file as params/report.yaml names it: what a note shows, so a report does not
+    # depend on where the project lies (its absolute path differs per clone)
+    written: str = ""
 
     @property
     def label(self) -> str:
@@ -127,6 +130,7 @@ def boundary_sources(paths: Paths) -> list[BoundarySource]:
                 level=settings.level,
                 from_buurten=settings.from_buurten,
                 source=settings.source,
+                written=settings.file,
             )
         )
     return found

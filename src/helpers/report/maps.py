@@ -277,7 +277,7 @@ def _read(
 ) -> gpd.GeoDataFrame | None:
     """The file's areas, or None with a note saying why it could not be used."""
     if not source.path.is_file():
-        notes.append(f"Grenzenbestand {source.label} ontbreekt ({source.path}).")
+        notes.append(f"Grenzenbestand {source.label} ontbreekt ({source.written or source.path}).")
         return None
     try:
         return _cached_read(
