@@ -306,7 +306,8 @@ class Reference:
         definition change (catalogue, logbook) or a change of the programme's area."""
         years = {change.from_year for change in indicator.changes}
         for entry in self.project.logbook.for_programme(key):
-            if entry.breaks_series and entry.indicator in (None, indicator.id):
+            redefined = entry.change == "indicator_redefined" and entry.indicator == indicator.id
+            if redefined or (entry.breaks_series and entry.indicator in (None, indicator.id)):
                 years.add(entry.from_year)
         programme = self.project.programmes[key]
         years.update(period.from_year for period in programme.areas[1:])
