@@ -422,6 +422,39 @@ def _typed(value: str, datatype: str) -> object:
     return value
 
 
+class RecordedCsv:
+    """A table recorded as cbsodataR CSVs, one CSV row per OData record: the CSVs lose
+    JSON types, so integer metadata fields and the data's topics (by their
+    DataProperties Datatype) are typed back; padded strings are kept as they are."""
+
+    INTEGERS = frozenset({"ID", "Position", "ParentID", "Decimals", "CategoryGroupID", "MapYear"})
+
+    def __init__(self, folder: Path, data_name: str) -> None:
+        self.folder = folder
+        self.data_name = data_name
+
+    def read(self, name: str) -> list[dict[str, str]]:
+        with (self.folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def metadata(self, name: str) -> list[dict]:
+        return [
+            {k: (int(v) if v.strip() else None) if k in self.INTEGERS else v for k, v in r.items()}
+            for r in self.read(name)
+        ]
+
+    def data_sets(self, properties: list[dict]) -> tuple[list[dict], list[dict]]:
+        """The TypedDataSet and the UntypedDataSet (every value a string, as CBS serves it)."""
+        types = {str(p["Key"]): str(p.get("Datatype") or "") for p in properties}
+        data = self.read(self.data_name)
+        typed = [
+            {k: int(v) if k == "ID" else _typed(v, types.get(k, "String")) for k, v in r.items()}
+            for r in data
+        ]
+        untyped = [{k: int(v) if k == "ID" else v for k, v in r.items()} for r in data]
+        return typed, untyped
+
+
 def gebieden_85067_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
     """ "Gebieden in Nederland 2022" (85067NED) from the recorded cbsodataR CSVs.
 
@@ -432,28 +465,9 @@ def gebieden_85067_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
     their DataProperties Datatype) are typed back; padded strings are kept as they are.
     The UntypedDataSet is the same rows with every value a string, as CBS serves it.
     """
-    folder = shared_cbs / GEBIEDEN_2022
-
-    def read(name: str) -> list[dict[str, str]]:
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    integers = {"ID", "Position", "ParentID", "Decimals", "CategoryGroupID"}
-
-    def metadata(name: str) -> list[dict]:
-        return [
-            {k: (int(v) if v.strip() else None) if k in integers else v for k, v in r.items()}
-            for r in read(name)
-        ]
-
-    properties = metadata("DataProperties")
-    types = {str(p["Key"]): str(p.get("Datatype") or "") for p in properties}
-    data = read("data")
-    typed = [
-        {k: int(v) if k == "ID" else _typed(v, types.get(k, "String")) for k, v in r.items()}
-        for r in data
-    ]
-    untyped = [{k: int(v) if k == "ID" else v for k, v in r.items()} for r in data]
+    recorded = RecordedCsv(shared_cbs / GEBIEDEN_2022, "data")
+    metadata, properties = recorded.metadata, recorded.metadata("DataProperties")
+    typed, untyped = recorded.data_sets(properties)
     return {
         "85067NED": {
             "TableInfos": metadata("TableInfos"),
@@ -501,27 +515,10 @@ def crime_47018_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
     recording has none. The rows come from the April 2024 release, the metadata from
     the August 2024 one (same keys and topic; SOURCES.md item 12).
     """
-    folder = shared_cbs / CRIME_2023
-    integers = {"ID", "Position", "ParentID", "Decimals", "CategoryGroupID", "MapYear"}
-
-    def read(name: str) -> list[dict[str, str]]:
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    def metadata(name: str) -> list[dict]:
-        return [
-            {k: (int(v) if v.strip() else None) if k in integers else v for k, v in r.items()}
-            for r in read(name)
-        ]
-
-    properties = metadata("DataProperties")
-    types = {str(p["Key"]): str(p.get("Datatype") or "") for p in properties}
-    data = read("47018NED_2023_totaal_buurt_4gemeenten")
-    typed = [
-        {k: int(v) if k == "ID" else _typed(v, types.get(k, "String")) for k, v in r.items()}
-        for r in data
-    ]
-    untyped = [{k: int(v) if k == "ID" else v for k, v in r.items()} for r in data]
+    recorded = RecordedCsv(shared_cbs / CRIME_2023, "47018NED_2023_totaal_buurt_4gemeenten")
+    metadata, properties = recorded.metadata, recorded.metadata("DataProperties")
+    typed, untyped = recorded.data_sets(properties)
+    data = recorded.read(recorded.data_name)
     regions = [
         {"Key": code, "Title": code, "Description": "", "DetailRegionCode": code}
         for code in sorted({r["WijkenEnBuurten"] for r in data})
