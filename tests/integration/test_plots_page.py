@@ -10,6 +10,7 @@ which records every request and refuses those that leave the machine.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -34,6 +35,9 @@ CHARTS = """() => Array.from(document.querySelectorAll('body > div[id]')).map(di
     .map(t => t.textContent).join(' '),
   axes: Array.from(div.querySelectorAll('svg.marks .role-axis'))
     .map(a => a.getAttribute('aria-label')).filter(Boolean),
+  x_ticks: Array.from(div.querySelectorAll('svg.marks .role-axis'))
+    .filter(a => (a.getAttribute('aria-label') || '').startsWith('X-axis'))
+    .flatMap(a => Array.from(a.querySelectorAll('.role-axis-label text')).map(t => t.textContent)),
   legend: Array.from(div.querySelectorAll('svg.marks .role-legend-label text'))
     .map(t => t.textContent)
 }))"""
@@ -88,6 +92,14 @@ def cycle_years(root: Path) -> list[int]:
     return [int(year) for year in cycle["cycle"]["years"]]
 
 
+def years_with_figures(root: Path, series: str) -> tuple[int, int]:
+    """The first and last year of a plot file with a figure in any of its columns."""
+    with (root / series).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    years = [int(row.pop("year")) for row in rows if any(v for k, v in row.items() if k != "year")]
+    return min(years), max(years)
+
+
 def number(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -118,9 +130,32 @@ def test_plain_dvc_plots_diff_draws_every_chart_once_against_the_years_offline(p
         assert len(x_axes) == 1, chart
         x = x_axes[0]
         assert x["title"] == "jaar", chart["title"]
-        assert min(years) <= number(x["low"]) <= number(x["high"]) <= max(years), chart
+        # from the first to the last year with a figure: a year without one is no zero
+        assert (number(x["low"]), number(x["high"])) == years_with_figures(project, chart["title"])
+        assert chart["x_ticks"] and set(chart["x_ticks"]) <= {str(y) for y in years}, chart
     changed = next(chart for chart in charts if chart["title"] == CHANGED)
     assert {"workspace", TAG} <= set(changed["legend"]), "both cycles in the changed chart"
+
+
+def test_dvc_linear_template_would_label_the_years_as_decimals(project, browser):
+    """The bad case the project's chart template (.dvc/plots/jaren.json) replaces: DVC's
+    `linear` template ticks the year axis at half years, printed `2,019.5`, and draws a
+    year without a figure (an empty cell) as zero."""
+    run([DVC, "plots", "diff", TAG, "--template", "linear", "-o", "dvc_plots_linear"], project)
+    page = project / "dvc_plots_linear" / "index.html"
+    expected = len(list((project / "plots").rglob("*.csv")))
+    report, charts = open_charts(browser, page, expected)
+    assert report.outside == [] and report.errors == []
+    assert "2,019.5" in {tick for chart in charts for tick in chart["x_ticks"]}
+    drawn_from = {
+        chart["title"]: number(m["low"])
+        for chart in charts
+        for m in map(X_AXIS.match, chart["axes"])
+        if m
+    }
+    assert any(low < years_with_figures(project, title)[0] for title, low in drawn_from.items()), (
+        "years without a figure drawn (as zero)"
+    )
 
 
 def test_dvc_own_page_goes_to_a_cdn_and_offline_draws_nothing(project, browser):
