@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help env run freeze next-year test test-fast lint format deps docs-tree typecheck lab status lock bench chromium reference
+.PHONY: help env run freeze next-year test test-fast lint format deps docs-tree typecheck lab status lock bench chromium reference plots-page
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,7 +28,22 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m helpers.validation.deidentify
 	touch $(STAMP)
 
-env: $(STAMP) ## create .venv/ if missing (or outdated)
+env: $(STAMP) plots-page ## create .venv/ if missing (or outdated), and the chart library of `dvc plots diff`
+
+# The page `dvc plots diff` writes (dvc_plots/index.html, from plots_page/template.html)
+# loads Vega from plots_page/node_modules, not from a CDN, so it works offline
+# (docs/cycle.md). npm stamps its hidden lockfile at each install.
+PLOTS_LIB := plots_page/node_modules/.package-lock.json
+
+plots-page: ## Vega for the page of `dvc plots diff` (npm, pinned in plots_page/package-lock.json)
+	@if [ -f $(PLOTS_LIB) ] && [ $(PLOTS_LIB) -nt plots_page/package-lock.json ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		echo "[make] installing Vega for dvc plots diff (npm ci --prefix plots_page)"; \
+		npm ci --prefix plots_page --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null || \
+		echo "[make] npm ci failed: the page of dvc plots diff will show no charts"; \
+	else \
+		echo "[make] npm not found: the page of dvc plots diff will show no charts (install Node.js, then make plots-page)"; \
+	fi
 
 run: $(STAMP) ## the whole monitoring cycle (dvc repro) on the params' source (demo data by default)
 	$(BIN)/dvc repro

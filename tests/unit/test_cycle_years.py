@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from support import REPO
 
-from helpers.config import Paths
+from helpers.config import Paths, Programme
 from helpers.config.stage_params import (
     declared_programme_params,
     generated_programme_params,
@@ -25,7 +25,10 @@ from helpers.report import data_years
 from helpers.report.data_years import edition_line, latest_published_year
 from helpers.stages.analyse import fingerprint_files
 
-PER_PROGRAMME_STAGES = {"fetch", "harmonise", "demo", "validate", "joint"}
+PER_PROGRAMME_STAGES = {"fetch", "harmonise", "demo", "validate", "indicators", "joint"}
+# What only the notebooks and reports show: a new deep dive or a reworded description
+# reruns `analyse` and `report`, never the indicator tables.
+REPORT_ONLY_KEYS = {"deep_dives", "description", "place", "contact"}
 
 
 def test_stages_reading_some_keys_declare_every_programme_of_the_cycle(project):
@@ -35,9 +38,18 @@ def test_stages_reading_some_keys_declare_every_programme_of_the_cycle(project):
         assert set(files) == {f"params/programmes/{k}.yaml" for k in project.cycle.programmes}
         keys = list(files.values())
         assert all(k == keys[0] and k for k in keys), stage  # the same keys, never whole
-        # only the joint report, which draws each programme's targets, reads them
-        assert ("targets" in keys[0]) == (stage == "joint"), stage
+        # the target status (indicators) and the joint report's charts read the targets
+        assert ("targets" in keys[0]) == (stage in {"indicators", "joint"}), stage
+        assert "deep_dives" not in keys[0], stage  # a new deep dive reruns `analyse` only
         assert missing_programme_params(REPO / "dvc.yaml", stage, project.cycle.programmes) is None
+
+
+def test_the_indicators_stage_declares_every_programme_key_but_the_report_only_ones():
+    """A programme key the model gains is read by the indicator engine unless it is one
+    of the report-only keys: declared, or DVC would not rerun `indicators` for it."""
+    declared = declared_programme_params(REPO / "dvc.yaml")["indicators"]
+    keys = set(declared["params/programmes/overvecht.yaml"])
+    assert keys == set(Programme.model_fields) - REPORT_ONLY_KEYS
 
 
 def test_a_new_programme_missing_from_a_stage_is_named_with_what_to_add(tmp_path: Path):
@@ -48,7 +60,7 @@ def test_a_new_programme_missing_from_a_stage_is_named_with_what_to_add(tmp_path
     assert message.startswith("dvc.yaml: stage harmonise does not declare")
     assert "rotterdam_zuid" in message
     assert "      - params/programmes/rotterdam_zuid.yaml:\n          - areas" in message
-    assert missing_programme_params(dvc_yaml, "indicators", ["rotterdam_zuid"]) is None
+    assert missing_programme_params(dvc_yaml, "analyse", ["rotterdam_zuid"]) is None
 
 
 def test_the_programme_blocks_are_generated_from_the_first_for_every_programme(
