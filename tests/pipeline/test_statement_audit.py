@@ -157,3 +157,47 @@ def test_the_stage_stops_and_names_a_disagreement(cycle, tmp_path):
     assert "vollenhove.html" in result.stderr and repr(wrong) in result.stderr
     audit_page = (project / "reports" / "audit" / "index.html").read_text(encoding="utf-8")
     assert "Pijplijn gestopt" in audit_page and wrong in audit_page
+
+
+def test_a_wrong_figure_stops_dvc_repro_and_is_named_on_the_validation_page(cycle, tmp_path):
+    """Issue 24: a disagreement stops the cycle as a validation error does, and the site's
+    validation page names the document, the statement and both values. A figure in a
+    built page is made wrong, then the audit stage runs through `dvc repro` (only that
+    stage: a full repro would rebuild the page first)."""
+    root, _ = cycle
+    project = tmp_path / "project"
+
+    def no_cache(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in ("cache", "tmp")] if folder.endswith(".dvc") else []
+
+    shutil.copytree(root, project, symlinks=True, ignore=no_cache)
+    page = project / "reports" / "_site" / "vollenhove.html"
+    html = page.read_text(encoding="utf-8")
+    cell = re.search(r"(<td[^>]*>)(\d{1,3})\.(\d{3})</td>", html)
+    assert cell
+    right = f"{cell.group(2)}.{cell.group(3)}"
+    wrong = f"{cell.group(2)}.{(int(cell.group(3)) + 1) % 1000:03d}"
+    page.write_text(html.replace(cell.group(0), f"{cell.group(1)}{wrong}</td>", 1), "utf-8")
+    validation = project / "reports" / "_site" / "validation" / "index.html"
+    assert "Controle van de uitspraken" not in validation.read_text(encoding="utf-8")
+
+    result = run([DVC, "repro", "--single-item", "audit"], project, check=False)
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert "the statement audit stopped the pipeline" in result.stderr
+    shown = validation.read_text(encoding="utf-8")
+    section = shown[shown.index("<!-- statement-audit -->") : shown.index("<!-- /statement-audit")]
+    assert "Pijplijn gestopt" in section and "vollenhove.html" in section
+    row = re.search(
+        rf"<tr class='critical'><td>vollenhove\.html</td><td>([^<]+)</td>"
+        rf"<td>{re.escape(wrong)}</td><td>([^<]+)</td>",
+        section,
+    )
+    assert row, section[:2000]
+    assert " | " in row.group(1), "the statement: indicator | area | year"
+    assert float(row.group(2)) == float(right.replace(".", "")), "the recomputed value"
+    assert shown.index("<h1>") < shown.index("<!-- statement-audit -->"), "under the title"
+
+    page.write_text(html, "utf-8")  # put right again: the next audit takes the names away
+    again = run([DVC, "repro", "--single-item", "audit"], project, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "statement-audit" not in validation.read_text(encoding="utf-8")

@@ -101,7 +101,7 @@ def grid_years(header: list[str]) -> list[int]:
 
 
 def words(value: float) -> str:
-    return "–" if not math.isfinite(value) else f"{value:g}"
+    return "–" if not math.isfinite(value) else f"{value:.12g}"
 
 
 class Auditor:
@@ -470,8 +470,8 @@ class Auditor:
         )
         base = re.match(r"Nulmeting ((?:19|20)\d\d): (€ \S+|\S+)", rest)
         broken = re.match(
-            r"Geen verandering sinds ((?:19|20)\d\d): breuk in de reeks vanaf ((?:19|20)\d\d)\. "
-            r"In ((?:19|20)\d\d): (€ \S+|\S+)",
+            r"Geen verandering sinds ((?:19|20)\d\d): breuk in de reeks vanaf ((?:19|20)\d\d)\."
+            r"(?: In ((?:19|20)\d\d): (€ \S+|\S+))?",
             rest,
         )
         none = re.match(
@@ -501,6 +501,8 @@ class Auditor:
                 indicator,
                 stated,
             )
+        elif broken and broken.group(3) is None:
+            self.break_without_comparison(page, where, broken.group(2), key, indicator, year)
         elif broken:
             since, first = int(broken.group(2)), int(broken.group(3))
             expected = self.ref.break_years(key, indicator)
@@ -522,6 +524,28 @@ class Auditor:
             )
         else:
             self.unattributed(page, where, rest[:80])
+
+    def break_without_comparison(
+        self, page: Page, where: str, stated: str, key: str, indicator: Indicator, year: int
+    ) -> None:
+        """'Geen verandering sinds B: breuk in de reeks vanaf Y.' and nothing more: right
+        when Y is the last break after the base year up to the latest year, and no value
+        was published after the break before the latest one (nothing to compare with)."""
+        breaks = [b for b in self.ref.break_years(key, indicator) if self.ref.base_year < b <= year]
+        last = breaks[-1] if breaks else None
+        self.record(page, f"{where}: breuk", stated, str(last), last == int(stated))
+        after = [
+            y
+            for y in self.ref.published_years(key, "programma", indicator)
+            if last is not None and last <= y < year
+        ]
+        self.record(
+            page,
+            f"{where}: vergelijking na de breuk",
+            "– geen vergelijking",
+            "geen vergelijking" if not after else f"vergelijking sinds {after[0]}",
+            not after,
+        )
 
     def no_comparison(
         self, page: Page, where: str, text: str, key: str, indicator: Indicator, year: int

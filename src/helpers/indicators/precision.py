@@ -31,7 +31,8 @@ DECIMALS_BY_UNIT: Mapping[str, int] = {
     "per_km2": 0,
     "per_1000": 1,
 }
-"""Decimals of a value in a catalogue unit (`config.Unit`, exactly these): its level, interval, change and yearly trend.
+"""Decimals of a value in a catalogue unit (`config.Unit`, exactly these): its level,
+interval, change and yearly trend.
 
 Negative decimals round to tens, hundreds: euros (programme budgets) to the hundred
 euro, as registrations book them, so a budget, its change and its trend all read
