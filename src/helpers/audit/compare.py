@@ -24,7 +24,7 @@ from helpers.audit.pages import (
     parse_number,
     status_word,
 )
-from helpers.audit.reference import Reference, half_up
+from helpers.audit.reference import ROLES, Reference, half_up
 from helpers.config import Indicator
 
 AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
@@ -89,6 +89,11 @@ ANNUAL_TABLES = {
     "bijlage per indicator",
     "Tabel 1",
     "Stand van zaken per doel",
+    "inspanningen",
+    "vijf niveaus",
+    "vergelijking met de gemeente",
+    "bevolkingsgroepen",
+    "statistische bijlage",
 }
 
 
@@ -186,6 +191,22 @@ class Auditor:
             elif head == ["doel", "stand", "waarom"]:
                 self.goals(page, table, key)
                 seen.add("Stand van zaken per doel")
+            elif head[:5] == ["niveau", "wat", "inspanning", "laatste waarde", "nulmeting"]:
+                self.latest_and_base(page, table, key, (1, 3), "inspanningen")
+                seen.add("inspanningen")
+            elif head[:4] == ["niveau", "indicator", "laatste waarde", "nulmeting"]:
+                self.latest_and_base(page, table, key, (1, 2), "vijf niveaus")
+                self.latest_only(page, table, key, 4, "vijf niveaus: context")
+                seen.add("vijf niveaus")
+            elif head[:3] == ["thema", "indicator", "jaar"] and head[-1].startswith("index ("):
+                self.against_gemeente(page, table, key)
+                seen.add("vergelijking met de gemeente")
+            elif head[:2] == ["bevolkingsgroep", "jaar"]:
+                self.groups(page, table, key)
+                seen.add("bevolkingsgroepen")
+            elif head[:2] == ["indicator", "vergelijking"] and "p-waarde" in head:
+                self.statistics(page, table, key)
+                seen.add("statistische bijlage")
         self.expect(page, seen, ANNUAL_TABLES)
         self.sentences(page, key)
 
@@ -196,7 +217,10 @@ class Auditor:
             if grid_years(table.header):
                 self.grid(page, table, keys)
                 seen.add("De wijk in cijfers")
-        self.expect(page, seen, {"De wijk in cijfers"})
+            elif table.header[:1] == ["programma"] and len(table.header) > 1:
+                self.overview(page, table)
+                seen.add("overzicht per programma")
+        self.expect(page, seen, {"De wijk in cijfers", "overzicht per programma"})
 
     def expect(self, page: Page, seen: set[str], wanted: set[str]) -> None:
         """A table the audit reads that is no longer on the page (or no longer in a form
@@ -276,6 +300,226 @@ class Auditor:
             ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
             expected = self.ref.goal_status(key, ids)
             self.record(page, f"stand: {row[0]}", row[1], expected, stated == expected)
+
+    def latest_and_base(
+        self, page: Page, table: Table, key: str, columns: tuple[int, int], name: str
+    ) -> None:
+        """The label in column `columns[0]`, from `columns[1]` on '<value> (<year>)' in
+        the latest published year and the base value ('27 in 2020', '27 (2020)', '–' or
+        'breuk in de reeks' where there is none to show)."""
+        labels = self.labels(key)
+        at, value_at = columns
+        for row in table.rows:
+            label = row[at]
+            if not label:
+                continue
+            indicator = labels.get(label)
+            where = f"{label} ({name})"
+            if indicator is None:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            self.latest_cell(page, f"{where}: laatste waarde", row[value_at], key, indicator)
+            base = row[value_at + 1]
+            latest = self.ref.latest_year(key, "programma", indicator) or 0
+            if base == MISSING or base == "breuk in de reeks":
+                found = self.ref.figure(key, "programma", indicator, self.ref.base_year).value
+                broken = self.ref.broken(key, indicator, self.ref.base_year, latest)
+                ok = broken if base != MISSING else broken or not math.isfinite(found)
+                expected = "breuk in de reeks" if broken else words(found)
+                self.record(page, f"{where}: nulmeting", base, expected, ok)
+                continue
+            match = re.fullmatch(r"(.+?)(?: in | \()((?:19|20)\d\d)\)?", base)
+            if match is None:
+                self.unattributed(page, f"{where}: nulmeting", base)
+                continue
+            stated = int(match.group(2))
+            self.record(
+                page,
+                f"{where}: nulmeting jaar",
+                match.group(2),
+                str(self.ref.base_year),
+                stated == self.ref.base_year,
+            )
+            self.value(
+                page, f"{where}: nulmeting", match.group(1), key, "programma", indicator, stated
+            )
+
+    def latest_only(self, page: Page, table: Table, key: str, at: int, name: str) -> None:
+        """A '<label> | <value> (<year>)' pair of columns: the latest published value."""
+        labels = self.labels(key)
+        for row in table.rows:
+            label = row[at] if len(row) > at + 1 else ""
+            if not label:
+                continue
+            indicator = labels.get(label)
+            if indicator is None:
+                self.unattributed(page, f"{label} ({name})", " | ".join(row))
+                continue
+            self.latest_cell(page, f"{label} ({name})", row[at + 1], key, indicator)
+
+    def latest_cell(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> None:
+        """'29 (2024)': the latest published year and its value; '–' when none is."""
+        latest = self.ref.latest_year(key, "programma", ind)
+        if text == MISSING:
+            self.record(page, where, text, str(latest), latest is None)
+            return
+        match = re.fullmatch(r"(.+) \(((?:19|20)\d\d)\)", text)
+        if match is None:
+            self.unattributed(page, where, text)
+            return
+        year = int(match.group(2))
+        self.record(page, f"{where}: jaar", match.group(2), str(latest), year == latest)
+        self.value(page, where, match.group(1), key, "programma", ind, year)
+
+    def against_gemeente(self, page: Page, table: Table, key: str) -> None:
+        """'thema | indicator | jaar | programmagebied | <gemeente> | index (<gemeente> =
+        100)': the latest year both are published, both values, and the index."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[1])
+            where = f"{row[1]} (t.o.v. de gemeente)"
+            if indicator is None or not YEAR.fullmatch(row[2]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[2])
+            both = [
+                y
+                for y in self.ref.published_years(key, "programma", indicator)
+                if y in self.ref.published_years(key, "gemeente", indicator)
+            ]
+            self.record(
+                page, f"{where}: jaar", row[2], str(both[-1] if both else None), both[-1:] == [year]
+            )
+            self.value(page, f"{where}: programmagebied", row[3], key, "programma", indicator, year)
+            self.value(page, f"{where}: gemeente", row[4], key, "gemeente", indicator, year)
+            own = self.ref.stored(key, "programma", indicator, year)
+            city = self.ref.stored(key, "gemeente", indicator, year)
+            printed = parse_number(row[5])
+            if printed is None:
+                self.unattributed(page, f"{where}: index", row[5])
+                continue
+            self.number(page, f"{where}: index", printed, own / city * 100, "index")
+
+    def groups(self, page: Page, table: Table, key: str) -> None:
+        """'bevolkingsgroep | jaar | programmagebied | <gemeente> | Nederland' in the
+        programme area's latest published year."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[0])
+            where = f"{row[0]} (bevolkingsgroep)"
+            if indicator is None or not YEAR.fullmatch(row[1]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[1])
+            latest = self.ref.latest_year(key, "programma", indicator)
+            self.record(page, f"{where}: jaar", row[1], str(latest), latest == year)
+            for role, text in zip(ROLES, row[2:5], strict=False):
+                self.value(page, f"{where} | {role}", text, key, role, indicator, year)
+
+    def statistics(self, page: Page, table: Table, key: str) -> None:
+        """The statistical appendix: 'indicator | vergelijking | toets | p-waarde | index
+        (<base> = 100) | lineaire trend | verschil met <gemeente>'."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[0])
+            where = f"{row[0]} (statistiek)"
+            period = re.match(r"((?:19|20)\d\d)–((?:19|20)\d\d)", row[1])
+            if indicator is None or period is None:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            latest = self.ref.latest_year(key, "programma", indicator) or 0
+            since = self.ref.comparison_year(key, indicator, latest)
+            start, end = int(period.group(1)), int(period.group(2))
+            self.record(
+                page,
+                f"{where}: vergelijking",
+                row[1],
+                f"{since}–{latest}",
+                (start, end) == (since, latest),
+            )
+            self.p_value(page, f"{where}: p-waarde", row[3], key, indicator, since, latest)
+            index = self.ref.change_index(key, indicator, latest)
+            self.optional(page, f"{where}: index", row[4], index, "index")
+            self.trend_cell(page, f"{where}: trend", row[5], key, indicator, latest)
+            gap = self.ref.did(key, indicator, latest)
+            unit = indicator.unit if indicator.unit == "procent" else "index"
+            self.optional(page, f"{where}: verschil met de gemeente", row[6], gap, unit)
+
+    def optional(self, page: Page, where: str, text: str, expected: float, unit: str) -> None:
+        """A figure that is '–' exactly when the reference has none."""
+        if text.startswith(MISSING):
+            self.record(page, where, text, words(expected), not math.isfinite(expected))
+            return
+        printed = parse_number(text)
+        if printed is None:
+            self.unattributed(page, where, text)
+            return
+        self.number(page, where, printed, expected, unit)
+
+    def p_value(
+        self, page: Page, where: str, text: str, key: str, ind: Indicator, since: int, year: int
+    ) -> None:
+        """'p = 0,781' or 'p < 0,001' (score test of the two waves), '–' without a test."""
+        expected = self.ref.p_value(key, ind, since, year)
+        if text == MISSING:
+            self.record(page, where, text, words(expected), not math.isfinite(expected))
+            return
+        rounded = half_up(expected, 3)
+        if text == "p < 0,001":
+            self.record(page, where, text, words(rounded), rounded < 0.001)
+            return
+        printed = parse_number(text)
+        if printed is None or not text.startswith("p = "):
+            self.unattributed(page, where, text)
+            return
+        self.record(
+            page, where, text, words(rounded), math.isclose(rounded, printed.value, abs_tol=1e-9)
+        )
+
+    def trend_cell(
+        self, page: Page, where: str, text: str, key: str, ind: Indicator, year: int
+    ) -> None:
+        """'+5 per jaar sinds 2019 (95%-interval +4 tot +5)' for a count, '–' otherwise."""
+        slope, first = self.ref.trend(key, ind, year)
+        if ind.source != "registration":
+            slope = math.nan
+        if text == MISSING:
+            self.record(page, where, text, words(slope), not math.isfinite(slope))
+            return
+        match = re.match(rf"({SIGNED}) per jaar sinds ((?:19|20)\d\d)", text.replace("€ ", ""))
+        if match is None:
+            self.unattributed(page, where, text)
+            return
+        self.record(
+            page, f"{where} sinds", match.group(2), str(first), int(match.group(2)) == first
+        )
+        self.number(page, where, _num(match.group(1)), slope, ind.unit)
+
+    def overview(self, page: Page, table: Table) -> None:
+        """The joint overview: per programme and indicator '70,9% (gemeente 72,6%) 2024'."""
+        names = {self.project.programmes[k].name: k for k in self.project.cycle.programmes}
+        for row in table.rows:
+            key = names.get(row[0])
+            for label, text in zip(table.header[1:], row[1:], strict=False):
+                where = f"{row[0]} | {label} (overzicht)"
+                indicator = self.labels(key).get(label) if key else None
+                if key is None or indicator is None:
+                    self.unattributed(page, where, text)
+                    continue
+                latest = self.ref.latest_year(key, "programma", indicator)
+                if text == MISSING:
+                    self.record(page, where, text, str(latest), latest is None)
+                    continue
+                match = re.fullmatch(r"(.+?) \(gemeente (.+?)\) ((?:19|20)\d\d)", text)
+                if match is None:
+                    self.unattributed(page, where, text)
+                    continue
+                year = int(match.group(3))
+                self.record(page, f"{where}: jaar", match.group(3), str(latest), year == latest)
+                self.value(page, where, match.group(1), key, "programma", indicator, year)
+                self.value(
+                    page, f"{where}: gemeente", match.group(2), key, "gemeente", indicator, year
+                )
 
     # ------------------------------------------------------------------ cell texts
     def change_text(
