@@ -63,6 +63,9 @@ def test_the_audit_counts_hundreds_of_statements_per_document(cycle):
     for name in ANNUAL:
         assert documents[name]["checked"] >= 300, name
     assert documents["gezamenlijk.html"]["checked"] >= 1000
+    for name in ANNUAL:  # the residents' factsheets too
+        factsheet = name.replace(".html", "-factsheet.html")
+        assert documents[factsheet]["checked"] >= 20, factsheet
     assert data["checked"] == sum(d["checked"] for d in documents.values())
     assert set(documents["index.html"]) == {"checked", "disagree", "unattributed"}
 
@@ -201,3 +204,32 @@ def test_a_wrong_figure_stops_dvc_repro_and_is_named_on_the_validation_page(cycl
     again = run([DVC, "repro", "--single-item", "audit"], project, check=False)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "statement-audit" not in validation.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "where"),
+    [
+        ("overvecht-factsheet.html", " van de 100 volwassenen in ", "factsheet: "),
+        ("overvecht-factsheet.html", " activiteiten in de buurt.", "factsheet: "),
+        ("overvecht.html", ">p = 0,", "(statistiek): p-waarde"),
+    ],
+)
+def test_a_wrong_figure_in_a_factsheet_or_the_statistical_appendix_fails(
+    cycle, tmp_path, page, old, where
+):
+    """The residents' factsheet and the statistical appendix are read too: the number
+    just before (or after) a fixed wording, made one higher, is found."""
+    root, _ = cycle
+    html = (root / "reports" / "_site" / page).read_text(encoding="utf-8")
+    if old.startswith(">p = "):
+        found = re.search(re.escape(old) + r"(\d{3})", html)
+        assert found
+        wrong = f"{old}{(int(found.group(1)) + 1) % 1000:03d}"
+        site = mutated(root, tmp_path, page, found.group(0), wrong)
+    else:
+        found = re.search(r"(\d+)" + re.escape(old), html)
+        assert found
+        site = mutated(root, tmp_path, page, found.group(0), f"{int(found.group(1)) + 1}{old}")
+    changed = new_findings(root, site)
+    assert changed and all(c.document == page for c in changed), changed
+    assert any(where in c.where and c.outcome == "disagree" for c in changed), changed

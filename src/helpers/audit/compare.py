@@ -457,7 +457,14 @@ class Auditor:
         self.number(page, where, printed, expected, unit)
 
     def p_value(
-        self, page: Page, where: str, text: str, key: str, ind: Indicator, since: int, year: int
+        self,
+        page: Page,
+        where: str,
+        text: str,
+        key: str,
+        ind: Indicator,
+        since: int | None,
+        year: int,
     ) -> None:
         """'p = 0,781' or 'p < 0,001' (score test of the two waves), '–' without a test."""
         expected = self.ref.p_value(key, ind, since, year)
@@ -830,8 +837,141 @@ class Auditor:
                 )
 
     def factsheet(self, page: Page, key: str) -> None:
-        """'In 2024 waren er 86 activiteiten' style counts: not yet attributed (see docs)."""
-        del page, key
+        """The residents' sentences: '<N> van de 100 <who> in <place> …' with the gemeente
+        and the earlier measurement, and 'In <Y> waren er <N> activiteiten …'. A
+        paragraph that starts with a year and holds a number left unread is unattributed."""
+        programme = self.project.programmes[key]
+        place = re.escape(programme.place or "de wijk")
+        gemeente = re.escape(self.ref.area_name(key, "gemeente"))
+        share = re.compile(
+            rf"In ({YEAR_RE}) (\w+) (\d+) van de 100 (\w+) in {place} (.+?)\."
+            rf"(?: In heel {gemeente} zijn dat er (\d+) van de 100\.)?"
+        )
+        before = len(self.result.checks)
+        for text in page.paragraphs():
+            if not re.match(rf"In {YEAR_RE} ", text):
+                continue
+            rest = text
+            found = share.match(text)
+            if found:
+                rest = self.factsheet_share(page, key, found, text[found.end() :])
+            else:
+                rest = self.factsheet_count(page, key, text)
+            for number in NUMBER.finditer(rest):
+                if not YEAR.fullmatch(number.group(0)):
+                    self.unattributed(page, f"factsheet: {text[:60]}", number.group(0))
+        if len(self.result.checks) == before:  # a changed wording must not empty the audit
+            self.unattributed(page, "factsheet", "geen zinnen met cijfers gevonden")
+
+    def factsheet_share(self, page: Page, key: str, found: re.Match[str], after: str) -> str:
+        """One share and what follows it; returns the text left unread."""
+        year, stated = int(found.group(1)), int(found.group(3))
+        phrase = (found.group(2), found.group(4), found.group(5))
+        owned = {i.id: i for i in self.project.indicators_for(key)}
+        candidates = [owned[i] for i in FACTSHEET_SHARES.get(phrase, ()) if i in owned]
+        where = f"factsheet: {' '.join(phrase)}"
+        latest = [i for i in candidates if self.ref.latest_year(key, "programma", i) == year]
+        if not latest:
+            self.unattributed(page, where, found.group(0))
+            return after
+
+        def hundred(ind: Indicator, role: str, y: int) -> float:
+            return half_up(self.ref.stored(key, role, ind, y), 0)
+
+        ind = next((i for i in latest if hundred(i, "programma", year) == stated), latest[0])
+        self.record(page, f"{where}: jaar", str(year), str(year), True)
+        expected = hundred(ind, "programma", year)
+        self.record(page, where, str(stated), words(expected), expected == stated)
+        if found.group(6):
+            city = hundred(ind, "gemeente", year)
+            self.record(
+                page, f"{where}: gemeente", found.group(6), words(city), city == int(found.group(6))
+            )
+        before = re.match(
+            rf" In ({YEAR_RE}) waren het er (ook )?(\d+) van de 100"
+            r"(?:, dus in (\d{4}) zijn het er (meer|minder))?\.",
+            after,
+        )
+        if before is None:
+            since = self.ref.comparison_year(key, ind, year)
+            self.record(page, f"{where}: eerdere meting", "–", str(since), since in (None, year))
+            return after
+        since, then = int(before.group(1)), int(before.group(3))
+        expected_since = self.ref.comparison_year(key, ind, year)
+        self.record(
+            page,
+            f"{where}: eerdere meting",
+            before.group(1),
+            str(expected_since),
+            since == expected_since,
+        )
+        earlier = hundred(ind, "programma", since)
+        self.record(page, f"{where}: {since}", str(then), words(earlier), earlier == then)
+        said = "ook" if before.group(2) else before.group(5)
+        right = "ook" if expected == earlier else "meer" if expected > earlier else "minder"
+        self.record(page, f"{where}: meer of minder", str(said), right, said == right)
+        tail = after[before.end() :]
+        p = self.ref.p_value(key, ind, since, year)
+        verdict = (
+            "echt"
+            if "waarschijnlijk een echte verandering" in tail
+            else "toeval"
+            if "kan toeval zijn" in tail
+            else ""
+        )
+        if verdict or math.isfinite(p):
+            wanted = (
+                ""
+                if not math.isfinite(p) or right == "ook"
+                else "echt"
+                if half_up(p, 3) < 0.05
+                else "toeval"
+            )
+            self.record(page, f"{where}: toeval", verdict or "–", wanted or "–", verdict == wanted)
+        return tail
+
+    def factsheet_count(self, page: Page, key: str, text: str) -> str:
+        """'In 2024 waren er 86 activiteiten in de buurt.' and the like; returns the text
+        left unread (all of it when no known sentence matches)."""
+        owned = {i.id: i for i in self.project.indicators_for(key)}
+        for indicator_id, pattern in FACTSHEET_COUNTS.items():
+            found = re.fullmatch(pattern, text)
+            if found is None or indicator_id not in owned:
+                continue
+            ind, year = owned[indicator_id], int(found.group(1))
+            latest = self.ref.latest_year(key, "programma", ind)
+            where = f"factsheet: {ind.label}"
+            self.record(page, f"{where}: jaar", found.group(1), str(latest), latest == year)
+            self.value(page, where, found.group(2), key, "programma", ind, year)
+            return ""
+        return text
+
+
+YEAR_RE = r"(?:19|20)\d\d"
+FACTSHEET_SHARES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("voelen", "volwassenen", "zich gezond"): ("ervaren_gezondheid", "gezondheid_rivm"),
+    ("voelen", "volwassenen", "zich eenzaam"): ("eenzaamheid", "eenzaam_rivm"),
+    ("komen", "volwassenen", "moeilijk rond van hun geld"): (
+        "moeite_rondkomen",
+        "moeite_rondkomen_rivm",
+    ),
+    ("doen", "volwassenen", "vrijwilligerswerk"): ("vrijwilligerswerk", "vrijwilligerswerk_rivm"),
+    ("zijn", "volwassenen", "te zwaar"): ("overgewicht_rivm",),
+    ("zijn", "inwoners", "65 jaar of ouder"): ("aandeel_65plus",),
+    ("zijn", "inwoners", "jonger dan 15 jaar"): ("aandeel_0_15",),
+    ("bestaan", "huishoudens", "uit één persoon"): ("eenpersoonshuishoudens",),
+}
+"""The factsheet's B1 wording read back to the catalogue's indicators (written here from
+the built pages, not imported: the survey question and the RIVM estimate say the same)."""
+_N = r"(€ [\d.]+|[\d.]+)"
+FACTSHEET_COUNTS = {
+    "activiteiten": rf"In ({YEAR_RE}) (?:waren|was) er {_N} activiteit(?:en)? in de buurt\.",
+    "deelnemers": rf"In ({YEAR_RE}) (?:deden mensen|deed iemand) {_N} keer mee aan die "
+    r"activiteiten\.",
+    "schuldhulptrajecten": rf"In ({YEAR_RE}) begon voor {_N} huishoudens? hulp bij schulden\.",
+    "vrijwilligers": rf"In ({YEAR_RE}) (?:hielpen|hielp) {_N} vrijwilligers? mee\.",
+    "budget": rf"In ({YEAR_RE}) gaf het programma {_N} uit\.",
+}
 
 
 def iter_lines(result: Result) -> Iterator[str]:
