@@ -89,12 +89,11 @@ ANNUAL_TABLES = {
     "bijlage per indicator",
     "Tabel 1",
     "Stand van zaken per doel",
-    "inspanningen",
     "vijf niveaus",
-    "vergelijking met de gemeente",
-    "bevolkingsgroepen",
     "statistische bijlage",
 }
+"""The tables every annual report has; the efforts, the comparison with the gemeente
+and the population groups are read where the data give them."""
 
 
 def grid_years(header: list[str]) -> list[int]:
@@ -150,6 +149,13 @@ class Auditor:
         value = shown(expected, unit, printed.decimals, printed.value)
         ok = math.isfinite(value) and math.isclose(value, printed.value, abs_tol=1e-9)
         self.record(page, where, printed.text, words(value), ok)
+
+    def latest_with(self, key: str, role: str, ind: Indicator, year: int) -> int | None:
+        """The latest published year among the cycle's years and a printed `year` (a
+        health wave before the cycle, RIVM 2020 in a 2024 cycle, keeps its own year)."""
+        years = sorted(set(self.ref.years) | {year})
+        found = [y for y in years if math.isfinite(self.ref.figure(key, role, ind, y).value)]
+        return found[-1] if found else None
 
     # ------------------------------------------------------------------ lookups
     def labels(self, key: str) -> dict[str, Indicator]:
@@ -368,6 +374,7 @@ class Auditor:
             self.unattributed(page, where, text)
             return
         year = int(match.group(2))
+        latest = self.latest_with(key, "programma", ind, year)
         self.record(page, f"{where}: jaar", match.group(2), str(latest), year == latest)
         self.value(page, where, match.group(1), key, "programma", ind, year)
 
@@ -384,8 +391,11 @@ class Auditor:
             year = int(row[2])
             both = [
                 y
-                for y in self.ref.published_years(key, "programma", indicator)
-                if y in self.ref.published_years(key, "gemeente", indicator)
+                for y in sorted(set(self.ref.years) | {year})
+                if all(
+                    math.isfinite(self.ref.figure(key, role, indicator, y).value)
+                    for role in ("programma", "gemeente")
+                )
             ]
             self.record(
                 page, f"{where}: jaar", row[2], str(both[-1] if both else None), both[-1:] == [year]
@@ -411,7 +421,7 @@ class Auditor:
                 self.unattributed(page, where, " | ".join(row))
                 continue
             year = int(row[1])
-            latest = self.ref.latest_year(key, "programma", indicator)
+            latest = self.latest_with(key, "programma", indicator, year)
             self.record(page, f"{where}: jaar", row[1], str(latest), latest == year)
             for role, text in zip(ROLES, row[2:5], strict=False):
                 self.value(page, f"{where} | {role}", text, key, role, indicator, year)
@@ -424,6 +434,12 @@ class Auditor:
             indicator = labels.get(row[0])
             where = f"{row[0]} (statistiek)"
             period = re.match(r"((?:19|20)\d\d)–((?:19|20)\d\d)", row[1])
+            if indicator is not None and row[1:] == [MISSING] * (len(row) - 1):
+                latest = self.ref.latest_year(key, "programma", indicator)
+                since = self.ref.comparison_year(key, indicator, latest) if latest else None
+                none = latest is None or since is None or since >= latest
+                self.record(page, f"{where}: geen vergelijking", MISSING, str(since), none)
+                continue
             if indicator is None or period is None:
                 self.unattributed(page, where, " | ".join(row))
                 continue
@@ -522,6 +538,7 @@ class Auditor:
                     self.unattributed(page, where, text)
                     continue
                 year = int(match.group(3))
+                latest = self.latest_with(key, "programma", indicator, year)
                 self.record(page, f"{where}: jaar", match.group(3), str(latest), year == latest)
                 self.value(page, where, match.group(1), key, "programma", indicator, year)
                 self.value(
@@ -870,7 +887,7 @@ class Auditor:
         owned = {i.id: i for i in self.project.indicators_for(key)}
         candidates = [owned[i] for i in FACTSHEET_SHARES.get(phrase, ()) if i in owned]
         where = f"factsheet: {' '.join(phrase)}"
-        latest = [i for i in candidates if self.ref.latest_year(key, "programma", i) == year]
+        latest = [i for i in candidates if self.latest_with(key, "programma", i, year) == year]
         if not latest:
             self.unattributed(page, where, found.group(0))
             return after
