@@ -911,7 +911,8 @@ class Auditor:
         )
         if before is None:
             since = self.ref.comparison_year(key, ind, year)
-            self.record(page, f"{where}: eerdere meting", "–", str(since), since in (None, year))
+            none = since is None or since >= year  # a wave before the base year: nothing earlier
+            self.record(page, f"{where}: eerdere meting", "–", str(since), none)
             return after
         since, then = int(before.group(1)), int(before.group(3))
         expected_since = self.ref.comparison_year(key, ind, year)
