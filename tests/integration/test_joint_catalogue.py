@@ -279,10 +279,6 @@ def test_joint_targets_and_their_sentence(project):
     assert report.joint_targets_sentence(project, project.catalogue.get("inwoners")) == ""
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: the merged y-axis policy (counts and money from zero, issue 24) and this scale rule disagree; open in the session note",  # noqa: E501
-    strict=False,
-)
 def test_one_scale_per_indicator_fits_every_value_interval_and_target(project):
     series = report.joint_series(project, joint_table(project), "eenzaamheid")
     targets = pd.DataFrame([{"programme_name": "Vollenhove Vooruit", "year": 2026, "value": 80.0}])

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from helpers.indicators.precision import (
     DECIMALS_BY_UNIT,
+    INDEX_DECIMALS,
     plain_number,
     round_half_up,
     round_scalar,
@@ -79,16 +80,15 @@ def test_noise_below_the_tolerance_does_not_move_a_rounded_value():
             assert round_half_up(value, decimals) == round_half_up(noisy, decimals)
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: the unit 'index' came with the merged joint charts (issue 24) without a stored precision; open in the session note",  # noqa: E501
-    strict=False,
-)
 def test_every_catalogue_unit_has_a_stored_precision():
+    """Exactly the catalogue's units, and the index the joint report draws counts in."""
     from typing import get_args
 
     from helpers.config import Unit
+    from helpers.report.joint import INDEX_UNIT
 
     assert set(get_args(Unit)) == set(DECIMALS_BY_UNIT)
+    assert unit_decimals(INDEX_UNIT) == INDEX_DECIMALS == 1
     with pytest.raises(ValueError, match="no stored precision for unit 'furlong'"):
         unit_decimals("furlong")
 

@@ -1,11 +1,13 @@
 """Issue 24: the statement audit as the last stage of the real `dvc repro` on the demo.
 
 The audit stage reads the built pages and recomputes every figure, period and status
-it finds from the raw inputs. These tests run the cycle once on a copy of the project,
-then (1) read reports/audit.json, (2) require the demo cycle to pass it, and (3) prove
-the audit can fail: on copies of the built site with one statement changed (a period
-swapped, a value mis-rounded, a status replaced) it finds exactly that statement, and
-the stage itself stops with it named.
+it finds from the raw inputs. These tests read the session's one cold build of the
+project (tests/pipeline/conftest.py), then (1) read reports/audit.json, (2) require
+the demo cycle to pass it, and (3) prove the audit can fail: on copies of the built
+site with one statement changed (a period swapped, a value mis-rounded, a status
+replaced, a factsheet figure or p-value changed) it finds exactly that statement,
+and the stage itself, also run by `dvc repro`, stops with it named on the
+validation page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import VENV_BIN, copy_project, run
+from support import VENV_BIN, run
 
 from helpers.audit.compare import Auditor, Check
 from helpers.audit.pages import read_site
@@ -29,13 +31,12 @@ ANNUAL = ("overvecht.html", "soesterkwartier.html", "vollenhove.html", "betere_b
 
 
 @pytest.fixture(scope="module")
-def cycle(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("audit") / "project")
-    result = run([DVC, "repro"], root, check=False, timeout=1800)
-    assert (root / "reports" / "audit.json").is_file(), (
-        result.stdout[-3000:] + result.stderr[-3000:]
-    )
-    return root, result
+def cycle(cold_build):
+    """The session's cold build (tests/pipeline/conftest.py; a failed `dvc repro`, the
+    audit stage included, fails there). Read only: tests change copies of it."""
+    root, output = cold_build
+    assert (root / "reports" / "audit.json").is_file(), output[-3000:]
+    return root, output
 
 
 def audit_site(root: Path, site: Path) -> list[Check]:
@@ -63,12 +64,15 @@ def test_the_audit_counts_hundreds_of_statements_per_document(cycle):
     for name in ANNUAL:
         assert documents[name]["checked"] >= 300, name
     assert documents["gezamenlijk.html"]["checked"] >= 1000
+    for name in ANNUAL:  # the residents' factsheets too
+        factsheet = name.replace(".html", "-factsheet.html")
+        assert documents[factsheet]["checked"] >= 20, factsheet
     assert data["checked"] == sum(d["checked"] for d in documents.values())
     assert set(documents["index.html"]) == {"checked", "disagree", "unattributed"}
 
 
 def test_the_demo_cycle_passes_the_audit(cycle):
-    root, result = cycle
+    root, output = cycle
     data = json.loads((root / "reports" / "audit.json").read_text(encoding="utf-8"))
     findings = "\n".join(
         f"{f['document']}: {f['where']}: {f['printed']!r} vs {f['expected']!r}"
@@ -77,7 +81,7 @@ def test_the_demo_cycle_passes_the_audit(cycle):
     assert data["passed"], (
         f"{data['disagree']} disagree, {data['unattributed']} unattributed:\n{findings}"
     )
-    assert result.returncode == 0
+    assert "Running stage 'audit'" in output, "the audit ran as the cycle's last stage"
 
 
 def new_findings(root: Path, site: Path) -> list[Check]:
@@ -157,3 +161,76 @@ def test_the_stage_stops_and_names_a_disagreement(cycle, tmp_path):
     assert "vollenhove.html" in result.stderr and repr(wrong) in result.stderr
     audit_page = (project / "reports" / "audit" / "index.html").read_text(encoding="utf-8")
     assert "Pijplijn gestopt" in audit_page and wrong in audit_page
+
+
+def test_a_wrong_figure_stops_dvc_repro_and_is_named_on_the_validation_page(cycle, tmp_path):
+    """Issue 24: a disagreement stops the cycle as a validation error does, and the site's
+    validation page names the document, the statement and both values. A figure in a
+    built page is made wrong, then the audit stage runs through `dvc repro` (only that
+    stage: a full repro would rebuild the page first)."""
+    root, _ = cycle
+    project = tmp_path / "project"
+
+    def no_cache(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in ("cache", "tmp")] if folder.endswith(".dvc") else []
+
+    shutil.copytree(root, project, symlinks=True, ignore=no_cache)
+    page = project / "reports" / "_site" / "vollenhove.html"
+    html = page.read_text(encoding="utf-8")
+    cell = re.search(r"(<td[^>]*>)(\d{1,3})\.(\d{3})</td>", html)
+    assert cell
+    right = f"{cell.group(2)}.{cell.group(3)}"
+    wrong = f"{cell.group(2)}.{(int(cell.group(3)) + 1) % 1000:03d}"
+    page.write_text(html.replace(cell.group(0), f"{cell.group(1)}{wrong}</td>", 1), "utf-8")
+    validation = project / "reports" / "_site" / "validation" / "index.html"
+    assert "Controle van de uitspraken" not in validation.read_text(encoding="utf-8")
+
+    result = run([DVC, "repro", "--single-item", "audit"], project, check=False)
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert "the statement audit stopped the pipeline" in result.stderr
+    shown = validation.read_text(encoding="utf-8")
+    section = shown[shown.index("<!-- statement-audit -->") : shown.index("<!-- /statement-audit")]
+    assert "Pijplijn gestopt" in section and "vollenhove.html" in section
+    row = re.search(
+        rf"<tr class='critical'><td>vollenhove\.html</td><td>([^<]+)</td>"
+        rf"<td>{re.escape(wrong)}</td><td>([^<]+)</td>",
+        section,
+    )
+    assert row, section[:2000]
+    assert " | " in row.group(1), "the statement: indicator | area | year"
+    assert float(row.group(2)) == float(right.replace(".", "")), "the recomputed value"
+    assert shown.index("<h1>") < shown.index("<!-- statement-audit -->"), "under the title"
+
+    page.write_text(html, "utf-8")  # put right again: the next audit takes the names away
+    again = run([DVC, "repro", "--single-item", "audit"], project, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "statement-audit" not in validation.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "where"),
+    [
+        ("overvecht-factsheet.html", " van de 100 volwassenen in ", "factsheet: "),
+        ("overvecht-factsheet.html", " activiteiten in de buurt.", "factsheet: "),
+        ("overvecht.html", ">p = 0,", "(statistiek): p-waarde"),
+    ],
+)
+def test_a_wrong_figure_in_a_factsheet_or_the_statistical_appendix_fails(
+    cycle, tmp_path, page, old, where
+):
+    """The residents' factsheet and the statistical appendix are read too: the number
+    just before (or after) a fixed wording, made one higher, is found."""
+    root, _ = cycle
+    html = (root / "reports" / "_site" / page).read_text(encoding="utf-8")
+    if old.startswith(">p = "):
+        found = re.search(re.escape(old) + r"(\d{3})", html)
+        assert found
+        wrong = f"{old}{(int(found.group(1)) + 1) % 1000:03d}"
+        site = mutated(root, tmp_path, page, found.group(0), wrong)
+    else:
+        found = re.search(r"(\d+)" + re.escape(old), html)
+        assert found
+        site = mutated(root, tmp_path, page, found.group(0), f"{int(found.group(1)) + 1}{old}")
+    changed = new_findings(root, site)
+    assert changed and all(c.document == page for c in changed), changed
+    assert any(where in c.where and c.outcome == "disagree" for c in changed), changed

@@ -1,6 +1,6 @@
 """Charts that cannot mislead: counts never on one axis with Nederland, axis units that
-match the values, and one y-axis policy (counts and money from zero; any other axis
-that does not start at zero is marked)."""
+match the values, and one y-axis policy (every catalogue unit from zero, in every
+document; an index axis that does not start at zero is marked)."""
 
 from __future__ import annotations
 
@@ -66,29 +66,35 @@ def _axis(values: list[float], unit: str):
     return low, marks
 
 
-@pytest.mark.parametrize("unit", ["aantal", "euro", "duizend_euro"])
-def test_counts_and_money_start_at_zero_unmarked(unit):
-    low, marks = _axis([8.0, 9.0, 8.5], unit)
+@pytest.mark.parametrize("unit", ["aantal", "procent", "euro", "duizend_euro", "per_1000"])
+def test_every_catalogue_unit_starts_at_zero_unmarked(unit):
+    """The issue's health line over 67-76% and 8-9 volunteers: both drawn from zero, as
+    the joint report draws the same indicators."""
+    low, marks = _axis([67.0, 76.0, 71.0], unit)
     assert low == 0 and marks == []
 
 
-def test_a_percentage_line_not_starting_at_zero_is_marked():
-    """The issue's health line over 67-76%: allowed, but the axis says so."""
-    low, marks = _axis([67.0, 76.0, 71.0], "procent")
+def test_an_index_line_not_starting_at_zero_is_marked():
+    """An index around 100 may start higher, but the axis says so."""
+    low, marks = _axis([98.0, 103.0, 101.0], joint.INDEX_UNIT)
     assert low > 0 and len(marks) == 2
     assert any(getattr(m, "get_text", lambda: "")() == plots.AXIS_NOT_FROM_ZERO for m in marks)
 
 
 def test_an_axis_from_zero_carries_no_mark():
-    low, marks = _axis([0.0, 50.0, 20.0], "procent")
+    low, marks = _axis([0.0, 50.0, 20.0], joint.INDEX_UNIT)
     assert low <= 0 and marks == []
 
 
-def test_the_joint_scale_starts_counts_at_zero_and_leaves_percentages_free():
+def test_the_joint_scale_follows_the_same_policy_as_every_other_chart():
+    """One rule for the site: the joint report's shared scale starts at zero exactly for
+    the units the annual reports' charts start at zero."""
     series = pd.DataFrame({"value": [67.0, 76.0], "lower": [65.0, 74.0], "upper": [69.0, 78.0]})
     none = pd.DataFrame({"value": []})
-    assert joint.joint_limits(series, none, "procent")[0] > 0
-    assert joint.joint_limits(series, none, "aantal")[0] == 0
+    for unit in (*plots.FROM_ZERO_UNITS, joint.INDEX_UNIT):
+        low = joint.joint_limits(series, none, unit)[0]
+        assert (low == 0) == (unit in plots.FROM_ZERO_UNITS), unit
+    assert joint.INDEX_UNIT not in plots.FROM_ZERO_UNITS
 
 
 def test_the_index_starts_again_at_a_series_break():

@@ -4,6 +4,7 @@ analysts' CSV/Excel tables."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -420,6 +421,42 @@ def test_tables_write_integers_as_integers_and_a_dutch_excel_csv(project, tmp_pa
     network = pd.read_csv(tmp_path / "overvecht_netwerk.csv")
     assert list(network.columns) == exports.NETWORK_COLUMNS
     assert set(project.programmes["overvecht"].indicator_ids()) <= set(network["indicator_id"])
+
+
+@pytest.mark.parametrize(
+    ("stored", "printed"),
+    [(0.0, "< 0,001"), (0.0004, "< 0,001"), (0.001, "0,001"), (0.012, "0,012"), (0.5, "0,500")],
+)
+def test_a_p_value_reads_as_the_reports_print_it(stored, printed):
+    assert exports.printed_p(stored) == printed
+    assert exports.printed_p(float("nan")) == exports.printed_p(None) == ""
+
+
+def test_the_summary_csvs_never_leave_a_p_below_0001_as_a_bare_0(project):
+    """Issue 24: p < 0,001 reads '< 0,001', not 0. Beside the numeric p (for software)
+    both CSVs carry the printed p; a stored 0 (a tested row set to it here) reads
+    '< 0,001', every other tested row its three decimals, an untested row nothing."""
+    from helpers.indicators.engine import programme_summary
+
+    summary = programme_summary(project, "overvecht", _demo_table())
+    tested = summary["p_value"].notna()
+    assert tested.sum() >= 1
+    summary.loc[summary.index[tested][0], "p_value"] = 0.0
+    frame = exports.summary_table(project, "overvecht", summary)
+    for text, sep in ((exports.plain_csv(frame), ","), (exports.dutch_excel_csv(frame), ";")):
+        read = pd.read_csv(
+            io.StringIO(text.lstrip("\ufeff")), sep=sep, dtype=str, keep_default_na=False
+        )
+        columns = list(read.columns)
+        assert columns.index("p_waarde_gedrukt") == columns.index("p_waarde") + 1
+        numbers = read["p_waarde"].str.replace(",", ".")
+        assert "0" in set(numbers), "the stored 0 is there, as a number"
+        assert set(read.loc[numbers.eq("0"), "p_waarde_gedrukt"]) == {"< 0,001"}
+        others = read[numbers.ne("0") & numbers.ne("")]
+        assert others["p_waarde_gedrukt"].tolist() == [
+            f"{float(v):.3f}".replace(".", ",") for v in others["p_waarde"].str.replace(",", ".")
+        ]
+        assert set(read.loc[numbers.eq(""), "p_waarde_gedrukt"]) <= {""}
 
 
 def test_the_workbook_has_formats_per_unit_frozen_header_filter_and_column_notes(project, tmp_path):

@@ -185,10 +185,12 @@ def test_a_series_that_starts_late_has_no_gap_before_its_start():
 
 
 def test_percentage_axis_has_decimal_commas():
-    series = pd.DataFrame(rows("programma", {2019: 47.0, 2020: 47.6, 2021: 48.2}, spread=0.1))
+    """Small shares (the axis starts at zero, plots.FROM_ZERO_UNITS): ticks in tenths."""
+    series = pd.DataFrame(rows("programma", {2019: 1.0, 2020: 1.3, 2021: 1.6}, spread=0.1))
     ax = plots.indicator_trend(series, "Aandeel", "procent", years=YEARS).axes[0]
     labels = [label for label in tick_texts(ax) if label]
-    assert "47,0" in labels and all("," in label for label in labels)
+    assert ax.get_ylim()[0] == 0
+    assert "0,50" in labels and all("," in label for label in labels)
     assert not any("." in label for label in labels)
     assert ax.get_ylabel() == "procent"
 

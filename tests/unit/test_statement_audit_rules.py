@@ -197,3 +197,25 @@ def test_before_the_target_year_never_met_and_after_never_on_track(
         assert found.movement == "" and found.reason == "no_direction"
     else:
         assert found.movement in ("toward", "away", "unchanged")
+
+
+def test_the_validation_page_names_each_disagreement_once_and_drops_it_when_gone():
+    from helpers.validation.report import AUDIT_START, with_audit_section
+
+    page = "<html><body><main><h1>Validatie</h1><p>rest</p></main></body></html>"
+    finding = {
+        "document": "vollenhove.html",
+        "where": "Aantal inwoners | Vollenhove <Vooruit> | 2019",
+        "printed": "3.054",
+        "expected": "3053",
+        "outcome": "disagree",
+    }
+    marked = with_audit_section(page, [finding], 3932)
+    assert marked.index("<h1>") < marked.index(AUDIT_START) < marked.index("<p>rest")
+    assert "Pijplijn gestopt: 1 van de 3932" in marked
+    assert "Vollenhove &lt;Vooruit&gt;" in marked, "escaped"
+    assert "<td>3.054</td><td>3053</td><td>wijkt af</td>" in marked
+    twice = with_audit_section(marked, [finding], 3932)
+    assert twice == marked and twice.count(AUDIT_START) == 1
+    assert with_audit_section(marked, [], 3932) == page
+    assert with_audit_section(page, [], 3932) == page

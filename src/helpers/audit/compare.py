@@ -24,7 +24,7 @@ from helpers.audit.pages import (
     parse_number,
     status_word,
 )
-from helpers.audit.reference import Reference, half_up
+from helpers.audit.reference import ROLES, Reference, half_up
 from helpers.config import Indicator
 
 AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
@@ -89,7 +89,11 @@ ANNUAL_TABLES = {
     "bijlage per indicator",
     "Tabel 1",
     "Stand van zaken per doel",
+    "vijf niveaus",
+    "statistische bijlage",
 }
+"""The tables every annual report has; the efforts, the comparison with the gemeente
+and the population groups are read where the data give them."""
 
 
 def grid_years(header: list[str]) -> list[int]:
@@ -101,7 +105,7 @@ def grid_years(header: list[str]) -> list[int]:
 
 
 def words(value: float) -> str:
-    return "–" if not math.isfinite(value) else f"{value:g}"
+    return "–" if not math.isfinite(value) else f"{value:.12g}"
 
 
 class Auditor:
@@ -146,6 +150,13 @@ class Auditor:
         ok = math.isfinite(value) and math.isclose(value, printed.value, abs_tol=1e-9)
         self.record(page, where, printed.text, words(value), ok)
 
+    def latest_with(self, key: str, role: str, ind: Indicator, year: int) -> int | None:
+        """The latest published year among the cycle's years and a printed `year` (a
+        health wave before the cycle, RIVM 2020 in a 2024 cycle, keeps its own year)."""
+        years = sorted(set(self.ref.years) | {year})
+        found = [y for y in years if math.isfinite(self.ref.figure(key, role, ind, y).value)]
+        return found[-1] if found else None
+
     # ------------------------------------------------------------------ lookups
     def labels(self, key: str) -> dict[str, Indicator]:
         return {i.label: i for i in self.project.indicators_for(key)}
@@ -186,6 +197,22 @@ class Auditor:
             elif head == ["doel", "stand", "waarom"]:
                 self.goals(page, table, key)
                 seen.add("Stand van zaken per doel")
+            elif head[:5] == ["niveau", "wat", "inspanning", "laatste waarde", "nulmeting"]:
+                self.latest_and_base(page, table, key, (1, 3), "inspanningen")
+                seen.add("inspanningen")
+            elif head[:4] == ["niveau", "indicator", "laatste waarde", "nulmeting"]:
+                self.latest_and_base(page, table, key, (1, 2), "vijf niveaus")
+                self.latest_only(page, table, key, 4, "vijf niveaus: context")
+                seen.add("vijf niveaus")
+            elif head[:3] == ["thema", "indicator", "jaar"] and head[-1].startswith("index ("):
+                self.against_gemeente(page, table, key)
+                seen.add("vergelijking met de gemeente")
+            elif head[:2] == ["bevolkingsgroep", "jaar"]:
+                self.groups(page, table, key)
+                seen.add("bevolkingsgroepen")
+            elif head[:2] == ["indicator", "vergelijking"] and "p-waarde" in head:
+                self.statistics(page, table, key)
+                seen.add("statistische bijlage")
         self.expect(page, seen, ANNUAL_TABLES)
         self.sentences(page, key)
 
@@ -196,7 +223,10 @@ class Auditor:
             if grid_years(table.header):
                 self.grid(page, table, keys)
                 seen.add("De wijk in cijfers")
-        self.expect(page, seen, {"De wijk in cijfers"})
+            elif table.header[:1] == ["programma"] and len(table.header) > 1:
+                self.overview(page, table)
+                seen.add("overzicht per programma")
+        self.expect(page, seen, {"De wijk in cijfers", "overzicht per programma"})
 
     def expect(self, page: Page, seen: set[str], wanted: set[str]) -> None:
         """A table the audit reads that is no longer on the page (or no longer in a form
@@ -276,6 +306,244 @@ class Auditor:
             ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
             expected = self.ref.goal_status(key, ids)
             self.record(page, f"stand: {row[0]}", row[1], expected, stated == expected)
+
+    def latest_and_base(
+        self, page: Page, table: Table, key: str, columns: tuple[int, int], name: str
+    ) -> None:
+        """The label in column `columns[0]`, from `columns[1]` on '<value> (<year>)' in
+        the latest published year and the base value ('27 in 2020', '27 (2020)', '–' or
+        'breuk in de reeks' where there is none to show)."""
+        labels = self.labels(key)
+        at, value_at = columns
+        for row in table.rows:
+            label = row[at]
+            if not label:
+                continue
+            indicator = labels.get(label)
+            where = f"{label} ({name})"
+            if indicator is None:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            self.latest_cell(page, f"{where}: laatste waarde", row[value_at], key, indicator)
+            base = row[value_at + 1]
+            latest = self.ref.latest_year(key, "programma", indicator) or 0
+            if base == MISSING or base == "breuk in de reeks":
+                found = self.ref.figure(key, "programma", indicator, self.ref.base_year).value
+                broken = self.ref.broken(key, indicator, self.ref.base_year, latest)
+                ok = broken if base != MISSING else broken or not math.isfinite(found)
+                expected = "breuk in de reeks" if broken else words(found)
+                self.record(page, f"{where}: nulmeting", base, expected, ok)
+                continue
+            match = re.fullmatch(r"(.+?)(?: in | \()((?:19|20)\d\d)\)?", base)
+            if match is None:
+                self.unattributed(page, f"{where}: nulmeting", base)
+                continue
+            stated = int(match.group(2))
+            self.record(
+                page,
+                f"{where}: nulmeting jaar",
+                match.group(2),
+                str(self.ref.base_year),
+                stated == self.ref.base_year,
+            )
+            self.value(
+                page, f"{where}: nulmeting", match.group(1), key, "programma", indicator, stated
+            )
+
+    def latest_only(self, page: Page, table: Table, key: str, at: int, name: str) -> None:
+        """A '<label> | <value> (<year>)' pair of columns: the latest published value."""
+        labels = self.labels(key)
+        for row in table.rows:
+            label = row[at] if len(row) > at + 1 else ""
+            if not label:
+                continue
+            indicator = labels.get(label)
+            if indicator is None:
+                self.unattributed(page, f"{label} ({name})", " | ".join(row))
+                continue
+            self.latest_cell(page, f"{label} ({name})", row[at + 1], key, indicator)
+
+    def latest_cell(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> None:
+        """'29 (2024)': the latest published year and its value; '–' when none is."""
+        latest = self.ref.latest_year(key, "programma", ind)
+        if text == MISSING:
+            self.record(page, where, text, str(latest), latest is None)
+            return
+        match = re.fullmatch(r"(.+) \(((?:19|20)\d\d)\)", text)
+        if match is None:
+            self.unattributed(page, where, text)
+            return
+        year = int(match.group(2))
+        latest = self.latest_with(key, "programma", ind, year)
+        self.record(page, f"{where}: jaar", match.group(2), str(latest), year == latest)
+        self.value(page, where, match.group(1), key, "programma", ind, year)
+
+    def against_gemeente(self, page: Page, table: Table, key: str) -> None:
+        """'thema | indicator | jaar | programmagebied | <gemeente> | index (<gemeente> =
+        100)': the latest year both are published, both values, and the index."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[1])
+            where = f"{row[1]} (t.o.v. de gemeente)"
+            if indicator is None or not YEAR.fullmatch(row[2]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[2])
+            both = [
+                y
+                for y in sorted(set(self.ref.years) | {year})
+                if all(
+                    math.isfinite(self.ref.figure(key, role, indicator, y).value)
+                    for role in ("programma", "gemeente")
+                )
+            ]
+            self.record(
+                page, f"{where}: jaar", row[2], str(both[-1] if both else None), both[-1:] == [year]
+            )
+            self.value(page, f"{where}: programmagebied", row[3], key, "programma", indicator, year)
+            self.value(page, f"{where}: gemeente", row[4], key, "gemeente", indicator, year)
+            own = self.ref.stored(key, "programma", indicator, year)
+            city = self.ref.stored(key, "gemeente", indicator, year)
+            printed = parse_number(row[5])
+            if printed is None:
+                self.unattributed(page, f"{where}: index", row[5])
+                continue
+            self.number(page, f"{where}: index", printed, own / city * 100, "index")
+
+    def groups(self, page: Page, table: Table, key: str) -> None:
+        """'bevolkingsgroep | jaar | programmagebied | <gemeente> | Nederland' in the
+        programme area's latest published year."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[0])
+            where = f"{row[0]} (bevolkingsgroep)"
+            if indicator is None or not YEAR.fullmatch(row[1]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[1])
+            latest = self.latest_with(key, "programma", indicator, year)
+            self.record(page, f"{where}: jaar", row[1], str(latest), latest == year)
+            for role, text in zip(ROLES, row[2:5], strict=False):
+                self.value(page, f"{where} | {role}", text, key, role, indicator, year)
+
+    def statistics(self, page: Page, table: Table, key: str) -> None:
+        """The statistical appendix: 'indicator | vergelijking | toets | p-waarde | index
+        (<base> = 100) | lineaire trend | verschil met <gemeente>'."""
+        labels = self.labels(key)
+        for row in table.rows:
+            indicator = labels.get(row[0])
+            where = f"{row[0]} (statistiek)"
+            period = re.match(r"((?:19|20)\d\d)–((?:19|20)\d\d)", row[1])
+            if indicator is not None and row[1:] == [MISSING] * (len(row) - 1):
+                latest = self.ref.latest_year(key, "programma", indicator)
+                since = self.ref.comparison_year(key, indicator, latest) if latest else None
+                none = latest is None or since is None or since >= latest
+                self.record(page, f"{where}: geen vergelijking", MISSING, str(since), none)
+                continue
+            if indicator is None or period is None:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            latest = self.ref.latest_year(key, "programma", indicator) or 0
+            since = self.ref.comparison_year(key, indicator, latest)
+            start, end = int(period.group(1)), int(period.group(2))
+            self.record(
+                page,
+                f"{where}: vergelijking",
+                row[1],
+                f"{since}–{latest}",
+                (start, end) == (since, latest),
+            )
+            self.p_value(page, f"{where}: p-waarde", row[3], key, indicator, since, latest)
+            index = self.ref.change_index(key, indicator, latest)
+            self.optional(page, f"{where}: index", row[4], index, "index")
+            self.trend_cell(page, f"{where}: trend", row[5], key, indicator, latest)
+            gap = self.ref.did(key, indicator, latest)
+            unit = indicator.unit if indicator.unit == "procent" else "index"
+            self.optional(page, f"{where}: verschil met de gemeente", row[6], gap, unit)
+
+    def optional(self, page: Page, where: str, text: str, expected: float, unit: str) -> None:
+        """A figure that is '–' exactly when the reference has none."""
+        if text.startswith(MISSING):
+            self.record(page, where, text, words(expected), not math.isfinite(expected))
+            return
+        printed = parse_number(text)
+        if printed is None:
+            self.unattributed(page, where, text)
+            return
+        self.number(page, where, printed, expected, unit)
+
+    def p_value(
+        self,
+        page: Page,
+        where: str,
+        text: str,
+        key: str,
+        ind: Indicator,
+        since: int | None,
+        year: int,
+    ) -> None:
+        """'p = 0,781' or 'p < 0,001' (score test of the two waves), '–' without a test."""
+        expected = self.ref.p_value(key, ind, since, year)
+        if text == MISSING:
+            self.record(page, where, text, words(expected), not math.isfinite(expected))
+            return
+        rounded = half_up(expected, 3)
+        if text == "p < 0,001":
+            self.record(page, where, text, words(rounded), rounded < 0.001)
+            return
+        printed = parse_number(text)
+        if printed is None or not text.startswith("p = "):
+            self.unattributed(page, where, text)
+            return
+        self.record(
+            page, where, text, words(rounded), math.isclose(rounded, printed.value, abs_tol=1e-9)
+        )
+
+    def trend_cell(
+        self, page: Page, where: str, text: str, key: str, ind: Indicator, year: int
+    ) -> None:
+        """'+5 per jaar sinds 2019 (95%-interval +4 tot +5)' for a count, '–' otherwise."""
+        slope, first = self.ref.trend(key, ind, year)
+        if ind.source != "registration":
+            slope = math.nan
+        if text == MISSING:
+            self.record(page, where, text, words(slope), not math.isfinite(slope))
+            return
+        match = re.match(rf"({SIGNED}) per jaar sinds ((?:19|20)\d\d)", text.replace("€ ", ""))
+        if match is None:
+            self.unattributed(page, where, text)
+            return
+        self.record(
+            page, f"{where} sinds", match.group(2), str(first), int(match.group(2)) == first
+        )
+        self.number(page, where, _num(match.group(1)), slope, ind.unit)
+
+    def overview(self, page: Page, table: Table) -> None:
+        """The joint overview: per programme and indicator '70,9% (gemeente 72,6%) 2024'."""
+        names = {self.project.programmes[k].name: k for k in self.project.cycle.programmes}
+        for row in table.rows:
+            key = names.get(row[0])
+            for label, text in zip(table.header[1:], row[1:], strict=False):
+                where = f"{row[0]} | {label} (overzicht)"
+                indicator = self.labels(key).get(label) if key else None
+                if key is None or indicator is None:
+                    self.unattributed(page, where, text)
+                    continue
+                latest = self.ref.latest_year(key, "programma", indicator)
+                if text == MISSING:
+                    self.record(page, where, text, str(latest), latest is None)
+                    continue
+                match = re.fullmatch(r"(.+?) \(gemeente (.+?)\) ((?:19|20)\d\d)", text)
+                if match is None:
+                    self.unattributed(page, where, text)
+                    continue
+                year = int(match.group(3))
+                latest = self.latest_with(key, "programma", indicator, year)
+                self.record(page, f"{where}: jaar", match.group(3), str(latest), year == latest)
+                self.value(page, where, match.group(1), key, "programma", indicator, year)
+                self.value(
+                    page, f"{where}: gemeente", match.group(2), key, "gemeente", indicator, year
+                )
 
     # ------------------------------------------------------------------ cell texts
     def change_text(
@@ -470,8 +738,8 @@ class Auditor:
         )
         base = re.match(r"Nulmeting ((?:19|20)\d\d): (€ \S+|\S+)", rest)
         broken = re.match(
-            r"Geen verandering sinds ((?:19|20)\d\d): breuk in de reeks vanaf ((?:19|20)\d\d)\. "
-            r"In ((?:19|20)\d\d): (€ \S+|\S+)",
+            r"Geen verandering sinds ((?:19|20)\d\d): breuk in de reeks vanaf ((?:19|20)\d\d)\."
+            r"(?: In ((?:19|20)\d\d): (€ \S+|\S+))?",
             rest,
         )
         none = re.match(
@@ -501,6 +769,8 @@ class Auditor:
                 indicator,
                 stated,
             )
+        elif broken and broken.group(3) is None:
+            self.break_without_comparison(page, where, broken.group(2), key, indicator, year)
         elif broken:
             since, first = int(broken.group(2)), int(broken.group(3))
             expected = self.ref.break_years(key, indicator)
@@ -522,6 +792,28 @@ class Auditor:
             )
         else:
             self.unattributed(page, where, rest[:80])
+
+    def break_without_comparison(
+        self, page: Page, where: str, stated: str, key: str, indicator: Indicator, year: int
+    ) -> None:
+        """'Geen verandering sinds B: breuk in de reeks vanaf Y.' and nothing more: right
+        when Y is the last break after the base year up to the latest year, and no value
+        was published after the break before the latest one (nothing to compare with)."""
+        breaks = [b for b in self.ref.break_years(key, indicator) if self.ref.base_year < b <= year]
+        last = breaks[-1] if breaks else None
+        self.record(page, f"{where}: breuk", stated, str(last), last == int(stated))
+        after = [
+            y
+            for y in self.ref.published_years(key, "programma", indicator)
+            if last is not None and last <= y < year
+        ]
+        self.record(
+            page,
+            f"{where}: vergelijking na de breuk",
+            "– geen vergelijking",
+            "geen vergelijking" if not after else f"vergelijking sinds {after[0]}",
+            not after,
+        )
 
     def no_comparison(
         self, page: Page, where: str, text: str, key: str, indicator: Indicator, year: int
@@ -562,8 +854,142 @@ class Auditor:
                 )
 
     def factsheet(self, page: Page, key: str) -> None:
-        """'In 2024 waren er 86 activiteiten' style counts: not yet attributed (see docs)."""
-        del page, key
+        """The residents' sentences: '<N> van de 100 <who> in <place> …' with the gemeente
+        and the earlier measurement, and 'In <Y> waren er <N> activiteiten …'. A
+        paragraph that starts with a year and holds a number left unread is unattributed."""
+        programme = self.project.programmes[key]
+        place = re.escape(programme.place or "de wijk")
+        gemeente = re.escape(self.ref.area_name(key, "gemeente"))
+        share = re.compile(
+            rf"In ({YEAR_RE}) (\w+) (\d+) van de 100 (\w+) in {place} (.+?)\."
+            rf"(?: In heel {gemeente} zijn dat er (\d+) van de 100\.)?"
+        )
+        before = len(self.result.checks)
+        for text in page.paragraphs():
+            if not re.match(rf"In {YEAR_RE} ", text):
+                continue
+            rest = text
+            found = share.match(text)
+            if found:
+                rest = self.factsheet_share(page, key, found, text[found.end() :])
+            else:
+                rest = self.factsheet_count(page, key, text)
+            for number in NUMBER.finditer(rest):
+                if not YEAR.fullmatch(number.group(0)):
+                    self.unattributed(page, f"factsheet: {text[:60]}", number.group(0))
+        if len(self.result.checks) == before:  # a changed wording must not empty the audit
+            self.unattributed(page, "factsheet", "geen zinnen met cijfers gevonden")
+
+    def factsheet_share(self, page: Page, key: str, found: re.Match[str], after: str) -> str:
+        """One share and what follows it; returns the text left unread."""
+        year, stated = int(found.group(1)), int(found.group(3))
+        phrase = (found.group(2), found.group(4), found.group(5))
+        owned = {i.id: i for i in self.project.indicators_for(key)}
+        candidates = [owned[i] for i in FACTSHEET_SHARES.get(phrase, ()) if i in owned]
+        where = f"factsheet: {' '.join(phrase)}"
+        latest = [i for i in candidates if self.latest_with(key, "programma", i, year) == year]
+        if not latest:
+            self.unattributed(page, where, found.group(0))
+            return after
+
+        def hundred(ind: Indicator, role: str, y: int) -> float:
+            return half_up(self.ref.stored(key, role, ind, y), 0)
+
+        ind = next((i for i in latest if hundred(i, "programma", year) == stated), latest[0])
+        self.record(page, f"{where}: jaar", str(year), str(year), True)
+        expected = hundred(ind, "programma", year)
+        self.record(page, where, str(stated), words(expected), expected == stated)
+        if found.group(6):
+            city = hundred(ind, "gemeente", year)
+            self.record(
+                page, f"{where}: gemeente", found.group(6), words(city), city == int(found.group(6))
+            )
+        before = re.match(
+            rf" In ({YEAR_RE}) waren het er (ook )?(\d+) van de 100"
+            r"(?:, dus in (\d{4}) zijn het er (meer|minder))?\.",
+            after,
+        )
+        if before is None:
+            since = self.ref.comparison_year(key, ind, year)
+            none = since is None or since >= year  # a wave before the base year: nothing earlier
+            self.record(page, f"{where}: eerdere meting", "–", str(since), none)
+            return after
+        since, then = int(before.group(1)), int(before.group(3))
+        expected_since = self.ref.comparison_year(key, ind, year)
+        self.record(
+            page,
+            f"{where}: eerdere meting",
+            before.group(1),
+            str(expected_since),
+            since == expected_since,
+        )
+        earlier = hundred(ind, "programma", since)
+        self.record(page, f"{where}: {since}", str(then), words(earlier), earlier == then)
+        said = "ook" if before.group(2) else before.group(5)
+        right = "ook" if expected == earlier else "meer" if expected > earlier else "minder"
+        self.record(page, f"{where}: meer of minder", str(said), right, said == right)
+        tail = after[before.end() :]
+        p = self.ref.p_value(key, ind, since, year)
+        verdict = (
+            "echt"
+            if "waarschijnlijk een echte verandering" in tail
+            else "toeval"
+            if "kan toeval zijn" in tail
+            else ""
+        )
+        if verdict or math.isfinite(p):
+            wanted = (
+                ""
+                if not math.isfinite(p) or right == "ook"
+                else "echt"
+                if half_up(p, 3) < 0.05
+                else "toeval"
+            )
+            self.record(page, f"{where}: toeval", verdict or "–", wanted or "–", verdict == wanted)
+        return tail
+
+    def factsheet_count(self, page: Page, key: str, text: str) -> str:
+        """'In 2024 waren er 86 activiteiten in de buurt.' and the like; returns the text
+        left unread (all of it when no known sentence matches)."""
+        owned = {i.id: i for i in self.project.indicators_for(key)}
+        for indicator_id, pattern in FACTSHEET_COUNTS.items():
+            found = re.fullmatch(pattern, text)
+            if found is None or indicator_id not in owned:
+                continue
+            ind, year = owned[indicator_id], int(found.group(1))
+            latest = self.ref.latest_year(key, "programma", ind)
+            where = f"factsheet: {ind.label}"
+            self.record(page, f"{where}: jaar", found.group(1), str(latest), latest == year)
+            self.value(page, where, found.group(2), key, "programma", ind, year)
+            return ""
+        return text
+
+
+YEAR_RE = r"(?:19|20)\d\d"
+FACTSHEET_SHARES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("voelen", "volwassenen", "zich gezond"): ("ervaren_gezondheid", "gezondheid_rivm"),
+    ("voelen", "volwassenen", "zich eenzaam"): ("eenzaamheid", "eenzaam_rivm"),
+    ("komen", "volwassenen", "moeilijk rond van hun geld"): (
+        "moeite_rondkomen",
+        "moeite_rondkomen_rivm",
+    ),
+    ("doen", "volwassenen", "vrijwilligerswerk"): ("vrijwilligerswerk", "vrijwilligerswerk_rivm"),
+    ("zijn", "volwassenen", "te zwaar"): ("overgewicht_rivm",),
+    ("zijn", "inwoners", "65 jaar of ouder"): ("aandeel_65plus",),
+    ("zijn", "inwoners", "jonger dan 15 jaar"): ("aandeel_0_15",),
+    ("bestaan", "huishoudens", "uit één persoon"): ("eenpersoonshuishoudens",),
+}
+"""The factsheet's B1 wording read back to the catalogue's indicators (written here from
+the built pages, not imported: the survey question and the RIVM estimate say the same)."""
+_N = r"(€ [\d.]+|[\d.]+)"
+FACTSHEET_COUNTS = {
+    "activiteiten": rf"In ({YEAR_RE}) (?:waren|was) er {_N} activiteit(?:en)? in de buurt\.",
+    "deelnemers": rf"In ({YEAR_RE}) (?:deden mensen|deed iemand) {_N} keer mee aan die "
+    r"activiteiten\.",
+    "schuldhulptrajecten": rf"In ({YEAR_RE}) begon voor {_N} huishoudens? hulp bij schulden\.",
+    "vrijwilligers": rf"In ({YEAR_RE}) (?:hielpen|hielp) {_N} vrijwilligers? mee\.",
+    "budget": rf"In ({YEAR_RE}) gaf het programma {_N} uit\.",
+}
 
 
 def iter_lines(result: Result) -> Iterator[str]:

@@ -333,6 +333,54 @@ class Reference:
         values = [self.stored(key, "programma", indicator, y) for y in years]
         return float(linregress(years, values).slope), years[0]
 
+    def comparison_year(self, key: str, indicator: Indicator, year: int) -> int | None:
+        """The year a change up to `year` runs from: the base year, or after a break since
+        it the first published year of the new series (docs/status.md, "Breaks")."""
+        if not self.broken(key, indicator, self.base_year, year):
+            return self.base_year
+        last = max(b for b in self.break_years(key, indicator) if self.base_year < b <= year)
+        after = [y for y in self.published_years(key, "programma", indicator) if last <= y <= year]
+        return after[0] if after else None
+
+    def change_index(self, key: str, indicator: Indicator, year: int) -> float:
+        """The latest value as an index, the base year = 100 (NaN across a break)."""
+        base = self.stored(key, "programma", indicator, self.base_year)
+        if self.broken(key, indicator, self.base_year, year) or not base:
+            return math.nan
+        return self.stored(key, "programma", indicator, year) / base * 100
+
+    def did(self, key: str, indicator: Indicator, year: int) -> float:
+        """The change since the base year in the area minus that in its gemeente: in
+        percentage points for a percentage, in index points otherwise."""
+        if self.broken(key, indicator, self.base_year, year):
+            return math.nan
+        own = [self.stored(key, "programma", indicator, y) for y in (self.base_year, year)]
+        city = [self.stored(key, "gemeente", indicator, y) for y in (self.base_year, year)]
+        if indicator.unit == "procent":
+            return (own[1] - own[0]) - (city[1] - city[0])
+        if not own[0] or not city[0]:
+            return math.nan
+        return own[1] / own[0] * 100 - city[1] / city[0] * 100
+
+    def p_value(self, key: str, indicator: Indicator, since: int | None, year: int) -> float:
+        """Two survey waves of the area compared: the two-sided score test of two
+        independent proportions (pooled under equal proportions, variance times
+        N/(N-1), Miettinen and Nurminen), on the published percentages and n."""
+        if indicator.source != "survey" or since is None or since >= year:
+            return math.nan
+        first = self.figure(key, "programma", indicator, since)
+        last = self.figure(key, "programma", indicator, year)
+        n1, n0 = last.n, first.n
+        if not all(math.isfinite(v) and v > 0 for v in (n1, n0)):
+            return math.nan
+        p1 = self.stored(key, "programma", indicator, year) / 100
+        p0 = self.stored(key, "programma", indicator, since) / 100
+        pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
+        variance = pooled * (1 - pooled) * (1 / n1 + 1 / n0) * (n1 + n0) / (n1 + n0 - 1)
+        if not variance > 0:
+            return math.nan
+        return float(2 * norm.sf(abs(p1 - p0) / math.sqrt(variance)))
+
     # ------------------------------------------------------------------ status
     def status(self, key: str, indicator: Indicator) -> Status:
         """The target status by the decision table of docs/status.md, rule by rule."""

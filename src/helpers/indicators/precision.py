@@ -30,9 +30,9 @@ DECIMALS_BY_UNIT: Mapping[str, int] = {
     "duizend_euro": 1,
     "per_km2": 0,
     "per_1000": 1,
-    "index": 1,
 }
-"""Decimals of a value in its own unit: its level, interval, change and yearly trend.
+"""Decimals of a value in a catalogue unit (`config.Unit`, exactly these): its level,
+interval, change and yearly trend.
 
 Negative decimals round to tens, hundreds: euros (programme budgets) to the hundred
 euro, as registrations book them, so a budget, its change and its trend all read
@@ -43,6 +43,10 @@ nothing by it."""
 
 INDEX_DECIMALS = 1
 """An index with the base year = 100, and a change against the gemeente in index points."""
+
+DERIVED_DECIMALS: Mapping[str, int] = {"index": INDEX_DECIMALS}
+"""Units no indicator is defined in but a report draws in: the joint report shows a CBS
+count as an index, its first year = 100 (`report.joint.joint_unit`)."""
 
 P_VALUE_DECIMALS = 3
 """p-values as the report prints them ("p = 0,012"; "p < 0,001" below that): significance
@@ -71,12 +75,14 @@ SUMMARY_UNIT_COLUMNS = (
 
 
 def unit_decimals(unit: str) -> int:
-    """The stored decimals of a unit; an unknown unit is an error, not a guess."""
+    """The stored decimals of a unit (catalogue or derived); an unknown unit is an error,
+    not a guess."""
+    known = {**DECIMALS_BY_UNIT, **DERIVED_DECIMALS}
     try:
-        return DECIMALS_BY_UNIT[unit]
+        return known[unit]
     except KeyError:
         raise ValueError(
-            f"no stored precision for unit {unit!r}; known units: {', '.join(DECIMALS_BY_UNIT)}"
+            f"no stored precision for unit {unit!r}; known units: {', '.join(known)}"
         ) from None
 
 

@@ -93,6 +93,7 @@ SUMMARY_COLUMNS = {
     "change_since_comparison": "verandering_sinds_vergelijkingsjaar",
     "test_name": "toets",
     "p_value": "p_waarde",
+    "p_value_text": "p_waarde_gedrukt",
     "significant": "significant",
     "trend_slope": "trend_per_jaar",
     "trend_lower": "trend_ondergrens_95",
@@ -195,8 +196,11 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "jaar na de breuk",
         "verandering_sinds_vergelijkingsjaar": "laatste waarde min die in vergelijking_vanaf_jaar",
         "toets": "toets op verschil tussen twee metingen (alleen enquêtes)",
-        "p_waarde": "p-waarde van de toets (drie decimalen); 0 staat voor een p-waarde onder "
-        "0,0005 en leest als < 0,001, zoals in de rapporten",
+        "p_waarde": "p-waarde van de toets als getal, afgerond op drie decimalen (voor "
+        "software); een p-waarde onder 0,0005 staat hier als 0: lees dan p_waarde_gedrukt",
+        "p_waarde_gedrukt": "de p-waarde zoals de rapporten hem drukken, als tekst: < 0,001 "
+        "voor een p-waarde onder 0,001, anders drie decimalen met een komma (0,012); leeg "
+        "zonder toets",
         "significant": "ja: p-waarde onder 0,05 (waarschijnlijk een echt verschil)",
         "trend_per_jaar": "helling van de rechte lijn door de jaren sinds de laatste breuk",
         "trend_ondergrens_95": "ondergrens van het 95%-interval van de helling; leeg bij een "
@@ -309,7 +313,21 @@ def summary_table(project: Project, key: str, summary: pd.DataFrame) -> pd.DataF
     frame["target_reason"] = reason.map(lambda r: status_model.REASONS.get(r, r) if r else "")
     for column in ("significant", "break_since_base"):
         frame[column] = frame[column].map(_yes_no)
+    frame["p_value_text"] = frame["p_value"].map(printed_p)
     return frame[list(SUMMARY_COLUMNS)].rename(columns=SUMMARY_COLUMNS).reset_index(drop=True)
+
+
+def printed_p(p_value: object) -> str:
+    """A stored p-value as the reports print it, without 'p': '< 0,001' below 0,001 (a
+    stored 0 is no p of zero), else '0,012'; '' without a test."""
+    if p_value is None or p_value is pd.NA:
+        return ""
+    value = float(cast(SupportsFloat, p_value))
+    if math.isnan(value):
+        return ""
+    if value < 0.001:
+        return "< 0,001"
+    return f"{value:.{P_VALUE_DECIMALS}f}".replace(".", ",")
 
 
 def network_export(project: Project, key: str) -> pd.DataFrame:

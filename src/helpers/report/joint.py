@@ -210,8 +210,9 @@ def joint_limits(
 ) -> tuple[float, float] | None:
     """One y-range for an indicator across all programmes' panels: every published value,
     interval bound and target fits, with a little room; percentages stay within 0-100,
-    counts and money start at 0 (the site's one axis policy, `plots.apply_axis_policy`,
-    which marks any other axis that does not). None without any value."""
+    and every unit but the index starts at 0 (the site's one axis policy,
+    `plots.FROM_ZERO_UNITS`, so an indicator is drawn here as in the annual reports;
+    `plots.apply_axis_policy` marks an index axis that does not). None without any value."""
     columns = [c for c in ("value", "lower", "upper") if c in series.columns]
     parts = [series[c] for c in columns] + [targets["value"]]
     values = pd.concat(parts, ignore_index=True).astype(float).dropna()
@@ -220,8 +221,8 @@ def joint_limits(
     low, high = float(values.min()), float(values.max())
     room = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
     low, high = low - room, high + room
-    if float(values.min()) >= 0 and unit in ("aantal", "euro", "duizend_euro"):
-        low = 0.0  # the site's axis policy (plots.FROM_ZERO_UNITS); others are marked
+    if float(values.min()) >= 0 and unit != INDEX_UNIT:
+        low = 0.0  # the site's axis policy (plots.FROM_ZERO_UNITS); an index is marked
     if unit == "procent":
         high = min(high, 100.0)
     return low, high

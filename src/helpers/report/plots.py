@@ -129,15 +129,17 @@ class DutchFormatter(Formatter):
         return [self._text(v, decimals) for v in values]
 
 
-FROM_ZERO_UNITS = ("aantal", "euro", "duizend_euro")
-"""The site's one y-axis policy: counts and money start at zero (a bar or a count read
-against a cut axis exaggerates); percentages, rates and indices may start higher, and
-then the axis says so (`mark_axis_start`)."""
+FROM_ZERO_UNITS = ("aantal", "procent", "euro", "duizend_euro", "per_km2", "per_1000")
+"""The site's one y-axis policy: every value axis of a catalogue unit starts at zero, in
+every document (an annual report's chart and the joint report's panel of the same
+indicator differ only in how high they reach). Only an index (first year = 100, the
+joint report's counts) may start higher, and then the axis says so (`mark_axis_start`)."""
 AXIS_NOT_FROM_ZERO = "as begint niet bij 0"
 
 
 def apply_axis_policy(ax: Axes, unit: str) -> None:
-    """Counts and money from zero; any other axis that does not start at zero marked."""
+    """Every catalogue unit from zero; an axis that still does not start at zero (an
+    index) marked."""
     low, high = ax.get_ylim()
     if unit in FROM_ZERO_UNITS and low > 0:
         ax.set_ylim(0, high)

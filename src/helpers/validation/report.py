@@ -171,3 +171,49 @@ def summary_to_html(summary: ValidationSummary) -> str:
         parts.append("</tbody></table>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
+
+
+AUDIT_START = "<!-- statement-audit -->"
+AUDIT_END = "<!-- /statement-audit -->"
+_AUDIT_OUTCOMES = {"disagree": "wijkt af", "unattributed": "niet toe te wijzen"}
+
+
+def audit_section(findings: list[dict[str, str]], checked: int) -> str:
+    """The statement audit's stop on the validation page: a banner and, per statement
+    that disagrees or cannot be placed, the document, where, printed and recomputed."""
+    rows = "".join(
+        "<tr class='critical'>"
+        + "".join(
+            f"<td>{html.escape(str(f[k]))}</td>"
+            for k in ("document", "where", "printed", "expected")
+        )
+        + f"<td>{_AUDIT_OUTCOMES.get(f['outcome'], html.escape(f['outcome']))}</td></tr>"
+        for f in findings
+    )
+    return (
+        f"{AUDIT_START}<section id='controle-uitspraken'>"
+        "<h2>Controle van de uitspraken in de rapporten</h2>"
+        f"<p class='banner stop'>Pijplijn gestopt: {len(findings)} van de {checked} "
+        "uitspraken op de gebouwde pagina's wijken af van de herberekening uit de ruwe "
+        "gegevens of zijn niet toe te wijzen. Publiceer de rapporten niet voordat dit "
+        "is opgelost.</p>"
+        "<table><caption>Uitspraken die afwijken</caption><thead><tr>"
+        "<th scope='col'>document</th><th scope='col'>waar</th>"
+        "<th scope='col'>op de pagina</th><th scope='col'>herberekend</th>"
+        f"<th scope='col'>uitkomst</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"</section>{AUDIT_END}"
+    )
+
+
+def with_audit_section(page: str, findings: list[dict[str, str]], checked: int) -> str:
+    """The validation page with the audit's stop right under its title (replacing an
+    earlier one, so running the audit twice names each statement once); unchanged
+    without findings."""
+    start, end = page.find(AUDIT_START), page.find(AUDIT_END)
+    if start >= 0 and end > start:
+        page = page[:start] + page[end + len(AUDIT_END) :]
+    if not findings:
+        return page
+    title = page.find("</h1>")
+    at = title + len("</h1>") if title >= 0 else 0
+    return page[:at] + audit_section(findings, checked) + page[at:]
