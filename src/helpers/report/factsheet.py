@@ -306,6 +306,16 @@ def intro_sentence(ctx: ProgrammeContext) -> str:
     )
 
 
+def map_sentence(ctx: ProgrammeContext, level: str, notes: str = "") -> str:
+    """Under the locator map: what is blue, among which `level` (the areas drawn), and
+    the map's notes (older boundaries, wijken drawn for buurten): no silent fallback."""
+    sentence = (
+        f"Het blauwe deel is {place_name(ctx)}. De grijze vlakken zijn de andere {level} "
+        f"van de gemeente {ctx.gemeente_name}."
+    )
+    return f"{sentence} {notes}".strip()
+
+
 def figure_alt(item: dict) -> str:
     """The chart in words for a screen reader: each bar's value and the year."""
     bars = ", ".join(f"{name} {format_value(value, 'procent')}" for name, value in item["bars"])
@@ -370,6 +380,7 @@ FACTSHEET_SOURCE_WORDS = {
     "cbs_health": "het RIVM en de GGD",
     "survey": "de GGD-enquête",
     "registration": "het programma zelf",
+    "politie": "de politie",
 }
 
 
