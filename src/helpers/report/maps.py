@@ -170,14 +170,18 @@ def programme_map(
     ax.legend(
         handles=[
             Patch(fc=HIGHLIGHT, ec="#000000", label=label),
-            Patch(fc=GREY, ec=GREY_EDGE, label=f"overige {level} van de gemeente"),
+            Patch(
+                fc=GREY,
+                ec=GREY_EDGE,
+                label=f"overige {level}" if beside else f"overige {level} van de gemeente",
+            ),
             Line2D([], [], color="#000000", linewidth=1.4, label="gemeentegrens"),
         ],
         loc="upper left" if beside else "upper center",
         bbox_to_anchor=(1.02, 1.0) if beside else (0.5, 0.0),
         ncol=1 if beside else 3,
         frameon=False,
-        fontsize=9,
+        fontsize=8 if beside else 9,
     )
     if beside:
         return _finished_beside(fig, ax, caption, synthetic)
@@ -663,24 +667,28 @@ def profile_map(
 
 
 # The residents' factsheet prints on exactly two A4 pages: its locator map is small.
-FACTSHEET_MAP_SIZE = 2.4
+FACTSHEET_MAP_SIZE = 1.5
 
 
 @dataclass(frozen=True)
 class FactsheetMap:
-    """The factsheet's locator map (None: not drawn), the notes to print with it and
-    the level it drew (`buurten`, or `wijken` also where buurten had no boundaries)."""
+    """The factsheet's locator map (None: not drawn), the notes of the boundaries
+    (printed in full where no map is drawn), the level drawn (`buurten` or `wijken`),
+    the boundaries' year and whether wijken stand in for buurten without boundaries:
+    what the factsheet says in B1 words under the map."""
 
     output: FigureOutput | None
     notes: str
     level: str
+    year: int | None = None
+    as_wijken: bool = False
 
 
 def factsheet_map(ctx: ProgrammeContext, path: Path) -> FactsheetMap:
     """The factsheet's locator map: the programme area among the wijken or buurten of
-    its gemeente, print-sized, written to `path` (PNG), with the notes to print with it
-    (a fallback to other years or to wijken, or why there is no map: the factsheet
-    builds without boundaries too). The boundaries' source is inside the image."""
+    its gemeente, print-sized, written to `path` (PNG), with what to say under it (a
+    fallback to other years or to wijken, or why there is no map: the factsheet builds
+    without boundaries too). The boundaries' source is inside the image."""
     codes = ctx.programme.area_codes(ctx.year)
     located = locate(boundary_sources(ctx.paths), codes, ctx.year)
     output = None
@@ -698,7 +706,13 @@ def factsheet_map(ctx: ProgrammeContext, path: Path) -> FactsheetMap:
             output = map_output(fig, path, alt)
     missing = [] if output is not None else ["Geen kaart: geen grenzen gevonden voor dit gebied."]
     level = "buurten" if level_prefixes(located.codes) == {"BU"} else "wijken"
-    return FactsheetMap(output, " ".join([*missing, *located.notes]), level)
+    return FactsheetMap(
+        output,
+        " ".join([*missing, *located.notes]),
+        level,
+        located.source.year if located.source is not None else None,
+        list(located.codes) != list(codes),
+    )
 
 
 def _finished_beside(fig: Figure, ax: plt.Axes, caption: str, synthetic: bool) -> Figure:
@@ -707,7 +721,7 @@ def _finished_beside(fig: Figure, ax: plt.Axes, caption: str, synthetic: bool) -
     if caption:
         import textwrap
 
-        width = int(fig.get_figwidth() * 8)
+        width = int(fig.get_figwidth() * 10)
         lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
         fig.text(0.51, 0.03, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
     if synthetic:
