@@ -280,7 +280,7 @@ class Reference:
     def _crime_counts(self) -> dict[tuple[int, str], float | None]:
         """(year, area code) -> registered crimes, read from the raw snapshot."""
         if not hasattr(self, "_crime_cache"):
-            folder = self.paths.raw_cbs / "47018NED"
+            folder = self.paths.crime_snapshot
             counts: dict[tuple[int, str], float | None] = {}
             if (folder / "TypedDataSet.json").is_file():
                 kinds = json.loads((folder / "SoortMisdrijf.json").read_text("utf-8"))
@@ -298,7 +298,7 @@ class Reference:
                 )
                 rows = json.loads((folder / "TypedDataSet.json").read_text("utf-8"))
                 # a gemeente without its own row: its count from 47013NED, if fetched
-                gemeenten = self.paths.raw_cbs / "47013NED" / "TypedDataSet.json"
+                gemeenten = self.paths.crime_gemeente_snapshot / "TypedDataSet.json"
                 if gemeenten.is_file():
                     rows += json.loads(gemeenten.read_text("utf-8"))
                 for row in rows:
@@ -440,7 +440,7 @@ class Reference:
 def raw_inputs(project: Project, paths: Paths) -> list[Path]:
     """The files the reference reads (for the audit's report)."""
     files = [paths.raw_cbs / project.cycle.kwb_table(y) for y in project.cycle.cycle.years]
-    crime = [paths.raw_cbs / "47018NED"] if (paths.raw_cbs / "47018NED").is_dir() else []
+    crime = [paths.crime_snapshot] if paths.crime_snapshot.is_dir() else []
     return [*files, *crime, paths.root / project.cycle.local_data]
 
 
