@@ -535,3 +535,135 @@ def crime_47018_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
             "Perioden": metadata("Perioden"),
         }
     }
+
+
+POLITIE_GEMEENTEN = "Sophie-Thoolen_Group-1-7---Criminaliteit-en-"
+POLITIE_EXPORTS = ("misdrijven_2022_2023.csv", "Misdrijven_2024.csv")
+KWB_2024_REGIONS = "bernasco_misdaad_concentratie_kwb/85984NED_2024/WijkenEnBuurten.csv"
+
+
+def _politie_export(path: Path) -> tuple[list[str], list[list[str]]]:
+    """(periods, region rows) of a data.politie.nl CSV export, values as recorded."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle, delimiter=";"))
+    periods = next(line for line in lines if line and line[0] == "Perioden")[1:]
+    start = next(i for i, line in enumerate(lines) if line and line[0] == "Regio's") + 1
+    rows = [line for line in lines[start:] if len(line) == len(periods) + 1]
+    return periods, rows
+
+
+def crime_47013_tables(shared_cbs: Path) -> dict[str, dict[str, list]]:
+    """Registered crime per gemeente, 47013NED (Politie, on dataderden.cbs.nl), served
+    from the recorded data.politie.nl exports of 2022-2023 and 2024 (SOURCES.md item 13).
+
+    The counts are the recorded values (Totaal misdrijven, unchanged). Everything else
+    is RECONSTRUCTED, as the exports have no OData metadata: TableInfos (Title from the
+    export's title line, Modified null: not recorded), DataProperties (dimensions
+    SoortMisdrijf, RegioS, Perioden; topic GeregistreerdeMisdrijven_1, Long), Perioden
+    from the export's period row, SoortMisdrijf from the recorded 47018NED dimension
+    (same police classification) and RegioS: the export names regions without codes,
+    so each gemeente name is matched to its code by the KWB 2024 region list (the
+    police's "Utrecht (gemeente)" to "Utrecht"), Nederland is NL01, and regions no
+    KWB 2024 gemeente has (regionale eenheden, Buitenland, gemeenten of a later
+    indeling) are left out. Keys are padded as CBS pads RegioS keys.
+    """
+    with (shared_cbs / KWB_2024_REGIONS).open(encoding="utf-8", newline="") as handle:
+        codes = {
+            r["Title"].strip(): r["Key"].strip()
+            for r in csv.DictReader(handle)
+            if r["Key"].startswith("GM")
+        }
+    codes["Nederland"] = "NL01"
+    rows: list[dict] = []
+    regions: dict[str, str] = {}
+    years: list[str] = []
+    title = ""
+    for name in POLITIE_EXPORTS:
+        path = shared_cbs / POLITIE_GEMEENTEN / name
+        title = path.read_text(encoding="utf-8-sig").splitlines()[0].strip('"')
+        periods, found = _politie_export(path)
+        years += periods
+        for line in found:
+            region = line[0].removesuffix(" (gemeente)").strip()
+            if region not in codes:
+                continue
+            key = codes[region].ljust(6)
+            regions[key] = region
+            for period, cell in zip(periods, line[1:], strict=True):
+                rows.append(
+                    {
+                        "ID": len(rows),
+                        "SoortMisdrijf": "0.0.0 ",
+                        "RegioS": key,
+                        "Perioden": f"{period}JJ00",
+                        "GeregistreerdeMisdrijven_1": int(cell) if cell.strip() else None,
+                    }
+                )
+    untyped = [
+        {**r, "GeregistreerdeMisdrijven_1": str(r["GeregistreerdeMisdrijven_1"] or "")}
+        for r in rows
+    ]
+    kinds = RecordedCsv(shared_cbs / CRIME_2023, "").metadata("SoortMisdrijf")
+    properties = [
+        {
+            "ID": 0,
+            "Position": 0,
+            "ParentID": None,
+            "Type": "Dimension",
+            "Key": "SoortMisdrijf",
+            "Title": "Soort misdrijf",
+        },
+        {
+            "ID": 1,
+            "Position": 1,
+            "ParentID": None,
+            "Type": "GeoDimension",
+            "Key": "RegioS",
+            "Title": "Regio's",
+        },
+        {
+            "ID": 2,
+            "Position": 2,
+            "ParentID": None,
+            "Type": "TimeDimension",
+            "Key": "Perioden",
+            "Title": "Perioden",
+        },
+        {
+            "ID": 3,
+            "Position": 3,
+            "ParentID": None,
+            "Type": "Topic",
+            "Key": "GeregistreerdeMisdrijven_1",
+            "Title": "Geregistreerde misdrijven",
+            "Datatype": "Long",
+            "Unit": "aantal",
+            "Decimals": 0,
+        },
+    ]
+    info = {
+        "ID": 0,
+        "Title": title,
+        "Identifier": "47013NED",
+        "Modified": None,
+        "Catalog": "Politie",
+        "Period": f"{min(years)}-{max(years)}",
+        "Language": "nl",
+    }
+    return {
+        "47013NED": {
+            "TableInfos": [info],
+            "UntypedDataSet": untyped,
+            "TypedDataSet": rows,
+            "DataProperties": properties,
+            "CategoryGroups": [],
+            "SoortMisdrijf": kinds,
+            "RegioS": [
+                {"Key": k, "Title": t, "Description": ""} for k, t in sorted(regions.items())
+            ],
+            "Perioden": [
+                {"Key": f"{y}JJ00", "Title": y, "Description": "", "Status": "Definitief"}
+                for y in sorted(set(years))
+            ],
+        }
+    }

@@ -10,14 +10,18 @@ import math
 
 import pandas as pd
 import pytest
-from cbs_server import ReplayServer, crime_47018_tables, one_year_project
+from cbs_server import ReplayServer, crime_47013_tables, crime_47018_tables, one_year_project
 
 from helpers.report import safety
 from helpers.sources.cbs_crime import (
+    CRIME_GEMEENTE_TABLE,
     CRIME_TABLE,
     crime_rates,
     fetch_crime,
+    fetch_crime_gemeenten,
+    gemeente_totals,
     read_crime,
+    read_crime_gemeenten,
     read_politie_gemeenten,
 )
 
@@ -36,6 +40,19 @@ def fetched(shared_cbs, tmp_path_factory):
     with ReplayServer(crime_47018_tables(shared_cbs)) as server:
         project = one_year_project("opendata.invalid")  # the KWB catalog is not asked
         folder = fetch_crime(
+            project, out, log=lambda _: None, backoff=0, catalog_url=server.address
+        )
+        requests = list(server.requests)
+    return folder, requests
+
+
+@pytest.fixture(scope="module")
+def fetched_gemeenten(shared_cbs, tmp_path_factory):
+    """47013NED as the fetch stores it: the real client against the recorded exports."""
+    out = tmp_path_factory.mktemp("raw_gemeenten")
+    with ReplayServer(crime_47013_tables(shared_cbs)) as server:
+        project = one_year_project("opendata.invalid")
+        folder = fetch_crime_gemeenten(
             project, out, log=lambda _: None, backoff=0, catalog_url=server.address
         )
         requests = list(server.requests)
@@ -103,6 +120,41 @@ def test_gemeente_totals_from_the_politie_export(shared_cbs, tmp_path):
         read_politie_gemeenten(other, GEMEENTEN)
 
 
+def test_the_real_client_fetches_47013ned_per_gemeente(fetched_gemeenten):
+    folder, requests = fetched_gemeenten
+    assert folder.name == CRIME_GEMEENTE_TABLE
+    assert requests[0].startswith(f"/ODataFeed/odata/{CRIME_GEMEENTE_TABLE}/?")
+    data = [r for r in requests if "/TypedDataSet" in r]
+    assert data and not any("filter" in r for r in data), "RegioS: fetched whole"
+    rows = json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8"))
+    assert rows and str(rows[0]["RegioS"]).strip().startswith(("GM", "NL"))
+
+
+def test_gemeente_totals_of_47013ned_match_the_recorded_exports(fetched_gemeenten):
+    crime = read_crime_gemeenten(fetched_gemeenten[0], list(GEMEENTEN.values()))
+    table = crime.pivot(index="area_code", columns="year", values="crimes")
+    assert table.loc["GM0344"].tolist() == [24248, 25614, 25271], "Utrecht"
+    assert table.loc["GM0355"].tolist() == [2430, 2378, 2117], "Zeist"
+    assert table.loc["GM0307"].tolist() == [7096, 7612, 6911], "Amersfoort"
+    assert table.loc["GM0356"].tolist() == [3155, 3427, 3627], "Nieuwegein"
+    assert set(crime["table_id"]) == {CRIME_GEMEENTE_TABLE}
+    assert crime["area_level"].eq("gemeente").all(), "Nederland (NL01) is not a gemeente"
+    everyone = read_crime_gemeenten(fetched_gemeenten[0])
+    assert len(set(everyone["area_code"])) > 300, "every gemeente the KWB 2024 list names"
+
+
+def test_a_47013ned_snapshot_without_the_total_is_an_error(fetched_gemeenten, tmp_path):
+    broken = tmp_path / CRIME_GEMEENTE_TABLE
+    broken.mkdir()
+    for file in fetched_gemeenten[0].glob("*.json"):
+        (broken / file.name).write_bytes(file.read_bytes())
+    kinds = json.loads((broken / "SoortMisdrijf.json").read_text(encoding="utf-8"))
+    kept = [k for k in kinds if k["Title"] != "Totaal misdrijven"]
+    (broken / "SoortMisdrijf.json").write_text(json.dumps(kept), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"SoortMisdrijf\.json: no category titled"):
+        read_crime_gemeenten(broken)
+
+
 PROGRAMMES_2023 = {
     "Samen voor Overvecht": (["WK034403"], "GM0344", "Utrecht"),
     "Vollenhove Vooruit": (["BU03550205"], "GM0355", "Zeist"),
@@ -141,3 +193,25 @@ def test_the_programme_area_against_its_gemeente_in_the_safety_pillar(
     assert alt.startswith("Staafdiagram: geregistreerde misdrijven per 1.000 inwoners in 2023")
     assert safety.crime_figure(table.reset_index(), 2022) is None
     assert safety.crime_markdown(table.iloc[0:0]) == "*Geen politiecijfers in deze monitor.*"
+
+
+def test_the_gemeente_row_from_the_fetched_47013ned(
+    fetched, fetched_gemeenten, population, project
+):
+    """The safety pillar's gemeente figure from 47013NED as fetched by the client: the
+    same count as the recorded export (crime not assignable to a buurt included)."""
+    crime = read_crime(fetched[0])
+    totals = gemeente_totals(read_crime_gemeenten(fetched_gemeenten[0]))
+    codes, gemeente, name = PROGRAMMES_2023["Vollenhove Vooruit"]
+    table = safety.programme_crime(
+        crime,
+        population,
+        {2023: codes},
+        "Vollenhove Vooruit",
+        gemeente,
+        name,
+        project.cycle.suppression,
+        totals,
+    ).set_index("area_role")
+    assert table.loc["gemeente", "crimes"] == 2378 and table.loc["gemeente", "source"] == "47013NED"
+    assert table.loc["programma", "rate"] == pytest.approx(187 / 4260 * 1000)

@@ -139,6 +139,8 @@ class Reference:
                 found = self._registration(key, role, indicator, year)
             elif indicator.source == "cbs_health":
                 found = self._health(key, role, indicator, year)
+            elif indicator.source == "politie":
+                found = self._crime(key, role, indicator, year)
             else:
                 found = Figure(math.nan, withheld="not_in_reference")
             self._cache[cache] = found
@@ -271,6 +273,69 @@ class Reference:
             total = sum(w * by_code[c] for w, c in zip(weights, codes, strict=True))
             return Figure(total / sum(weights))
         return Figure(math.nan, withheld="not_aggregable")
+
+    # ---------------------------------------------------------- registered crime
+    # Added for the politie indicator (issue 27): the police's counts (raw 47018NED
+    # snapshot, rows of Title "Totaal misdrijven") over the KWB's inhabitants.
+    def _crime_counts(self) -> dict[tuple[int, str], float | None]:
+        """(year, area code) -> registered crimes, read from the raw snapshot."""
+        if not hasattr(self, "_crime_cache"):
+            folder = self.paths.crime_snapshot
+            counts: dict[tuple[int, str], float | None] = {}
+            if (folder / "TypedDataSet.json").is_file():
+                kinds = json.loads((folder / "SoortMisdrijf.json").read_text("utf-8"))
+                total = next(
+                    str(k["Key"]).strip()
+                    for k in kinds
+                    if str(k.get("Title", "")).strip() == "Totaal misdrijven"
+                )
+                topics = json.loads((folder / "DataProperties.json").read_text("utf-8"))
+                count = next(
+                    t["Key"]
+                    for t in topics
+                    if t.get("Type") == "Topic"
+                    and str(t["Key"]).rsplit("_", 1)[0] == "GeregistreerdeMisdrijven"
+                )
+                rows = json.loads((folder / "TypedDataSet.json").read_text("utf-8"))
+                # a gemeente without its own row: its count from 47013NED, if fetched
+                gemeenten = self.paths.crime_gemeente_snapshot / "TypedDataSet.json"
+                if gemeenten.is_file():
+                    rows += json.loads(gemeenten.read_text("utf-8"))
+                for row in rows:
+                    if str(row["SoortMisdrijf"]).strip() != total:
+                        continue
+                    year = int(str(row["Perioden"]).strip()[:4])
+                    value = row.get(count)
+                    code = str(row.get("WijkenEnBuurten") or row.get("RegioS")).strip()
+                    if code.startswith(("GM", "WK", "BU")) and (year, code) not in counts:
+                        counts[(year, code)] = None if value is None else float(value)
+            self._crime_cache = counts
+        return self._crime_cache
+
+    def _crime(self, key: str, role: str, indicator: Indicator, year: int) -> Figure:
+        """Crimes per 1,000 inhabitants: counts and inhabitants summed over the members;
+        a wijk or gemeente without its own row counts as its buurten in the table."""
+        counts, kwb = self._crime_counts(), self._kwb.get(year)
+        if kwb is None or not counts:
+            return Figure(math.nan, withheld="no_data")
+        codes = []
+        for code in self.members(key, role, year):
+            head = {"WK": "BU" + code[2:8], "GM": "BU" + code[2:6]}.get(code[:2], "")
+            parts = sorted(c for y, c in counts if y == year and head and c.startswith(head))
+            codes += [code] if (year, code) in counts or not parts else parts
+        crimes = [counts.get((year, code)) for code in codes]
+        if all((year, code) not in counts for code in codes):
+            return Figure(math.nan, withheld="no_data")
+        people = [kwb.get(code, {}).get("AantalInwoners") for code in codes]
+        if any(v is None for v in [*crimes, *people]):
+            return Figure(math.nan, withheld="cbs_not_published")
+        numerator = float(sum(crimes))  # type: ignore[arg-type]
+        denominator = float(sum(people))  # type: ignore[arg-type]
+        if denominator < self.suppression.min_denominator:
+            return Figure(math.nan, withheld="small_denominator")
+        if 0 < numerator < self.suppression.min_count:
+            return Figure(math.nan, withheld="small_count")
+        return Figure(numerator / denominator * indicator.scale)
 
     def partners_withheld(self, key: str, role: str, indicator: Indicator, year: int) -> bool:
         """Whether another indicator of the same population group is withheld for this
@@ -423,7 +488,8 @@ class Reference:
 def raw_inputs(project: Project, paths: Paths) -> list[Path]:
     """The files the reference reads (for the audit's report)."""
     files = [paths.raw_cbs / project.cycle.kwb_table(y) for y in project.cycle.cycle.years]
-    return [*files, paths.root / project.cycle.local_data]
+    crime = [paths.crime_snapshot] if paths.crime_snapshot.is_dir() else []
+    return [*files, *crime, paths.root / project.cycle.local_data]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ M = TypeVar("M", bound=BaseModel)
 
 Level = Literal["input", "activity", "output", "outcome", "impact", "context"]
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
-Source = Literal["cbs_kwb", "cbs_health", "survey", "registration"]
+Source = Literal["cbs_kwb", "cbs_health", "survey", "registration", "politie"]
 Unit = Literal["aantal", "procent", "euro", "duizend_euro", "per_km2", "per_1000"]
 AreaLevel = Literal["buurt", "wijk", "gemeente", "programma"]
 # The pillars of the Regio Deal joint monitor (RIVM), plus `bevolking` for the context
@@ -150,6 +150,11 @@ class CbsSettings(Strict):
     )
     crime_catalog_url: HostName = Field(
         default="dataderden.cbs.nl", description="the catalog the police table is in"
+    )
+    crime_gemeente_table: TableId | None = Field(
+        default=None,
+        description="registered crime per gemeente (Politie, 47013NED), in the same "
+        "catalog: the gemeente's figure with crime not assignable to a buurt; none: skip",
     )
 
     @model_validator(mode="after")
@@ -323,6 +328,18 @@ class Indicator(Strict):
             raise ValueError("a cbs_health indicator is a `column` in procent (an estimate)")
         if self.population is not None and self.source != "cbs_health":
             raise ValueError("`population` (age group) applies to cbs_health indicators only")
+        return self
+
+    @model_validator(mode="after")
+    def _crime_is_per_1000(self) -> Indicator:
+        crime = ("GeregistreerdeMisdrijven", "AantalInwoners", "per_1000", 1000.0)
+        own = (self.numerator, self.denominator, self.unit, self.scale)
+        if self.source == "politie" and own != crime:
+            raise ValueError(
+                "a politie indicator is registered crime per 1,000 inhabitants: numerator "
+                "GeregistreerdeMisdrijven, denominator AantalInwoners, unit per_1000, "
+                "scale 1000"
+            )
         return self
 
     def definition_version(self, year: int) -> int:

@@ -106,6 +106,17 @@ class Paths:
         return self.raw_cbs / "revisions.csv"
 
     @property
+    def crime_snapshot(self) -> Path:
+        """The police's registered crime per wijk and buurt (47018NED), fetched
+        (`cbs.crime_table`) or made by the demo: read by the statement audit too."""
+        return self.raw_cbs / "47018NED"
+
+    @property
+    def crime_gemeente_snapshot(self) -> Path:
+        """The police's registered crime per gemeente (47013NED, `cbs.crime_gemeente_table`)."""
+        return self.raw_cbs / "47013NED"
+
+    @property
     def raw_demo(self) -> Path:
         return self.raw / "demo"
 

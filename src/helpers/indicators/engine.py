@@ -219,9 +219,16 @@ class _Keys:
 
 
 def _cbs_values(
-    indicators: Sequence[Indicator], keys: _Keys, areas: pd.DataFrame, kwb: pd.DataFrame
+    indicators: Sequence[Indicator],
+    keys: _Keys,
+    areas: pd.DataFrame,
+    kwb: pd.DataFrame,
+    label: str = "cbs_kwb",
 ) -> _Block:
-    """Every CBS indicator for every area: sums over members, all-or-nothing."""
+    """Every CBS indicator for every area: sums over members, all-or-nothing.
+
+    `label` is the source kind the rows' table ids are named with (`politie` for the
+    police's counts over the KWB's inhabitants)."""
     columns = sorted({c for i in indicators for c in (i.column, i.numerator, i.denominator) if c})
     column = positions_in(kwb["column"], columns)
     key = keys.of(kwb["year"], kwb["area_code"])
@@ -239,24 +246,26 @@ def _cbs_values(
     secret = pd.DataFrame(rows > present, columns=columns)
     flag = pd.to_numeric(kwb["boundary_flag"], errors="coerce").to_numpy(dtype=float)[kept]
     changed = keys.per_area(np.bincount(key[flag >= 3], minlength=keys.size)) > 0
-    shared = {**_cbs_sources(keys, kwb, kept, key), "cbs_boundary_changed": changed}
+    shared = {**_cbs_sources(keys, kwb, kept, key, label), "cbs_boundary_changed": changed}
     shared.update(lower=np.full(len(areas), np.nan), upper=np.full(len(areas), np.nan))
     shared["n"] = np.full(len(areas), np.nan)
     own = [_cbs_indicator(indicator, areas, total, secret) for indicator in indicators]
     return _Block(np.arange(len(areas)), indicators, shared, own)
 
 
-def _cbs_sources(keys: _Keys, kwb: pd.DataFrame, kept: np.ndarray, key: np.ndarray) -> dict:
+def _cbs_sources(
+    keys: _Keys, kwb: pd.DataFrame, kept: np.ndarray, key: np.ndarray, label: str
+) -> dict:
     """Source table, its modification date and synthetic flag of each area: those of
-    the first KWB row of its first member with data."""
+    the first row of its first member with data (named `<label>:<table id>`)."""
     first_row = first_positions(key, keys.size)
     member = keys.first_member(first_row < len(key))
     found = np.flatnonzero(member < len(keys.member_key))
     meta = kwb[TABLE_META].iloc[kept[first_row[keys.member_key[member[found]]]]].astype(str)
-    source = pd.Series("cbs_kwb:?", index=range(keys.areas), dtype="str")
+    source = pd.Series(f"{label}:?", index=range(keys.areas), dtype="str")
     modified = pd.Series("", index=range(keys.areas), dtype="str")
     synthetic = np.zeros(keys.areas, dtype=bool)
-    source.iloc[found] = ("cbs_kwb:" + meta["table_id"].fillna("?")).to_numpy()
+    source.iloc[found] = (f"{label}:" + meta["table_id"].fillna("?")).to_numpy()
     modified.iloc[found] = meta["table_modified"].fillna("").to_numpy()
     synthetic[found] = meta["synthetic"].eq("True").to_numpy()
     return {
@@ -519,6 +528,75 @@ def health_values(
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+# The police's registered crime (`source: politie`): counts of 47018NED per wijk and
+# buurt (47013NED per gemeente where fetched), over the KWB's inhabitants.
+CRIME_COLUMN = "GeregistreerdeMisdrijven"
+
+
+def crime_long(crime: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """`sources.cbs_crime.read_crime`'s frame as source rows of the engine's long
+    format (column `GeregistreerdeMisdrijven`; no boundary flag: the police table has
+    none)."""
+    return pd.DataFrame(
+        {
+            "year": crime["year"].astype(int),
+            "area_code": crime["area_code"].astype(str),
+            "column": CRIME_COLUMN,
+            "value": pd.to_numeric(crime["crimes"], errors="coerce"),
+            "table_id": crime["table_id"].astype(str),
+            "table_modified": crime["modified"].astype(str),
+            "synthetic": synthetic,
+            "boundary_flag": np.nan,
+        }
+    )
+
+
+def crime_members(members: pd.DataFrame, counted: Iterable[str]) -> pd.DataFrame:
+    """Members the police table counts: a wijk or gemeente it has no row for stands
+    for its buurten that it has (the buurt extract of 47018NED), never the reverse."""
+    present = set(counted)
+    buurten = sorted(c for c in present if c.startswith("BU"))
+    rows = []
+    for row in members[MEMBER_COLUMNS].itertuples(index=False):
+        code = str(row.member_code)
+        prefix = {"WK": "BU" + code[2:8], "GM": "BU" + code[2:6]}.get(code[:2])
+        parts = [b for b in buurten if b.startswith(prefix)] if prefix else []
+        for member in [code] if code in present or not parts else parts:
+            rows.append((*row[:4], member))
+    return pd.DataFrame(rows, columns=MEMBER_COLUMNS)
+
+
+def crime_values(
+    indicators: Sequence[Indicator],
+    members: pd.DataFrame,
+    crime: pd.DataFrame,
+    kwb: pd.DataFrame,
+) -> pd.DataFrame:
+    """Registered crime per 1,000 inhabitants for every area of a membership frame.
+
+    `crime` is `crime_long`'s frame. Counts and inhabitants are summed over the
+    members, all-or-nothing as for the KWB (`crime_members` says which areas count);
+    the source is `politie:<table id>`. The area's level stays that of its own codes.
+    An area none of whose members the police table has (Nederland: 47018NED has no
+    country row) gets no row. Small-number rules come later, as for every indicator."""
+    if not indicators or members.empty or crime.empty:
+        return pd.DataFrame(columns=ENGINE_COLUMNS)
+    _, own_areas = _areas(members)
+    counted, areas = _areas(crime_members(members, crime["area_code"]))
+    keys = _Keys.of_members(counted, len(areas))
+    people = kwb[kwb["column"].eq(WEIGHT_COLUMN)]
+    rows = pd.concat([crime, people[crime.columns]], ignore_index=True)
+    block = _cbs_values(indicators, keys, areas, rows, label="politie")
+    out = _rows_of(areas, [block])
+    levels = own_areas.set_index(AREA_KEYS)["area_level"]
+    out["area_level"] = levels.reindex(pd.MultiIndex.from_frame(out[AREA_KEYS])).to_numpy()
+    policed = pd.MultiIndex.from_frame(crime[["year", "area_code"]])
+    member = pd.MultiIndex.from_arrays([counted["year"], counted["member_code"]])
+    covered = np.zeros(len(areas), dtype=bool)
+    covered[counted["_area"].to_numpy()[member.isin(policed)]] = True
+    return out[np.tile(covered, len(indicators))].reset_index(drop=True)
+
+
 def _inhabitants(kwb: pd.DataFrame) -> pd.Series:
     """Published inhabitants per (year, area code), for weighting health estimates."""
     rows = kwb[kwb["column"].eq(WEIGHT_COLUMN) & kwb["value"].notna()]
@@ -672,8 +750,11 @@ def programme_table(
     local_synthetic: bool,
     health: pd.DataFrame | None = None,
     moved: Sequence[GeometryChange] = (),
+    crime: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The tidy indicator table of one programme, suppressed and sorted.
+
+    `crime` holds the police's counts as source rows (`crime_long`), if fetched.
 
     `moved` are the programme's areas whose boundary moved by the boundary files
     (`areas.programme_geometry_changes`): each breaks the series in its year.
@@ -697,6 +778,9 @@ def programme_table(
         waves = used_waves(health["year"], project.cycle.cycle)
         in_health = [i for i in indicators if i.source == "cbs_health"]
         parts.append(health_values(in_health, membership(project, key, waves), health, kwb))
+    policed = [i for i in indicators if i.source == "politie"]
+    if policed and crime is not None and not crime.empty:
+        parts.append(crime_values(policed, members, crime, kwb))
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     table["estimate"] = table["estimate"].fillna("") if "estimate" in table else ""
     table["programme"] = key

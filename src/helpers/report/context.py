@@ -22,7 +22,9 @@ from helpers.report.glance import _format_change
 from helpers.report.programme import ProgrammeContext
 from helpers.report.series import _cell, _latest, published
 
-CONTEXT_SOURCES = ("cbs_kwb",)
+# politie (issue 27): registered crime per 1,000 inhabitants is context too, in the
+# same grid, so the statement audit checks its figures with the KWB's.
+CONTEXT_SOURCES = ("cbs_kwb", "politie")
 
 
 WEIGHTED_PREFIX = "inwoners_gewogen:"

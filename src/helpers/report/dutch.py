@@ -49,6 +49,7 @@ SOURCE_KINDS = {
     "cbs_health": "RIVM/GGD/CBS Gezondheid per wijk en buurt (modelschatting)",
     "survey": "enquête (GGD Gezondheidsmonitor)",
     "registration": "registratie van het programma",
+    "politie": "Politie, geregistreerde misdrijven (© Politie; via CBS open data voor derden)",
 }
 
 # The pillars of the joint monitor (params `theme`), in the order reports show them.

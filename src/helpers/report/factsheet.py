@@ -17,6 +17,7 @@ import html
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,6 +36,9 @@ from helpers.report.programme import ProgrammeContext
 from helpers.report.series import published
 from helpers.report.wording import source_provenance
 from helpers.runtime.notebooks import FACTSHEET_FIGURES
+
+if TYPE_CHECKING:
+    from helpers.report.maps import FactsheetMap
 
 # The Quarto project copies each programme's factsheet figures to this folder, so the
 # Markdown form of a figure (used by Typst and Word) finds its PNG (helpers.report.render).
@@ -306,6 +310,19 @@ def intro_sentence(ctx: ProgrammeContext) -> str:
     )
 
 
+def map_sentence(ctx: ProgrammeContext, drawn: FactsheetMap) -> str:
+    """What the locator map leaves out, in B1 words, after the intro: an older year of
+    the boundaries, wijken drawn for buurten. Empty when it shows the report's year
+    (the legend says what is blue): a fallback is never silent, and no line is spent
+    where there is none."""
+    sentences = []
+    if drawn.as_wijken:
+        sentences.append("Op de kaart staan de wijken waar de buurten van het programma in liggen.")
+    if drawn.year is not None and drawn.year != ctx.year:
+        sentences.append(f"De grenzen op de kaart zijn van {drawn.year}.")
+    return " ".join(sentences)
+
+
 def figure_alt(item: dict) -> str:
     """The chart in words for a screen reader: each bar's value and the year."""
     bars = ", ".join(f"{name} {format_value(value, 'procent')}" for name, value in item["bars"])
@@ -364,12 +381,81 @@ class FactsheetFigure:
         return {"text/html": section, "text/markdown": markdown, "text/plain": self.sentence}
 
 
+@dataclass
+class FactsheetIntro:
+    """The intro beside the locator map, kept together when printed: a factsheet has
+    two A4 pages, and a map under the intro would push a figure onto a third.
+
+    HTML gets a flex <section> (text left, the map at its printed size right); Typst
+    and Word take the Markdown: the intro, the map by path, the sentence. Without a
+    map (`png` None) the intro is followed by the boundary notes in italics.
+    """
+
+    intro: str
+    sentence: str
+    png: Path | None = None
+    link: str = ""
+    alt: str = ""
+    dpi: float = 100.0
+
+    @property
+    def text(self) -> str:
+        """The intro, then what the map leaves out (one paragraph: no line spent)."""
+        return f"{self.intro} {self.sentence}".strip()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        if self.png is None:
+            markdown = f"{self.intro}\n\n*{self.sentence}*\n"
+            section = (
+                f"<p>{html.escape(self.intro)}</p><p><em>{html.escape(self.sentence)}</em></p>"
+            )
+            return {"text/html": section, "text/markdown": markdown, "text/plain": markdown}
+        data = base64.b64encode(self.png.read_bytes()).decode("ascii")
+        from PIL import Image
+
+        with Image.open(self.png) as image:
+            width = round(image.width / self.dpi, 2)
+        section = (
+            '<section class="wm-figure wm-intro-map" style="display:flex;gap:0.2in;'
+            'align-items:flex-start;break-inside:avoid">'
+            f'<div style="flex:1 1 0;min-width:0"><p>{html.escape(self.text)}</p></div>'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
+            f'style="width:{width}in;flex:none;height:auto"></section>'
+        )
+        md_alt = self.alt.replace('"', "'")
+        markdown = (
+            '::: {.block breakable="false"}\n'
+            f"{self.text}\n\n"
+            f'![]({self.link}){{width="{width}in" fig-alt="{md_alt}"}}\n:::\n'
+        )
+        return {"text/html": section, "text/markdown": markdown, "text/plain": self.intro}
+
+
+def intro_with_map(
+    ctx: ProgrammeContext, drawn: FactsheetMap, folder: str, dpi: float
+) -> FactsheetIntro:
+    """The intro and the locator map as one block; `folder` is where the site keeps
+    the factsheet's figures (for the Markdown link)."""
+    if drawn.output is None:
+        return FactsheetIntro(intro_sentence(ctx), drawn.notes)
+    png = drawn.output.path
+    return FactsheetIntro(
+        intro_sentence(ctx),
+        map_sentence(ctx, drawn),
+        png,
+        f"{folder}/{png.name}",
+        drawn.output.alt,
+        dpi,
+    )
+
+
 # Who made a source's figures, in B1 words for the residents' banner.
 FACTSHEET_SOURCE_WORDS = {
     "cbs_kwb": "het CBS",
     "cbs_health": "het RIVM en de GGD",
     "survey": "de GGD-enquête",
     "registration": "het programma zelf",
+    "politie": "de politie",
 }
 
 

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["RD_NEW", "read_boundaries"]  # read here by the notebooks and tests too
 
 GREY, GREY_EDGE = "#e8e8e8", "#888888"
+SIDE_LEGEND_BELOW = 4.0  # inches: a map this small gets its legend and source beside it
 HIGHLIGHT = OKABE_ITO["blue"]
 
 
@@ -135,7 +136,8 @@ def programme_map(
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
     and readers of the SVG can find them; `caption` (the boundaries' source and year)
     is printed under the map (gid `bron`). `size` is the map's width and height in
-    inches (the factsheet's is small: it must stay within two A4 pages).
+    inches; a small map (the factsheet's, which must stay within two A4 pages) has its
+    legend and source line beside it rather than under it.
     """
     import geopandas as gpd
     import shapely
@@ -147,7 +149,8 @@ def programme_map(
     around = in_gemeente[~in_gemeente["code"].isin(codes)]
     outline = gpd.GeoSeries([shapely.union_all(in_gemeente.geometry.values)], crs=areas.crs)
 
-    fig, ax = plt.subplots(figsize=(size, size))
+    beside = size < SIDE_LEGEND_BELOW
+    fig, ax = plt.subplots(figsize=(size * 2 if beside else size, size))
     if not around.empty:
         around.plot(ax=ax, facecolor=GREY, edgecolor=GREY_EDGE, linewidth=0.6, gid="overige")
     own.plot(ax=ax, facecolor=HIGHLIGHT, edgecolor="#000000", linewidth=0.8, gid="programmagebied")
@@ -167,15 +170,21 @@ def programme_map(
     ax.legend(
         handles=[
             Patch(fc=HIGHLIGHT, ec="#000000", label=label),
-            Patch(fc=GREY, ec=GREY_EDGE, label=f"overige {level} van de gemeente"),
+            Patch(
+                fc=GREY,
+                ec=GREY_EDGE,
+                label=f"overige {level}" if beside else f"overige {level} van de gemeente",
+            ),
             Line2D([], [], color="#000000", linewidth=1.4, label="gemeentegrens"),
         ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncol=3 if size >= 5 else 1,
+        loc="upper left" if beside else "upper center",
+        bbox_to_anchor=(1.02, 1.0) if beside else (0.5, 0.0),
+        ncol=1 if beside else 3,
         frameon=False,
-        fontsize=9,
+        fontsize=8 if beside else 9,
     )
+    if beside:
+        return _finished_beside(fig, ax, caption, synthetic)
     return _finished(fig, caption, synthetic, mark_height=0.5)
 
 
@@ -655,6 +664,79 @@ def profile_map(
             )
             output = map_output(fig, folder / "kaart.svg", alt)
     return output, map_notes_markdown(located, synthetic=synthetic)
+
+
+# The residents' factsheet prints on exactly two A4 pages: its locator map is small.
+FACTSHEET_MAP_SIZE = 1.5
+
+
+@dataclass(frozen=True)
+class FactsheetMap:
+    """The factsheet's locator map (None: not drawn), the notes of the boundaries
+    (printed in full where no map is drawn), the level drawn (`buurten` or `wijken`),
+    the boundaries' year and whether wijken stand in for buurten without boundaries:
+    what the factsheet says in B1 words under the map."""
+
+    output: FigureOutput | None
+    notes: str
+    level: str
+    year: int | None = None
+    as_wijken: bool = False
+
+
+def factsheet_map(ctx: ProgrammeContext, path: Path) -> FactsheetMap:
+    """The factsheet's locator map: the programme area among the wijken or buurten of
+    its gemeente, print-sized, written to `path` (PNG), with what to say under it (a
+    fallback to other years or to wijken, or why there is no map: the factsheet builds
+    without boundaries too). The boundaries' source is inside the image."""
+    codes = ctx.programme.area_codes(ctx.year)
+    located = locate(boundary_sources(ctx.paths), codes, ctx.year)
+    output = None
+    if located.areas is not None:
+        fig = programme_map(
+            located.areas,
+            located.codes,
+            ctx.programme.gemeente,
+            "",  # the factsheet's heading names the area
+            caption=located.figure_caption,
+            size=FACTSHEET_MAP_SIZE,
+        )
+        if fig is not None:
+            alt = map_alt_text(located.areas, located.codes, ctx.gemeente_name)
+            output = map_output(fig, path, alt)
+    missing = [] if output is not None else ["Geen kaart: geen grenzen gevonden voor dit gebied."]
+    level = "buurten" if level_prefixes(located.codes) == {"BU"} else "wijken"
+    return FactsheetMap(
+        output,
+        " ".join([*missing, *located.notes]),
+        level,
+        located.source.year if located.source is not None else None,
+        list(located.codes) != list(codes),
+    )
+
+
+def _finished_beside(fig: Figure, ax: plt.Axes, caption: str, synthetic: bool) -> Figure:
+    """A small map in the left half, the legend and the source line in the right."""
+    ax.set_position((0.01, 0.02, 0.48, 0.96))
+    if caption:
+        import textwrap
+
+        width = int(fig.get_figwidth() * 10)
+        lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
+        fig.text(0.51, 0.03, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
+    if synthetic:
+        fig.text(
+            0.25,
+            0.5,
+            SYNTHETIC_MARK,
+            fontsize=14,
+            color="#c00000",
+            alpha=0.15,
+            ha="center",
+            va="center",
+            rotation=20,
+        )
+    return fig
 
 
 def _finished(fig: Figure, caption: str, synthetic: bool, mark_height: float) -> Figure:

@@ -183,11 +183,18 @@ def crime_section(
     gemeente: Markdown and a chart written to `chart` (PNG or SVG).
 
     Reads the 47018NED snapshot in data/raw/cbs (fetched with `cbs.crime_table`, or
-    the demo's synthetic one) and the KWB's inhabitants from the harmonised table.
+    the demo's synthetic one), the gemeente's own count from 47013NED where fetched
+    (`cbs.crime_gemeente_table`) and the KWB's inhabitants from the harmonised table.
     """
     from helpers.indicators.harmonise import read_harmonised_kwb
     from helpers.report.plots import figure_output
-    from helpers.sources.cbs_crime import CRIME_TABLE, read_crime
+    from helpers.sources.cbs_crime import (
+        CRIME_GEMEENTE_TABLE,
+        CRIME_TABLE,
+        gemeente_totals,
+        read_crime,
+        read_crime_gemeenten,
+    )
     from helpers.sources.cbs_revisions import snapshot_of
 
     snapshot = paths.raw_cbs / CRIME_TABLE
@@ -208,6 +215,10 @@ def crime_section(
         }
     ).drop_duplicates(["year", "area_code"])
     years = set(crime["year"])
+    per_gemeente = paths.raw_cbs / CRIME_GEMEENTE_TABLE
+    totals = None
+    if (per_gemeente / "TypedDataSet.json").is_file():
+        totals = gemeente_totals(read_crime_gemeenten(per_gemeente, [gemeente]))
     table = programme_crime(
         crime,
         population,
@@ -216,6 +227,7 @@ def crime_section(
         gemeente,
         gemeente_name,
         rules,
+        totals,
     )
     synthetic = snapshot_of(snapshot).synthetic
     text = crime_markdown(table)

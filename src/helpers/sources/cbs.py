@@ -265,7 +265,8 @@ def fetch_cbs(
     gemeenten: list[str] | None = None,
 ) -> list[Path]:
     """Every CBS table of the cycle: the KWB tables and, when configured, the health table
-    and the police's registered crime (`cbs.crime_table`, from `cbs.crime_catalog_url`).
+    and the police's registered crime (`cbs.crime_table` per wijk and buurt,
+    `cbs.crime_gemeente_table` per gemeente, from `cbs.crime_catalog_url`).
 
     `gemeenten`: the regions to fetch (default the comparison gemeenten; empty: all).
     """
@@ -288,6 +289,19 @@ def fetch_cbs(
                 backoff,
                 settings.crime_catalog_url,
                 gemeenten,
+            )
+        )
+    if settings.crime_gemeente_table:  # gemeenten only, fetched whole (regions: RegioS)
+        written.append(
+            fetch_table(
+                project,
+                settings.crime_gemeente_table,
+                out_dir,
+                "politie gemeenten",
+                log,
+                backoff,
+                settings.crime_catalog_url,
+                [],
             )
         )
     return written

@@ -9,9 +9,12 @@ pillar's figure is all registered crime per 1,000 inhabitants, the KWB's populat
 of the same area and year as denominator, with the small-number rules of
 `params/cycle.yaml: suppression`.
 
-47013NED has gemeenten only (dimension `RegioS`); it is read from the export of
-data.politie.nl (a `;`-separated CSV with a six-line header, names without codes),
-whose gemeente names are matched to codes by the caller's name list. A gemeente's
+47013NED has gemeenten only (dimension `RegioS`), in the same catalog: fetched whole
+with the same client (`fetch_crime_gemeenten`; the fetch stage with
+`cbs.crime_gemeente_table` set) and read by `read_crime_gemeenten`. An export of
+data.politie.nl (a `;`-separated CSV with a six-line header, names without codes) can
+still be read with `read_politie_gemeenten`, its names matched to codes by the
+caller's name list. A gemeente's
 figure from 47013NED includes crime the police could not assign to a buurt, so it
 is higher than the sum of its buurten in 47018NED (Utrecht 2023: 25,614 against
 25,395): the two are never mixed in one series.
@@ -56,6 +59,30 @@ def fetch_crime(
     )
 
 
+def fetch_crime_gemeenten(
+    project: Project,
+    out_dir: Path,
+    log: Callable[[str], None] = print,
+    backoff: float | None = None,
+    catalog_url: str = CRIME_CATALOG,
+) -> Path:
+    """Fetch 47013NED (registered crime per gemeente) into `out_dir/47013NED/`.
+
+    Fetched without a region filter (its regions are `RegioS`, not `WijkenEnBuurten`,
+    and it has gemeenten only); `read_crime_gemeenten` keeps the cycle's gemeenten.
+    """
+    return fetch_table(
+        project,
+        CRIME_GEMEENTE_TABLE,
+        out_dir,
+        "politie gemeenten",
+        log,
+        backoff,
+        catalog_url=catalog_url,
+        gemeenten=[],
+    )
+
+
 def _total_key(folder: Path) -> str:
     for record in load_json(folder, "SoortMisdrijf"):
         if str(record.get("Title") or "").strip() == TOTAL_TITLE:
@@ -78,20 +105,42 @@ def read_crime(folder: Path) -> pd.DataFrame:
     missing, never zero. The crime type and the count column are found by Title and
     topic name, not by position, as for the KWB.
     """
+    return _read_counts(folder, "WijkenEnBuurten", CRIME_TABLE)
+
+
+def read_crime_gemeenten(folder: Path, gemeenten: Sequence[str] | None = None) -> pd.DataFrame:
+    """47013NED's total registered crime per gemeente and year (`CRIME_COLUMNS`), for
+    `gemeenten` only where given (the snapshot holds every gemeente)."""
+    frame = _read_counts(folder, "RegioS", CRIME_GEMEENTE_TABLE)
+    frame = frame[frame["area_level"].eq("gemeente")]
+    if gemeenten is not None:
+        frame = frame[frame["area_code"].isin(list(gemeenten))]
+    return frame.reset_index(drop=True)
+
+
+def gemeente_totals(crime: pd.DataFrame) -> pd.DataFrame:
+    """`read_crime_gemeenten`'s frame as the year, gemeente, crimes rows the safety
+    pillar takes a gemeente's own figure from (`report.safety.programme_crime`)."""
+    return pd.DataFrame(
+        {"year": crime["year"], "gemeente": crime["area_code"], "crimes": crime["crimes"]}
+    ).reset_index(drop=True)
+
+
+def _read_counts(folder: Path, region: str, table_id: str) -> pd.DataFrame:
     from helpers.sources.cbs import area_level, gemeente_of
 
     rows = pd.DataFrame(load_json(folder, "TypedDataSet"))
     if rows.empty:
         return pd.DataFrame(columns=CRIME_COLUMNS)
     total, count = _total_key(folder), _count_key(folder)
-    missing = {"SoortMisdrijf", "WijkenEnBuurten", "Perioden"} - set(rows.columns)
+    missing = {"SoortMisdrijf", region, "Perioden"} - set(rows.columns)
     if missing:
         raise ValueError(
             f"{folder / 'TypedDataSet.json'}: no column(s) {', '.join(sorted(missing))}"
         )
     rows = rows[rows["SoortMisdrijf"].astype(str).str.strip().eq(total.strip())]
     info = load_json(folder, "TableInfos")
-    code = rows["WijkenEnBuurten"].astype(str).str.strip()
+    code = rows[region].astype(str).str.strip()
     period = rows["Perioden"].astype(str).str.strip()
     if not period.str.fullmatch(r"\d{4}JJ00").all():
         bad = period[~period.str.fullmatch(r"\d{4}JJ00")].iloc[0]
@@ -103,7 +152,7 @@ def read_crime(folder: Path) -> pd.DataFrame:
             "area_level": code.map(area_level),
             "gemeente": code.map(gemeente_of),
             "crimes": pd.to_numeric(rows[count], errors="coerce"),
-            "table_id": CRIME_TABLE,
+            "table_id": table_id,
             "modified": str(info[0].get("Modified") or "") if info else "",
         }
     )

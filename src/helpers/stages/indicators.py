@@ -10,11 +10,18 @@ import pandas as pd
 from helpers.config import Paths, Project
 from helpers.config.report import boundary_sources
 from helpers.indicators.areas import area_changes, measured_years, programme_geometry_changes
-from helpers.indicators.engine import programme_table, write_tables
+from helpers.indicators.engine import crime_long, programme_table, write_tables
 from helpers.indicators.harmonise import read_harmonised_health, read_harmonised_kwb
 from helpers.indicators.status import warn_target_baselines, warn_target_problems
 from helpers.runtime.console import log
 from helpers.runtime.io import atomic_dirs
+from helpers.sources.cbs_crime import (
+    CRIME_GEMEENTE_TABLE,
+    CRIME_TABLE,
+    read_crime,
+    read_crime_gemeenten,
+)
+from helpers.sources.cbs_revisions import snapshot_of
 from helpers.sources.local import is_synthetic, read_registrations, read_survey
 
 
@@ -25,6 +32,7 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
     health = read_harmonised_health(paths)
     survey = read_survey(source)
     synthetic = is_synthetic(source)
+    crime = read_crime_rows(paths)
     tables = {}
     boundaries = boundary_sources(paths)
     for key in project.cycle.programmes:
@@ -41,6 +49,7 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
             local_synthetic=synthetic,
             health=health,
             moved=moved,
+            crime=crime,
         )
         log(f"indicators {key}: {len(tables[key])} rows; withheld: {withheld(tables[key])}")
         for change in area_changes(project, key, measured_years(tables[key])):
@@ -59,6 +68,26 @@ def run(project: Project, paths: Paths, args: argparse.Namespace) -> int:
         f"{paths.metrics_dir.relative_to(paths.root)}"
     )
     return 0
+
+
+def read_crime_rows(paths: Paths) -> pd.DataFrame | None:
+    """The police's registered crime as the engine's source rows (`engine.crime_long`),
+    or None where no 47018NED snapshot was fetched (`cbs.crime_table`) or made (demo).
+
+    A gemeente 47018NED has no row for takes its own count from 47013NED where
+    fetched (`cbs.crime_gemeente_table`): it includes crime not assignable to a buurt.
+    """
+    folder = paths.raw_cbs / CRIME_TABLE
+    if not (folder / "TypedDataSet.json").is_file():
+        return None
+    crime = read_crime(folder)
+    per_gemeente = paths.raw_cbs / CRIME_GEMEENTE_TABLE
+    if (per_gemeente / "TypedDataSet.json").is_file():
+        own = read_crime_gemeenten(per_gemeente)
+        have = pd.MultiIndex.from_frame(crime[["year", "area_code"]])
+        extra = own[~pd.MultiIndex.from_frame(own[["year", "area_code"]]).isin(have)]
+        crime = pd.concat([crime, extra], ignore_index=True)
+    return crime_long(crime, snapshot_of(folder).synthetic)
 
 
 def withheld(table: pd.DataFrame) -> str:
