@@ -178,10 +178,6 @@ def test_a_suppressed_value_appears_in_no_output(site):
     assert "onderdrukt" in report and "te weinig respondenten" in report
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: Overvecht prints 17 A4 pages with the maps, and the new break column runs off the text block; open in the session note",  # noqa: E501
-    strict=False,
-)
 def test_every_page_opens_in_headless_chromium(site, tmp_path):
     binary = chromium_or_skip()
     shots = Path(os.environ.get("WIJKMONITOR_SCREENSHOTS", tmp_path))
@@ -384,26 +380,31 @@ def test_no_page_of_the_site_requests_anything_outside_it(site):
     assert outside == {}, outside
 
 
-# What the print check holds Chromium's print to on every annual report and factsheet.
-# Not yet: no heading or table note at a page foot and no half-empty page (Chromium
-# still leaves a few), and the joint report (its small multiples print at about 70 %
-# and it runs past 16 pages); see docs/reports.md.
-PRINT_RULES = {"overlap", "off-page", "small-text", "small-chart", "pages"}
+# What the print check holds Chromium's print to on every document of the site: every
+# rule of helpers.report.print_check (overlaps, the text block, type and chart sizes, no
+# heading or table note at a page foot, no half-empty page, the page counts).
+PRINT_RULES = {
+    "overlap",
+    "off-page",
+    "small-text",
+    "small-chart",
+    "stranded",
+    "half-empty",
+    "pages",
+}
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: Overvecht prints 17 A4 pages with the maps, and the new break column runs off the text block; open in the session note",  # noqa: E501
-    strict=False,
-)
 def test_every_report_and_factsheet_prints_legibly_in_chromium(site):
-    """Chromium prints each annual report and factsheet to A4; the print check
-    (helpers.report.print_check) reads the PDF's word boxes: no two words over each other,
-    none off the text block, no text below 8 pt (body 9 pt), no chart below its drawn
-    size, an annual report at most 16 pages and a factsheet exactly 2."""
+    """Chromium prints each annual report, factsheet and the joint report to A4; the
+    print check (helpers.report.print_check) reads the PDF's word boxes: no two words over
+    each other, none off the text block, no text below 8 pt (body 9 pt), no chart below
+    its drawn size, no heading or table note left at a page foot, no half-empty page, an
+    annual or joint report at most 16 pages and a factsheet exactly 2."""
     from helpers.report.print_check import check_pdf, page_limit
 
     binary = chromium_or_skip()
     pages = [site / f"{key}{suffix}.html" for key in PROGRAMMES for suffix in ("", "-factsheet")]
+    pages.append(site / "gezamenlijk.html")
     found = {}
     with Chromium(binary) as browser:
         for page in pages:

@@ -164,7 +164,7 @@ def mark_axis_start(ax: Axes) -> None:
         -0.02,
         AXIS_NOT_FROM_ZERO,
         transform=ax.transAxes,
-        fontsize=6.5,
+        fontsize=8,
         color="0.3",
         ha="left",
         va="top",
@@ -383,6 +383,13 @@ def indicator_trend(
     return fig
 
 
+# The joint report's small multiples are printed at their drawn size (8 pt text): all
+# panels of an indicator together no wider than the narrowest printed text block (the
+# Typst PDF's A4 with 2 cm margins, 6.7 in; Chromium's print has 7.5 in).
+PANEL_WIDTH_IN = 2.6
+PRINT_WIDTH_IN = 6.6
+
+
 def own_trends(
     series: pd.DataFrame,
     title: str,
@@ -408,8 +415,9 @@ def own_trends(
     `indicator_trend`.
     """
     names = list(dict.fromkeys(series["programme_name"]))
+    panels = max(len(names), 1)
     fig, axes = plt.subplots(
-        1, max(len(names), 1), figsize=(2.6 * max(len(names), 1), 3.0), squeeze=False
+        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 2.8), squeeze=False
     )
     # a shared scale shares the years too: every panel the same time axis
     common = set(_measured_years(series)) | set(years or ())
@@ -446,6 +454,8 @@ def own_trends(
             ax.set_xlim(min(common) - 0.5, max(common) + 0.5)
         ax.tick_params(labelsize=8)
         ax.tick_params(axis="x", labelrotation=90)
+        if limits is not None and ax is not axes[0][0]:
+            ax.tick_params(labelleft=False)  # one shared scale: its values once, at the left
         ax.set_xlabel("")
     axes[0][0].set_ylabel(UNIT_AXIS_LABELS.get(unit, unit))
     handles, labels = [], []
