@@ -385,7 +385,7 @@ def indicator_trend(
 
 # The joint report's small multiples are printed at their drawn size (8 pt text): all
 # panels of an indicator together no wider than the narrowest printed text block (the
-# Typst PDF's A4 with 2 cm margins, 6.7 in; Chromium's print has 7.5 in).
+# Typst PDF's A4 with 1.5 cm side margins, 7.1 in; Chromium's print has 7.5 in).
 PANEL_WIDTH_IN = 2.6
 PRINT_WIDTH_IN = 6.6
 
@@ -464,18 +464,14 @@ def own_trends(
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncol=max(min(len(labels), 5), 1),
-        frameon=False,
-        fontsize=9,
-    )
+    # at most three entries a row: five in one row made the figure wider than the page
+    columns = max(min(len(labels), 3), 1)
+    rows = -(-len(labels) // columns)
+    fig.legend(handles, labels, loc="lower center", ncol=columns, frameon=False, fontsize=9)
     fig.suptitle(title, fontweight="bold", fontsize=11)
     if synthetic:
         _watermark(fig)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.tight_layout(rect=(0, 0.02 + 0.075 * rows, 1, 1))
     return fig
 
 

@@ -82,7 +82,9 @@ def _formats(margin_x: str, margin_y: str) -> dict:
     return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
 
 
-REPORT_FORMATS = _formats("2cm", "2.2cm")
+# 1.5 cm side margins: a text block of 510 pt, as wide as the widest chart (7 in at
+# plots.DPI, 504 pt), so Typst prints every chart at its drawn size (8 pt text).
+REPORT_FORMATS = _formats("1.5cm", "2.2cm")
 # Two A4 pages: narrower margins, so four charts with their sentences, what the
 # programme did and the contact fit (each chart block unbreakable).
 FACTSHEET_FORMATS = _formats("1.8cm", "1.5cm")
