@@ -27,6 +27,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from helpers.report.dutch import (
@@ -388,6 +389,7 @@ def indicator_trend(
 # Typst PDF's A4 with 1.5 cm side margins, 7.1 in; Chromium's print has 7.5 in).
 PANEL_WIDTH_IN = 2.6
 PRINT_WIDTH_IN = 6.6
+SUBTITLE_CHARS = 18  # a panel title's line at 8 pt in a 1.65 in panel
 
 
 def own_trends(
@@ -417,7 +419,7 @@ def own_trends(
     names = list(dict.fromkeys(series["programme_name"]))
     panels = max(len(names), 1)
     fig, axes = plt.subplots(
-        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 2.8), squeeze=False
+        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 3.0), squeeze=False
     )
     # a shared scale shares the years too: every panel the same time axis
     common = set(_measured_years(series)) | set(years or ())
@@ -441,8 +443,11 @@ def own_trends(
             _draw_targets(ax, goal)
             shown_years |= {int(y) for y in goal["year"]}
         gemeente = own.loc[own["area_role"].eq("gemeente"), "area_name"]
-        subtitle = f"{name}\n(gemeente {gemeente.iloc[0]})" if not gemeente.empty else name
-        ax.set_title(subtitle, fontsize=9)
+        # wrapped to the panel's width: four panels of 1.65 in printed their titles over
+        # each other ("Samen voor Overvecht (gemeente Utrecht)" is 2.3 in at 9 pt)
+        own_gemeente = [f"(gemeente {gemeente.iloc[0]})"] if not gemeente.empty else []
+        subtitle = "\n".join(textwrap.fill(part, SUBTITLE_CHARS) for part in [name, *own_gemeente])
+        ax.set_title(subtitle, fontsize=8)
         if limits is not None:
             ax.set_ylim(*limits)
             shown_years = common
@@ -464,6 +469,15 @@ def own_trends(
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
+    # The note under each panel's axis ran into its rotated years: said once, in the legend.
+    notes = [t for ax in axes[0] for t in ax.texts if t.get_gid() == "axis-note"]
+    for note in notes:
+        note.remove()
+    if notes:
+        handles.append(
+            Line2D([], [], ls="", marker=r"$\wr$", color="0.3", markersize=8, gid="axis-note")
+        )
+        labels.append(AXIS_NOT_FROM_ZERO)
     # at most three entries a row: five in one row made the figure wider than the page
     columns = max(min(len(labels), 3), 1)
     rows = -(-len(labels) // columns)
