@@ -419,7 +419,7 @@ def own_trends(
     names = list(dict.fromkeys(series["programme_name"]))
     panels = max(len(names), 1)
     fig, axes = plt.subplots(
-        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 3.0), squeeze=False
+        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 2.8), squeeze=False
     )
     # a shared scale shares the years too: every panel the same time axis
     common = set(_measured_years(series)) | set(years or ())
