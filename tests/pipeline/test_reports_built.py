@@ -178,10 +178,6 @@ def test_a_suppressed_value_appears_in_no_output(site):
     assert "onderdrukt" in report and "te weinig respondenten" in report
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: Overvecht prints 17 A4 pages with the maps, and the new break column runs off the text block; open in the session note",  # noqa: E501
-    strict=False,
-)
 def test_every_page_opens_in_headless_chromium(site, tmp_path):
     binary = chromium_or_skip()
     shots = Path(os.environ.get("WIJKMONITOR_SCREENSHOTS", tmp_path))
@@ -384,32 +380,56 @@ def test_no_page_of_the_site_requests_anything_outside_it(site):
     assert outside == {}, outside
 
 
-# What the print check holds Chromium's print to on every annual report and factsheet.
-# Not yet: no heading or table note at a page foot and no half-empty page (Chromium
-# still leaves a few), and the joint report (its small multiples print at about 70 %
-# and it runs past 16 pages); see docs/reports.md.
+# What the print check holds Chromium's print to on every document of the site.
 PRINT_RULES = {"overlap", "off-page", "small-text", "small-chart", "pages"}
+# Not yet: Chromium still leaves a heading, a table note or a callout title at the foot
+# of a few pages (its break-avoid rules do not hold inside Jupyter's nested output
+# tables), and sometimes a page half empty before a map; the joint report of this
+# two-programme site printed 18 pages (the four-programme demo's 16); see docs/reports.md.
+PAGE_BREAK_RULES = {"stranded", "half-empty"}
+JOINT = "gezamenlijk.html"
 
 
-@pytest.mark.xfail(
-    reason="known defect after the merges: Overvecht prints 17 A4 pages with the maps, and the new break column runs off the text block; open in the session note",  # noqa: E501
-    strict=False,
-)
-def test_every_report_and_factsheet_prints_legibly_in_chromium(site):
-    """Chromium prints each annual report and factsheet to A4; the print check
-    (helpers.report.print_check) reads the PDF's word boxes: no two words over each other,
-    none off the text block, no text below 8 pt (body 9 pt), no chart below its drawn
-    size, an annual report at most 16 pages and a factsheet exactly 2."""
+def _chromium_print_problems(
+    site: Path, rules: set[str], joint_rules: set[str]
+) -> dict[str, list[str]]:
+    """The print check's problems under `rules` per document of the site (every annual
+    report and factsheet; `joint_rules` for the joint report), printed to A4 by Chromium."""
     from helpers.report.print_check import check_pdf, page_limit
 
     binary = chromium_or_skip()
     pages = [site / f"{key}{suffix}.html" for key in PROGRAMMES for suffix in ("", "-factsheet")]
+    pages.append(site / JOINT)
     found = {}
     with Chromium(binary) as browser:
         for page in pages:
             browser.open(page.as_uri())
-            problems = check_pdf(browser.pdf(), page_limit(f"{page.stem}.pdf"))
-            bad = [str(p) for p in problems if p.rule in PRINT_RULES]
+            pdf = browser.pdf()
+            if os.environ.get("WIJKMONITOR_SCREENSHOTS"):  # the printed PDFs, to look at
+                Path(os.environ["WIJKMONITOR_SCREENSHOTS"], f"{page.stem}.pdf").write_bytes(pdf)
+            problems = check_pdf(pdf, page_limit(f"{page.stem}.pdf"))
+            wanted = joint_rules if page.name == JOINT else rules
+            bad = [str(p) for p in problems if p.rule in wanted]
             if bad:
                 found[page.name] = bad
+    return found
+
+
+def test_every_report_and_factsheet_prints_legibly_in_chromium(site):
+    """Chromium prints each annual report, factsheet and the joint report to A4; the
+    print check (helpers.report.print_check) reads the PDF's word boxes: no two words over
+    each other, none off the text block, no text below 8 pt (body 9 pt), no chart below
+    its drawn size, an annual report at most 16 pages and a factsheet exactly 2."""
+    found = _chromium_print_problems(site, PRINT_RULES, PRINT_RULES - {"pages"})
+    assert found == {}, found
+
+
+@pytest.mark.xfail(
+    reason="known defect (issue 26): Chromium leaves 3-5 headings or table notes per annual report at a page foot; the joint report of this site prints 18 pages",  # noqa: E501
+    strict=False,
+)
+def test_no_document_leaves_a_heading_or_note_at_a_page_foot_in_chromium(site):
+    """No heading, table note or callout title is the last line of a printed page, no
+    page but the last is half empty, and the joint report is at most 16 pages."""
+    found = _chromium_print_problems(site, PAGE_BREAK_RULES, PAGE_BREAK_RULES | {"pages"})
     assert found == {}, found

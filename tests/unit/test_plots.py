@@ -247,7 +247,10 @@ def test_small_multiples_cut_lines_and_format_axes_the_same_way(broken):
     assert len(lines_of(first, "series-break")) == 1 and lines_of(second, "series-break") == []
     assert isinstance(first.yaxis.get_major_formatter(), plots.DutchFormatter)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == ["Programmagebied", "Gemeente", dutch.BREAK_LABEL]
+    # a percentage axis above zero: said once, in the legend, not under each panel's
+    # axis, where it ran into the rotated years
+    assert legend == ["Programmagebied", "Gemeente", dutch.BREAK_LABEL, plots.AXIS_NOT_FROM_ZERO]
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() == "axis-note"]
 
 
 # ------------------------------------------------------------------ alt text

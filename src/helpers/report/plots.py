@@ -27,6 +27,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from helpers.report.dutch import (
@@ -166,7 +167,7 @@ def mark_axis_start(ax: Axes) -> None:
         -0.02,
         AXIS_NOT_FROM_ZERO,
         transform=ax.transAxes,
-        fontsize=6.5,
+        fontsize=8,
         color="0.3",
         ha="left",
         va="top",
@@ -385,6 +386,14 @@ def indicator_trend(
     return fig
 
 
+# The joint report's small multiples are printed at their drawn size (8 pt text): all
+# panels of an indicator together no wider than the narrowest printed text block (the
+# Typst PDF's A4 with 1.5 cm side margins, 7.1 in; Chromium's print has 7.5 in).
+PANEL_WIDTH_IN = 2.6
+PRINT_WIDTH_IN = 6.6
+SUBTITLE_CHARS = 18  # a panel title's line at 8 pt in a 1.65 in panel
+
+
 def own_trends(
     series: pd.DataFrame,
     title: str,
@@ -410,8 +419,9 @@ def own_trends(
     `indicator_trend`.
     """
     names = list(dict.fromkeys(series["programme_name"]))
+    panels = max(len(names), 1)
     fig, axes = plt.subplots(
-        1, max(len(names), 1), figsize=(2.6 * max(len(names), 1), 3.0), squeeze=False
+        1, panels, figsize=(min(PANEL_WIDTH_IN * panels, PRINT_WIDTH_IN), 2.8), squeeze=False
     )
     # a shared scale shares the years too: every panel the same time axis
     common = set(_measured_years(series)) | set(years or ())
@@ -435,8 +445,11 @@ def own_trends(
             _draw_targets(ax, goal)
             shown_years |= {int(y) for y in goal["year"]}
         gemeente = own.loc[own["area_role"].eq("gemeente"), "area_name"]
-        subtitle = f"{name}\n(gemeente {gemeente.iloc[0]})" if not gemeente.empty else name
-        ax.set_title(subtitle, fontsize=9)
+        # wrapped to the panel's width: four panels of 1.65 in printed their titles over
+        # each other ("Samen voor Overvecht (gemeente Utrecht)" is 2.3 in at 9 pt)
+        own_gemeente = [f"(gemeente {gemeente.iloc[0]})"] if not gemeente.empty else []
+        subtitle = "\n".join(textwrap.fill(part, SUBTITLE_CHARS) for part in [name, *own_gemeente])
+        ax.set_title(subtitle, fontsize=8)
         if limits is not None:
             ax.set_ylim(*limits)
             shown_years = common
@@ -448,6 +461,8 @@ def own_trends(
             ax.set_xlim(min(common) - 0.5, max(common) + 0.5)
         ax.tick_params(labelsize=8)
         ax.tick_params(axis="x", labelrotation=90)
+        if limits is not None and ax is not axes[0][0]:
+            ax.tick_params(labelleft=False)  # one shared scale: its values once, at the left
         ax.set_xlabel("")
     axes[0][0].set_ylabel(UNIT_AXIS_LABELS.get(unit, unit))
     handles, labels = [], []
@@ -456,18 +471,23 @@ def own_trends(
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncol=max(min(len(labels), 5), 1),
-        frameon=False,
-        fontsize=9,
-    )
+    # The note under each panel's axis ran into its rotated years: said once, in the legend.
+    notes = [t for ax in axes[0] for t in ax.texts if t.get_gid() == "axis-note"]
+    for note in notes:
+        note.remove()
+    if notes:
+        handles.append(
+            Line2D([], [], ls="", marker=r"$\wr$", color="0.3", markersize=8, gid="axis-note")
+        )
+        labels.append(AXIS_NOT_FROM_ZERO)
+    # at most three entries a row: five in one row made the figure wider than the page
+    columns = max(min(len(labels), 3), 1)
+    rows = -(-len(labels) // columns)
+    fig.legend(handles, labels, loc="lower center", ncol=columns, frameon=False, fontsize=9)
     fig.suptitle(title, fontweight="bold", fontsize=11)
     if synthetic:
         _watermark(fig)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.tight_layout(rect=(0, 0.02 + 0.075 * rows, 1, 1))
     return fig
 
 

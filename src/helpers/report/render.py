@@ -82,7 +82,9 @@ def _formats(margin_x: str, margin_y: str) -> dict:
     return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
 
 
-REPORT_FORMATS = _formats("2cm", "2.2cm")
+# 1.5 cm side margins: a text block of 510 pt, as wide as the widest chart (7 in at
+# plots.DPI, 504 pt), so Typst prints every chart at its drawn size (8 pt text).
+REPORT_FORMATS = _formats("1.5cm", "2.2cm")
 # Two A4 pages: narrower margins, so four charts with their sentences, what the
 # programme did and the contact fit (each chart block unbreakable).
 FACTSHEET_FORMATS = _formats("1.8cm", "1.5cm")
@@ -879,7 +881,27 @@ a,a:link,a:visited,.jp-RenderedHTMLCommon a:link,.jp-RenderedHTMLCommon a:visite
 text-decoration:underline;text-underline-offset:.15em}
 .wm-docs li{margin:.5rem 0}.wm-docs a{display:inline-block;min-height:24px;line-height:24px}
 caption{caption-side:top;text-align:left;padding:.3rem 0}
+.wm-print-only{display:none}
+@media print{.wm-print-only{display:block}.wm-screen-only{display:none}}
 """
+
+
+_CONDITIONAL = re.compile(
+    r'^:::\s*\{\.content-(?P<kind>visible|hidden) when-format="html"\}\s*\n(?P<body>.*?)^:::\s*$',
+    re.MULTILINE | re.DOTALL,
+)
+CONDITIONAL_CLASSES = {"visible": "wm-screen-only", "hidden": "wm-print-only"}
+
+
+def conditional_to_html(text: str) -> str:
+    """Quarto's HTML-only and non-HTML content (helpers.report.print_layout) -> blocks
+    that the fallback's CSS shows on screen only or in print only."""
+
+    def replace(match: re.Match) -> str:
+        css = CONDITIONAL_CLASSES[match["kind"]]
+        return f'<div class="{css}">\n\n{match["body"].strip()}\n\n</div>'
+
+    return _CONDITIONAL.sub(replace, text)
 
 
 def callouts_to_html(text: str) -> str:
@@ -983,6 +1005,8 @@ REPORT_CSS = (
     "--jp-content-line-height:1.3}"
     "body{font-size:9pt;line-height:1.3}.jp-Cell{padding:0 !important}"
     "body,main,.jp-Notebook{margin:0 !important;padding:0 !important}"
+    "body,.jp-Notebook,.jp-OutputArea,.jp-Cell-outputWrapper{display:block !important;"
+    "overflow:visible !important}"
     ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
     ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
     ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
@@ -993,6 +1017,11 @@ REPORT_CSS = (
     ".jp-Cell:has(h2:last-child,h3:last-child,h4:last-child),"
     ".jp-Cell:has(h2,h3,h4):has(+.jp-Cell table){break-after:avoid}"
     "img,figure,.callout,tr,.wm-chart{break-inside:avoid}thead{display:table-header-group}"
+    ".jp-OutputArea-child:has(table),.jp-RenderedHTMLCommon:has(>table),table,"
+    "tbody tr:first-child,tbody tr:nth-child(2){break-before:avoid}caption,thead{break-after:avoid}"
+    "table:not(:has(tbody tr:nth-child(6))){break-inside:avoid}"
+    ".callout-title,.callout h2,.callout h3{break-after:avoid}h2+p,h3+p,h4+p{break-before:avoid}"
+    ".jp-Cell:has(h2:last-child,h3:last-child,h4:last-child)+.jp-Cell{break-before:avoid}"
     "table{font-size:8pt !important;line-height:1.2;table-layout:auto !important}"
     ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
     ".celltag_compact-table td:not(:first-child),"
@@ -1159,11 +1188,11 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     )
     for cell in cells:
         if cell.cell_type == "markdown":
-            cell.source = callouts_to_html(cell.source)
+            cell.source = callouts_to_html(conditional_to_html(cell.source))
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/markdown" in data:
-                data["text/markdown"] = callouts_to_html(data["text/markdown"])
+                data["text/markdown"] = callouts_to_html(conditional_to_html(data["text/markdown"]))
     if document.kind == "report" and document.slug != JOINT_SLUG:
         cells = print_selection(cells, quarto=False)
     notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
