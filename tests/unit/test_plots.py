@@ -247,8 +247,15 @@ def test_small_multiples_cut_lines_and_format_axes_the_same_way(broken):
     assert len(lines_of(first, "series-break")) == 1 and lines_of(second, "series-break") == []
     assert isinstance(first.yaxis.get_major_formatter(), plots.DutchFormatter)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    # a percentage axis above zero: said once, in the legend, not under each panel's
+    # a percentage is a catalogue unit: its axis starts at zero, so nothing to mark
+    assert legend == ["Programmagebied", "Gemeente", dutch.BREAK_LABEL]
+    assert first.get_ylim()[0] == 0
+    # an index may start above zero: said once, in the legend, not under each panel's
     # axis, where it ran into the rotated years
+    indexed = joint.assign(value=joint["value"] + 100)
+    fig = plots.own_trends(indexed, "Inwoners (index)", "index", years=YEARS)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert fig.axes[0].get_ylim()[0] > 0
     assert legend == ["Programmagebied", "Gemeente", dutch.BREAK_LABEL, plots.AXIS_NOT_FROM_ZERO]
     assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() == "axis-note"]
 
