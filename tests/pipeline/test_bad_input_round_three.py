@@ -227,7 +227,7 @@ def _kwb_folder(root: Path) -> Path:
             {"overvecht": ["WK034430"], "vollenhove": ["BU03550250"]},
             [
                 "params/programmes/overvecht.yaml: key areas[0].codes[0]: area code WK034430",
-                "did you mean WK034403 (Overvecht)?",
+                "did you mean WK034403 (Wijk 03 Overvecht)",
                 "params/programmes/vollenhove.yaml: key areas[0].codes[0]: area code BU03550250",
                 "did you mean BU03550205",
             ],

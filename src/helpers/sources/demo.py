@@ -17,7 +17,6 @@ that build a project elsewhere.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import zlib
@@ -75,6 +74,25 @@ class DemoAreaError(ValueError):
     """An area code the demo's region list does not hold, in a gemeente the list holds."""
 
 
+def typing_distance(a: str, b: str) -> int:
+    """Edits (a character changed, added, dropped, or two swapped) from `a` to `b`."""
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def nearest_codes(code: str, candidates: list[str], most: int = 2) -> list[str]:
+    """The candidates one or two typing errors from `code`, nearest first."""
+    scored = sorted((typing_distance(code, c), c) for c in candidates)
+    return [c for distance, c in scored if distance <= 2][:most]
+
+
 def refuse_unknown_codes(project: Project, listed: list[Region]) -> None:
     """Stop on a programme area code that is not in the listed gemeente's region list.
 
@@ -94,7 +112,7 @@ def refuse_unknown_codes(project: Project, listed: list[Region]) -> None:
                 if code in names:
                     continue
                 same = sorted(c for c in names if c[:2] == code[:2] and c[2:6] == code[2:6])
-                near = difflib.get_close_matches(code, same, n=3, cutoff=0.6)
+                near = nearest_codes(code, same)
                 hint = (
                     "did you mean " + " or ".join(f"{c} ({names[c]})" for c in near) + "?"
                     if near

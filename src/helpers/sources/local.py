@@ -401,8 +401,9 @@ def _note_input(path: Path, notes: set[Path]) -> bool:
 def _ignored_reason(path: Path, local_dir: Path, expected: list[Path]) -> str:
     if LITTER.match(path.name):
         return "an editor's backup or lock file, or a system file: not read"
-    names = [str(p.relative_to(local_dir)) for p in expected]
-    near = difflib.get_close_matches(str(path.relative_to(local_dir)), names, n=1, cutoff=0.75)
+    beside = {p.name: p for p in expected if p.parent == path.parent}
+    near = difflib.get_close_matches(path.name, list(beside), n=1, cutoff=0.8)
     if near:
-        return f"not read; did you mean {near[0]}? (inputs: {INPUT_FORMS})"
+        meant = beside[near[0]].relative_to(local_dir)
+        return f"not read; did you mean {meant}? (inputs: {INPUT_FORMS})"
     return f"not an input of the monitor, not read (inputs: {INPUT_FORMS})"
