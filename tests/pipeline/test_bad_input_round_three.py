@@ -280,7 +280,7 @@ def test_a_region_listed_twice_stops_harmonise(built):
         regions.write_text(json.dumps(records, indent=1), encoding="utf-8")
         run([DVC, "commit", "--force", "fetch"], root)
         raw = digests(root / "data" / "raw")
-        result = run([DVC, "repro", "validate"], root, check=False)
+        result = run([DVC, "repro", "harmonise"], root, check=False)
         console = result.stdout + result.stderr
         assert result.returncode != 0, console
         where = f"data/raw/cbs/{regions.parent.name}/WijkenEnBuurten.json"

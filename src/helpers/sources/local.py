@@ -405,5 +405,5 @@ def _ignored_reason(path: Path, local_dir: Path, expected: list[Path]) -> str:
     near = difflib.get_close_matches(path.name, list(beside), n=1, cutoff=0.8)
     if near:
         meant = beside[near[0]].relative_to(local_dir)
-        return f"not read; did you mean {meant}? (inputs: {INPUT_FORMS})"
+        return f"not read, did you mean {meant}? (inputs: {INPUT_FORMS})"
     return f"not an input of the monitor, not read (inputs: {INPUT_FORMS})"
