@@ -16,18 +16,22 @@ spreadsheet formulas `=cmd|…` and `@SUM(…)`) and runs the whole `dvc repro`.
 
 from __future__ import annotations
 
+import base64
 import csv
+import io
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
+import nbformat
 import openpyxl
 import pypandoc
 import pytest
 import typst
 import yaml
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 from support import VENV_BIN, copy_project, run
 
 from helpers.config import Paths, load_project
@@ -75,7 +79,11 @@ def live_content(page: str) -> list[str]:
     found = [str(t)[:80] for t in soup.find_all("img") if t.get("src") in ("x", "y", "x.png")]
     found += [str(t)[:80] for t in soup.find_all("script") if ALERT.search(t.get_text())]
     for tag in soup.find_all(True):
-        found += [f"{tag.name} {k}" for k, v in tag.attrs.items() if k.startswith("on")]
+        found += [
+            f"{tag.name} {k}"
+            for k, v in tag.attrs.items()
+            if k.startswith("on") and ALERT.search(v)
+        ]
         for attribute in ("href", "src", "action", "formaction"):
             value = str(tag.get(attribute) or "")
             if re.match(r"\s*javascript:", value, re.IGNORECASE):
@@ -111,13 +119,43 @@ def _quarto_sources(root: Path, folder: Path) -> list[Path]:
     return [p for p in written if p.suffix in (".ipynb", ".qmd")]
 
 
+def quarto_markdown(source: Path, media: Path) -> str:
+    """The Markdown Quarto makes of a staged notebook before pandoc reads it.
+
+    As Quarto does (`keep-md`): markdown and raw cells as written, each output's
+    `text/markdown` as Markdown, `text/html` as a raw HTML block, images as files.
+    Code is not shown (`echo: false`). pandoc's own ipynb reader drops markdown
+    outputs, so it would not test what Quarto renders.
+    """
+    if source.suffix == ".qmd":
+        return source.read_text(encoding="utf-8")
+    media.mkdir(exist_ok=True)
+    parts: list[str] = []
+    for number, cell in enumerate(nbformat.read(source, as_version=4).cells):
+        if cell.cell_type in ("markdown", "raw"):
+            parts.append(cell.source)
+            continue
+        for index, output in enumerate(cell.get("outputs", [])):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                parts.append(data["text/markdown"])
+            elif "image/png" in data:
+                image = media / f"{number}-{index}.png"
+                image.write_bytes(base64.b64decode(data["image/png"]))
+                parts.append(f"![]({media.name}/{image.name})")
+            elif "text/html" in data:
+                parts.append(f"```{{=html}}\n{data['text/html']}\n```")
+    return "\n\n".join(parts)
+
+
 def _pandoc(source: Path, target: str, out: Path) -> Path:
-    reader = "ipynb" if source.suffix == ".ipynb" else "markdown"
+    """pandoc (the engine Quarto runs) from Markdown to `target`, in `out`'s folder."""
     subprocess.run(
-        [PANDOC, "-f", reader, "-t", target, "-s", str(source), "-o", str(out)],
+        [PANDOC, "-f", "markdown", "-t", target, "-s", str(source), "-o", out.name],
         check=True,
         capture_output=True,
         timeout=300,
+        cwd=out.parent,
     )
     return out
 
@@ -128,21 +166,49 @@ def test_quarto_sources_stay_plain_through_pandoc_html_word_and_typst(built, tmp
     assert {"index.qmd", "overvecht.ipynb", "gezamenlijk.ipynb"} <= names, names
     for source in sources:
         stem = tmp_path / source.stem
-        html_page = _pandoc(source, "html", stem.with_suffix(".html"))
+        markdown = stem.with_suffix(".md")
+        markdown.write_text(quarto_markdown(source, tmp_path / f"media-{source.stem}"), "utf-8")
+        html_page = _pandoc(markdown, "html", stem.with_suffix(".html"))
         assert live_content(html_page.read_text(encoding="utf-8")) == [], source.name
-        with zipfile.ZipFile(_pandoc(source, "docx", stem.with_suffix(".docx"))) as word:
-            parts = {n: word.read(n).decode("utf-8") for n in word.namelist() if n.endswith("rels")}
+        with zipfile.ZipFile(_pandoc(markdown, "docx", stem.with_suffix(".docx"))) as word:
+            rels = [word.read(n).decode("utf-8") for n in word.namelist() if n.endswith("rels")]
             document = word.read("word/document.xml").decode("utf-8")
-        for name, rels in parts.items():
-            assert "javascript" not in rels.lower() and 'Target="x' not in rels, (source, name)
-        assert "HYPERLINK" not in document or "javascript" not in document.lower()
-        typ = _pandoc(source, "typst", stem.with_suffix(".typ"))
+        assert not any("javascript" in r.lower() for r in rels), f"{source.name}: a link"
+        assert "javascript:alert" not in document.replace("&amp;", "&") or (
+            "HYPERLINK" not in document
+        )
+        typ = _pandoc(markdown, "typst", stem.with_suffix(".typ"))
         text = typ.read_text(encoding="utf-8")
-        assert not re.search(r"#(link|image)\(\"(javascript|x|y|x\.png)", text), source.name
-        pdf = typst.compile(str(typ))
-        assert b"javascript" not in pdf.lower(), f"{source.name}: a javascript: link in the PDF"
-    report = (tmp_path / "overvecht.typ").read_text(encoding="utf-8")
-    assert "javascript:alert(5)" in report.replace("\\", ""), "the label is kept as text"
+        assert not re.search(r"#link\(\"javascript", text), source.name
+        assert not re.search(r"#(box\()?image\(\"(x|y|x\.png)\"", text), source.name
+        assert pdf_links(typst.compile(str(typ))) == [], f"{source.name}: a link in the PDF"
+    words = (tmp_path / "overvecht.typ").read_text(encoding="utf-8").replace("\\", "")
+    assert "javascript:alert(5)" in words, "the label is kept, as text"
+
+
+def pdf_links(pdf: bytes) -> list[str]:
+    """The targets of the link annotations that are not the document's own (#…)."""
+    links = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            target = str(action.get("/URI", ""))
+            if target and not target.startswith("#"):
+                links.append(target)
+    return links
+
+
+def test_the_pandoc_check_finds_a_live_link(tmp_path):
+    """Unescaped, the same label becomes a link in every writer the test reads."""
+    markdown = tmp_path / "raw.md"
+    markdown.write_text(f"### {GOAL}\n\n{NAME}\n", encoding="utf-8")
+    assert live_content(_pandoc(markdown, "html", tmp_path / "raw.html").read_text("utf-8"))
+    with zipfile.ZipFile(_pandoc(markdown, "docx", tmp_path / "raw.docx")) as word:
+        rels = word.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "javascript" in rels.lower()
+    typ = _pandoc(markdown, "typst", tmp_path / "raw.typ")
+    assert re.search(r"#link\(\"javascript", typ.read_text(encoding="utf-8"))
+    assert pdf_links(typst.compile(str(typ))) == ["javascript:alert(5)"]
 
 
 def test_no_export_cell_holding_a_label_starts_a_formula(built):
