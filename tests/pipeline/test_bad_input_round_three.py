@@ -274,6 +274,7 @@ def test_a_region_listed_twice_stops_harmonise(built):
     records = json.loads(original)
     first = next(i for i, r in enumerate(records, 1) if r["Key"].strip() == "WK034403")
     other = next(i for i, r in enumerate(records, 1) if r["Key"].strip() == "WK030703")
+    title = records[first - 1]["Title"].strip()
     records.append({**records[first - 1], "Title": "Overvecht-Noord"})
     records.append({**records[other - 1], "Key": records[other - 1]["Key"].strip()})
     try:
@@ -286,7 +287,7 @@ def test_a_region_listed_twice_stops_harmonise(built):
         where = f"data/raw/cbs/{regions.parent.name}/WijkenEnBuurten.json"
         assert (
             f"{where}: record {len(records) - 1} (WK034403): the region of record {first} again, "
-            f"under another title ('Overvecht-Noord', record {first}: 'Overvecht') "
+            f"under another title ('Overvecht-Noord', record {first}: {title!r}) "
             "(rule: each region appears once in the region list)"
         ) in console, console
         assert (
