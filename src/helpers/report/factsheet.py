@@ -359,9 +359,9 @@ class FactsheetFigure:
         )
         markdown = (
             '::: {.block breakable="false"}\n'
-            f"### {self.title}\n\n"
+            f"### {plain_text(self.title)}\n\n"
             f'![]({self.link}){{width="{width}in" fig-alt="{md_alt}"}}\n\n'
-            f"{self.sentence}\n:::\n"
+            f"{plain_text(self.sentence)}\n:::\n"
         )
         return {"text/html": section, "text/markdown": markdown, "text/plain": self.sentence}
 
