@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.validation import params_text
 
         params_text.screen(project, paths)
+        from helpers.validation import links
+
+        links.refuse_links(paths.local_data(project), paths.root)
         try:
             return stage_runner(args.command)(project, paths, args)
         finally:

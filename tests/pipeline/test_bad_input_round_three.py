@@ -19,6 +19,8 @@ dvc.lock are untouched.
 
 from __future__ import annotations
 
+import html
+import json
 import random
 import re
 import shutil
@@ -206,4 +208,174 @@ def test_a_note_dated_in_another_year_stops_validation(built):
         assert f"notes/overvecht/{year}.yaml" in console
     finally:
         path.write_text(original, encoding="utf-8")
+        run([DVC, "add", LOCAL], root)
+
+
+# ------------------------------------------------------------ input discovery, areas
+
+
+def _kwb_folder(root: Path) -> Path:
+    project = load_project(Paths.from_root(root))
+    return root / "data" / "raw" / "cbs" / project.cycle.kwb_table(project.cycle.cycle.year)
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        (
+            # a transposed wijk code and a buurt code one digit off, in two programmes
+            {"overvecht": ["WK034430"], "vollenhove": ["BU03550250"]},
+            [
+                "params/programmes/overvecht.yaml: key areas[0].codes[0]: area code WK034430",
+                "did you mean WK034403 (Wijk 03 Overvecht)",
+                "params/programmes/vollenhove.yaml: key areas[0].codes[0]: area code BU03550250",
+                "did you mean BU03550205",
+            ],
+        ),
+        (
+            # a wijk the gemeente does not have, beside a right code
+            {"soesterkwartier": ["WK030703", "WK030799"]},
+            ["params/programmes/soesterkwartier.yaml: key areas[0].codes[1]: area code WK030799"],
+        ),
+    ],
+)
+def test_the_demo_source_refuses_an_area_code_not_in_the_region_list(built, edits, expected):
+    """On the demo CBS source a misspelt code got invented figures and a full report."""
+    root = built
+    params = root / "params" / "programmes"
+    originals = {key: (params / f"{key}.yaml").read_text(encoding="utf-8") for key in edits}
+    before = _state(root)
+    try:
+        for key, codes in edits.items():
+            document = yaml.safe_load(originals[key])
+            document["areas"][0]["codes"] = codes
+            (params / f"{key}.yaml").write_text(
+                yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
+        result = run([DVC, "repro", "validate"], root, check=False)
+        console = result.stdout + result.stderr
+        assert result.returncode != 0, console
+        assert "wijkmonitor fetch: error: the demo CBS source knows no such area" in console
+        for text in expected:
+            assert text in console, (text, console)
+        assert "Traceback" not in console
+        assert _state(root) == before, "raw inputs, earlier outputs and dvc.lock untouched"
+    finally:
+        for key, text in originals.items():
+            (params / f"{key}.yaml").write_text(text, encoding="utf-8")
+
+
+def test_a_region_listed_twice_stops_harmonise(built):
+    """A second record of a region key in the region list, under another title (and one
+    padded differently, under the same title): named by file, record and rule."""
+    root = built
+    regions = _kwb_folder(root) / "WijkenEnBuurten.json"
+    original = regions.read_text(encoding="utf-8")
+    records = json.loads(original)
+    first = next(i for i, r in enumerate(records, 1) if r["Key"].strip() == "WK034403")
+    other = next(i for i, r in enumerate(records, 1) if r["Key"].strip() == "WK030703")
+    title = records[first - 1]["Title"].strip()
+    records.append({**records[first - 1], "Title": "Overvecht-Noord"})
+    records.append({**records[other - 1], "Key": records[other - 1]["Key"].strip()})
+    try:
+        regions.write_text(json.dumps(records, indent=1), encoding="utf-8")
+        run([DVC, "commit", "--force", "fetch"], root)
+        raw = digests(root / "data" / "raw")
+        result = run([DVC, "repro", "harmonise"], root, check=False)
+        console = result.stdout + result.stderr
+        assert result.returncode != 0, console
+        where = f"data/raw/cbs/{regions.parent.name}/WijkenEnBuurten.json"
+        assert (
+            f"{where}: record {len(records) - 1} (WK034403): the region of record {first} again, "
+            f"under another title ('Overvecht-Noord', record {first}: {title!r}) "
+            "(rule: each region appears once in the region list)"
+        ) in console, console
+        assert (
+            f"{where}: record {len(records)} (WK030703): the region of record {other} again, "
+            "with the same title"
+        ) in console
+        assert "Traceback" not in console
+        assert digests(root / "data" / "raw") == raw, "raw files unchanged"
+    finally:
+        regions.write_text(original, encoding="utf-8")
+        run([DVC, "commit", "--force", "fetch"], root)
+
+
+def test_symlinked_inputs_are_refused_before_dvc_replaces_them(built, tmp_path):
+    """A file and a folder under data/raw/local replaced by links after `dvc add`:
+    `dvc repro` stops in its first stage naming both, and both are still links."""
+    root = built
+    year = load_project(Paths.from_root(root)).cycle.cycle.year
+    local = root / LOCAL
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    table = local / "registrations" / "overvecht.csv"
+    notes = local / "notes" / "vollenhove"
+    shutil.copy(table, outside / "overvecht.csv")
+    shutil.copytree(notes, outside / "notes-vollenhove")
+    saved = tmp_path / "saved"
+    shutil.copytree(local, saved)
+    lock = (root / "data" / "raw" / "local.dvc").read_text(encoding="utf-8")
+    try:
+        table.unlink()
+        table.symlink_to(outside / "overvecht.csv")
+        shutil.rmtree(notes)
+        notes.symlink_to(outside / "notes-vollenhove", target_is_directory=True)
+        linked = digests(outside)
+        outputs = _earlier_outputs(root)
+        for target in (["validate"], []):
+            result = run([DVC, "repro", *target], root, check=False)
+            console = result.stdout + result.stderr
+            assert result.returncode != 0, console
+            assert "wijkmonitor revisions: error: 2 symbolic link(s)" in console, console
+            assert f"{LOCAL}/registrations/overvecht.csv is a symbolic link to" in console
+            assert f"{LOCAL}/notes/vollenhove is a symbolic link to" in console
+            assert "Verifying data sources" not in console, "DVC never recorded the folder"
+            assert table.is_symlink() and notes.is_symlink(), "the links are never replaced"
+            assert (notes / f"{year}.yaml").is_file()
+        assert digests(outside) == linked, "the linked files untouched"
+        assert (root / "data" / "raw" / "local.dvc").read_text(encoding="utf-8") == lock
+        assert _earlier_outputs(root) == outputs
+    finally:
+        table.unlink()
+        notes.unlink()
+        shutil.rmtree(local)
+        shutil.copytree(saved, local)
+
+
+def test_every_file_in_local_data_is_read_or_named_as_ignored(built):
+    root = built
+    local = root / LOCAL
+    strays = {
+        "notes.txt": "not an input of the monitor",
+        "survey_2024.xlsx~": "an editor's backup or lock file",
+        ".DS_Store": "an editor's backup or lock file, or a system file",
+        "survey/oud.csv": "not an input of the monitor",
+        "registrations/overvech.csv": "did you mean registrations/overvecht.csv?",
+        "notes/overvecht/.DS_Store": "a system file",
+        "notes/oud_programma/2023.yaml": "not an input of the monitor",
+    }
+    try:
+        for name in strays:
+            (local / name).parent.mkdir(parents=True, exist_ok=True)
+            (local / name).write_text("jaar\n2024\n", encoding="utf-8")
+        run([DVC, "add", LOCAL], root)
+        result = run([DVC, "repro", "validate"], root, check=False)
+        console = result.stdout + result.stderr
+        assert result.returncode == 0, console
+        page = (root / "reports" / "validation" / "index.html").read_text(encoding="utf-8")
+        for name, reason in strays.items():
+            line = f"{LOCAL}/{name}: "
+            assert re.search(rf"warning: .*{re.escape(line)}[^;]*{re.escape(reason)}", console), (
+                name,
+                console,
+            )
+            assert html.escape(line) in page, name
+        assert "Bestanden in de map met lokale gegevens" in page
+        for read in ("survey/gezondheidsmonitor.csv", "registrations/overvecht.csv", "SYNTHETIC"):
+            assert f"{LOCAL}/{read}: " not in console, f"{read} is read, not ignored"
+    finally:
+        for name in strays:
+            (local / name).unlink()
+        (local / "notes" / "oud_programma").rmdir()
         run([DVC, "add", LOCAL], root)

@@ -41,6 +41,7 @@ FACADE: dict[str, str] = {
     "SOURCE_LABELS": "helpers.report.wording",
     "caveat_callout": "helpers.report.wording",
     "plain_text": "helpers.report.escaping",
+    "markdown_table": "helpers.report.escaping",
     "provenance_callout": "helpers.report.wording",
     "provenance_note": "helpers.report.wording",
     "session_info": "helpers.report.wording",
@@ -175,6 +176,9 @@ if TYPE_CHECKING:
     )
     from helpers.report.context import (
         health_table as health_table,
+    )
+    from helpers.report.escaping import (
+        markdown_table as markdown_table,
     )
     from helpers.report.escaping import (
         plain_text as plain_text,

@@ -182,7 +182,8 @@ def contact_sentence(contact: Contact | None, gemeente: str) -> str:
 def read_more_sentence(programme_name: str, report_href: str) -> str:
     """Where to read more: the annual report, named and linked."""
     return (
-        f"Wilt u meer weten? Lees dan de [jaarrapportage van {programme_name}]({report_href}). "
+        f"Wilt u meer weten? Lees dan de [jaarrapportage van {plain_text(programme_name)}]"
+        f"({report_href}). "
         "Daar staan alle cijfers en hoe we ze meten."
     )
 
@@ -304,8 +305,9 @@ def did_sentences(ctx: ProgrammeContext) -> list[str]:
 def intro_sentence(ctx: ProgrammeContext) -> str:
     """Who does what where, without a year: each figure says its own."""
     return (
-        f"In {place_name(ctx)} werken bewoners, de gemeente {ctx.gemeente_name} en "
-        f"organisaties samen aan een betere wijk, in het programma {ctx.programme.name}. "
+        f"In {plain_text(place_name(ctx))} werken bewoners, de gemeente "
+        f"{plain_text(ctx.gemeente_name)} en organisaties samen aan een betere wijk, in het "
+        f"programma {plain_text(ctx.programme.name)}. "
         "Elk jaar kijken we hoe het gaat. Hieronder staan een paar cijfers."
     )
 
@@ -374,9 +376,9 @@ class FactsheetFigure:
         )
         markdown = (
             '::: {.block breakable="false"}\n'
-            f"### {self.title}\n\n"
+            f"### {plain_text(self.title)}\n\n"
             f'![]({self.link}){{width="{width}in" fig-alt="{md_alt}"}}\n\n'
-            f"{self.sentence}\n:::\n"
+            f"{plain_text(self.sentence)}\n:::\n"
         )
         return {"text/html": section, "text/markdown": markdown, "text/plain": self.sentence}
 

@@ -19,6 +19,7 @@ from helpers.report.dutch import (
     THEME_LABELS,
     format_value,
 )
+from helpers.report.escaping import plain_text
 from helpers.report.series import _cell, _latest, indicator_series, published
 
 
@@ -242,7 +243,7 @@ def joint_targets_sentence(
     for name, year, value in zip(
         targets["programme_name"], targets["year"], targets["value"], strict=True
     ):
-        part = f"{name} {format_value(float(value), indicator.unit)} in {year}"
+        part = f"{plain_text(name)} {format_value(float(value), indicator.unit)} in {year}"
         if name in statuses:
             part += f": {statuses[name]}"
         parts.append(part)

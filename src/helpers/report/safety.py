@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from helpers.config import Suppression
 from helpers.report.dutch import format_value
+from helpers.report.escaping import markdown_table
 from helpers.report.plots import comparison_bars
 from helpers.sources.cbs_crime import CRIME_ATTRIBUTION, crime_rates
 
@@ -127,7 +128,7 @@ def crime_markdown(table: pd.DataFrame) -> str:
         }
     )
     return (
-        shown.to_markdown(index=False)
+        markdown_table(shown)
         + f"\n\n*{CRIME_ATTRIBUTION} Een streepje: niet gepubliceerd of te weinig inwoners.*"
         + f"\n\n{CRIME_CAVEAT}"
     )

@@ -109,9 +109,36 @@ def check_snapshot(folder: Path, root: Path | None = None) -> list[str]:
                 f"Datatype {datatype}; rule: numbers in numeric columns); a typed CBS snapshot "
                 "holds numbers — fetch the table again or correct the file"
             )
+    found += region_list_problems(folder, root)
     problems += found[:MAX_SHOWN]
     if len(found) > MAX_SHOWN:
         problems.append(f"{data}: and {len(found) - MAX_SHOWN} more problem(s) of these kinds")
+    return problems
+
+
+def region_list_problems(folder: Path, root: Path | None = None) -> list[str]:
+    """A region key given twice in the region list (`WijkenEnBuurten.json`).
+
+    The list names each area; a second record of a key under another title would
+    silently rename the area in every report (the last title wins).
+    """
+    records, problems = _load(folder, "WijkenEnBuurten", root)
+    if records is None:  # a broken list is named; a table without one has none to check
+        return problems if (folder / "WijkenEnBuurten.json").is_file() else []
+    where = _shown(folder / "WijkenEnBuurten.json", root)
+    seen: dict[str, tuple[int, str]] = {}
+    for number, record in enumerate(records, start=1):
+        key, title = str(record.get("Key", "")).strip(), str(record.get("Title", "")).strip()
+        if key in seen:
+            first, named = seen[key]
+            other = f"under another title ({title!r}, record {first}: {named!r})"
+            problems.append(
+                f"{where}: record {number} ({key}): the region of record {first} again, "
+                f"{other if title != named else 'with the same title'} "
+                "(rule: each region appears once in the region list)"
+            )
+        else:
+            seen[key] = (number, title)
     return problems
 
 

@@ -65,8 +65,73 @@ def demo_regions(project: Project | None = None) -> list[Region]:
     text = resources.files("helpers.sources").joinpath("demo_regions.csv").read_text("utf-8")
     regions = [Region(**row) for row in csv.DictReader(io.StringIO(text))]
     if project is not None:
+        refuse_unknown_codes(project, regions)
         regions += _generated_regions(project, {r.code for r in regions})
     return regions
+
+
+class DemoAreaError(ValueError):
+    """An area code the demo's region list does not hold, in a gemeente the list holds."""
+
+
+def typing_distance(a: str, b: str) -> int:
+    """Edits (a character changed, added, dropped, or two swapped) from `a` to `b`."""
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def nearest_codes(code: str, candidates: list[str], most: int = 2) -> list[str]:
+    """The candidates one or two typing errors from `code`, nearest first."""
+    scored = sorted((typing_distance(code, c), c) for c in candidates)
+    return [c for distance, c in scored if distance <= 2][:most]
+
+
+def refuse_unknown_codes(project: Project, listed: list[Region]) -> None:
+    """Stop on a programme area code that is not in the listed gemeente's region list.
+
+    The demo generates areas only for a gemeente `demo_regions.csv` does not hold (a
+    programme in Rotterdam). In one it holds, an unknown code is a typo (WK034430 for
+    WK034403): generating it would give a misspelt code invented figures and a full
+    report. The message names the params file, the key and the nearest listed codes.
+    """
+    listed_gemeenten = {r.gemeente for r in listed if r.level == "gemeente"}
+    names = {r.code: r.name for r in listed}
+    problems = []
+    for key, programme in project.programmes.items():
+        if programme.gemeente not in listed_gemeenten:
+            continue
+        for number, period in enumerate(programme.areas):
+            for index, code in enumerate(period.codes):
+                if code in names:
+                    continue
+                same = sorted(c for c in names if c[:2] == code[:2] and c[2:6] == code[2:6])
+                near = nearest_codes(code, same)
+                hint = (
+                    "did you mean " + " or ".join(f"{c} ({names[c]})" for c in near) + "?"
+                    if near
+                    else f"the list's codes of this kind in {programme.gemeente}: "
+                    + ", ".join(same[:8])
+                    + ("…" if len(same) > 8 else "")
+                )
+                problems.append(
+                    f"params/programmes/{key}.yaml: key areas[{number}].codes[{index}]: area "
+                    f"code {code} is not in the demo's region list of "
+                    f"{programme.gemeente} ({names.get(programme.gemeente, '')}) for "
+                    f"{project.cycle.cycle.year}; {hint}"
+                )
+    if problems:
+        raise DemoAreaError(
+            "the demo CBS source knows no such area (rule: area codes exist in the year's "
+            "region list; the demo invents figures only for a gemeente it does not list):\n  "
+            + "\n  ".join(problems)
+        )
 
 
 def _generated_regions(project: Project, known: set[str]) -> list[Region]:

@@ -352,3 +352,58 @@ def note_lines(path: Path) -> list[dict[str, int]]:
             fields |= {str(k.value): v.start_mark.line + 1 for k, v in item.value}
         lines.append(fields)
     return lines
+
+
+# Files an editor or operating system leaves beside the inputs; named, never read.
+LITTER = re.compile(
+    r"^(?:\.DS_Store|Thumbs\.db|desktop\.ini|\._.*|~\$.*|\.~lock\..*#|.*~|.*\.sw[po]|.*\.bak|.*\.tmp)$"
+)
+INPUT_FORMS = (
+    "SYNTHETIC.txt, survey/gezondheidsmonitor.csv|xlsx, registrations/<programme>.csv|xlsx, "
+    "notes/<programme>/<year>.yaml"
+)
+
+
+def expected_inputs(local_dir: Path, programmes: list[str]) -> list[Path]:
+    """Every path the monitor would read in `local_dir` for these programmes."""
+    tables = [SURVEY_STEM, *(f"registrations/{key}" for key in programmes)]
+    return [
+        local_dir / "SYNTHETIC.txt",
+        *(local_dir / f"{stem}{extension}" for stem in tables for extension in EXTENSIONS),
+    ]
+
+
+def ignored_inputs(local_dir: Path, programmes: list[str]) -> list[tuple[Path, str]]:
+    """Each file under `local_dir` the monitor does not read, with why and what to do.
+
+    Nothing there is skipped without a word: an editor's backup, a `.DS_Store`, a
+    `notities.txt` or a misspelt `registrations/overvech.csv` is named, the last with
+    the input it may have been meant as. Stray files in a programme's notes folder are
+    left to the notes suite, which refuses them.
+    """
+    if not local_dir.is_dir():
+        return []
+    expected = expected_inputs(local_dir, programmes)
+    notes = {local_dir / "notes" / key for key in programmes}
+    found = []
+    for path in sorted(p for p in local_dir.rglob("*") if p.is_file() or p.is_symlink()):
+        if path in expected or _note_input(path, notes):
+            continue
+        found.append((path, _ignored_reason(path, local_dir, expected)))
+    return found
+
+
+def _note_input(path: Path, notes: set[Path]) -> bool:
+    """A file of a programme's notes folder the notes suite reads or refuses itself."""
+    return path.parent in notes and not path.name.startswith(".")
+
+
+def _ignored_reason(path: Path, local_dir: Path, expected: list[Path]) -> str:
+    if LITTER.match(path.name):
+        return "an editor's backup or lock file, or a system file: not read"
+    beside = {p.name: p for p in expected if p.parent == path.parent}
+    near = difflib.get_close_matches(path.name, list(beside), n=1, cutoff=0.8)
+    if near:
+        meant = beside[near[0]].relative_to(local_dir)
+        return f"not read, did you mean {meant}? (inputs: {INPUT_FORMS})"
+    return f"not an input of the monitor, not read (inputs: {INPUT_FORMS})"

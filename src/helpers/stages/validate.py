@@ -11,6 +11,7 @@ from pathlib import Path
 from helpers.config import Paths, Project
 from helpers.runtime.io import write_text_atomic
 from helpers.sources.local import is_synthetic
+from helpers.validation.files import files_suite
 from helpers.validation.inputs import relative
 from helpers.validation.kwb import kwb_suite
 from helpers.validation.notes import notes_suite
@@ -26,9 +27,10 @@ from helpers.validation.results import CRITICAL, WARNING, SuiteResult, Validatio
 from helpers.validation.runner import Validator
 from helpers.validation.survey import survey_suite
 
-SUITES = ("kwb", "params", "survey", "registrations", "notes")
-"""The kinds of suite a run has: one kwb suite per cycle year, one registrations and one
-notes suite per programme, one params and one survey suite."""
+SUITES = ("files", "kwb", "params", "survey", "registrations", "notes")
+"""The kinds of suite a run has: one over the local folder's files, one kwb suite per
+cycle year, one registrations and one notes suite per programme, one params and one
+survey suite."""
 
 
 def validate_sources(
@@ -44,6 +46,8 @@ def validate_sources(
         raise ValueError(f"unknown suite(s) {unknown}; the suites are {list(SUITES)}")
     v = Validator()
     suites: list[SuiteResult] = []
+    if "files" in only:
+        suites.append(files_suite(project, paths, local))
     if "kwb" in only:
         suites.extend(kwb_suite(v, project, paths, y) for y in project.cycle.cycle.years)
     if "params" in only:

@@ -112,6 +112,7 @@ def suite_title(suite: SuiteResult) -> str:
         _, year, table = name.split("_", 2)
         return f"CBS Kerncijfers wijken en buurten {year} ({table})"
     titles = {
+        "files": "Bestanden in de map met lokale gegevens",
         "params": "Parameters tegen de CBS-tabellen",
         "survey": "Enquête (gezondheidsmonitor)",
     }
