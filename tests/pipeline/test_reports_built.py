@@ -155,6 +155,24 @@ def published_text(path: Path) -> str:
     raise AssertionError(f"unexpected output {path}")
 
 
+# A Markdown escape a reader would see: text escaped once for a table or sentence and
+# again by whatever drew it (`\\(` for every bracket of a logbook reason).
+SHOWN_ESCAPE = re.compile(r"\\[\\`*_{}\[\]()#+\-!|~:$^@=.&<>]")
+
+
+def shown_escapes(text: str) -> list[str]:
+    return [text[max(m.start() - 30, 0) : m.end() + 10] for m in SHOWN_ESCAPE.finditer(text)]
+
+
+def test_no_page_shows_a_markdown_escape_to_its_reader(site):
+    """Every page of the site, read as a reader sees it: no backslash of an escape."""
+    pages = sorted((site / "reports" / "_site").rglob("*.html"))
+    assert len(pages) >= 9
+    found = {p.name: shown_escapes(published_text(p)) for p in pages}
+    assert not {name: hits for name, hits in found.items() if hits}, found
+    assert shown_escapes(r"zie \(bijlage\)"), "the check finds an escape left in the text"
+
+
 def test_a_suppressed_value_appears_in_no_output(site):
     outputs = sorted(p for p in site.rglob("*") if p.suffix in (".html", ".csv", ".xlsx"))
     assert {p.suffix for p in outputs} == {".html", ".csv", ".xlsx"}

@@ -6,7 +6,9 @@ through the real nbconvert HTML the fallback renderer publishes.
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -78,9 +80,56 @@ def test_factsheet_story_escapes_text_and_source(project, attack, tmp_path):
     assert story.count(escaped) == 2 and attack not in story.replace(escaped, "")
 
 
-def test_logbook_reason_is_plain_text(project):
+def page_of(*markdowns: str) -> str:
+    """The fallback renderer's real nbconvert HTML body of cells showing `markdowns`."""
+    cell = nbformat.v4.new_code_cell("display(Markdown(text))")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": m}) for m in markdowns
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    page = notebook_html(Document("overvecht", "Titel", "Sub", False, notebook))
+    return page.split("<body", 1)[1]
+
+
+def visible_text(body: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_logbook_reason_is_shown_as_written_escaped_once(project):
+    """The table holds the reason as written; the one escape is the table's (a reason
+    escaped in the table and again when the table is drawn showed `\\(` to readers)."""
     table = report.logbook_table(project, "overvecht")
-    assert all(r == report.plain_text(r) or "\\" in r for r in table["reden"])
+    reasons = [r for r in table["reden"] if "(" in str(r) or "-" in str(r)]
+    assert reasons, "the demo logbook has reasons with brackets or hyphens"
+    attack = f"{IMAGE} {LINK} (zie bijlage)"
+    table = pd.concat([table, table.head(1).assign(reden=attack)], ignore_index=True)
+    body = page_of(report.markdown_table(table))
+    shown = visible_text(body)
+    assert attack in shown
+    for reason in reasons:
+        assert " ".join(str(reason).split()) in shown
+    assert "\\" not in shown, "no escape is left for a reader to see"
+    assert "<img" not in body and not re.search(r"href=[\"']?javascript", body)
+
+
+def test_a_table_escaped_twice_shows_its_backslashes():
+    """The check above can fail: the same cell escaped before the table is drawn."""
+    frame = pd.DataFrame({"reden": [report.plain_text("Woningen (CBS-tabel)")]})
+    assert "\\" in visible_text(page_of(report.markdown_table(frame)))
+
+
+def test_no_table_reaches_markdown_but_through_the_escaping_layer():
+    """Every pipe table the reports show is drawn by `markdown_table`: a bare
+    `DataFrame.to_markdown` anywhere in the code or the notebooks would publish its
+    labels as markup (a programme name as a live <img>)."""
+    root = Path(__file__).resolve().parents[2]
+    places = [*(root / "src" / "helpers").rglob("*.py"), *(root / "notebooks").rglob("*.ipynb")]
+    bare = [
+        str(path.relative_to(root))
+        for path in places
+        if path.name != "escaping.py" and ".to_markdown(" in path.read_text(encoding="utf-8")
+    ]
+    assert not bare, bare
 
 
 def test_nbconvert_html_shows_markup_literally(project, tmp_path):
@@ -104,3 +153,15 @@ def test_nbconvert_html_shows_markup_literally(project, tmp_path):
     assert "# Gehackt" in body, "the heading mark is shown as text"
     assert "&lt;img src=x onerror=alert(2)&gt;" in body
     assert "[klik](javascript:alert(3))" in body
+
+
+def test_factsheet_intro_html_shows_the_text_as_written():
+    """The intro's own HTML (beside the map) takes text escaped for Markdown: shown
+    once as a reader wrote it, no backslash, no live link or image."""
+    from helpers.report.factsheet import FactsheetIntro
+
+    place = f"{LINK} {IMAGE} (wijk)"
+    intro = FactsheetIntro(report.plain_text(f"In {place} werken"), report.plain_text("(kaart)"))
+    body = intro._repr_mimebundle_()["text/html"]
+    assert visible_text(body).split() == f"In {place} werken (kaart)".split()
+    assert "<img" not in body and "<a " not in body

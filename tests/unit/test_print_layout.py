@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.report.escaping import shown_text
 from helpers.report.print_layout import (
     PRINT_FENCE,
     SCREEN_FENCE,
@@ -41,6 +42,7 @@ def test_print_keeps_the_base_year_and_the_latest_with_the_screen_values():
 def test_the_year_table_is_whole_on_screen_and_two_years_in_print():
     text = year_table(_context(), 2020, "*Geen.*")
     screen, printed = text.split(PRINT_FENCE)
+    screen, printed = shown_text(screen), shown_text(printed)  # cells are escaped once
     assert screen.startswith(SCREEN_FENCE)
     assert "| 2019 " in screen and "| 2021 " in screen and "17.475.415" in screen
     assert "| 2019 " not in printed and "17.475.415" not in printed

@@ -14,6 +14,7 @@ from helpers.indicators.engine import effective_indicators
 from helpers.indicators.stats import indicator_summary
 from helpers.indicators.status import LABELS, STATUSES
 from helpers.report import dutch, factsheet, glance, plots
+from helpers.report.escaping import shown_text
 from helpers.report.glance import gemeente_comparison_sentence
 
 
@@ -545,13 +546,13 @@ def test_the_sources_section_lists_each_cbs_revision_and_the_version_it_replaced
         [["85984NED", "KWB 2024", "2024-08-16T02:00:00", "2025-03-27T02:00:00", "2025-04-02"]],
         columns=["table_id", "label", "previous_modified", "modified", "fetched_on"],
     )
-    text = report.sources_section(table, log)
+    text = shown_text(report.sources_section(table, log))  # as the reader sees the cells
     assert text.count("\n| ") >= 4 and report.CBS_ATTRIBUTION in text
     revised = next(line for line in text.splitlines() if "85984NED" in line)
     assert "27 maart 2025" in revised and "16 augustus 2024" in revised and "echt" in revised
     assert report.REVISIONS_HEADING in text
     assert text.index(report.REVISIONS_HEADING) < text.index("2 april 2025")
-    quiet = report.sources_section(table, log.iloc[0:0])
+    quiet = shown_text(report.sources_section(table, log.iloc[0:0]))
     assert report.REVISIONS_HEADING not in quiet and "16 augustus 2024" not in quiet
     assert "synthetisch (demo)" in quiet and report.CBS_ATTRIBUTION in quiet
 

@@ -39,6 +39,7 @@ from helpers.indicators.engine import (
 )
 from helpers.indicators.precision import INDEX_DECIMALS, round_scalar, stored_indicator_table
 from helpers.report.dutch import MISSING, format_date, format_number, format_value
+from helpers.report.escaping import markdown_table
 from helpers.sources.cbs_gebieden import (
     wanted_gemeenten,
 )
@@ -391,7 +392,7 @@ def figures_table(profile: Profile, kind: Kind) -> pd.DataFrame:
 
 def table_markdown(frame: pd.DataFrame, empty: str = "*Geen gegevens.*") -> str:
     """A table as Markdown (rendered alike by Quarto and nbconvert, same bytes every run)."""
-    return frame.to_markdown(index=False) if not frame.empty else empty
+    return markdown_table(frame) if not frame.empty else empty
 
 
 def title_markdown(profile: Profile) -> str:

@@ -46,6 +46,17 @@ def plain_text(text: object) -> str:
     return re.sub(r"^(\d+)\.", r"\1\\.", escaped)  # 1. at the start is no list item
 
 
+def shown_text(markdown: str) -> str:
+    """What a reader sees of `plain_text`'s output (its inverse): for HTML the project
+    writes itself from a sentence already escaped for Markdown, which `html_text` then
+    escapes once more. Escaped twice, a reader would see `\\(` for every `(`.
+
+    >>> shown_text(plain_text("Samen <img> [klik](x)"))
+    'Samen <img> [klik](x)'
+    """
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A pipe table of `frame` whose text cells and headers are plain text (`plain_text`)."""
     shown = frame.rename(columns=plain_text).apply(

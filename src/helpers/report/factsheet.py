@@ -30,7 +30,7 @@ from helpers.report.dutch import (
     format_number,
     format_value,
 )
-from helpers.report.escaping import plain_text
+from helpers.report.escaping import html_text, plain_text, shown_text
 from helpers.report.glance import indicator_summary, is_true
 from helpers.report.programme import ProgrammeContext
 from helpers.report.series import published
@@ -409,7 +409,8 @@ class FactsheetIntro:
         if self.png is None:
             markdown = f"{self.intro}\n\n*{self.sentence}*\n"
             section = (
-                f"<p>{html.escape(self.intro)}</p><p><em>{html.escape(self.sentence)}</em></p>"
+                f"<p>{html_text(shown_text(self.intro))}</p>"
+                f"<p><em>{html_text(shown_text(self.sentence))}</em></p>"
             )
             return {"text/html": section, "text/markdown": markdown, "text/plain": markdown}
         data = base64.b64encode(self.png.read_bytes()).decode("ascii")
@@ -420,7 +421,7 @@ class FactsheetIntro:
         section = (
             '<section class="wm-figure wm-intro-map" style="display:flex;gap:0.2in;'
             'align-items:flex-start;break-inside:avoid">'
-            f'<div style="flex:1 1 0;min-width:0"><p>{html.escape(self.text)}</p></div>'
+            f'<div style="flex:1 1 0;min-width:0"><p>{html_text(shown_text(self.text))}</p></div>'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
             f'style="width:{width}in;flex:none;height:auto"></section>'
         )

@@ -20,7 +20,7 @@ from helpers.report.dutch import (
     SOURCE_KINDS,
     format_date,
 )
-from helpers.report.escaping import plain_text
+from helpers.report.escaping import markdown_table, plain_text
 from helpers.report.wording import CBS_ATTRIBUTION
 
 
@@ -54,7 +54,7 @@ def logbook_table(
                 "indicator": _indicator_label(project, key, entry.indicator),
                 "vanaf jaar": entry.from_year,
                 BREAK_LABEL: "ja" if entry.breaks_series else "nee",
-                "reden": plain_text(entry.reason),
+                "reden": entry.reason,
             },
         )
         for entry in entries
@@ -83,7 +83,7 @@ def definition_change_rows(project: Project, key: str, upto: int) -> list[dict[s
                     "indicator": indicator.label,
                     "vanaf jaar": change.from_year,
                     BREAK_LABEL: "ja",
-                    "reden": plain_text(change.note),
+                    "reden": change.note,
                 }
             )
     return rows
@@ -197,10 +197,10 @@ def sources_section(table: pd.DataFrame, revisions: pd.DataFrame) -> str:
     """The sources appendix as Markdown, the same in the annual and the joint report:
     every source with its CBS version and real/synthetic, the CBS attribution, and the
     revision log of the CBS tables when CBS revised one after it was first fetched."""
-    parts = [sources_table(table, revisions).to_markdown(index=False), f"*{CBS_ATTRIBUTION}*"]
+    parts = [markdown_table(sources_table(table, revisions)), f"*{CBS_ATTRIBUTION}*"]
     log = revision_table(revisions) if not revisions.empty else pd.DataFrame()
     if not log.empty:
-        parts += [REVISIONS_HEADING, log.to_markdown(index=False)]
+        parts += [REVISIONS_HEADING, markdown_table(log)]
     return "\n\n".join(parts)
 
 

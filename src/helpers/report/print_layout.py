@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.report.escaping import markdown_table
+
 SCREEN_FENCE = '::: {.content-visible when-format="html"}'
 PRINT_FENCE = '::: {.content-hidden when-format="html"}'
 
@@ -58,10 +60,8 @@ def year_table(frame: pd.DataFrame, base_year: int, empty: str) -> str:
     years = sorted(int(c) for c in frame.columns if str(c).isdigit())
     kept = printed_years(years, base_year)
     if kept == years:
-        return frame.to_markdown(index=False)
-    printed = fewer_years(frame, kept).to_markdown(index=False)
+        return markdown_table(frame)
+    printed = markdown_table(fewer_years(frame, kept))
     return (
-        screen_only(frame.to_markdown(index=False))
-        + "\n"
-        + print_only(f"{printed}\n\n{years_note(kept)}")
+        screen_only(markdown_table(frame)) + "\n" + print_only(f"{printed}\n\n{years_note(kept)}")
     )

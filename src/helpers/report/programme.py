@@ -89,7 +89,7 @@ def programme_context(root: str | Path, key: str) -> ProgrammeContext:
 
     ```python
     ctx = report.programme_context(root, programme)   # in the notebook's first cell
-    display(Markdown(report.key_figures(ctx).to_markdown(index=False)))
+    display(Markdown(report.markdown_table(report.key_figures(ctx))))
     ```
     """
     paths = Paths.from_root(root)
