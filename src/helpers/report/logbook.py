@@ -20,7 +20,7 @@ from helpers.report.dutch import (
     SOURCE_KINDS,
     format_date,
 )
-from helpers.report.escaping import markdown_table, plain_text
+from helpers.report.escaping import markdown_table
 from helpers.report.wording import CBS_ATTRIBUTION
 
 
@@ -118,7 +118,7 @@ def _area_change_row(change: AreaChange) -> dict[str, object]:
         f"Gebied {change.previous_year}: {', '.join(change.before)}; "
         f"{change.year}: {', '.join(change.after)}."
     )
-    reason = plain_text(entry.reason) if entry else "Reden niet vastgelegd in het logboek."
+    reason = entry.reason if entry else "Reden niet vastgelegd in het logboek."
     return {
         "datum": format_date(entry.date) if entry else MISSING,
         "wijziging": CHANGE_LABELS["area_changed"],
