@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from helpers.runtime.io import plain_yaml
+
 PROGRAMME_DIR = "params/programmes/"
 
 
@@ -26,7 +28,7 @@ def declared_programme_params(dvc_yaml: Path) -> dict[str, dict[str, list[str]]]
     are left out. An empty key list means the whole file.
     """
     try:
-        spec = yaml.safe_load(dvc_yaml.read_text(encoding="utf-8")) or {}
+        spec = plain_yaml(dvc_yaml.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     found: dict[str, dict[str, list[str]]] = {}

@@ -61,9 +61,14 @@ def _deduce() -> Any:
     return deduce.Deduce()
 
 
+@cache
+def _screen_version() -> str:
+    """The screen and deduce versions a verdict was made with (read once: 2 ms a call)."""
+    return f"{SCREEN_VERSION}/{metadata.version('deduce')}"
+
+
 def _key(text: str) -> str:
-    version = f"{SCREEN_VERSION}/{metadata.version('deduce')}"
-    return hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{_screen_version()}\0{text}".encode()).hexdigest()
 
 
 def cache_file() -> Path | None:
