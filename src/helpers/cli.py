@@ -146,16 +146,22 @@ def run_cycle(args: argparse.Namespace) -> int:
 
 
 def stage_outputs(paths: Paths, stage: str) -> list[Path]:
-    """The outputs dvc.yaml declares for `stage` (outs, metrics, plots), as paths.
+    """The outputs the dvc.yaml files declare for `stage` (outs, metrics, plots), as paths.
 
     Read from dvc.yaml itself, so the clean-up below never drifts from the stages.
     """
     import yaml
 
-    try:
-        stages = yaml.safe_load(paths.dvc_yaml.read_text(encoding="utf-8"))["stages"]
-        entry = stages[stage]
-    except (OSError, KeyError, TypeError, yaml.YAMLError):
+    from helpers.runtime.io import plain_yaml
+
+    entry = None
+    for file in paths.pipeline_files:
+        try:
+            entry = plain_yaml(file.read_text(encoding="utf-8"))["stages"][stage]
+            break
+        except (OSError, KeyError, TypeError, yaml.YAMLError):
+            continue
+    if not isinstance(entry, dict):
         return []
     outputs = []
     for kind in ("outs", "metrics", "plots"):

@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from support import REPO
 
-from helpers.runtime.code_deps import notebook_imports, stage_deps
+from helpers.runtime.code_deps import notebook_imports, pipeline, stage_deps
 
-DVC = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))
+DVC = pipeline(REPO)  # dvc.yaml and data/raw/dvc.yaml
 DEPS = stage_deps(REPO, DVC)
 
 PROBE = """

@@ -19,6 +19,8 @@ def project_copy(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    (root / "data" / "raw").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "raw" / "dvc.yaml", root / "data" / "raw" / "dvc.yaml")
     shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     return root
@@ -106,3 +108,17 @@ def test_type_checking_imports_are_not_deps(project_copy):
         encoding="utf-8",
     )
     assert "demo" not in differences(project_copy)
+
+
+def test_the_revisions_stage_in_data_raw_is_checked_too(project_copy):
+    """The stage in data/raw/dvc.yaml (its own lock file) is held to its closure as well."""
+    path = project_copy / "data" / "raw" / "dvc.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "      - src/helpers/sources/cbs_revisions.py\n"
+    assert line in text
+    path.write_text(text.replace(line, "", 1), encoding="utf-8")
+    assert differences(project_copy) == {
+        "revisions": {"missing": ["src/helpers/sources/cbs_revisions.py"], "extra": []}
+    }
+    assert rewrite(project_copy) and differences(project_copy) == {}
+    assert path.read_text(encoding="utf-8") == text

@@ -49,6 +49,16 @@ class Paths:
         return self.root / "dvc.yaml"
 
     @property
+    def revisions_dvc_yaml(self) -> Path:
+        """The `revisions` stage, beside the raw data with its own small lock file."""
+        return self.raw / "dvc.yaml"
+
+    @property
+    def pipeline_files(self) -> tuple[Path, ...]:
+        """Every dvc.yaml of the project, the stage that runs first first."""
+        return (self.revisions_dvc_yaml, self.dvc_yaml)
+
+    @property
     def params(self) -> Path:
         return self.root / "params"
 

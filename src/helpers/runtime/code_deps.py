@@ -200,11 +200,26 @@ def declared_code_deps(dvc: dict) -> dict[str, list[str]]:
     }
 
 
-def differences(root: Path) -> dict[str, dict[str, list[str]]]:
-    """Per stage whose declared code deps differ: what is `missing` and what is `extra`."""
+def pipeline_files(root: Path) -> tuple[Path, ...]:
+    """Every dvc.yaml of the project at `root` (dvc.yaml and data/raw/dvc.yaml)."""
+    from helpers.config.paths import Paths
+
+    return Paths(root).pipeline_files
+
+
+def pipeline(root: Path) -> dict:
+    """The stages of every dvc.yaml in one spec, in the order they run."""
     import yaml
 
-    dvc = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))
+    stages: dict = {}
+    for file in pipeline_files(root):
+        stages.update(yaml.safe_load(file.read_text(encoding="utf-8")).get("stages") or {})
+    return {"stages": stages}
+
+
+def differences(root: Path) -> dict[str, dict[str, list[str]]]:
+    """Per stage whose declared code deps differ: what is `missing` and what is `extra`."""
+    dvc = pipeline(root)
     declared = declared_code_deps(dvc)
     found = {}
     for stage, wanted in stage_deps(root, dvc).items():
@@ -217,15 +232,18 @@ def differences(root: Path) -> dict[str, dict[str, list[str]]]:
 
 
 def rewrite(root: Path) -> bool:
-    """Replace each stage's code deps in dvc.yaml by its closure; True if anything changed.
+    """Replace each stage's code deps in every dvc.yaml by its closure; True if anything
+    changed."""
+    changed = [_rewrite_file(root, path) for path in pipeline_files(root)]
+    return any(changed)
 
-    The stage's other deps, params, outs and every comment stay as they are: the
+
+def _rewrite_file(root: Path, path: Path) -> bool:
+    """The stage's other deps, params, outs and every comment stay as they are: the
     code deps are the `- src/helpers/...` lines of the stage's `deps:` list, and the
-    new list goes where the first of them stood (or at the end of the list).
-    """
+    new list goes where the first of them stood (or at the end of the list)."""
     import yaml
 
-    path = root / "dvc.yaml"
     text = path.read_text(encoding="utf-8")
     wanted = stage_deps(root, yaml.safe_load(text))
     lines = text.splitlines(keepends=True)
@@ -274,7 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     programmes = cycle_programmes(root)
     if "--write" in args:
         changed = rewrite(root)
-        print("dvc.yaml: code deps rewritten" if changed else "dvc.yaml: code deps up to date")
+        print(
+            "dvc.yaml files: code deps rewritten"
+            if changed
+            else "dvc.yaml files: code deps up to date"
+        )
         written = rewrite_programme_params(root / "dvc.yaml", programmes)
         print(
             "dvc.yaml: programme params rewritten"
@@ -292,9 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     found = differences(root)
     for stage, diff in found.items():
         for dep in diff["missing"]:
-            print(f"dvc.yaml: stage {stage}: missing dep {dep} (imported by the stage)")
+            print(f"dvc.yaml stage {stage}: missing dep {dep} (imported by the stage)")
         for dep in diff["extra"]:
-            print(f"dvc.yaml: stage {stage}: dep {dep} is not imported by the stage")
+            print(f"dvc.yaml stage {stage}: dep {dep} is not imported by the stage")
     if found or stale_params:
         print("run `make deps` to write the code deps and programme params")
     return 1 if found or stale_params else 0

@@ -6,7 +6,7 @@ commit that holds its inputs, commits the freeze, tags it and pushes the data to
 DVC remote, so that `git checkout <tag> && dvc pull` gives the reports byte for byte
 years later. Opening the next cycle sets its year, turns the revision checks back on and
 writes what the demo needs for a year it has no CBS figure of. Both edit
-`params/cycle.yaml` and `dvc.yaml` line by line, so their comments stay.
+`params/cycle.yaml` and `data/raw/dvc.yaml` line by line, so their comments stay.
 
 Freezing is two switches: `cbs.check_revisions: false` (the `revisions` stage asks CBS
 nothing and the `fetch` stage keeps its snapshots) and `always_changed: false` on the
@@ -26,6 +26,8 @@ from helpers.runtime.provenance import FREEZE_SUBJECT, inputs_commit
 
 UP_TO_DATE = "Data and pipelines are up to date."
 REVISIONS_STAGE = "revisions"
+# how DVC names it: the stage is in data/raw/dvc.yaml (Paths.revisions_dvc_yaml)
+REVISIONS_ADDRESS = f"data/raw/dvc.yaml:{REVISIONS_STAGE}"
 
 
 class CycleError(RuntimeError):
@@ -109,14 +111,13 @@ def set_revisions_always_changed(dvc_yaml: Path, on: bool) -> None:
     """`always_changed` of the `revisions` stage: true asks CBS at every `dvc repro`."""
     text = dvc_yaml.read_text(encoding="utf-8")
     start = text.index(f"\n  {REVISIONS_STAGE}:\n")
-    end = text.index("\n  fetch:\n", start)
     block = set_yaml_line(
-        text[start:end],
+        text[start:],
         r"^(    always_changed:) *(true|false)\b",
         rf"\1 {'true' if on else 'false'}",
         f"{dvc_yaml}: stage {REVISIONS_STAGE}, key always_changed",
     )
-    dvc_yaml.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    dvc_yaml.write_text(text[:start] + block, encoding="utf-8")
 
 
 def stale_stamps(paths: Paths, programmes: list[str], commit: str) -> list[str]:
@@ -140,7 +141,7 @@ def close(root: Path, tag: str, log: Callable[[str], None] = print) -> None:
     remote = default_remote(root)
     status = _run([dvc, "status"], root, "dvc status")
     pending = [line.strip() for line in status.splitlines() if line.strip()]
-    if pending not in ([UP_TO_DATE], [f"{REVISIONS_STAGE}:", "always changed"]):
+    if pending not in ([UP_TO_DATE], [f"{REVISIONS_ADDRESS}:", "always changed"]):
         raise CycleError(
             "cannot close the cycle: the pipeline is not up to date (dvc status):\n"
             f"{status.rstrip()}\nRun `dvc repro`, commit dvc.lock, and close again."
@@ -158,16 +159,18 @@ def close(root: Path, tag: str, log: Callable[[str], None] = print) -> None:
         )
     log(f"cycle close: freezing the CBS snapshots (nothing is fetched); reports name {found[0]}")
     set_check_revisions(paths.cycle_file, on=False)
-    set_revisions_always_changed(root / "dvc.yaml", on=False)
+    set_revisions_always_changed(paths.revisions_dvc_yaml, on=False)
     repro = _run([dvc, "repro"], root, "dvc repro of the frozen cycle")
     ran = set(re.findall(r"Running stage '([^']+)'", repro))
-    if ran - {REVISIONS_STAGE}:
+    if ran - {REVISIONS_ADDRESS}:
         raise CycleError(f"freezing reran {sorted(ran)}: the switch must change nothing else")
     status = _run([dvc, "status"], root, "dvc status")
     if status.strip() != UP_TO_DATE:
         raise CycleError(f"the frozen cycle is not up to date (dvc status):\n{status}")
     if uncommitted_files(root):  # nothing to commit when the cycle was frozen already
-        _run(["git", "add", "params/cycle.yaml", "dvc.yaml", "dvc.lock"], root, "git add")
+        pipeline = [str(p.relative_to(root)) for p in paths.pipeline_files]
+        locks = [str(Path(p).with_suffix(".lock")) for p in pipeline]
+        _run(["git", "add", "params/cycle.yaml", *pipeline, *locks], root, "git add")
         _run(["git", "commit", "-q", "-m", f"{FREEZE_SUBJECT} {tag}"], root, "git commit")
     _run(["git", "tag", tag], root, "git tag")
     log(f"cycle close: committed the freeze and tagged it {tag}")
@@ -245,10 +248,10 @@ def open_year(
             log(f"cycle open: demo Nederland {year}: {figure} inhabitants (extrapolated)")
     paths.cycle_file.write_text(text, encoding="utf-8")
     set_check_revisions(paths.cycle_file, on=True)
-    set_revisions_always_changed(root / "dvc.yaml", on=True)
+    set_revisions_always_changed(paths.revisions_dvc_yaml, on=True)
     load_project(paths)  # the edited params must still load
     log(
         f"cycle open: peiljaar {year}, years {years}, revision checks on "
-        "(params/cycle.yaml, dvc.yaml). Review the programme files (docs/researcher.md), "
+        "(params/cycle.yaml, data/raw/dvc.yaml). Review the programme files (docs/researcher.md), "
         "commit, and run `dvc repro`."
     )

@@ -15,7 +15,7 @@ import sys
 from html import escape
 from pathlib import Path
 
-from helpers.runtime.code_deps import CODE_DIR, stage_deps
+from helpers.runtime.code_deps import CODE_DIR, pipeline, stage_deps
 
 PICTURE = "docs/pipeline.svg"
 ROW = 34
@@ -66,11 +66,9 @@ def uses(closure: list[str], package: str) -> bool:
 
 def svg(root: Path) -> str:
     """The picture of the project at `root`, as SVG text."""
-    import yaml
-
     from helpers.config import Paths, load_cycle
 
-    dvc = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))
+    dvc = pipeline(root)
     # dvc.yaml's ${local_data}, from the typed cycle (never params/cycle.yaml read raw)
     variables = {"local_data": load_cycle(Paths(root)).local_data}
     closures = stage_deps(root, dvc)

@@ -25,15 +25,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from helpers.config import Paths, Project
 from helpers.report.dutch import format_date
-from helpers.runtime.io import read_yaml_file
+from helpers.runtime.io import plain_yaml, read_yaml_file
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
 # What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
 INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
+# The revisions stage's own lock file sits in data/raw but records outputs, not inputs
+# (like dvc.lock): committing it after a run must not change what the reports name.
+NOT_INPUTS = (":(exclude)data/raw/dvc.lock",)
 OWN_STAGE = "report"
 # Stages that read the built reports (the statement audit): downstream of the report,
 # so their state in dvc.lock says nothing about whether the report is final.
@@ -79,6 +81,7 @@ def inputs_commit(root: Path) -> tuple[str, dt.datetime] | None:
             f"--grep={FREEZE_SUBJECT}",
             "--",
             *INPUT_PATHS,
+            *NOT_INPUTS,
         )
         or ""
     ).strip()
@@ -122,12 +125,12 @@ def read_lock(root: Path) -> dict[str, Any] | None:
     path = root / "dvc.lock"
     if not path.is_file():
         return None
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stages", {})
+    return (plain_yaml(path.read_text(encoding="utf-8")) or {}).get("stages", {})
 
 
 def pipeline_stages(root: Path, project: Project) -> list[str]:
     """The stage names of dvc.yaml, `foreach` stages expanded over the cycle's programmes."""
-    spec = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8")) or {}
+    spec = plain_yaml((root / "dvc.yaml").read_text(encoding="utf-8")) or {}
     names = []
     for name, stage in (spec.get("stages") or {}).items():
         if isinstance(stage, dict) and "foreach" in stage:
@@ -225,7 +228,7 @@ def commit_stamp(root: Path) -> str:
     found = inputs_commit(root)
     if found is None:
         return "geen: het project staat niet in git"
-    changed = uncommitted(root, INPUT_PATHS)
+    changed = uncommitted(root, (*INPUT_PATHS, *NOT_INPUTS))
     if changed:
         shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         return f"geen: gemaakt met niet-vastgelegde wijzigingen ({shown})"
