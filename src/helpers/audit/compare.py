@@ -91,16 +91,20 @@ ANNUAL_TABLES = {
     "Stand van zaken per doel",
     "vijf niveaus",
     "statistische bijlage",
+    "logboek",
 }
 """The tables every annual report has; the efforts, the comparison with the gemeente
 and the population groups are read where the data give them."""
+
+
+BREAK_COLUMN = "breuk in de reeks"
 
 
 def grid_years(header: list[str]) -> list[int]:
     """The years of an `indicator | gebied | year … [| breuk in de reeks]` table, else []."""
     if header[:2] != ["indicator", "gebied"]:
         return []
-    years = header[2:-1] if header[-1:] == ["breuk in de reeks"] else header[2:]
+    years = header[2:-1] if header[-1:] == [BREAK_COLUMN] else header[2:]
     return [int(y) for y in years] if years and all(YEAR.fullmatch(y) for y in years) else []
 
 
@@ -219,6 +223,9 @@ class Auditor:
             elif head[:2] == ["indicator", "vergelijking"] and "p-waarde" in head:
                 self.statistics(page, table, key)
                 seen.add("statistische bijlage")
+            elif head[:5] == ["datum", "wijziging", "indicator", "vanaf jaar", BREAK_COLUMN]:
+                self.logbook(page, table, key)
+                seen.add("logboek")
             elif head[:2] == ["jaar", "programmagebied (95%-interval)"]:
                 self.deep_dive_gaps(page, table, key)
                 seen.add("verdieping")
@@ -337,6 +344,43 @@ class Auditor:
                     self.unattributed(page, where, text)
                     continue
                 self.value(page, where, text, place[0], place[1], indicator, year)
+            if table.header[-1] == BREAK_COLUMN and place and indicator and len(cells) > len(years):
+                self.break_cell(page, f"{label} | {area}: breuk", cells[-1], place, indicator)
+
+    def break_cell(
+        self, page: Page, where: str, text: str, place: tuple[str, str], ind: Indicator
+    ) -> None:
+        """'vanaf 2022, vanaf 2024' or '–': the years after the first of the cycle from
+        which the area's series breaks (declared or detected, `Reference.break_years`)."""
+        first = min(self.ref.years)
+        breaks = self.ref.break_years(place[0], ind, place[1])
+        years = [y for y in breaks if first < y <= max(self.ref.years)]
+        expected = ", ".join(f"vanaf {y}" for y in years) or MISSING
+        self.record(page, where, text, expected, text == expected)
+
+    def logbook(self, page: Page, table: Table, key: str) -> None:
+        """The logbook 'datum | wijziging | indicator | vanaf jaar | breuk in de reeks |
+        reden': 'ja' exactly where the series of that indicator (every indicator for a
+        row without one) breaks in that year in the reference."""
+        labels = self.labels(key)
+        for row in table.rows:
+            where = f"logboek: {row[1]} {row[2]} {row[3]}"
+            indicator = labels.get(row[2])
+            if (indicator is None and row[2] != MISSING) or not YEAR.fullmatch(row[3]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[3])
+            chosen = [indicator] if indicator else list(labels.values())
+            breaks = any(
+                year in self.ref.break_years(key, ind, role) for ind in chosen for role in ROLES
+            )
+            self.record(
+                page,
+                f"{where}: breuk",
+                row[4],
+                "ja" if breaks else "nee",
+                row[4] == ("ja" if breaks else "nee"),
+            )
 
     def appendix(self, page: Page, table: Table, key: str) -> None:
         """The appendix table: `indicator | niveau | jaar | <programme> | <gemeente> |
