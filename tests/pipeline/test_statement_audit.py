@@ -278,7 +278,7 @@ def test_a_wrong_target_status_in_the_joint_report_fails(cycle, tmp_path):
     (<movement>)' under a chart is read; one status replaced is found, and only it."""
     root, _ = cycle
     html = (root / "reports" / "_site" / "gezamenlijk.html").read_text(encoding="utf-8")
-    first = re.search(rf"(<em>Figuur:[^<]*?Streefwaarde: [^<]*?: )({STATUS}) \(", html)
+    first = re.search(rf"(<em>Streefwaarde: [^<]*?: )({STATUS}) \(", html)
     assert first, "a target with a decided status in the joint report"
     wrong = "✘ niet gehaald" if first.group(2) != "✘ niet gehaald" else "✔ gehaald"
     site = mutated(root, tmp_path, "gezamenlijk.html", first.group(0), f"{first.group(1)}{wrong} (")
@@ -369,3 +369,21 @@ def test_a_wrong_break_in_the_logbook_fails(cycle, tmp_path):
     found = new_findings(root, site)
     assert len(found) == 1 and found[0].where.startswith("logboek: "), found
     assert (found[0].printed, found[0].expected) == ("nee", "ja")
+
+
+def test_a_wrong_figure_in_a_first_screen_reason_fails(cycle, tmp_path):
+    """Issue 24: the first screen's 'waarom' is read too: the value the line to the target
+    asks for in the latest year ('… vraagt (27,1%)'), made 0,1 higher, is found."""
+    root, _ = cycle
+
+    def higher(found: re.Match[str]) -> str:
+        return f"vraagt ({found.group(1)},{(int(found.group(2)) + 1) % 10}%)"
+
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    line = re.search(r"vraagt \((\d+),(\d)%\)", html)
+    assert line, "a goal behind or on its line, with a percentage"
+    wrong = higher(line)[len("vraagt (") : -2]
+    site = mutated_at(root, tmp_path, "overvecht.html", "<h1", r"vraagt \((\d+),(\d)%\)", higher)
+    found = new_findings(root, site)
+    assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
+    assert found[0].where.startswith("waarom: ") and found[0].where.endswith(": de lijn vraagt")

@@ -24,7 +24,7 @@ from helpers.audit.pages import (
     parse_number,
     status_word,
 )
-from helpers.audit.reference import ROLES, Reference, half_up
+from helpers.audit.reference import ROLES, Reference, expected_value, half_up
 from helpers.config import Indicator
 
 AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
@@ -438,6 +438,111 @@ class Auditor:
             ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
             expected = self.ref.goal_status(key, ids)
             self.record(page, f"stand: {row[0]}", row[1], expected, stated == expected)
+            if len(row) > 2:
+                self.goal_reason(page, f"waarom: {row[0]}", row[2], key, ids)
+
+    def goal_reason(self, page: Page, where: str, text: str, key: str, ids: list[str]) -> None:
+        """The first screen's reason: '<label>: v in L (b in B: <movement>)', the target
+        '(t in T)', the line's value 'vraagt (e)' or 'vraagt in L e', and '(k van n
+        streefwaarden op koers of gehaald)'. Every other number (years aside) in it is
+        unattributed."""
+        owned = [self.project.indicator(key, i) for i in ids]
+        rest = text.removeprefix("Voor dit doel is geen streefwaarde afgesproken; ")
+        ind = next((i for i in owned if rest.startswith(f"{i.label}: ")), None)
+        if ind is None:
+            if rest != "Voor dit doel is geen streefwaarde afgesproken.":
+                self.unattributed(page, where, text)
+            return
+        rest = rest[len(ind.label) + 2 :]
+        now = re.match(
+            rf"(?P<value>€ \S+|[^ (]+) in (?P<year>{YEAR_RE})"
+            rf"(?: \((?P<base>€ \S+|[^ (]+) in (?P<since>{YEAR_RE})(?:: (?P<moved>[^)]+))?\))?",
+            rest,
+        )
+        if now:
+            self.latest_cell(
+                page,
+                f"{where}: {ind.label}",
+                now.group(0).split(" (")[0],
+                key,
+                ind,
+                r"(?P<value>.+) in (?P<year>(?:19|20)\d\d)",
+            )
+            if now.group("base"):
+                since = int(now.group("since"))
+                self.record(
+                    page,
+                    f"{where}: nulmeting jaar",
+                    now.group("since"),
+                    str(self.ref.base_year),
+                    since == self.ref.base_year,
+                )
+                self.value(
+                    page, f"{where}: nulmeting", now.group("base"), key, "programma", ind, since
+                )
+            if now.group("moved"):
+                status = self.ref.status(key, ind)
+                moved = MOVEMENT_WORDS.get(now.group("moved"), now.group("moved"))
+                self.record(
+                    page,
+                    f"{where}: beweging",
+                    now.group("moved"),
+                    status.movement or "–",
+                    moved == status.movement,
+                )
+            rest = rest[now.end() :]
+        rest = self.reason_target(page, where, rest, key, ind)
+        line = re.search(rf"vraagt(?: in {YEAR_RE})? \(?(€ [\d.]+|[\d.,]+%?)\)?", rest)
+        if line:
+            case = self.ref.case(key, ind)
+            expected = expected_value(case) if case is not None else math.nan
+            self.number(page, f"{where}: de lijn vraagt", _num(line.group(1)), expected, ind.unit)
+            rest = rest.replace(line.group(0), " ")
+        count = re.search(r"\((\d+) van (\d+) streefwaarden op koers of gehaald\)", rest)
+        if count:
+            statuses = [self.ref.status(key, self.project.indicator(key, i)).key for i in ids]
+            targeted = [s for s in statuses if s != "no_target"]
+            good = sum(s in ("on_track", "met") for s in targeted)
+            said = (int(count.group(1)), int(count.group(2)))
+            self.record(
+                page,
+                f"{where}: aantal streefwaarden",
+                count.group(0),
+                f"{good} van {len(targeted)}",
+                said == (good, len(targeted)),
+            )
+            rest = rest.replace(count.group(0), " ")
+        for number in NUMBER.finditer(rest):
+            if not YEAR.fullmatch(number.group(0)):
+                self.unattributed(page, f"{where}: getal in de tekst", number.group(0))
+
+    def reason_target(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> str:
+        """'(de streefwaarde) (t in T)' and 'nulmeting (B)' in a reason; the text left."""
+        for found in re.finditer(rf"\((€ [\d.]+|[\d.,]+%?) in ({YEAR_RE})\)", text):
+            targets = [t for t in self.project.programmes[key].targets if t.indicator == ind.id]
+            if not targets:
+                self.unattributed(page, f"{where}: streefwaarde", found.group(0))
+                continue
+            self.record(
+                page,
+                f"{where}: streefwaarde jaar",
+                found.group(2),
+                str(targets[0].year),
+                int(found.group(2)) == targets[0].year,
+            )
+            self.number(
+                page, f"{where}: streefwaarde", _num(found.group(1)), targets[0].value, ind.unit
+            )
+        text = re.sub(rf"\((€ [\d.]+|[\d.,]+%?) in ({YEAR_RE})\)", " ", text)
+        for found in re.finditer(rf"nulmeting \(({YEAR_RE})\)", text):
+            self.record(
+                page,
+                f"{where}: nulmeting",
+                found.group(1),
+                str(self.ref.base_year),
+                int(found.group(1)) == self.ref.base_year,
+            )
+        return text
 
     def deep_dive_gaps(self, page: Page, table: Table, key: str) -> None:
         """The deep dive's survey table 'jaar | programmagebied (95%-interval) | <gemeente>

@@ -505,27 +505,30 @@ class Reference:
     # ------------------------------------------------------------------ status
     def status(self, key: str, indicator: Indicator) -> Status:
         """The target status by the decision table of docs/status.md, rule by rule."""
+        case = self.case(key, indicator)
+        return decide(case) if case is not None else Status("no_target", "", "no_target")
+
+    def case(self, key: str, indicator: Indicator) -> Case | None:
+        """The decision table's inputs for the programme's target on `indicator`."""
         targets = [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
         if not targets:
-            return Status("no_target", "", "no_target")
+            return None
         target = targets[0]
         latest = self.latest_year(key, "programma", indicator)
         decimals = PUBLISHED_DECIMALS[indicator.unit]
         found = self.figure(key, "programma", indicator, latest) if latest else Figure(math.nan)
-        return decide(
-            Case(
-                base_year=self.base_year,
-                base=self.stored(key, "programma", indicator, self.base_year),
-                latest_year=latest,
-                latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
-                lower=half_up(found.lower, decimals),
-                upper=half_up(found.upper, decimals),
-                target_year=target.year,
-                target=target.value,
-                direction=indicator.direction,
-                broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
-                decimals=decimals,
-            )
+        return Case(
+            base_year=self.base_year,
+            base=self.stored(key, "programma", indicator, self.base_year),
+            latest_year=latest,
+            latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
+            lower=half_up(found.lower, decimals),
+            upper=half_up(found.upper, decimals),
+            target_year=target.year,
+            target=target.value,
+            direction=indicator.direction,
+            broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
+            decimals=decimals,
         )
 
     def goal_status(self, key: str, goal_indicators: list[str]) -> str:
@@ -585,6 +588,23 @@ class Case:
     decimals: int = 1
 
 
+def wanted(case: Case) -> int:
+    """The wanted direction g: the indicator's, else from the base value to the target."""
+    t = half_up(case.target, case.decimals)
+    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
+    return direction if direction else (t > case.base) - (t < case.base)
+
+
+def expected_value(case: Case) -> float:
+    """The value expected in the latest year: the line from the base value to the target,
+    or the target itself when it asks for no improvement (docs/status.md)."""
+    b, t, base = case.base, half_up(case.target, case.decimals), case.base_year
+    if case.latest_year is None:
+        return math.nan
+    line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
+    return half_up(t if (t - b) * wanted(case) <= 0 else line, case.decimals)
+
+
 def decide(case: Case) -> Status:
     """The decision table of docs/status.md, its rules tried in order."""
     b, x, lo, hi, base = case.base, case.latest, case.lower, case.upper, case.base_year
@@ -597,15 +617,13 @@ def decide(case: Case) -> Status:
     if case.latest_year is None or case.latest_year <= base or not math.isfinite(x):
         return Status("unknown", "", "no_measurement")
     t = half_up(case.target, case.decimals)
-    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
-    g = direction if direction else (t > b) - (t < b)
+    g = wanted(case)
     if g == 0:
         return Status("unknown", "", "no_direction")
     interval = math.isfinite(lo) and math.isfinite(hi)
     movement = "toward" if (x - b) * g > 0 else "away" if (x - b) * g < 0 else "unchanged"
     if case.latest_year < case.target_year:
-        line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
-        e = half_up(t if (t - b) * g <= 0 else line, case.decimals)
+        e = expected_value(case)
         if interval and lo <= e <= hi:
             return Status("undecided", movement, "within_margin")
         if (x - e) * g >= 0:
