@@ -21,6 +21,7 @@ from helpers.audit.pages import (
     Page,
     Printed,
     Table,
+    heading_text,
     parse_number,
     status_word,
 )
@@ -91,7 +92,6 @@ ANNUAL_TABLES = {
     "Stand van zaken per doel",
     "vijf niveaus",
     "statistische bijlage",
-    "logboek",
 }
 """The tables every annual report has; the efforts, the comparison with the gemeente
 and the population groups are read where the data give them."""
@@ -231,8 +231,11 @@ class Auditor:
                 seen.add("verdieping")
             elif table.section().startswith("Verdieping"):  # a deep dive's table not read
                 self.unattributed(page, f"tabel in '{table.section()}'", " | ".join(head))
-        wanted = ANNUAL_TABLES | (
-            {"verdieping"} if self.project.programmes[key].deep_dives else set()
+        logged = bool(self.project.logbook.for_programme(key)) or any(
+            i.changes for i in self.project.indicators_for(key)
+        )
+        wanted = (
+            ANNUAL_TABLES | self.deep_dives_wanted(page, key) | ({"logboek"} if logged else set())
         )
         self.expect(page, seen, wanted)
         self.sentences(page, key)
@@ -543,6 +546,21 @@ class Auditor:
                 int(found.group(1)) == self.ref.base_year,
             )
         return text
+
+    def deep_dives_wanted(self, page: Page, key: str) -> set[str]:
+        """A programme with deep dives has their sections, and with them the survey table,
+        unless a section says there is no year to show ('Geen jaar met …', 'Geen
+        gegevens'). A missing section is unattributed."""
+        dives = self.project.programmes[key].deep_dives
+        sections = [h for h in page.soup.find_all("h2") if heading_text(h).startswith("Verdieping")]
+        if len(sections) < len(dives):
+            self.unattributed(page, "verdiepingen", f"{len(sections)} van {len(dives)} gevonden")
+        empty = any(
+            heading_text(p.find_previous("h2")).startswith("Verdieping")
+            and p.get_text(" ", strip=True).startswith(("Geen jaar met", "Geen gegevens"))
+            for p in page.soup.find_all("p")
+        )
+        return {"verdieping"} if sections and not empty else set()
 
     def deep_dive_gaps(self, page: Page, table: Table, key: str) -> None:
         """The deep dive's survey table 'jaar | programmagebied (95%-interval) | <gemeente>
