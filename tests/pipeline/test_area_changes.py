@@ -9,6 +9,7 @@ with the real stage commands on the demo sources.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ import pytest
 from support import copy_project, run
 
 from helpers import report
+from helpers.audit.reference import Reference
 from helpers.config import AreaPeriod, LogEntry, Paths, Project, load_project
 from helpers.indicators.areas import area_changes, code_change_breaks, measured_years
 from helpers.indicators.engine import programme_table, read_indicator_table
@@ -285,3 +287,49 @@ def test_the_indicator_stage_warns_and_breaks_on_an_area_change(tmp_path):
     assert exported.loc[("inwoners", "programmagebied", 2021), "cbs_niveau"] == "buurt"
     assert exported.loc[("inwoners", "programmagebied", 2022), "cbs_gebiedscodes"] == WIJK
     assert np.all(exported["brontabel"].ne(""))
+
+
+@pytest.mark.pipeline
+def test_a_code_kept_for_a_different_area_breaks_in_the_pipeline_and_the_audit(tmp_path):
+    """Issue 24: a municipality re-divides and CBS keeps a wijk code for another area. The
+    raw 2024 KWB snapshot here names Overvecht's first code 'Lunetten-Oost': the indicator
+    stage breaks every CBS series of the programme area in 2024 (not its gemeente's, not
+    before), and the statement audit's reference, reading the raw snapshots itself, finds
+    the same break, so a page that hid it would disagree."""
+    root = copy_project(tmp_path / "project")
+    cycle = root / "params" / "cycle.yaml"
+    cycle.write_text(
+        cycle.read_text(encoding="utf-8").replace(
+            "programmes:\n  - overvecht\n  - soesterkwartier\n  - vollenhove\n  - betere_buurten",
+            "programmes:\n  - overvecht",
+        ),
+        encoding="utf-8",
+    )
+    for stage in ("fetch", "demo"):
+        run(["sh", "bin/wijkmonitor", stage], root)
+    paths = Paths.from_root(root)
+    project = load_project(paths)
+    assert Reference(project, paths).moved_codes("overvecht") == [], "the demo as fetched"
+    code = project.programmes["overvecht"].area_codes(2024)[0]
+    names = paths.raw_cbs / project.cycle.kwb_table(2024) / "WijkenEnBuurten.json"
+    records = json.loads(names.read_text(encoding="utf-8"))
+    (record,) = [r for r in records if str(r["Key"]).strip() == code]
+    record["Title"] = "Lunetten-Oost"
+    names.write_text(json.dumps(records), encoding="utf-8")
+    for stage in ("harmonise", "indicators"):
+        run(["sh", "bin/wijkmonitor", stage], root)
+
+    table = read_indicator_table(root / "data" / "processed" / "indicators" / "overvecht.csv")
+    cbs = table[table["source"].eq("cbs_kwb")]
+    own = cbs[cbs["area_role"].eq("programma")]
+    broken = own["series_break"].astype(bool)
+    assert broken[own["year"].eq(2024)].all(), "every CBS series of the area breaks in 2024"
+    assert not broken[own["year"].lt(2024)].any()
+    reference = Reference(project, paths)
+    assert reference.moved_codes("overvecht") == [2024]
+    for (indicator_id, role), rows in cbs.groupby(["indicator_id", "area_role"]):
+        indicator = project.indicator("overvecht", str(indicator_id))
+        first, last = int(rows["year"].min()), int(rows["year"].max())
+        found = sorted(int(y) for y in rows.loc[rows["series_break"].astype(bool), "year"])
+        expected = reference.break_years("overvecht", indicator, str(role))
+        assert found == [y for y in expected if first < y <= last], (indicator_id, role)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,155 @@ def test_a_wrong_figure_in_a_factsheet_or_the_statistical_appendix_fails(
     changed = new_findings(root, site)
     assert changed and all(c.document == page for c in changed), changed
     assert any(where in c.where and c.outcome == "disagree" for c in changed), changed
+
+
+def mutated_at(
+    root: Path,
+    tmp_path: Path,
+    page: str,
+    anchor: str,
+    pattern: str,
+    new: str | Callable[[re.Match[str]], str],
+) -> Path:
+    """A copy of the built site with the first match of `pattern` after `anchor` in
+    `page` replaced by `new` (a regex replacement, `\\1` for its groups, or a function
+    of the match)."""
+    site = tmp_path / "_site"
+    shutil.copytree(root / "reports" / "_site", site)
+    text = (site / page).read_text(encoding="utf-8")
+    start = text.index(anchor)
+    found = re.compile(pattern).search(text, start)
+    assert found, f"{pattern!r} not after {anchor!r} in {page}"
+    replaced = new(found) if callable(new) else found.expand(new)
+    changed = text[: found.start()] + replaced + text[found.end() :]
+    assert changed != text
+    (site / page).write_text(changed, encoding="utf-8")
+    return site
+
+
+STATUS = "|".join(
+    [
+        "✘ niet op koers",
+        "✔ op koers",
+        "≈ nog niet te zeggen",
+        "✘ niet gehaald",
+        "✔ gehaald",
+        "≈ niet met zekerheid te zeggen",
+    ]
+)
+
+
+def test_a_wrong_target_status_in_the_joint_report_fails(cycle, tmp_path):
+    """Issue 24: the joint report's 'Streefwaarde: <programme> <value> in <year>: <status>
+    (<movement>)' under a chart is read; one status replaced is found, and only it."""
+    root, _ = cycle
+    html = (root / "reports" / "_site" / "gezamenlijk.html").read_text(encoding="utf-8")
+    first = re.search(rf"(<em>Streefwaarde: [^<]*?: )({STATUS}) \(", html)
+    assert first, "a target with a decided status in the joint report"
+    wrong = "✘ niet gehaald" if first.group(2) != "✘ niet gehaald" else "✔ gehaald"
+    site = mutated(root, tmp_path, "gezamenlijk.html", first.group(0), f"{first.group(1)}{wrong} (")
+    found = new_findings(root, site)
+    assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
+    assert found[0].where.endswith("(streefwaarde): status"), found
+
+
+def test_a_wrong_movement_or_target_value_in_the_joint_report_fails(cycle, tmp_path):
+    root, _ = cycle
+    for n, (old, new, where) in enumerate(
+        [
+            (
+                r"(Streefwaarde: [^<]*?: (?:[^<(;]*?)) \(richting de streefwaarde\)",
+                r"\1 (van de streefwaarde af)",
+                "(streefwaarde): beweging",
+            ),
+            (
+                r"(Streefwaarde: [^<]*? )(\d+),(\d)% in ",
+                r"\g<1>1\2,\3% in ",
+                "(streefwaarde): waarde",
+            ),
+        ]
+    ):
+        site = mutated_at(root, tmp_path / str(n), "gezamenlijk.html", "<em>Figuur:", old, new)
+        found = new_findings(root, site)
+        assert len(found) == 1 and found[0].where.endswith(where), found
+        assert found[0].outcome == "disagree"
+
+
+def test_a_wrong_figure_in_the_deep_dive_table_fails(cycle, tmp_path):
+    """Issue 24: the deep dive's survey table (eenzaamheid, Overvecht) is read: a lower
+    bound of an interval made 0,1 higher is found, and only it."""
+    root, _ = cycle
+
+    def higher(bound: re.Match[str]) -> str:
+        return f"({bound.group(1)},{(int(bound.group(2)) + 1) % 10}% – "
+
+    anchor = "programmagebied (95%-interval)"
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    bound = re.compile(r"\((\d+),(\d)% – ").search(html, html.index(anchor))
+    assert bound
+    wrong = higher(bound)[1:-4]
+    site = mutated_at(root, tmp_path, "overvecht.html", anchor, r"\((\d+),(\d)% – ", higher)
+    found = new_findings(root, site)
+    assert [c.printed for c in found] == [wrong], found
+    assert "(verdieping)" in found[0].where and found[0].where.endswith(": ondergrens")
+    assert found[0].outcome == "disagree"
+
+
+def test_a_deep_dive_table_the_audit_cannot_place_fails(cycle, tmp_path):
+    """Without the caption naming its indicator the deep dive's rows are unattributed."""
+    root, _ = cycle
+    site = mutated_at(
+        root, tmp_path, "overvecht.html", "Verdieping", r"Figuur: Staafdiagram ", "Figuur: Grafiek "
+    )
+    found = new_findings(root, site)
+    assert found and {c.outcome for c in found} == {"unattributed"}, found
+    assert all("(verdieping)" in c.where for c in found), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (r"(<td[^>]*>)vanaf 2024(</td>)", r"\1–\2", "Gemiddelde WOZ-waarde van woningen"),
+        (
+            r"(<td[^>]*>Aantal inwoners</td>(?:\s*<td[^>]*>[^<]*</td>){7}\s*<td[^>]*>)–(</td>)",
+            r"\1vanaf 2023\2",
+            "Aantal inwoners",
+        ),
+    ],
+)
+def test_a_wrong_break_in_the_key_figures_fails(cycle, tmp_path, old, new, where):
+    """Issue 24: the column 'breuk in de reeks' of 'De wijk in cijfers' is read: a break
+    left out, or one added, is found in that row only."""
+    root, _ = cycle
+    site = mutated_at(root, tmp_path, "overvecht.html", "De wijk in cijfers", old, new)
+    found = new_findings(root, site)
+    assert len(found) == 1 and found[0].where.startswith(where), found
+    assert found[0].where.endswith(": breuk") and found[0].outcome == "disagree"
+
+
+def test_a_wrong_break_in_the_logbook_fails(cycle, tmp_path):
+    root, _ = cycle
+    site = mutated_at(
+        root, tmp_path, "overvecht.html", ">reden<", r"(<td[^>]*>)ja(</td>)", r"\1nee\2"
+    )
+    found = new_findings(root, site)
+    assert len(found) == 1 and found[0].where.startswith("logboek: "), found
+    assert (found[0].printed, found[0].expected) == ("nee", "ja")
+
+
+def test_a_wrong_figure_in_a_first_screen_reason_fails(cycle, tmp_path):
+    """Issue 24: the first screen's 'waarom' is read too: the value the line to the target
+    asks for in the latest year ('… vraagt (27,1%)'), made 0,1 higher, is found."""
+    root, _ = cycle
+
+    def higher(found: re.Match[str]) -> str:
+        return f"vraagt ({found.group(1)},{(int(found.group(2)) + 1) % 10}%)"
+
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    line = re.search(r"vraagt \((\d+),(\d)%\)", html)
+    assert line, "a goal behind or on its line, with a percentage"
+    wrong = higher(line)[len("vraagt (") : -2]
+    site = mutated_at(root, tmp_path, "overvecht.html", "<h1", r"vraagt \((\d+),(\d)%\)", higher)
+    found = new_findings(root, site)
+    assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
+    assert found[0].where.startswith("waarom: ") and found[0].where.endswith(": de lijn vraagt")

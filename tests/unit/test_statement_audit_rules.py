@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.audit.pages import parse_number, status_word
-from helpers.audit.reference import Case, decide, half_up
+from helpers.audit.reference import Case, decide, differs, half_up
 
 SRC = Path(__file__).parents[2] / "src"
 FORBIDDEN = ("helpers.indicators", "helpers.report", "helpers.sources")
@@ -219,3 +219,20 @@ def test_the_validation_page_names_each_disagreement_once_and_drops_it_when_gone
     assert twice == marked and twice.count(AUDIT_START) == 1
     assert with_audit_section(marked, [], 3932) == page
     assert with_audit_section(page, [], 3932) == page
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "other"),
+    [
+        (("Wijk 03 Overvecht", 100.0, 1.0), ("Lunetten-Oost", 100.0, 1.0), True),
+        (("Wijk 03 Overvecht", 100.0, 1.0), ("Wijk 04 Overvecht", 100.0, 1.0), False),
+        (("Overvecht", 100.0, 1.0), ("Overvecht", 112.0, 1.0), True),
+        (("Overvecht", 100.0, 1.0), ("Overvecht", 108.0, 1.0), False),
+        (("Overvecht", 100.0, 1.0), ("Overvecht", 88.0, 1.0), True),
+        (("Overvecht", math.nan, 1.0), ("Overvecht", 50.0, 1.0), False),
+    ],
+)
+def test_the_reference_finds_a_code_kept_for_a_different_area(before, after, other):
+    """Issue 24: the audit's own rule for a CBS code kept for another area (a new name,
+    or a land area changed by more than 10%), written apart from the pipeline's."""
+    assert differs(before, after) is other

@@ -21,10 +21,11 @@ from helpers.audit.pages import (
     Page,
     Printed,
     Table,
+    heading_text,
     parse_number,
     status_word,
 )
-from helpers.audit.reference import ROLES, Reference, half_up
+from helpers.audit.reference import ROLES, Reference, expected_value, half_up
 from helpers.config import Indicator
 
 AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
@@ -96,12 +97,21 @@ ANNUAL_TABLES = {
 and the population groups are read where the data give them."""
 
 
+BREAK_COLUMN = "breuk in de reeks"
+
+
 def grid_years(header: list[str]) -> list[int]:
     """The years of an `indicator | gebied | year … [| breuk in de reeks]` table, else []."""
     if header[:2] != ["indicator", "gebied"]:
         return []
-    years = header[2:-1] if header[-1:] == ["breuk in de reeks"] else header[2:]
+    years = header[2:-1] if header[-1:] == [BREAK_COLUMN] else header[2:]
     return [int(y) for y in years] if years and all(YEAR.fullmatch(y) for y in years) else []
+
+
+LATEST_CELL = r"(?P<value>.+) \((?P<year>(?:19|20)\d\d)\)"
+"""'29 (2024)': a value and the year it is of."""
+OVERVIEW_CELL = r"(?P<value>.+?) \(gemeente (?P<gemeente>.+?)\) (?P<year>(?:19|20)\d\d)"
+"""'70,9% (gemeente 72,6%) 2024': the joint overview's cell, the gemeente beside it."""
 
 
 def words(value: float) -> str:
@@ -213,7 +223,21 @@ class Auditor:
             elif head[:2] == ["indicator", "vergelijking"] and "p-waarde" in head:
                 self.statistics(page, table, key)
                 seen.add("statistische bijlage")
-        self.expect(page, seen, ANNUAL_TABLES)
+            elif head[:5] == ["datum", "wijziging", "indicator", "vanaf jaar", BREAK_COLUMN]:
+                self.logbook(page, table, key)
+                seen.add("logboek")
+            elif head[:2] == ["jaar", "programmagebied (95%-interval)"]:
+                self.deep_dive_gaps(page, table, key)
+                seen.add("verdieping")
+            elif table.section().startswith("Verdieping"):  # a deep dive's table not read
+                self.unattributed(page, f"tabel in '{table.section()}'", " | ".join(head))
+        logged = bool(self.project.logbook.for_programme(key)) or any(
+            i.changes for i in self.project.indicators_for(key)
+        )
+        wanted = (
+            ANNUAL_TABLES | self.deep_dives_wanted(page, key) | ({"logboek"} if logged else set())
+        )
+        self.expect(page, seen, wanted)
         self.sentences(page, key)
 
     def joint(self, page: Page) -> None:
@@ -226,7 +250,81 @@ class Auditor:
             elif table.header[:1] == ["programma"] and len(table.header) > 1:
                 self.overview(page, table)
                 seen.add("overzicht per programma")
-        self.expect(page, seen, {"De wijk in cijfers", "overzicht per programma"})
+        if self.joint_targets(page):
+            seen.add("streefwaarden")
+        wanted = {"De wijk in cijfers", "overzicht per programma"}
+        if any(self.project.programmes[k].targets for k in keys):
+            wanted.add("streefwaarden")
+        self.expect(page, seen, wanted)
+
+    def joint_targets(self, page: Page) -> int:
+        """'Streefwaarde: <programme> <value> in <year>: <status> (<movement>); …' under
+        each indicator's chart (its heading the indicator): every programme's target on
+        that indicator, its value and year from the params, its status and movement by
+        the decision table. Returns the number of sentences read."""
+        names = {self.project.programmes[k].name: k for k in self.project.cycle.programmes}
+        read = 0
+        for heading, text in page.headed_paragraphs():
+            found = re.search(r"Streefwaarde: (.+?)\.(?:\s|$)", text)
+            if found is None:
+                continue
+            read += 1
+            listed = set()
+            for part in found.group(1).split("; "):
+                name = next((n for n in names if part.startswith(f"{n} ")), None)
+                indicator = self.labels(names[name]).get(heading) if name else None
+                where = f"{heading} | {name or part} (streefwaarde)"
+                if name is None or indicator is None:
+                    self.unattributed(page, where, part)
+                    continue
+                listed.add(names[name])
+                self.joint_target(page, where, part[len(name) + 1 :], names[name], indicator)
+            self.joint_targets_listed(page, heading, listed)
+        return read
+
+    def joint_target(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> None:
+        """One programme's '<value> in <year>: <status> (<movement>)'."""
+        match = re.fullmatch(rf"(.+?) in ({YEAR_RE})(?:: (.+?))?(?: \((.+)\))?", text)
+        printed = parse_number(match.group(1)) if match else None
+        targets = [t for t in self.project.programmes[key].targets if t.indicator == ind.id]
+        if match is None or printed is None or not targets:
+            self.unattributed(page, where, text)
+            return
+        target = targets[0]
+        self.record(
+            page,
+            f"{where}: jaar",
+            match.group(2),
+            str(target.year),
+            int(match.group(2)) == target.year,
+        )
+        self.number(page, f"{where}: waarde", printed, target.value, ind.unit)
+        status = self.ref.status(key, ind)
+        stated = status_word(match.group(3) or "")
+        self.record(
+            page, f"{where}: status", match.group(3) or "–", status.key, stated == status.key
+        )
+        movement = MOVEMENT_WORDS.get(match.group(4) or "", match.group(4) or "")
+        self.record(
+            page,
+            f"{where}: beweging",
+            match.group(4) or "–",
+            status.movement or "–",
+            movement == status.movement,
+        )
+
+    def joint_targets_listed(self, page: Page, label: str, listed: set[str]) -> None:
+        """Every programme with a target on the indicator is in its sentence."""
+        for key in self.project.cycle.programmes:
+            indicator = self.labels(key).get(label)
+            if indicator is None or key in listed:
+                continue
+            targets = [
+                t for t in self.project.programmes[key].targets if t.indicator == indicator.id
+            ]
+            if targets:
+                name = self.project.programmes[key].name
+                self.record(page, f"{label} | {name} (streefwaarde)", "–", "streefwaarde", False)
 
     def expect(self, page: Page, seen: set[str], wanted: set[str]) -> None:
         """A table the audit reads that is no longer on the page (or no longer in a form
@@ -249,6 +347,43 @@ class Auditor:
                     self.unattributed(page, where, text)
                     continue
                 self.value(page, where, text, place[0], place[1], indicator, year)
+            if table.header[-1] == BREAK_COLUMN and place and indicator and len(cells) > len(years):
+                self.break_cell(page, f"{label} | {area}: breuk", cells[-1], place, indicator)
+
+    def break_cell(
+        self, page: Page, where: str, text: str, place: tuple[str, str], ind: Indicator
+    ) -> None:
+        """'vanaf 2022, vanaf 2024' or '–': the years after the first of the cycle from
+        which the area's series breaks (declared or detected, `Reference.break_years`)."""
+        first = min(self.ref.years)
+        breaks = self.ref.break_years(place[0], ind, place[1])
+        years = [y for y in breaks if first < y <= max(self.ref.years)]
+        expected = ", ".join(f"vanaf {y}" for y in years) or MISSING
+        self.record(page, where, text, expected, text == expected)
+
+    def logbook(self, page: Page, table: Table, key: str) -> None:
+        """The logbook 'datum | wijziging | indicator | vanaf jaar | breuk in de reeks |
+        reden': 'ja' exactly where the series of that indicator (every indicator for a
+        row without one) breaks in that year in the reference."""
+        labels = self.labels(key)
+        for row in table.rows:
+            where = f"logboek: {row[1]} {row[2]} {row[3]}"
+            indicator = labels.get(row[2])
+            if (indicator is None and row[2] != MISSING) or not YEAR.fullmatch(row[3]):
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            year = int(row[3])
+            chosen = [indicator] if indicator else list(labels.values())
+            breaks = any(
+                year in self.ref.break_years(key, ind, role) for ind in chosen for role in ROLES
+            )
+            self.record(
+                page,
+                f"{where}: breuk",
+                row[4],
+                "ja" if breaks else "nee",
+                row[4] == ("ja" if breaks else "nee"),
+            )
 
     def appendix(self, page: Page, table: Table, key: str) -> None:
         """The appendix table: `indicator | niveau | jaar | <programme> | <gemeente> |
@@ -306,6 +441,188 @@ class Auditor:
             ids = [*goal.indicators, *(i for e in goal.efforts for i in e.indicators)]
             expected = self.ref.goal_status(key, ids)
             self.record(page, f"stand: {row[0]}", row[1], expected, stated == expected)
+            if len(row) > 2:
+                self.goal_reason(page, f"waarom: {row[0]}", row[2], key, ids)
+
+    def goal_reason(self, page: Page, where: str, text: str, key: str, ids: list[str]) -> None:
+        """The first screen's reason: '<label>: v in L (b in B: <movement>)', the target
+        '(t in T)', the line's value 'vraagt (e)' or 'vraagt in L e', and '(k van n
+        streefwaarden op koers of gehaald)'. Every other number (years aside) in it is
+        unattributed."""
+        owned = [self.project.indicator(key, i) for i in ids]
+        rest = text.removeprefix("Voor dit doel is geen streefwaarde afgesproken; ")
+        ind = next((i for i in owned if rest.startswith(f"{i.label}: ")), None)
+        if ind is None:
+            if rest != "Voor dit doel is geen streefwaarde afgesproken.":
+                self.unattributed(page, where, text)
+            return
+        rest = rest[len(ind.label) + 2 :]
+        now = re.match(
+            rf"(?P<value>€ \S+|[^ (]+) in (?P<year>{YEAR_RE})"
+            rf"(?: \((?P<base>€ \S+|[^ (]+) in (?P<since>{YEAR_RE})(?:: (?P<moved>[^)]+))?\))?",
+            rest,
+        )
+        if now:
+            self.latest_cell(
+                page,
+                f"{where}: {ind.label}",
+                now.group(0).split(" (")[0],
+                key,
+                ind,
+                r"(?P<value>.+) in (?P<year>(?:19|20)\d\d)",
+            )
+            if now.group("base"):
+                since = int(now.group("since"))
+                self.record(
+                    page,
+                    f"{where}: nulmeting jaar",
+                    now.group("since"),
+                    str(self.ref.base_year),
+                    since == self.ref.base_year,
+                )
+                self.value(
+                    page, f"{where}: nulmeting", now.group("base"), key, "programma", ind, since
+                )
+            if now.group("moved"):
+                status = self.ref.status(key, ind)
+                moved = MOVEMENT_WORDS.get(now.group("moved"), now.group("moved"))
+                self.record(
+                    page,
+                    f"{where}: beweging",
+                    now.group("moved"),
+                    status.movement or "–",
+                    moved == status.movement,
+                )
+            rest = rest[now.end() :]
+        rest = self.reason_target(page, where, rest, key, ind)
+        line = re.search(rf"vraagt(?: in {YEAR_RE})? \(?(€ [\d.]+|[\d.,]+%?)\)?", rest)
+        if line:
+            case = self.ref.case(key, ind)
+            expected = expected_value(case) if case is not None else math.nan
+            self.number(page, f"{where}: de lijn vraagt", _num(line.group(1)), expected, ind.unit)
+            rest = rest.replace(line.group(0), " ")
+        count = re.search(r"\((\d+) van (\d+) streefwaarden op koers of gehaald\)", rest)
+        if count:
+            statuses = [self.ref.status(key, self.project.indicator(key, i)).key for i in ids]
+            targeted = [s for s in statuses if s != "no_target"]
+            good = sum(s in ("on_track", "met") for s in targeted)
+            said = (int(count.group(1)), int(count.group(2)))
+            self.record(
+                page,
+                f"{where}: aantal streefwaarden",
+                count.group(0),
+                f"{good} van {len(targeted)}",
+                said == (good, len(targeted)),
+            )
+            rest = rest.replace(count.group(0), " ")
+        for number in NUMBER.finditer(rest):
+            if not YEAR.fullmatch(number.group(0)):
+                self.unattributed(page, f"{where}: getal in de tekst", number.group(0))
+
+    def reason_target(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> str:
+        """'(de streefwaarde) (t in T)' and 'nulmeting (B)' in a reason; the text left."""
+        for found in re.finditer(rf"\((€ [\d.]+|[\d.,]+%?) in ({YEAR_RE})\)", text):
+            targets = [t for t in self.project.programmes[key].targets if t.indicator == ind.id]
+            if not targets:
+                self.unattributed(page, f"{where}: streefwaarde", found.group(0))
+                continue
+            self.record(
+                page,
+                f"{where}: streefwaarde jaar",
+                found.group(2),
+                str(targets[0].year),
+                int(found.group(2)) == targets[0].year,
+            )
+            self.number(
+                page, f"{where}: streefwaarde", _num(found.group(1)), targets[0].value, ind.unit
+            )
+        text = re.sub(rf"\((€ [\d.]+|[\d.,]+%?) in ({YEAR_RE})\)", " ", text)
+        for found in re.finditer(rf"nulmeting \(({YEAR_RE})\)", text):
+            self.record(
+                page,
+                f"{where}: nulmeting",
+                found.group(1),
+                str(self.ref.base_year),
+                int(found.group(1)) == self.ref.base_year,
+            )
+        return text
+
+    def deep_dives_wanted(self, page: Page, key: str) -> set[str]:
+        """A programme with deep dives has their sections, and with them the survey table,
+        unless a section says there is no year to show ('Geen jaar met …', 'Geen
+        gegevens'). A missing section is unattributed."""
+        dives = self.project.programmes[key].deep_dives
+        sections = [h for h in page.soup.find_all("h2") if heading_text(h).startswith("Verdieping")]
+        if len(sections) < len(dives):
+            self.unattributed(page, "verdiepingen", f"{len(sections)} van {len(dives)} gevonden")
+        empty = any(
+            heading_text(p.find_previous("h2")).startswith("Verdieping")
+            and p.get_text(" ", strip=True).startswith(("Geen jaar met", "Geen gegevens"))
+            for p in page.soup.find_all("p")
+        )
+        return {"verdieping"} if sections and not empty else set()
+
+    def deep_dive_gaps(self, page: Page, table: Table, key: str) -> None:
+        """The deep dive's survey table 'jaar | programmagebied (95%-interval) | <gemeente>
+        | Nederland | verschil met <gemeente>', of the indicator its chart's caption names
+        ('Figuur: Staafdiagram <label>: verschil met …'): a row for each year both areas
+        are published, the value with its interval, the gemeente, Nederland and the
+        difference; and the caption's 'Y: ±d procentpunt' per year."""
+        caption = table.caption_before("Figuur: Staafdiagram ")
+        label = re.match(r"Figuur: Staafdiagram (.+?): verschil met ", caption)
+        indicator = self.labels(key).get(label.group(1)) if label else None
+        where = f"{label.group(1) if label else 'verdieping'} (verdieping)"
+        if indicator is None:
+            for row in table.rows:
+                self.unattributed(page, where, " | ".join(row))
+            return
+        printed = [int(row[0]) for row in table.rows if YEAR.fullmatch(row[0])]
+        both = [
+            y
+            for y in sorted(set(self.ref.years) | set(printed))
+            if all(
+                math.isfinite(self.ref.figure(key, role, indicator, y).value)
+                for role in ("programma", "gemeente")
+            )
+        ]
+        self.record(page, f"{where}: jaren", str(printed), str(both), printed == both)
+        for row in table.rows:
+            if not YEAR.fullmatch(row[0]) or len(row) < 5:
+                self.unattributed(page, where, " | ".join(row))
+                continue
+            self.deep_dive_row(page, f"{where} | {row[0]}", row, key, indicator)
+        for year, text in re.findall(rf"({YEAR_RE}): ({SIGNED}) procentpunt", caption):
+            gap = self.gap(key, indicator, int(year))
+            self.number(page, f"{where} | {year}: verschil (figuur)", _num(text), gap, "procent")
+
+    def deep_dive_row(
+        self, page: Page, where: str, row: list[str], key: str, ind: Indicator
+    ) -> None:
+        """'2024 | 52,9% (49,0% – 56,7%) | 44,8% | 49,7% | +8,1 procentpunt'."""
+        year = int(row[0])
+        found = re.fullmatch(r"(.+?)(?: \((.+?) – (.+?)\))?", row[1])
+        value = found.group(1) if found else row[1]
+        self.value(page, f"{where}: programmagebied", value, key, "programma", ind, year)
+        figure = self.ref.figure(key, "programma", ind, year)
+        if found and found.group(2):
+            for text, bound, name in (
+                (found.group(2), figure.lower, "ondergrens"),
+                (found.group(3), figure.upper, "bovengrens"),
+            ):
+                printed = parse_number(text)
+                if printed is None:
+                    self.unattributed(page, f"{where}: {name}", text)
+                    continue
+                self.number(page, f"{where}: {name}", printed, bound, ind.unit)
+        self.value(page, f"{where}: gemeente", row[2], key, "gemeente", ind, year)
+        self.value(page, f"{where}: Nederland", row[3], key, "nederland", ind, year)
+        self.optional(page, f"{where}: verschil", row[4], self.gap(key, ind, year), ind.unit)
+
+    def gap(self, key: str, ind: Indicator, year: int) -> float:
+        """The area minus its gemeente in one year, of the values as published."""
+        return self.ref.stored(key, "programma", ind, year) - self.ref.stored(
+            key, "gemeente", ind, year
+        )
 
     def latest_and_base(
         self, page: Page, table: Table, key: str, columns: tuple[int, int], name: str
@@ -363,20 +680,34 @@ class Auditor:
                 continue
             self.latest_cell(page, f"{label} ({name})", row[at + 1], key, indicator)
 
-    def latest_cell(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> None:
-        """'29 (2024)': the latest published year and its value; '–' when none is."""
+    def latest_cell(
+        self,
+        page: Page,
+        where: str,
+        text: str,
+        key: str,
+        ind: Indicator,
+        pattern: str = LATEST_CELL,
+    ) -> None:
+        """A cell of the latest published year and its value ('29 (2024)' by default),
+        '–' when none is. `pattern` gives the value as group `value` and the year as group
+        `year`; an optional group `gemeente` is the gemeente's value in that year."""
         latest = self.ref.latest_year(key, "programma", ind)
         if text == MISSING:
             self.record(page, where, text, str(latest), latest is None)
             return
-        match = re.fullmatch(r"(.+) \(((?:19|20)\d\d)\)", text)
+        match = re.fullmatch(pattern, text)
         if match is None:
             self.unattributed(page, where, text)
             return
-        year = int(match.group(2))
+        year = int(match.group("year"))
         latest = self.latest_with(key, "programma", ind, year)
-        self.record(page, f"{where}: jaar", match.group(2), str(latest), year == latest)
-        self.value(page, where, match.group(1), key, "programma", ind, year)
+        self.record(page, f"{where}: jaar", match.group("year"), str(latest), year == latest)
+        self.value(page, where, match.group("value"), key, "programma", ind, year)
+        if "gemeente" in match.groupdict():
+            self.value(
+                page, f"{where}: gemeente", match.group("gemeente"), key, "gemeente", ind, year
+            )
 
     def against_gemeente(self, page: Page, table: Table, key: str) -> None:
         """'thema | indicator | jaar | programmagebied | <gemeente> | index (<gemeente> =
@@ -529,21 +860,7 @@ class Auditor:
                 if key is None or indicator is None:
                     self.unattributed(page, where, text)
                     continue
-                latest = self.ref.latest_year(key, "programma", indicator)
-                if text == MISSING:
-                    self.record(page, where, text, str(latest), latest is None)
-                    continue
-                match = re.fullmatch(r"(.+?) \(gemeente (.+?)\) ((?:19|20)\d\d)", text)
-                if match is None:
-                    self.unattributed(page, where, text)
-                    continue
-                year = int(match.group(3))
-                latest = self.latest_with(key, "programma", indicator, year)
-                self.record(page, f"{where}: jaar", match.group(3), str(latest), year == latest)
-                self.value(page, where, match.group(1), key, "programma", indicator, year)
-                self.value(
-                    page, f"{where}: gemeente", match.group(2), key, "gemeente", indicator, year
-                )
+                self.latest_cell(page, where, text, key, indicator, OVERVIEW_CELL)
 
     # ------------------------------------------------------------------ cell texts
     def change_text(
@@ -966,6 +1283,12 @@ class Auditor:
 
 
 YEAR_RE = r"(?:19|20)\d\d"
+MOVEMENT_WORDS = {
+    "richting de streefwaarde": "toward",
+    "van de streefwaarde af": "away",
+    "gelijk aan de nulmeting": "unchanged",
+}
+"""The movement's words of docs/status.md, "Direction of movement"."""
 FACTSHEET_SHARES: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("voelen", "volwassenen", "zich gezond"): ("ervaren_gezondheid", "gezondheid_rivm"),
     ("voelen", "volwassenen", "zich eenzaam"): ("eenzaamheid", "eenzaam_rivm"),

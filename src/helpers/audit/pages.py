@@ -65,6 +65,32 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     cells: list[list[Tag]]
+    node: Tag | None = None
+
+    def section(self) -> str:
+        """The title of the section (h2) the table stands in, '' before any."""
+        return heading_text(self.node.find_previous("h2")) if self.node is not None else ""
+
+    def caption_before(self, start: str) -> str:
+        """The nearest paragraph before the table that starts with `start` ('' if none),
+        within the table's section: a figure's caption names what the table is of."""
+        if self.node is None:
+            return ""
+        section = self.node.find_previous("h2")
+        for node in self.node.find_all_previous(["p", "h2"]):
+            if node is section or node.name == "h2":
+                return ""
+            text = " ".join(node.get_text(" ", strip=True).split())
+            if text.startswith(start):
+                return text
+        return ""
+
+
+def heading_text(node: Tag | None) -> str:
+    """A heading's words without nbconvert's anchor mark '¶'."""
+    if node is None:
+        return ""
+    return " ".join(node.get_text(" ", strip=True).replace("¶", "").split())
 
 
 @dataclass
@@ -90,7 +116,7 @@ class Page:
                     continue
                 rows.append([" ".join(c.get_text(" ", strip=True).split()) for c in row])
                 cells.append(list(row))
-            found.append(Table(header, rows, cells))
+            found.append(Table(header, rows, cells, table))
         return found
 
     def paragraphs(self) -> list[str]:
@@ -101,6 +127,16 @@ class Page:
                 continue
             texts.append(" ".join(node.get_text(" ", strip=True).split()))
         return texts
+
+    def headed_paragraphs(self) -> list[tuple[str, str]]:
+        """Every paragraph outside tables with the heading (h2-h4) it stands under."""
+        found = []
+        for node in self.soup.find_all("p"):
+            if node.find_parent("table") is not None or node.find("p"):
+                continue
+            heading = heading_text(node.find_previous(["h2", "h3", "h4"]))
+            found.append((heading, " ".join(node.get_text(" ", strip=True).split())))
+        return found
 
 
 def read_site(site: Path, programmes: list[str]) -> list[Page]:

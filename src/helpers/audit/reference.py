@@ -15,6 +15,7 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pandas as pd
@@ -78,6 +79,7 @@ class Reference:
         self._survey = pd.read_csv(survey_file) if survey_file.is_file() else None
         self._local = local
         self._cache: dict[tuple[str, str, str, int], Figure] = {}
+        self._moved: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------ raw sources
     def _kwb_year(self, year: int) -> dict[str, dict[str, float | None]] | None:
@@ -366,17 +368,71 @@ class Reference:
         years = self.published_years(key, role, indicator)
         return years[-2] if len(years) > 1 else None
 
-    def break_years(self, key: str, indicator: Indicator) -> list[int]:
+    def break_years(self, key: str, indicator: Indicator, role: str = "programma") -> list[int]:
         """Years from which a series is not comparable with the years before it: a
-        definition change (catalogue, logbook) or a change of the programme's area."""
+        definition change (catalogue, logbook) in every area; a logbook entry that breaks
+        the series; and for the programme area a change of its codes, or a member code
+        CBS marks as moved or that stands for a different area (`moved_codes`)."""
         years = {change.from_year for change in indicator.changes}
         for entry in self.project.logbook.for_programme(key):
             redefined = entry.change == "indicator_redefined" and entry.indicator == indicator.id
-            if redefined or (entry.breaks_series and entry.indicator in (None, indicator.id)):
+            declared = entry.breaks_series and entry.indicator in (None, indicator.id)
+            if redefined or (declared and (role == "programma" or entry.change != "area_changed")):
                 years.add(entry.from_year)
-        programme = self.project.programmes[key]
-        years.update(period.from_year for period in programme.areas[1:])
+        if role == "programma":
+            programme = self.project.programmes[key]
+            years.update(period.from_year for period in programme.areas[1:])
+            if indicator.source in ("cbs_kwb", "politie"):
+                years.update(self.moved_codes(key))
         return sorted(years)
+
+    def moved_codes(self, key: str) -> list[int]:
+        """Years in which a member code of the programme area is not the area it was:
+        CBS's boundary flag 3 (`Indelingswijziging…`), or a code kept for a different area,
+        its name (similarity below NAME_SIMILARITY) or land area (beyond
+        LAND_AREA_TOLERANCE) changed since the previous year it exists in."""
+        if key in self._moved:
+            return self._moved[key]
+        found = set()
+        if not hasattr(self, "_region_cache"):
+            self._region_cache = {y: self._regions(y) for y in self.years}
+        regions = self._region_cache
+        for year in self.years:
+            for code in self.members(key, "programma", year):
+                now = regions[year].get(code)
+                if now is None:
+                    continue
+                if now[2] >= 3:
+                    found.add(year)
+                before = [y for y in self.years if y < year and code in regions[y]]
+                if before and differs(regions[before[-1]][code], now):
+                    found.add(year)
+        self._moved[key] = sorted(found)
+        return self._moved[key]
+
+    def _regions(self, year: int) -> dict[str, tuple[str, float, float]]:
+        """Code -> (name, land area, boundary flag) from one raw KWB snapshot."""
+        folder = self.paths.raw_cbs / self.project.cycle.kwb_table(year)
+        if not (folder / "TypedDataSet.json").is_file():
+            return {}
+        names = {}
+        if (folder / "WijkenEnBuurten.json").is_file():
+            records = json.loads((folder / "WijkenEnBuurten.json").read_text(encoding="utf-8"))
+            names = {str(r["Key"]).strip(): str(r.get("Title", "")).strip() for r in records}
+        rows = json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8"))
+        found = {}
+        for row in rows:
+            code = str(row["WijkenEnBuurten"]).strip()
+            land = next((row[k] for k in row if k.startswith("OppervlakteLand")), None)
+            if land is None:
+                land = next((row[k] for k in row if k.startswith("OppervlakteTotaal")), None)
+            flag = next((row[k] for k in row if k.startswith("Indelingswijziging")), None)
+            found[code] = (
+                names.get(code, ""),
+                float(land) if land is not None else math.nan,
+                float(str(flag).strip()) if str(flag).strip().isdigit() else math.nan,
+            )
+        return found
 
     def broken(self, key: str, indicator: Indicator, start: int, end: int) -> bool:
         return any(start < year <= end for year in self.break_years(key, indicator))
@@ -449,27 +505,30 @@ class Reference:
     # ------------------------------------------------------------------ status
     def status(self, key: str, indicator: Indicator) -> Status:
         """The target status by the decision table of docs/status.md, rule by rule."""
+        case = self.case(key, indicator)
+        return decide(case) if case is not None else Status("no_target", "", "no_target")
+
+    def case(self, key: str, indicator: Indicator) -> Case | None:
+        """The decision table's inputs for the programme's target on `indicator`."""
         targets = [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
         if not targets:
-            return Status("no_target", "", "no_target")
+            return None
         target = targets[0]
         latest = self.latest_year(key, "programma", indicator)
         decimals = PUBLISHED_DECIMALS[indicator.unit]
         found = self.figure(key, "programma", indicator, latest) if latest else Figure(math.nan)
-        return decide(
-            Case(
-                base_year=self.base_year,
-                base=self.stored(key, "programma", indicator, self.base_year),
-                latest_year=latest,
-                latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
-                lower=half_up(found.lower, decimals),
-                upper=half_up(found.upper, decimals),
-                target_year=target.year,
-                target=target.value,
-                direction=indicator.direction,
-                broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
-                decimals=decimals,
-            )
+        return Case(
+            base_year=self.base_year,
+            base=self.stored(key, "programma", indicator, self.base_year),
+            latest_year=latest,
+            latest=self.stored(key, "programma", indicator, latest) if latest else math.nan,
+            lower=half_up(found.lower, decimals),
+            upper=half_up(found.upper, decimals),
+            target_year=target.year,
+            target=target.value,
+            direction=indicator.direction,
+            broken=latest is not None and self.broken(key, indicator, self.base_year, latest),
+            decimals=decimals,
         )
 
     def goal_status(self, key: str, goal_indicators: list[str]) -> str:
@@ -483,6 +542,26 @@ class Reference:
         if not statuses:
             return "no_target"
         return min(statuses, key=STATUS_ORDER.index)
+
+
+NAME_SIMILARITY = 0.6
+"""Names less alike than this (difflib ratio, lower case) are two areas' names."""
+LAND_AREA_TOLERANCE = 0.10
+"""A land area that changes by more than 10% is another area under the same code."""
+
+
+def differs(before: tuple[str, float, float], after: tuple[str, float, float]) -> bool:
+    """Whether a code stands for a different area than before: by name or land area
+    (docs/validation.md, "A code kept for a different area")."""
+    (old, land_a, _), (new, land_b, _) = before, after
+    renamed = (
+        bool(old and new)
+        and SequenceMatcher(None, old.lower(), new.lower()).ratio() < NAME_SIMILARITY
+    )
+    resized = (
+        land_a > 0 and math.isfinite(land_b) and abs(land_b - land_a) / land_a > LAND_AREA_TOLERANCE
+    )
+    return renamed or resized
 
 
 def raw_inputs(project: Project, paths: Paths) -> list[Path]:
@@ -509,6 +588,23 @@ class Case:
     decimals: int = 1
 
 
+def wanted(case: Case) -> int:
+    """The wanted direction g: the indicator's, else from the base value to the target."""
+    t = half_up(case.target, case.decimals)
+    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
+    return direction if direction else (t > case.base) - (t < case.base)
+
+
+def expected_value(case: Case) -> float:
+    """The value expected in the latest year: the line from the base value to the target,
+    or the target itself when it asks for no improvement (docs/status.md)."""
+    b, t, base = case.base, half_up(case.target, case.decimals), case.base_year
+    if case.latest_year is None:
+        return math.nan
+    line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
+    return half_up(t if (t - b) * wanted(case) <= 0 else line, case.decimals)
+
+
 def decide(case: Case) -> Status:
     """The decision table of docs/status.md, its rules tried in order."""
     b, x, lo, hi, base = case.base, case.latest, case.lower, case.upper, case.base_year
@@ -521,15 +617,13 @@ def decide(case: Case) -> Status:
     if case.latest_year is None or case.latest_year <= base or not math.isfinite(x):
         return Status("unknown", "", "no_measurement")
     t = half_up(case.target, case.decimals)
-    direction = {"higher_is_better": 1, "lower_is_better": -1}.get(case.direction, 0)
-    g = direction if direction else (t > b) - (t < b)
+    g = wanted(case)
     if g == 0:
         return Status("unknown", "", "no_direction")
     interval = math.isfinite(lo) and math.isfinite(hi)
     movement = "toward" if (x - b) * g > 0 else "away" if (x - b) * g < 0 else "unchanged"
     if case.latest_year < case.target_year:
-        line = b + (t - b) * (case.latest_year - base) / (case.target_year - base)
-        e = half_up(t if (t - b) * g <= 0 else line, case.decimals)
+        e = expected_value(case)
         if interval and lo <= e <= hi:
             return Status("undecided", movement, "within_margin")
         if (x - e) * g >= 0:
