@@ -1,8 +1,8 @@
 """The print check on PDFs drawn to order (matplotlib's PDF backend, in process): a clean
 two-page document passes, and each defect the Typst and Chromium prints showed is found
 on its own page — words over each other, a number past the text edge, text below 8 pt,
-a chart printed at 60 %, a heading at a page foot, a half-empty page, too many pages.
-The CONCEPT watermark over the text is not taken for an overlap."""
+a chart printed at 60 %, a heading or a table's header at a page foot, a half-empty
+page, too many pages. The CONCEPT watermark over the text is not taken for an overlap."""
 
 from __future__ import annotations
 
@@ -121,6 +121,30 @@ def test_a_heading_or_table_note_at_the_page_foot_is_found():
     kept = Page().body(80, 600).text(LEFT, 612, "Logboek", size=14, fontweight="bold")
     kept.body(640, 800)
     assert check_pdf(pdf(kept, after)) == []
+
+
+def table_header(page: Page, y: float) -> Page:
+    """A table's bold header of three cells, as Chromium prints one at 8 pt."""
+    for x, word in ((LEFT, "doel"), (260, "stand"), (360, "waarom")):
+        page.text(x, y, word, size=8, fontweight="bold")
+    return page
+
+
+def test_a_table_header_at_the_page_foot_is_stranded_unless_its_row_follows():
+    after = Page().body()
+    alone = table_header(Page().body(80, 760), 772)
+    problems = check_pdf(pdf(alone, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+    assert "doel stand waarom" in problems[0].detail
+    # the same header with the one row of its table below it: a complete table
+    complete = table_header(Page().body(80, 740), 760)
+    for x, words in ((LEFT, "Meer mensen aan het werk"), (260, "✓ gehaald"), (360, "boven doel")):
+        complete.text(x, 772, words, size=8)
+    assert check_pdf(pdf(complete, after)) == []
+    # a line of running text below the header is no row of its table
+    text_below = table_header(Page().body(80, 740), 760).text(LEFT, 772, BODY, size=8)
+    problems = check_pdf(pdf(text_below, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
 
 
 def test_a_half_empty_page_and_too_many_pages_are_found():

@@ -13,7 +13,8 @@ reads every character's box, font and size with pdfplumber and reports, per page
 - `small-chart`: a chart (raster image) printed below its drawn size, so its smallest
   text (`CHART_FONT_PT` at `CHART_DPI`) prints below 8 pt;
 - `stranded`: the last line of a page is a heading, a bold-led note or a line ending in
-  a colon, with what it introduces on the next page;
+  a colon, with what it introduces on the next page (a table's bold header followed by
+  a row of its table is not);
 - `half-empty`: a page other than the last whose content ends above its middle;
 - `pages`: more pages than the document may have (`page_limit`).
 
@@ -288,12 +289,47 @@ def _page_problems(
     if foot and not last:
         line = foot[-1]
         below = [i for i in images if i["top"] >= line[-1]["bottom"] - 1]
-        if not below:
+        after = lines[lines.index(line) + 1 :]
+        if not below and not _has_its_row(line, after, body):
             text = "".join(c["text"] + (" " if _gap(c, line) else "") for c in line)
             found.append(Problem(number, "stranded", f"{text.strip()[:70]!r} at the page foot"))
     if not last and bottom < height * HALF:
         found.append(Problem(number, "half-empty", f"content ends at {bottom / height:.0%}"))
     return found
+
+
+CELL_GAP_EM = 0.6  # wider than a word space (about 0.3 em), narrower than two cell paddings
+
+
+def _cells(line: list[dict]) -> list[list[dict]]:
+    """A printed line split where the gap between two characters is wider than a word
+    space: a table row's cells (one part for running text or a heading)."""
+    cells: list[list[dict]] = []
+    for char in line:
+        if cells and char["x0"] - cells[-1][-1]["x1"] <= CELL_GAP_EM * char["size"]:
+            cells[-1].append(char)
+        else:
+            cells.append([char])
+    return cells
+
+
+def _has_its_row(header: list[dict], after: list[list[dict]], body: float) -> bool:
+    """Whether a bold line is a table's header with a row of its table below it on the
+    page: the header has two cells or more, and a later line that introduces nothing
+    has two cells or more, its first under the header's first (a one-row table at a
+    page foot is complete, not a stranded heading)."""
+    columns = _cells(header)
+    if len(columns) < 2:
+        return False
+    first = (columns[0][0]["x0"], columns[0][-1]["x1"])
+    for line in after:
+        cells = _cells(line)
+        if len(cells) < 2 or _introduces(line, body):
+            continue
+        start, end = cells[0][0]["x0"], cells[0][-1]["x1"]
+        if start < first[1] and end > first[0]:
+            return True
+    return False
 
 
 def _gap(char: dict, line: list[dict]) -> bool:
