@@ -725,17 +725,7 @@ def _finished_beside(fig: Figure, ax: plt.Axes, caption: str, synthetic: bool) -
         lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
         fig.text(0.51, 0.03, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
     if synthetic:
-        fig.text(
-            0.25,
-            0.5,
-            SYNTHETIC_MARK,
-            fontsize=14,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
+        _synthetic_mark(fig, 0.25, 0.5, size=14)
     return fig
 
 
@@ -743,16 +733,22 @@ def _finished(fig: Figure, caption: str, synthetic: bool, mark_height: float) ->
     """The map with its caption below it and, for synthetic data, the diagonal mark."""
     reserved = _caption(fig, caption)
     if synthetic:
-        fig.text(
-            0.5,
-            mark_height,
-            SYNTHETIC_MARK,
-            fontsize=22,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
+        _synthetic_mark(fig, 0.5, mark_height, size=22)
     fig.tight_layout(rect=(0, reserved, 1, 1))
     return fig
+
+
+def _synthetic_mark(fig: Figure, x: float, y: float, size: float) -> None:
+    """The faint diagonal "synthetisch" mark centred at (`x`, `y`) in figure fractions:
+    a map of demo figures must not pass for a real one, even cut out of the report."""
+    fig.text(
+        x,
+        y,
+        SYNTHETIC_MARK,
+        fontsize=size,
+        color="#c00000",
+        alpha=0.15,
+        ha="center",
+        va="center",
+        rotation=20,
+    )
