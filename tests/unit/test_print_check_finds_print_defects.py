@@ -1,8 +1,9 @@
 """The print check on PDFs drawn to order (matplotlib's PDF backend, in process): a clean
 two-page document passes, and each defect the Typst and Chromium prints showed is found
 on its own page — words over each other, a number past the text edge, text below 8 pt,
-a chart printed at 60 %, a heading or a table's header at a page foot, a half-empty
-page, too many pages. The CONCEPT watermark over the text is not taken for an overlap."""
+a chart printed at 60 %, a heading, a table's header or a callout's title at a page
+foot, a half-empty page, too many pages. The CONCEPT watermark over the text is not
+taken for an overlap."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from helpers.report.print_check import (
     CHART_DPI,
@@ -145,6 +147,34 @@ def test_a_table_header_at_the_page_foot_is_stranded_unless_its_row_follows():
     text_below = table_header(Page().body(80, 740), 760).text(LEFT, 772, BODY, size=8)
     problems = check_pdf(pdf(text_below, after))
     assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+
+
+def callout(page: Page, top: float, bottom: float) -> Page:
+    """A callout box from `top` to `bottom` (points from the page's top) with its bold
+    title and one line of text."""
+    page.figure.patches.append(
+        Rectangle(
+            (LEFT / A4[0], 1 - bottom / A4[1]),
+            0.75,
+            (bottom - top) / A4[1],
+            transform=page.figure.transFigure,
+            facecolor="#fdecec",
+            edgecolor="none",
+        )
+    )
+    page.text(LEFT + 6, top + 6, "Let op bij deze reeks", size=8, fontweight="bold")
+    return page.text(LEFT + 6, top + 20, "Breuk in de reeks vanaf 2022.", size=8)
+
+
+def test_a_callout_title_at_the_page_foot_is_stranded_unless_its_box_closes():
+    after = Page().body(80, 812)  # its last line ends at about 812 pt: the foot
+    whole = callout(Page().body(80, 720), 740, 790)
+    assert check_pdf(pdf(whole, after)) == []
+    # the box cut by the page break: it runs to the foot of the text block
+    cut = callout(Page().body(80, 720), 740, 830)
+    problems = check_pdf(pdf(cut, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+    assert "Let op bij deze reeks" in problems[0].detail
 
 
 def test_a_half_empty_page_and_too_many_pages_are_found():
