@@ -129,15 +129,16 @@ def programme_map(
     synthetic: bool = False,
     caption: str = "",
     label: str = "programmagebied",
-    size: float = 6.0,
+    size: float = 5.0,
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
     and readers of the SVG can find them; `caption` (the boundaries' source and year)
     is printed under the map (gid `bron`). `size` is the map's width and height in
-    inches; a small map (the factsheet's, which must stay within two A4 pages) has its
-    legend and source line beside it rather than under it.
+    inches (5 in: printed at its drawn size it fits under half a page of text, so no
+    page is left half empty before it); a small map (the factsheet's, which must stay
+    within two A4 pages) has its legend and source line beside it rather than under it.
     """
     import geopandas as gpd
     import shapely
