@@ -59,11 +59,25 @@ QUARTO_HELP = (
 # the page), its header row repeated on each (pandoc's `table.header`); table cells
 # neither justified nor hyphenated, in a smaller size than the body, so short cell lines
 # do not spread and headers do not break as "waar-de"; the column
-# widths come from each table's <colgroup> (`table_column_widths`).
+# widths come from each table's <colgroup> (`table_column_widths`). The line above a
+# table of synthetic figures (wording.synthetic_note) sticks to the table after it
+# (`block(sticky: true)`, Typst 0.12+), as a paragraph or inside the block of its cell
+# output: it was left alone at a page foot six times (Typst headings are sticky already).
+TYPST_NOTE_STICKS = (
+    '#let wm-plain(c) = if c == none { "" } else if c.has("text") { c.text } '
+    'else if c.has("children") { c.children.map(wm-plain).join() } '
+    'else if c.has("body") { wm-plain(c.body) } else if c.has("child") { wm-plain(c.child) } '
+    'else { "" }\n'
+    "#let wm-note(c) = { let t = wm-plain(c).trim(); "
+    't.starts-with("SYNTHETISCHE GEGEVENS") and t.len() < 200 }\n'
+    "#show par: it => if wm-note(it.body) { block(sticky: true, it) } else { it }\n"
+    "#show block: it => if not it.sticky and type(it.body) == content and wm-note(it.body) "
+    "{ block(sticky: true, it) } else { it }\n"
+)
 TYPST_HEADER = (
     "#show figure: set block(breakable: true)\n"
     "#show table.cell: set par(justify: false)\n"
-    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
+    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n" + TYPST_NOTE_STICKS
 )
 
 
