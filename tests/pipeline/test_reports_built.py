@@ -400,10 +400,8 @@ def test_no_page_of_the_site_requests_anything_outside_it(site):
 
 # What the print check holds Chromium's print to on every document of the site.
 PRINT_RULES = {"overlap", "off-page", "small-text", "small-chart", "pages"}
-# Not yet: Chromium still leaves a heading, a table note or a callout title at the foot
-# of a few pages (its break-avoid rules do not hold inside Jupyter's nested output
-# tables), and sometimes a page half empty before a map; the joint report of this
-# two-programme site printed 18 pages (the four-programme demo's 16); see docs/reports.md.
+# Page breaks: no heading, table note, run-in heading or callout title left at a page
+# foot, no page but the last half empty, and (joint report) at most 16 pages.
 PAGE_BREAK_RULES = {"stranded", "half-empty"}
 JOINT = "gezamenlijk.html"
 
@@ -442,10 +440,6 @@ def test_every_report_and_factsheet_prints_legibly_in_chromium(site):
     assert found == {}, found
 
 
-@pytest.mark.xfail(
-    reason="known defect (issue 26): Chromium leaves 3-5 headings or table notes per annual report at a page foot; the joint report of this site prints 18 pages",  # noqa: E501
-    strict=False,
-)
 def test_no_document_leaves_a_heading_or_note_at_a_page_foot_in_chromium(site):
     """No heading, table note or callout title is the last line of a printed page, no
     page but the last is half empty, and the joint report is at most 16 pages."""

@@ -1,8 +1,9 @@
 """The print check on PDFs drawn to order (matplotlib's PDF backend, in process): a clean
 two-page document passes, and each defect the Typst and Chromium prints showed is found
 on its own page — words over each other, a number past the text edge, text below 8 pt,
-a chart printed at 60 %, a heading at a page foot, a half-empty page, too many pages.
-The CONCEPT watermark over the text is not taken for an overlap."""
+a chart printed at 60 %, a heading, a table's header or a callout's title at a page
+foot, a half-empty page, too many pages. The CONCEPT watermark over the text is not
+taken for an overlap."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from helpers.report.print_check import (
     CHART_DPI,
@@ -121,6 +123,58 @@ def test_a_heading_or_table_note_at_the_page_foot_is_found():
     kept = Page().body(80, 600).text(LEFT, 612, "Logboek", size=14, fontweight="bold")
     kept.body(640, 800)
     assert check_pdf(pdf(kept, after)) == []
+
+
+def table_header(page: Page, y: float) -> Page:
+    """A table's bold header of three cells, as Chromium prints one at 8 pt."""
+    for x, word in ((LEFT, "doel"), (260, "stand"), (360, "waarom")):
+        page.text(x, y, word, size=8, fontweight="bold")
+    return page
+
+
+def test_a_table_header_at_the_page_foot_is_stranded_unless_its_row_follows():
+    after = Page().body()
+    alone = table_header(Page().body(80, 760), 772)
+    problems = check_pdf(pdf(alone, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+    assert "doel stand waarom" in problems[0].detail
+    # the same header with the one row of its table below it: a complete table
+    complete = table_header(Page().body(80, 740), 760)
+    for x, words in ((LEFT, "Meer mensen aan het werk"), (260, "✓ gehaald"), (360, "boven doel")):
+        complete.text(x, 772, words, size=8)
+    assert check_pdf(pdf(complete, after)) == []
+    # a line of running text below the header is no row of its table
+    text_below = table_header(Page().body(80, 740), 760).text(LEFT, 772, BODY, size=8)
+    problems = check_pdf(pdf(text_below, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+
+
+def callout(page: Page, top: float, bottom: float) -> Page:
+    """A callout box from `top` to `bottom` (points from the page's top) with its bold
+    title and one line of text."""
+    page.figure.patches.append(
+        Rectangle(
+            (LEFT / A4[0], 1 - bottom / A4[1]),
+            0.75,
+            (bottom - top) / A4[1],
+            transform=page.figure.transFigure,
+            facecolor="#fdecec",
+            edgecolor="none",
+        )
+    )
+    page.text(LEFT + 6, top + 6, "Let op bij deze reeks", size=8, fontweight="bold")
+    return page.text(LEFT + 6, top + 20, "Breuk in de reeks vanaf 2022.", size=8)
+
+
+def test_a_callout_title_at_the_page_foot_is_stranded_unless_its_box_closes():
+    after = Page().body(80, 812)  # its last line ends at about 812 pt: the foot
+    whole = callout(Page().body(80, 720), 740, 790)
+    assert check_pdf(pdf(whole, after)) == []
+    # the box cut by the page break: it runs to the foot of the text block
+    cut = callout(Page().body(80, 720), 740, 830)
+    problems = check_pdf(pdf(cut, after))
+    assert [(p.page, p.rule) for p in problems] == [(1, "stranded")], problems
+    assert "Let op bij deze reeks" in problems[0].detail
 
 
 def test_a_half_empty_page_and_too_many_pages_are_found():

@@ -95,3 +95,30 @@ def test_quarto_fences_the_screen_only_appendices_as_html_only():
 
 def test_typst_tables_break_across_pages():
     assert TYPST_HEADER.startswith("#show figure: set block(breakable: true)\n")
+
+
+def test_a_cell_the_notebook_tags_screen_only_stays_out_of_print():
+    """The joint report's population pillar: its cell is tagged `screen-only` in the
+    notebook; Quarto gets it fenced as HTML-only, the browser keeps the one tag."""
+    pillar = code("show_pillar('Bevolking')")
+    pillar.metadata["tags"] = [SCREEN_ONLY_TAG]
+    cells = [md("## De pijlers"), pillar, code("show_pillar('Gezondheid')")]
+    assert screen_only_cells(cells) == [1]
+    fenced = [c.source for c in print_selection(cells, quarto=True)]
+    assert fenced == [
+        "## De pijlers",
+        '::: {.content-visible when-format="html"}',
+        "show_pillar('Bevolking')",
+        ":::",
+        "show_pillar('Gezondheid')",
+    ]
+    tagged = print_selection(cells, quarto=False)
+    assert [c.metadata.get("tags", []) for c in tagged] == [[], [SCREEN_ONLY_TAG], []]
+
+
+def test_typst_keeps_a_synthetic_table_note_with_its_table():
+    """The note's paragraph, or the block of its cell output, sticks to the next block
+    (verified with Typst 0.15: the note left at a page foot moves with its table)."""
+    assert "block(sticky: true, it)" in TYPST_HEADER
+    assert 'starts-with("SYNTHETISCHE GEGEVENS")' in TYPST_HEADER
+    assert "#show par:" in TYPST_HEADER and "#show block:" in TYPST_HEADER

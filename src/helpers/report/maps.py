@@ -129,15 +129,16 @@ def programme_map(
     synthetic: bool = False,
     caption: str = "",
     label: str = "programmagebied",
-    size: float = 6.0,
+    size: float = 5.0,
 ) -> Figure | None:
     """The programme's areas highlighted among the gemeente's others (None if none found).
 
     Collections carry a gid (`overige`, `programmagebied`, `gemeentegrens`) so tests
     and readers of the SVG can find them; `caption` (the boundaries' source and year)
     is printed under the map (gid `bron`). `size` is the map's width and height in
-    inches; a small map (the factsheet's, which must stay within two A4 pages) has its
-    legend and source line beside it rather than under it.
+    inches (5 in: printed at its drawn size it fits under half a page of text, so no
+    page is left half empty before it); a small map (the factsheet's, which must stay
+    within two A4 pages) has its legend and source line beside it rather than under it.
     """
     import geopandas as gpd
     import shapely
@@ -725,17 +726,7 @@ def _finished_beside(fig: Figure, ax: plt.Axes, caption: str, synthetic: bool) -
         lines = [part for line in caption.split("\n") for part in textwrap.wrap(line, width)]
         fig.text(0.51, 0.03, "\n".join(lines), fontsize=7, ha="left", va="bottom", gid="bron")
     if synthetic:
-        fig.text(
-            0.25,
-            0.5,
-            SYNTHETIC_MARK,
-            fontsize=14,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
+        _synthetic_mark(fig, 0.25, 0.5, size=14)
     return fig
 
 
@@ -743,16 +734,22 @@ def _finished(fig: Figure, caption: str, synthetic: bool, mark_height: float) ->
     """The map with its caption below it and, for synthetic data, the diagonal mark."""
     reserved = _caption(fig, caption)
     if synthetic:
-        fig.text(
-            0.5,
-            mark_height,
-            SYNTHETIC_MARK,
-            fontsize=22,
-            color="#c00000",
-            alpha=0.15,
-            ha="center",
-            va="center",
-            rotation=20,
-        )
+        _synthetic_mark(fig, 0.5, mark_height, size=22)
     fig.tight_layout(rect=(0, reserved, 1, 1))
     return fig
+
+
+def _synthetic_mark(fig: Figure, x: float, y: float, size: float) -> None:
+    """The faint diagonal "synthetisch" mark centred at (`x`, `y`) in figure fractions:
+    a map of demo figures must not pass for a real one, even cut out of the report."""
+    fig.text(
+        x,
+        y,
+        SYNTHETIC_MARK,
+        fontsize=size,
+        color="#c00000",
+        alpha=0.15,
+        ha="center",
+        va="center",
+        rotation=20,
+    )

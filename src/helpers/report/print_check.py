@@ -12,8 +12,9 @@ reads every character's box, font and size with pdfplumber and reports, per page
   `MIN_BODY_PT`;
 - `small-chart`: a chart (raster image) printed below its drawn size, so its smallest
   text (`CHART_FONT_PT` at `CHART_DPI`) prints below 8 pt;
-- `stranded`: the last line of a page is a heading, a bold-led note or a line ending in
-  a colon, with what it introduces on the next page;
+- `stranded`: one of the last lines of a page is a heading or a bold-led note, with
+  what it introduces on the next page (a table's bold header followed by
+  a row of its table is not, nor a callout's title in a box that closes on the page);
 - `half-empty`: a page other than the last whose content ends above its middle;
 - `pages`: more pages than the document may have (`page_limit`).
 
@@ -230,8 +231,10 @@ def check_pdf(source: Path | str | bytes, limit: PageLimit | None = None) -> lis
         body = _body_size(per_page, left) or MIN_BODY_PT
         if body < MIN_BODY_PT - 0.05:
             problems.append(Problem(1, "small-text", f"body text {body:g} pt < {MIN_BODY_PT:g}"))
+        foot = _block_foot(pages, per_page)
         for number, (page, chars) in enumerate(zip(pages, per_page, strict=True), start=1):
-            problems += _page_problems(number, page, chars, body, left, number == len(pages))
+            layout = Layout(body, left, foot, number == len(pages))
+            problems += _page_problems(number, page, chars, layout)
         if limit and not limit.minimum <= len(pages) <= limit.maximum:
             problems.append(
                 Problem(len(pages), "pages", f"{len(pages)} pages, expected {limit.describe()}")
@@ -239,9 +242,53 @@ def check_pdf(source: Path | str | bytes, limit: PageLimit | None = None) -> lis
     return problems
 
 
-def _page_problems(
-    number: int, page, chars: list[dict], body: float, left: float | None, last: bool
-) -> list[Problem]:
+@dataclass(frozen=True)
+class Layout:
+    """What one page is judged against: the body text size, the text block's left edge
+    and foot (the lowest point anything is printed in the document), and whether it is
+    the last page."""
+
+    body: float
+    left: float | None
+    foot: float
+    last: bool
+
+
+def _boxes(page) -> list[dict]:
+    """The page's filled rectangles narrower than the page: callout boxes and table
+    shading (and in Chromium the text block's white background)."""
+    width = float(page.width)
+    return [r for r in page.rects if r.get("fill") and (r["x0"] > 1 or r["x1"] < width - 1)]
+
+
+def _block_foot(pages: list, per_page: list[list[dict]]) -> float:
+    """The lowest point any character or box is printed at, over the whole document:
+    the foot of the text block, where a box cut by a page break ends."""
+    bottoms = [c["bottom"] for chars in per_page for c in _printed(chars)]
+    bottoms += [box["bottom"] for page in pages for box in _boxes(page)]
+    return max(bottoms, default=0.0)
+
+
+def _closed_box(line: list[dict], after: list[list[dict]], boxes: list[dict], foot: float) -> bool:
+    """Whether a heading stands in a box (a callout's title) that holds every line after
+    it on the page and closes above the text block's foot: the whole box is on the page,
+    not its title alone (a box cut by the page break runs to the foot)."""
+    top = min(c["top"] for c in line)
+    lowest = max(c["bottom"] for rest in [line, *after] for c in rest)
+    for box in boxes:
+        holds = (
+            box["x0"] - 1 <= line[0]["x0"]
+            and line[-1]["x1"] <= box["x1"] + 1
+            and box["top"] - 1 <= top
+            and lowest < box["bottom"]
+        )
+        if holds and box["bottom"] < foot - 1:
+            return True
+    return False
+
+
+def _page_problems(number: int, page, chars: list[dict], layout: Layout) -> list[Problem]:
+    body, left, last = layout.body, layout.left, layout.last
     owner = _words(chars)
     chars = _printed(chars)
     found = [
@@ -288,12 +335,50 @@ def _page_problems(
     if foot and not last:
         line = foot[-1]
         below = [i for i in images if i["top"] >= line[-1]["bottom"] - 1]
-        if not below:
+        after = lines[lines.index(line) + 1 :]
+        whole = _has_its_row(line, after, body) or _closed_box(
+            line, after, _boxes(page), layout.foot
+        )
+        if not below and not whole:
             text = "".join(c["text"] + (" " if _gap(c, line) else "") for c in line)
             found.append(Problem(number, "stranded", f"{text.strip()[:70]!r} at the page foot"))
     if not last and bottom < height * HALF:
         found.append(Problem(number, "half-empty", f"content ends at {bottom / height:.0%}"))
     return found
+
+
+CELL_GAP_EM = 0.6  # wider than a word space (about 0.3 em), narrower than two cell paddings
+
+
+def _cells(line: list[dict]) -> list[list[dict]]:
+    """A printed line split where the gap between two characters is wider than a word
+    space: a table row's cells (one part for running text or a heading)."""
+    cells: list[list[dict]] = []
+    for char in line:
+        if cells and char["x0"] - cells[-1][-1]["x1"] <= CELL_GAP_EM * char["size"]:
+            cells[-1].append(char)
+        else:
+            cells.append([char])
+    return cells
+
+
+def _has_its_row(header: list[dict], after: list[list[dict]], body: float) -> bool:
+    """Whether a bold line is a table's header with a row of its table below it on the
+    page: the header has two cells or more, and a later line that introduces nothing
+    has two cells or more, its first under the header's first (a one-row table at a
+    page foot is complete, not a stranded heading)."""
+    columns = _cells(header)
+    if len(columns) < 2:
+        return False
+    first = (columns[0][0]["x0"], columns[0][-1]["x1"])
+    for line in after:
+        cells = _cells(line)
+        if len(cells) < 2 or _introduces(line, body):
+            continue
+        start, end = cells[0][0]["x0"], cells[0][-1]["x1"]
+        if start < first[1] and end > first[0]:
+            return True
+    return False
 
 
 def _gap(char: dict, line: list[dict]) -> bool:

@@ -15,6 +15,16 @@ import pandas as pd
 
 from helpers.report.escaping import markdown_table
 
+# The joint report's pillars shown on screen only: the population is context (the first
+# pillar), its twelve small multiples six printed pages, and its figures are in every
+# annual report's "De wijk in cijfers", the web version and the Excel tables.
+SCREEN_ONLY_PILLARS = ("Bevolking",)
+PILLARS_NOTE = (
+    "*Gedrukt staan de grafieken van de pijler Bevolking (de context) niet: ze staan in de "
+    "webversie van dit rapport, de cijfers ook in de jaarrapportage van elk programma "
+    "(De wijk in cijfers) en in de Excel-tabellen.*"
+)
+
 SCREEN_FENCE = '::: {.content-visible when-format="html"}'
 PRINT_FENCE = '::: {.content-hidden when-format="html"}'
 
@@ -27,6 +37,12 @@ def screen_only(markdown: str) -> str:
 def print_only(markdown: str) -> str:
     """`markdown` shown in print, PDF and Word only: hidden on the site."""
     return f"{PRINT_FENCE}\n{markdown.strip()}\n:::\n"
+
+
+def screen_only_pillar(pillar: str) -> bool:
+    """Whether a pillar of the joint report stays out of print (SCREEN_ONLY_PILLARS): the
+    notebook shows it in a cell tagged `screen-only`, before the printed pillars."""
+    return pillar in SCREEN_ONLY_PILLARS
 
 
 def printed_years(years: list[int], base_year: int) -> list[int]:

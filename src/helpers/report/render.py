@@ -59,11 +59,25 @@ QUARTO_HELP = (
 # the page), its header row repeated on each (pandoc's `table.header`); table cells
 # neither justified nor hyphenated, in a smaller size than the body, so short cell lines
 # do not spread and headers do not break as "waar-de"; the column
-# widths come from each table's <colgroup> (`table_column_widths`).
+# widths come from each table's <colgroup> (`table_column_widths`). The line above a
+# table of synthetic figures (wording.synthetic_note) sticks to the table after it
+# (`block(sticky: true)`, Typst 0.12+), as a paragraph or inside the block of its cell
+# output: it was left alone at a page foot six times (Typst headings are sticky already).
+TYPST_NOTE_STICKS = (
+    '#let wm-plain(c) = if c == none { "" } else if c.has("text") { c.text } '
+    'else if c.has("children") { c.children.map(wm-plain).join() } '
+    'else if c.has("body") { wm-plain(c.body) } else if c.has("child") { wm-plain(c.child) } '
+    'else { "" }\n'
+    "#let wm-note(c) = { let t = wm-plain(c).trim(); "
+    't.starts-with("SYNTHETISCHE GEGEVENS") and t.len() < 200 }\n'
+    "#show par: it => if wm-note(it.body) { block(sticky: true, it) } else { it }\n"
+    "#show block: it => if not it.sticky and type(it.body) == content and wm-note(it.body) "
+    "{ block(sticky: true, it) } else { it }\n"
+)
 TYPST_HEADER = (
     "#show figure: set block(breakable: true)\n"
     "#show table.cell: set par(justify: false)\n"
-    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n"
+    "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n" + TYPST_NOTE_STICKS
 )
 
 
@@ -610,7 +624,7 @@ def quarto_project(
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
         staged = with_column_widths(document.notebook)
-        if document.kind == "report" and document.slug != JOINT_SLUG:
+        if document.kind == "report":
             head = 1 if staged.cells and staged.cells[0].cell_type == "raw" else 0
             staged.cells = staged.cells[:head] + print_selection(staged.cells[head:], quarto=True)
             numbered_cell_ids(staged)
@@ -1008,6 +1022,7 @@ REPORT_CSS = (
     "body,.jp-Notebook,.jp-OutputArea,.jp-Cell-outputWrapper{display:block !important;"
     "overflow:visible !important}"
     ".jp-OutputArea-child,.jp-OutputArea-output{display:block;overflow:visible;width:auto}"
+    ".jp-OutputArea-child{break-inside:auto}"
     ".jp-OutputArea-output{margin:0}.jp-RenderedHTMLCommon p{margin:.15rem 0 .3rem 0}"
     ".jp-RenderedHTMLCommon h2{font-size:13pt;margin:.7rem 0 .25rem}"
     ".jp-RenderedHTMLCommon h3{font-size:10.5pt;margin:.5rem 0 .2rem}"
@@ -1022,6 +1037,9 @@ REPORT_CSS = (
     "table:not(:has(tbody tr:nth-child(6))){break-inside:avoid}"
     ".callout-title,.callout h2,.callout h3{break-after:avoid}h2+p,h3+p,h4+p{break-before:avoid}"
     ".jp-Cell:has(h2:last-child,h3:last-child,h4:last-child)+.jp-Cell{break-before:avoid}"
+    ".wm-table-note,.jp-OutputArea-child:has(.wm-table-note),"
+    ".jp-Cell:has(.wm-table-note),.wm-run-in,.wm-run-in+p{break-after:avoid}"
+    ".jp-RenderedHTMLCommon p,.jp-RenderedHTMLCommon li{orphans:3;widows:2}"
     "table{font-size:8pt !important;line-height:1.2;table-layout:auto !important}"
     ".jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{padding:1px 4px !important}"
     ".celltag_compact-table td:not(:first-child),"
@@ -1124,11 +1142,14 @@ def _network_figure(cell: nbformat.NotebookNode) -> bool:
 
 
 def screen_only_cells(cells: list) -> list[int]:
-    """Indices of the cells that stay on screen: the goals-efforts network diagram (too
+    """Indices of the cells that stay on screen: those the notebook tags `screen-only`
+    (the joint report's population pillar), the goals-efforts network diagram (too
     wide for a legible A4 page; the table after it gives the same network) and the
     appendices of SCREEN_ONLY_APPENDICES, from such a `###` heading under `## Bijlagen`
     to the next `##`/`###` heading."""
-    marked: list[int] = [i for i, cell in enumerate(cells) if _network_figure(cell)]
+    marked: list[int] = [
+        i for i, cell in enumerate(cells) if _network_figure(cell) or SCREEN_ONLY_TAG in _tags(cell)
+    ]
     appendix = skipping = False
     for index, cell in enumerate(cells):
         if cell.cell_type == "markdown":
@@ -1163,7 +1184,7 @@ def print_selection(cells: list, quarto: bool) -> list:
         if quarto and not inside and fence_open:
             result.append(nbformat.v4.new_markdown_cell(":::"))
             fence_open = False
-        if inside and not quarto:
+        if inside and not quarto and SCREEN_ONLY_TAG not in _tags(cell):
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             tags.append(SCREEN_ONLY_TAG)
         result.append(cell)
@@ -1193,7 +1214,7 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if "text/markdown" in data:
                 data["text/markdown"] = callouts_to_html(conditional_to_html(data["text/markdown"]))
-    if document.kind == "report" and document.slug != JOINT_SLUG:
+    if document.kind == "report":
         cells = print_selection(cells, quarto=False)
     notebook.cells = [nbformat.v4.new_markdown_cell(title), *crossrefs_to_html(cells)]
     numbered_cell_ids(notebook)
@@ -1220,10 +1241,34 @@ def notebook_html(document: Document) -> str:
     )
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
-    body = accessible_tables(body)
+    body = without_empty_cells(table_notes(accessible_tables(body)))
     if document.kind == "report" and document.slug != JOINT_SLUG:
         body = with_table_of_contents(charts_with_captions(body))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+_TABLE_NOTE = re.compile(r"<p>(?=<strong>SYNTHETISCHE GEGEVENS</strong>)")
+_RUN_IN_HEADING = re.compile(r"<p>(?=<strong>[^<]*</strong></p>)")
+_EMPTY_MARKDOWN_CELL = re.compile(
+    r'<div class="jp-Cell jp-MarkdownCell[^"]*"[^>]*>\s*<div class="jp-Cell-inputWrapper"[^>]*>'
+    r'\s*<div class="jp-Collapser[^"]*">\s*</div>\s*<div class="jp-InputArea[^"]*">'
+    r'<div class="jp-RenderedHTMLCommon[^"]*"[^>]*>\s*</div>\s*</div>\s*</div>\s*</div>'
+)
+
+
+def table_notes(body: str) -> str:
+    """The line above a table of synthetic figures (wording.synthetic_note) marked
+    `wm-table-note`, and a paragraph of bold text alone (a run-in heading such as
+    *Tellen en vertellen*) marked `wm-run-in`, so print keeps each on the page of what
+    it introduces."""
+    body = _TABLE_NOTE.sub('<p class="wm-table-note">', body)
+    return _RUN_IN_HEADING.sub('<p class="wm-run-in">', body)
+
+
+def without_empty_cells(body: str) -> str:
+    """The page without markdown cells left empty (a numbered caption moved into its
+    table): an empty block between a table note and its table is a place to break."""
+    return _EMPTY_MARKDOWN_CELL.sub("", body)
 
 
 _TABLE_TOKENS = re.compile(
