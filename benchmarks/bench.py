@@ -222,7 +222,19 @@ def notebook_cost(project: Path, repeats: int) -> dict:
 
 # ---------------------------------------------------- steps in a fresh child process
 
-KERNEL_IMPORTS = "from helpers import plots, report_data"
+def first_cell_imports(notebook: Path = ROOT / "notebooks" / "programme.ipynb") -> str:
+    """The import lines of the annual report's first code cell after its parameters.
+
+    Read from the notebook, so the yardstick follows the notebook when its imports move.
+    """
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    after = next(i for i, c in enumerate(code) if "parameters" in c["metadata"].get("tags", []))
+    lines = "".join(code[after + 1]["source"]).splitlines()
+    return "\n".join(line for line in lines if line.startswith(("import ", "from ")))
+
+
+KERNEL_IMPORTS = first_cell_imports()
 
 
 def child_kernel_start() -> float:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 
 from support import REPO
@@ -12,7 +14,7 @@ from helpers.validation.kwb import kwb_suite
 from helpers.validation.runner import Validator
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench import country_table
+from bench import KERNEL_IMPORTS, country_table
 
 
 def test_country_table_has_the_size_asked_and_validates(tmp_path):
@@ -26,3 +28,19 @@ def test_country_table_has_the_size_asked_and_validates(tmp_path):
     for name, records in table.items():
         (folder / f"{name}.json").write_text(json.dumps(records))
     assert not kwb_suite(Validator(), project, paths, 2024).failed
+
+
+def test_the_kernel_yardstick_imports_what_the_annual_report_imports():
+    """The engine is measured against a kernel start plus the report notebook's first
+    imports; they are read from the notebook, and they must import."""
+    assert "from helpers import report" in KERNEL_IMPORTS
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", KERNEL_IMPORTS],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
