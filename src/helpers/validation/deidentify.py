@@ -17,6 +17,7 @@ when the project has one: deduce is then loaded only for text it has not seen.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -58,7 +59,18 @@ def _deduce() -> Any:
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     import deduce  # type: ignore[import-untyped]
 
-    return deduce.Deduce()
+    # deduce unpickles 77 MB of lookup structures, millions of objects: with the cyclic
+    # collector on, it runs again and again over them for nothing (7.3 s CPU, 1.4 s
+    # without). Frozen afterwards, later collections of the process skip them too.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        screener = deduce.Deduce()
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return screener
 
 
 @cache
