@@ -22,6 +22,8 @@ import re
 
 import pandas as pd
 
+from helpers.report.table_widths import with_print_widths
+
 # Characters that make structure in markdown (CommonMark, pandoc/Quarto): headings,
 # emphasis, links, images, lists, tables, callout fences, math, citations, raw HTML.
 _MARKUP = set("\\`*_{}[]()#+-!|~:$^@=")
@@ -58,7 +60,8 @@ def shown_text(markdown: str) -> str:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table of `frame` whose text cells and headers are plain text (`plain_text`)."""
+    """A pipe table of `frame` whose text cells and headers are plain text (`plain_text`),
+    its separator giving pandoc column widths that fit the page (`with_print_widths`)."""
     shown = frame.rename(columns=plain_text).apply(
         lambda column: (
             column
@@ -66,7 +69,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
             else column.map(lambda v: v if v is None or v is pd.NA else plain_text(v))
         )
     )
-    return shown.to_markdown(index=False)
+    return with_print_widths(shown.to_markdown(index=False))
 
 
 def html_text(text: object) -> str:

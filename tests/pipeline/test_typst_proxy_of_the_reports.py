@@ -1,0 +1,48 @@
+"""Issue 26: every annual report and the joint report, as Quarto's Typst PDF would print
+them, hold no table whose words overlap or leave the page.
+
+Quarto is not installed here: `typst_proxy` renders the report stage's own Quarto sources
+with the same table writer (pandoc's Typst writer) and compiler (typst) on the same page
+(docs/print-check.md says what differs). The print check reads the PDFs' word boxes.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import typst_proxy
+
+from helpers.report.print_check import check_pdf
+
+TABLE_RULES = ("overlap", "off-page")
+
+
+@pytest.fixture(scope="module")
+def proxy(cold_build, tmp_path_factory) -> dict:
+    missing = typst_proxy.missing_tools()
+    if missing:
+        message = f"the Typst proxy needs {', '.join(missing)}: run `make env`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (required when CI=true)")
+        pytest.skip(message)
+    root, _ = cold_build
+    return typst_proxy.proxy_pdfs(root, tmp_path_factory.mktemp("typst-proxy"))
+
+
+def test_the_proxy_prints_each_annual_report_and_the_joint_report(proxy):
+    assert set(proxy) == {
+        "overvecht",
+        "betere_buurten",
+        "soesterkwartier",
+        "vollenhove",
+        "gezamenlijk",
+    }
+
+
+def test_no_table_word_overlaps_another_or_leaves_the_page_in_typst(proxy):
+    found = {
+        slug: [str(p) for p in check_pdf(pdf) if p.rule in TABLE_RULES]
+        for slug, pdf in proxy.items()
+    }
+    assert found == {slug: [] for slug in proxy}, found
