@@ -222,6 +222,7 @@ def notebook_cost(project: Path, repeats: int) -> dict:
 
 # ---------------------------------------------------- steps in a fresh child process
 
+
 def first_cell_imports(notebook: Path = ROOT / "notebooks" / "programme.ipynb") -> str:
     """The import lines of the annual report's first code cell after its parameters.
 
