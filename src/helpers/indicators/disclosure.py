@@ -132,13 +132,15 @@ def apply_suppression(
 def _blank_revealing(table: pd.DataFrame, withheld: np.ndarray) -> None:
     """Blank, in place, the columns a withheld value could be recomputed from.
 
-    Float columns get new arrays: at country size, `.loc[mask, columns] = nan` costs
-    more than all the suppression rules (it writes through pandas' block manager column
-    by column). Any other column (or one not there yet) keeps that assignment.
+    Float columns get new arrays, set without another copy: at country size,
+    `.loc[mask, columns] = nan` costs more than all the suppression rules (it writes
+    through pandas' block manager column by column). Any other column (or one not
+    there yet) keeps that assignment.
     """
     floats = [c for c in _REVEALING if c in table and table[c].dtype == np.float64]
     for column in floats:
-        table[column] = np.where(withheld, np.nan, table[column].to_numpy())
+        blanked = np.where(withheld, np.nan, table[column].to_numpy())
+        table[column] = pd.Series(blanked, index=table.index, copy=False)
     rest = [c for c in _REVEALING if c not in floats]
     if rest:
         table.loc[withheld, rest] = np.nan

@@ -748,7 +748,7 @@ def group_partitions(table: pd.DataFrame) -> pd.Series:
     label = np.full(len(table), np.nan)
     keys = ["area_role", "area_code", "year", "group"]
     label[grouped] = group_numbers(table.loc[grouped, keys], keys)
-    return pd.Series(label, index=table.index)
+    return pd.Series(label, index=table.index, copy=False)
 
 
 def survey_waves(survey: pd.DataFrame | None, cycle: CycleYears) -> list[int]:

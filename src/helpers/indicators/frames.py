@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -92,9 +93,8 @@ def joined_labels(parts: Sequence[Labels]) -> pd.Categorical:
             lookup = np.append(categories.get_indexer(part.labels), -1).astype(code_type)
             codes = lookup[codes]
         pieces += [codes] * part.times
-    joined = np.concatenate(pieces) if pieces else np.empty(0, dtype=code_type)
-    dtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(joined, dtype=dtype, validate=False)
+    joined: npt.NDArray[np.integer] = np.concatenate(pieces or [np.empty(0, dtype=code_type)])
+    return pd.Categorical.from_codes(joined, categories, validate=False)
 
 
 @overload
