@@ -6,8 +6,17 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.api.types import union_categoricals
 
-from helpers.indicators.frames import first_positions, group_numbers, positions_in, repeated, tiled
+from helpers.indicators.frames import (
+    Labels,
+    first_positions,
+    group_numbers,
+    joined_labels,
+    positions_in,
+    repeated,
+    tiled,
+)
 
 codes = st.sampled_from(["BU01", "BU02", "WK01", "GM0344", "", "NL00"])
 
@@ -44,3 +53,26 @@ def test_tiled_and_repeated_keep_labels_and_numbers():
     assert tiled(names, 2).tolist() == ["Overvecht", "Kanaleneiland"] * 2
     assert tiled(np.array([2023, 2024]), 2).tolist() == [2023, 2024, 2023, 2024]
     assert repeated(["a", "b", "a"], 2).tolist() == ["a", "a", "b", "b", "a", "a"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.one_of(st.none(), codes), max_size=8), st.integers(1, 3)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_joined_labels_are_the_union_of_the_tiled_parts(parts):
+    texts = [(pd.Series(values, dtype="str"), times) for values, times in parts]
+    expected = union_categoricals([tiled(values, times) for values, times in texts])
+    joined = joined_labels([Labels.of(values, times) for values, times in texts])
+    assert joined.categories.tolist() == expected.categories.tolist()
+    assert joined.codes.tolist() == expected.codes.tolist()
+
+
+def test_joined_labels_recode_a_part_with_other_labels():
+    parts = [Labels.of(pd.Series(["b", "a"], dtype="str")), Labels.of(pd.Series(["c", "a"]), 2)]
+    joined = joined_labels(parts)
+    assert joined.tolist() == ["b", "a", "c", "a", "c", "a"]
+    assert joined.categories.tolist() == ["b", "a", "c"]

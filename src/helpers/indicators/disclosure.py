@@ -125,8 +125,25 @@ def apply_suppression(
     suppressed = reasons.ne("").to_numpy()
     result["suppression_reason"] = reasons
     result["suppressed"] = suppressed
-    result.loc[suppressed, _REVEALING] = np.nan
+    _blank_revealing(result, suppressed)
     return result
+
+
+def _blank_revealing(table: pd.DataFrame, withheld: np.ndarray) -> None:
+    """Blank, in place, the columns a withheld value could be recomputed from.
+
+    Float columns get new arrays, set without another copy: at country size,
+    `.loc[mask, columns] = nan` costs more than all the suppression rules (it writes
+    through pandas' block manager column by column). Any other column (or one not
+    there yet) keeps that assignment.
+    """
+    floats = [c for c in _REVEALING if c in table and table[c].dtype == np.float64]
+    for column in floats:
+        blanked = np.where(withheld, np.nan, table[column].to_numpy())
+        table[column] = pd.Series(blanked, index=table.index, copy=False)
+    rest = [c for c in _REVEALING if c not in floats]
+    if rest:
+        table.loc[withheld, rest] = np.nan
 
 
 def _partition_numbers(labels: np.ndarray) -> np.ndarray:

@@ -19,17 +19,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 from scipy import sparse
 
 from helpers.config import CycleYears, Indicator, Paths, Project
 from helpers.indicators.areas import GeometryChange, code_change_breaks, geometry_breaks
 from helpers.indicators.disclosure import apply_suppression
-from helpers.indicators.frames import first_positions, group_numbers, positions_in, repeated, tiled
+from helpers.indicators.frames import (
+    Labels,
+    first_positions,
+    group_numbers,
+    joined_labels,
+    positions_in,
+)
 from helpers.indicators.precision import (
     DECIMALS_BY_UNIT,
     plain_number,
@@ -383,37 +388,52 @@ def _rows_of(areas: pd.DataFrame, blocks: Sequence[_Block]) -> pd.DataFrame:
     """One row per block, indicator and area (`ENGINE_COLUMNS`), each column built once.
 
     Labels are categoricals: at country size, two million repeated strings cost more
-    than all the arithmetic.
+    than all the arithmetic. Each column is written once, from one piece per block and
+    indicator: a block's column built at full length and then concatenated with the
+    others would be copied twice.
     """
     data: dict[str, np.ndarray | pd.Categorical] = {}
     for name in ENGINE_COLUMNS:
-        parts = [_block_column(areas, block, name) for block in blocks]
-        if isinstance(parts[0], pd.Categorical):
-            data[name] = union_categoricals([cast(pd.Categorical, part) for part in parts])
+        parts = [_block_part(areas, block, name) for block in blocks]
+        if isinstance(parts[0], Labels):
+            data[name] = joined_labels(cast(list[Labels], parts))
         else:
-            data[name] = np.concatenate(parts)
+            data[name] = np.concatenate([p for part in cast(list[list], parts) for p in part])
     return pd.DataFrame(data, copy=False)
 
 
-def _block_column(
-    areas: pd.DataFrame, block: _Block, name: str
-) -> np.ndarray | pd.Categorical[Any]:
+def _block_part(areas: pd.DataFrame, block: _Block, name: str) -> list[np.ndarray] | Labels:
+    """A block's rows of one column: an array per indicator (one array repeated for a
+    value all indicators share), or, for text, the labels (`frames.Labels`)."""
     count = len(block.indicators)
     if name in ("area_role", "area_code", "area_name", "area_level", "year"):
-        return tiled(areas[name].iloc[block.rows], count)
+        return _each_indicator(areas[name].iloc[block.rows], count)
     if name in block.shared:
-        return tiled(block.shared[name], count)
+        return _each_indicator(block.shared[name], count)
     if name == "suppression_reason":
         reasons = np.concatenate([own["reason"] for own in block.own])
-        return pd.Categorical.from_codes(reasons, pd.Index(SOURCE_REASONS), validate=False)
+        return Labels(reasons, pd.Index(SOURCE_REASONS))
     if name in block.own[0]:
-        return np.concatenate([own[name] for own in block.own])
+        return [own[name] for own in block.own]
     if name == "definition_version":
         years = areas["year"].to_numpy(dtype=np.int64)[block.rows]
-        return np.concatenate([_definition_version(i, years) for i in block.indicators])
+        return [_definition_version(i, years) for i in block.indicators]
     attribute = "id" if name == "indicator_id" else name
     labels = [getattr(indicator, attribute) or "" for indicator in block.indicators]
-    return repeated(labels, len(block.rows))
+    per_indicator = Labels.of(pd.Series(labels, dtype="str"))
+    return Labels(np.repeat(per_indicator.codes, len(block.rows)), per_indicator.labels)
+
+
+def _each_indicator(
+    values: pd.Series | np.ndarray | pd.Categorical, count: int
+) -> list[np.ndarray] | Labels:
+    """One area value for each of `count` indicators: numbers as the same array `count`
+    times, text as its labels (as `frames.tiled` would build them)."""
+    if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values):
+        values = values.to_numpy()
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return [values] * count
+    return Labels.of(pd.Series(values) if isinstance(values, np.ndarray) else values, count)
 
 
 def indicator_values(
@@ -728,7 +748,7 @@ def group_partitions(table: pd.DataFrame) -> pd.Series:
     label = np.full(len(table), np.nan)
     keys = ["area_role", "area_code", "year", "group"]
     label[grouped] = group_numbers(table.loc[grouped, keys], keys)
-    return pd.Series(label, index=table.index)
+    return pd.Series(label, index=table.index, copy=False)
 
 
 def survey_waves(survey: pd.DataFrame | None, cycle: CycleYears) -> list[int]:

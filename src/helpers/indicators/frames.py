@@ -9,13 +9,16 @@ indicator engine and disclosure control use these instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
+from pandas.api.types import union_categoricals
 
 Strings = pd.Series | pd.Index | ExtensionArray | Sequence[str]
 Column = np.ndarray | pd.Series | pd.Categorical
@@ -59,8 +62,45 @@ def repeated(labels: Sequence[str], times: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.repeat(codes, times), uniques, validate=False)
 
 
+@dataclass(frozen=True)
+class Labels:
+    """Text as integer `codes` into `labels` (missing: -1), the codes `times` end to end."""
+
+    codes: np.ndarray
+    labels: pd.Index
+    times: int = 1
+
+    @classmethod
+    def of(cls, values: pd.Series | pd.Categorical, times: int = 1) -> Labels:
+        codes, labels = _coded(values)
+        return cls(codes, labels, times)
+
+
+def joined_labels(parts: Sequence[Labels]) -> pd.Categorical:
+    """The parts end to end as one categorical, each recoded once and written once.
+
+    Its categories are those `union_categoricals` gives the parts' categoricals (the
+    first part's labels, then the others' new ones): the same frame, without building
+    each part at full length and copying it again.
+    """
+    carriers = [pd.Categorical.from_codes([], part.labels, validate=False) for part in parts]
+    categories = union_categoricals(carriers).categories
+    code_type = np.int8 if len(categories) < 127 else np.int32
+    pieces = []
+    for part in parts:
+        codes = part.codes
+        if not part.labels.equals(categories):
+            lookup = np.append(categories.get_indexer(part.labels), -1).astype(code_type)
+            codes = lookup[codes]
+        pieces += [codes] * part.times
+    joined: npt.NDArray[np.integer] = np.concatenate(pieces or [np.empty(0, dtype=code_type)])
+    return pd.Categorical.from_codes(joined, categories, validate=False)
+
+
 @overload
 def _coded(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 @overload
 def _coded(values: pd.Series | pd.Categorical) -> tuple[np.ndarray, pd.Index]: ...
 def _coded(values: Column) -> tuple[np.ndarray, pd.Index | np.ndarray]:
