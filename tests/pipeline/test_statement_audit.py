@@ -465,3 +465,19 @@ def test_a_wrong_crime_figure_fails_in_the_table_and_the_bar_chart(cycle, tmp_pa
     found = new_findings(root, site)
     assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
     assert found[0].where.startswith("misdrijven (staafdiagram "), found
+
+
+def test_chart_descriptions_in_an_unknown_wording_fail(cycle, tmp_path):
+    """Every line chart described otherwise ('Lijndiagram'): the audit does not shrink
+    silently, it says it found no description to check."""
+    root, _ = cycle
+    site = tmp_path / "_site"
+    shutil.copytree(root / "reports" / "_site", site)
+    page = site / "overvecht.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Lijngrafiek van", "Lijndiagram van"), "utf-8"
+    )
+    found = new_findings(root, site)
+    assert [(c.document, c.where, c.outcome) for c in found] == [
+        ("overvecht.html", "grafieken", "unattributed")
+    ], found

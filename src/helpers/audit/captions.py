@@ -221,7 +221,10 @@ class CaptionAuditor:
             programmes[self.ref.project.programmes[key].name] = key
             for role in ("programma", "gemeente", "nederland"):
                 roles.setdefault(self.ref.area_name(key, role), (key, role))
-        for kind, text in self.texts(page):
+        texts = self.texts(page)
+        if not texts:  # a changed wording must not empty this part of the audit
+            self.a.unattributed(page, "grafieken", "geen beschrijving van een lijngrafiek gevonden")
+        for kind, text in texts:
             caption = parse_caption(text, list(roles), list(programmes))
             if caption is None:
                 continue
