@@ -387,3 +387,97 @@ def test_a_wrong_figure_in_a_first_screen_reason_fails(cycle, tmp_path):
     found = new_findings(root, site)
     assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
     assert found[0].where.startswith("waarom: ") and found[0].where.endswith(": de lijn vraagt")
+
+
+def chart_description(root: Path, page: str, start: str) -> str:
+    """The first line chart's description on `page` whose area sentence starts `start`."""
+    html = (root / "reports" / "_site" / page).read_text(encoding="utf-8")
+    found = re.search(rf'alt="(Lijngrafiek[^"]*? {re.escape(start)}[^"]*)"', html)
+    assert found, start
+    return found.group(1)
+
+
+def test_a_changed_value_in_a_chart_description_fails(cycle, tmp_path):
+    """One value in a line chart's alt text, one decimal off: exactly that value fails."""
+    root, _ = cycle
+    alt = chart_description(root, "overvecht.html", "Samen voor Overvecht: stijgend van ")
+    value = re.search(r"Samen voor Overvecht: stijgend van (\d+),(\d)(%?) in (\d{4})", alt)
+    assert value
+    wrong = f"{value.group(1)},{(int(value.group(2)) + 1) % 10}{value.group(3)}"
+    changed = alt.replace(
+        value.group(0),
+        value.group(0).replace(
+            f"{value.group(1)},{value.group(2)}{value.group(3)} in", f"{wrong} in", 1
+        ),
+        1,
+    )
+    site = mutated(root, tmp_path, "overvecht.html", f'alt="{alt}"', f'alt="{changed}"')
+    found = new_findings(root, site)
+    assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
+    assert found[0].where.startswith("grafiek (alt): ")
+    assert found[0].where.endswith(f"| Samen voor Overvecht | {value.group(4)}"), found
+
+
+def test_a_wrong_direction_word_in_a_chart_description_fails(cycle, tmp_path):
+    """'stijgend' made 'dalend' in one area's sentence: exactly that direction fails."""
+    root, _ = cycle
+    alt = chart_description(root, "overvecht.html", "Samen voor Overvecht: stijgend van ")
+    changed = alt.replace(
+        "Samen voor Overvecht: stijgend van", "Samen voor Overvecht: dalend van", 1
+    )
+    site = mutated(root, tmp_path, "overvecht.html", f'alt="{alt}"', f'alt="{changed}"')
+    found = new_findings(root, site)
+    assert [(c.printed, c.expected, c.outcome) for c in found] == [
+        ("dalend", "stijgend", "disagree")
+    ], found
+    assert found[0].where.endswith(": richting"), found
+
+
+def test_a_wrong_crime_figure_fails_in_the_table_and_the_bar_chart(cycle, tmp_path):
+    """Registered crime outside the indicator tables: the safety section's table (rate
+    and police table) and its bar chart's description, each changed once."""
+    root, _ = cycle
+    html = (root / "reports" / "_site" / "overvecht.html").read_text(encoding="utf-8")
+    row = re.search(
+        r"(<td[^>]*>Samen voor Overvecht</td>\s*<td[^>]*>(\d{4})</td>\s*<td[^>]*>)"
+        r"(\d+),(\d)(</td>\s*<td[^>]*>)(47018NED)</td>",
+        html,
+    )
+    assert row
+    wrong = f"{row.group(3)},{(int(row.group(4)) + 1) % 10}"
+    changed = f"{row.group(1)}{wrong}{row.group(5)}47013NED</td>"
+    site = mutated(root, tmp_path, "overvecht.html", row.group(0), changed)
+    found = new_findings(root, site)
+    where = f"misdrijven: Samen voor Overvecht | {row.group(2)}"
+    assert {(c.where, c.printed) for c in found} == {
+        (where, wrong),
+        (f"{where}: tabel", "47013NED"),
+    }, found
+
+    bars = re.search(
+        r"(Staafdiagram: geregistreerde misdrijven [^\"]*?Samen voor Overvecht )"
+        r"(\d+),(\d)",
+        html,
+    )
+    assert bars
+    wrong = f"{bars.group(2)},{(int(bars.group(3)) + 1) % 10}"
+    site = mutated(root, tmp_path / "bars", "overvecht.html", bars.group(0), bars.group(1) + wrong)
+    found = new_findings(root, site)
+    assert [(c.printed, c.outcome) for c in found] == [(wrong, "disagree")], found
+    assert found[0].where.startswith("misdrijven (staafdiagram "), found
+
+
+def test_chart_descriptions_in_an_unknown_wording_fail(cycle, tmp_path):
+    """Every line chart described otherwise ('Lijndiagram'): the audit does not shrink
+    silently, it says it found no description to check."""
+    root, _ = cycle
+    site = tmp_path / "_site"
+    shutil.copytree(root / "reports" / "_site", site)
+    page = site / "overvecht.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Lijngrafiek van", "Lijndiagram van"), "utf-8"
+    )
+    found = new_findings(root, site)
+    assert [(c.document, c.where, c.outcome) for c in found] == [
+        ("overvecht.html", "grafieken", "unattributed")
+    ], found

@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from helpers.audit.captions import CaptionAuditor
+from helpers.audit.crime import TABLE_HEADER as CRIME_TABLE
+from helpers.audit.crime import CrimeAuditor
 from helpers.audit.pages import (
     MISSING,
     NUMBER,
@@ -193,6 +196,7 @@ class Auditor:
 
     def annual(self, page: Page, key: str) -> None:
         seen = set()
+        crime = CrimeAuditor(self)
         for table in page.tables:
             head = table.header
             if grid_years(head):
@@ -226,6 +230,9 @@ class Auditor:
             elif head[:5] == ["datum", "wijziging", "indicator", "vanaf jaar", BREAK_COLUMN]:
                 self.logbook(page, table, key)
                 seen.add("logboek")
+            elif head == CRIME_TABLE:
+                crime.table(page, table, key)
+                seen.add("misdrijven")
             elif head[:2] == ["jaar", "programmagebied (95%-interval)"]:
                 self.deep_dive_gaps(page, table, key)
                 seen.add("verdieping")
@@ -237,8 +244,12 @@ class Auditor:
         wanted = (
             ANNUAL_TABLES | self.deep_dives_wanted(page, key) | ({"logboek"} if logged else set())
         )
+        if crime.wanted(key):
+            wanted.add("misdrijven")
         self.expect(page, seen, wanted)
         self.sentences(page, key)
+        crime.bars(page, key)
+        CaptionAuditor(self).audit(page, [key])
 
     def joint(self, page: Page) -> None:
         keys = list(self.project.cycle.programmes)
@@ -256,6 +267,7 @@ class Auditor:
         if any(self.project.programmes[k].targets for k in keys):
             wanted.add("streefwaarden")
         self.expect(page, seen, wanted)
+        CaptionAuditor(self).audit(page, keys)
 
     def joint_targets(self, page: Page) -> int:
         """'Streefwaarde: <programme> <value> in <year>: <status> (<movement>); …' under

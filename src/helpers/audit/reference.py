@@ -282,6 +282,7 @@ class Reference:
     def _crime_counts(self) -> dict[tuple[int, str], float | None]:
         """(year, area code) -> registered crimes, read from the raw snapshot."""
         if not hasattr(self, "_crime_cache"):
+            self._crime_tables: dict[tuple[int, str], str] = {}
             folder = self.paths.crime_snapshot
             counts: dict[tuple[int, str], float | None] = {}
             if (folder / "TypedDataSet.json").is_file():
@@ -299,11 +300,13 @@ class Reference:
                     and str(t["Key"]).rsplit("_", 1)[0] == "GeregistreerdeMisdrijven"
                 )
                 rows = json.loads((folder / "TypedDataSet.json").read_text("utf-8"))
+                tables = [folder.name] * len(rows)
                 # a gemeente without its own row: its count from 47013NED, if fetched
-                gemeenten = self.paths.crime_gemeente_snapshot / "TypedDataSet.json"
-                if gemeenten.is_file():
-                    rows += json.loads(gemeenten.read_text("utf-8"))
-                for row in rows:
+                gemeenten = self.paths.crime_gemeente_snapshot
+                if (gemeenten / "TypedDataSet.json").is_file():
+                    more = json.loads((gemeenten / "TypedDataSet.json").read_text("utf-8"))
+                    rows, tables = rows + more, tables + [gemeenten.name] * len(more)
+                for row, table in zip(rows, tables, strict=True):
                     if str(row["SoortMisdrijf"]).strip() != total:
                         continue
                     year = int(str(row["Perioden"]).strip()[:4])
@@ -311,6 +314,7 @@ class Reference:
                     code = str(row.get("WijkenEnBuurten") or row.get("RegioS")).strip()
                     if code.startswith(("GM", "WK", "BU")) and (year, code) not in counts:
                         counts[(year, code)] = None if value is None else float(value)
+                        self._crime_tables[(year, code)] = table
             self._crime_cache = counts
         return self._crime_cache
 
@@ -320,11 +324,7 @@ class Reference:
         counts, kwb = self._crime_counts(), self._kwb.get(year)
         if kwb is None or not counts:
             return Figure(math.nan, withheld="no_data")
-        codes = []
-        for code in self.members(key, role, year):
-            head = {"WK": "BU" + code[2:8], "GM": "BU" + code[2:6]}.get(code[:2], "")
-            parts = sorted(c for y, c in counts if y == year and head and c.startswith(head))
-            codes += [code] if (year, code) in counts or not parts else parts
+        codes = self._crime_codes(key, role, year)
         crimes = [counts.get((year, code)) for code in codes]
         if all((year, code) not in counts for code in codes):
             return Figure(math.nan, withheld="no_data")
@@ -338,6 +338,21 @@ class Reference:
         if 0 < numerator < self.suppression.min_count:
             return Figure(math.nan, withheld="small_count")
         return Figure(numerator / denominator * indicator.scale)
+
+    def _crime_codes(self, key: str, role: str, year: int) -> list[str]:
+        """The codes whose counts make up an area's: its own, else its buurten's."""
+        counts, codes = self._crime_counts(), []
+        for code in self.members(key, role, year):
+            head = {"WK": "BU" + code[2:8], "GM": "BU" + code[2:6]}.get(code[:2], "")
+            parts = sorted(c for y, c in counts if y == year and head and c.startswith(head))
+            codes += [code] if (year, code) in counts or not parts else parts
+        return codes
+
+    def crime_tables(self, key: str, role: str, year: int) -> list[str]:
+        """The police tables (47018NED, 47013NED) an area's count of `year` is read from."""
+        self._crime_counts()
+        found = {self._crime_tables.get((year, c)) for c in self._crime_codes(key, role, year)}
+        return sorted(t for t in found if t)
 
     def partners_withheld(self, key: str, role: str, indicator: Indicator, year: int) -> bool:
         """Whether another indicator of the same population group is withheld for this

@@ -246,22 +246,20 @@ class Located:
 
     @property
     def caption(self) -> str:
-        """The source line under a map: which boundaries, of which year."""
+        """The source line under a map: which boundaries, of which year, in a reader's
+        words (the file they were read from is for the analysts, not named here)."""
         if self.source is None:
             return ""
-        year = f" {self.source.year}" if self.source.year else ""
-        made = ", wijken samengevoegd uit buurten" if self.source.from_buurten else ""
-        return (
-            f"Grenzen: {self.source.source}{year} ({self.source.path.name}{made}); "
-            "Bron: CBS/Kadaster, CC BY 4.0."
-        )
+        year = f", {self.source.year}" if self.source.year else ""
+        made = "; wijken samengevoegd uit buurten" if self.source.from_buurten else ""
+        return f"Grenzen: {self.source.source}{year}{made}. Bron: CBS/Kadaster, CC BY 4.0."
 
     @property
     def figure_caption(self) -> str:
         """The source line inside the map image: two short lines, without the file name."""
         if self.source is None:
             return ""
-        year = f" {self.source.year}" if self.source.year else ""
+        year = f", {self.source.year}" if self.source.year else ""
         made = " (wijken samengevoegd uit buurten)" if self.source.from_buurten else ""
         return f"Grenzen: {self.source.source}{year}{made}\nBron: CBS/Kadaster, CC BY 4.0."
 
@@ -344,11 +342,13 @@ def locate(
             if source.year is not None and source.year != year:
                 when = "na" if source.year < year else "tot"
                 notes.append(
-                    f"De grenzen zijn van {source.year} ({source.path.name}), niet van {year}: "
+                    f"De grenzen zijn van {source.year}, niet van {year}: "
                     f"een grenswijziging {when} {source.year} staat niet op de kaart."
                 )
             return Located(areas, codes, source, notes)
-        notes.append(f"{source.label} heeft geen grens voor {', '.join(missing)}.")
+        said = ", ".join(str(p) for p in (source.year, source.level) if p is not None)
+        where = f"De kaart {source.source}" + (f" ({said})" if said else "")
+        notes.append(f"{where} heeft geen grens voor {', '.join(missing)}.")
         if partial is None and len(missing) < len(codes):
             partial = (areas, source)
     if level == "buurt":
