@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from cbs_server import ReplayServer, closed_port, kwb_2024_tables, recorded_params
 from cbs_server import one_year_project as shipped_one_year
-from support import REPO, VENV_BIN, copy_project, digests, run, stages_run
+from support import REPO, REVISIONS, VENV_BIN, copy_project, digests, run, stages_run
 
 from helpers import report
 from helpers.cli import main
@@ -232,12 +232,12 @@ def test_a_bare_dvc_repro_notices_a_revision(releases, tmp_path):
         )
         server.tables = revised  # CBS publishes its revision
         result = run(dvc, root, timeout=1200)
-        assert stages_run(result.stdout) == {"revisions", "fetch", "harmonise"}
+        assert stages_run(result.stdout) == {REVISIONS, "fetch", "harmonise"}
         assert "CBS published a newer revision: snapshot 2024-08-16T02:00:00 -> " in result.stdout
         result = run(dvc, root, timeout=1200)
-        assert stages_run(result.stdout) == {"revisions"}, "no new revision: nothing else reruns"
+        assert stages_run(result.stdout) == {REVISIONS}, "no new revision: nothing else reruns"
     result = run(dvc, root, timeout=1200)  # the server is gone: offline
-    assert stages_run(result.stdout) == {"revisions"}
+    assert stages_run(result.stdout) == {REVISIONS}
     assert "could not check for a newer revision" in result.stdout
     log = read_revisions(root / "data" / "processed" / "cbs" / REVISIONS_FILE)
     assert log[["previous_modified", "modified"]].values.tolist() == [
@@ -264,10 +264,10 @@ def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_p
         before = digests(snapshot)
         server.tables = revised  # CBS publishes its revision ...
         set_check_revisions(root / "params" / "cycle.yaml", on=False)  # ... as we freeze
-        set_revisions_always_changed(root / "dvc.yaml", on=False)
+        set_revisions_always_changed(Paths(root).revisions_dvc_yaml, on=False)
         asked = len(server.requests)
         result = run(dvc, root, timeout=1200)
-        assert stages_run(result.stdout) == {"revisions"}, "the switch fetches nothing"
+        assert stages_run(result.stdout) == {REVISIONS}, "the switch fetches nothing"
         assert "not checked for revisions (cbs.check_revisions is false" in result.stdout
         status = run([str(VENV_BIN / "dvc"), "status", "harmonise"], root).stdout
         assert status.strip() == "Data and pipelines are up to date."
@@ -277,7 +277,7 @@ def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_p
         assert digests(snapshot) == before
         assert snapshot_of(snapshot).modified == "2024-08-16T02:00:00"
         set_check_revisions(root / "params" / "cycle.yaml", on=True)
-        set_revisions_always_changed(root / "dvc.yaml", on=True)
+        set_revisions_always_changed(Paths(root).revisions_dvc_yaml, on=True)
         result = run(dvc, root, timeout=1200)
-        assert stages_run(result.stdout) == {"revisions", "fetch", "harmonise"}
+        assert stages_run(result.stdout) == {REVISIONS, "fetch", "harmonise"}
     assert snapshot_of(snapshot).modified == REVISED, "opened again, the revision comes in"

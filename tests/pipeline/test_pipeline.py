@@ -33,6 +33,7 @@ from support import (
 )
 
 from helpers.config import Paths, load_project
+from helpers.runtime.code_deps import pipeline
 from helpers.runtime.notebooks import CYCLE_KEYS_READ
 from helpers.stages.analyse import fingerprint_files
 
@@ -455,8 +456,8 @@ def leftovers(root: Path) -> list[str]:
 
 
 def every_output(root: Path) -> dict[str, str]:
-    """Digests of every stage output (dvc.yaml's outs, metrics and plots)."""
-    stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    """Digests of every stage output (the dvc.yaml files' outs, metrics and plots)."""
+    stages = pipeline(root)["stages"]
     found: dict[str, str] = {}
     for stage in stages.values():
         for kind in ("outs", "metrics", "plots"):
