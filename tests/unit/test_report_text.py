@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import report
-from helpers.config import Paths, Target
+from helpers.config import LogEntry, Paths, Target
 from helpers.indicators.engine import effective_indicators
 from helpers.indicators.stats import indicator_summary
 from helpers.indicators.status import LABELS, STATUSES
@@ -421,6 +421,27 @@ def test_a_catalogue_definition_change_is_a_break_in_the_logbook(project):
     earlier = report.logbook_table(project, "overvecht", years=[2019, 2020, 2021, 2022, 2023])
     redefined = earlier.loc[earlier["wijziging"].eq("indicator geherdefinieerd"), "indicator"]
     assert "Gemiddelde WOZ-waarde van woningen" not in set(redefined), "2024 is after 2023"
+
+
+def test_a_logbook_redefinition_is_a_break_in_the_logbook(project):
+    """The engine breaks the series of an indicator the logbook redefines, with or
+    without `breaks_series`; the logbook printed 'breuk: nee' beside it (found by the
+    statement audit on the cycles test)."""
+    entry = LogEntry(
+        date="2026-12-01",
+        programme="all",
+        change="indicator_redefined",
+        indicator="vrijwilligerswerk",
+        from_year=2024,
+        reason="Vraag aangepast in de gezondheidsmonitor (test).",
+    )
+    logbook = project.logbook.model_copy(update={"entries": [*project.logbook.entries, entry]})
+    changed = project.model_copy(update={"logbook": logbook})
+    table = report.logbook_table(changed, "overvecht")
+    row = table[table["reden"].eq(entry.reason)]
+    assert row[["wijziging", "vanaf jaar", dutch.BREAK_LABEL]].to_dict("records") == [
+        {"wijziging": "indicator geherdefinieerd", "vanaf jaar": 2024, dutch.BREAK_LABEL: "ja"}
+    ]
 
 
 def test_factsheet_sentences_are_plain_and_published_only(project, full_table, tmp_path):

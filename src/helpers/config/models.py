@@ -538,6 +538,12 @@ class LogEntry(Strict):
     reason: str = Field(min_length=1)
     breaks_series: bool = False
 
+    @property
+    def breaks_a_series(self) -> bool:
+        """A redefinition always breaks its indicator's series (the engine raises the
+        definition version); any other change only with `breaks_series: true`."""
+        return self.breaks_series or self.change == "indicator_redefined"
+
     @model_validator(mode="after")
     def _fields_of_the_change(self) -> LogEntry:
         if self.change in INDICATOR_CHANGES and self.indicator is None:

@@ -53,7 +53,7 @@ def logbook_table(
                 "wijziging": CHANGE_LABELS.get(entry.change, entry.change),
                 "indicator": _indicator_label(project, key, entry.indicator),
                 "vanaf jaar": entry.from_year,
-                BREAK_LABEL: "ja" if entry.breaks_series else "nee",
+                BREAK_LABEL: "ja" if entry.breaks_a_series else "nee",
                 "reden": entry.reason,
             },
         )
