@@ -234,7 +234,9 @@ class Reference:
                     }
                 age = rows["Leeftijd"].astype(str).str.strip()
                 rows["age"] = age.map(ages).fillna(age)
-                rows["code"] = rows["WijkenEnBuurten"].astype(str).str.strip()
+                # CBS codes Nederland NL01 in this table and NL00 in the KWB tables
+                code = rows["WijkenEnBuurten"].astype(str).str.strip()
+                rows["code"] = code.replace({"NL01": "NL00"})
                 rows["year"] = rows["Perioden"].astype(str).str[:4].astype(int)
             self._health_cache = rows
         return self._health_cache
