@@ -483,10 +483,11 @@ def interrupt_during_report(root: Path, sig: signal.Signals) -> str:
         if "Running stage 'report'" in line or time.monotonic() > deadline:
             break
     assert "Running stage 'report'" in seen, seen[-3000:]
-    # The first file in the new site's temporary folder: rendering has begun and the
-    # swap (its last step) has not. Signalled at once, not after a pause: on a fast
-    # machine the nine pages take only seconds.
-    while time.monotonic() < deadline and not list((root / "reports").glob("._site.*.tmp/*")):
+    # The new site's temporary folder exists: the stage is about to render every page
+    # into it, and the swap (its last step) is seconds away. Signalled at once: waiting
+    # for its first page left so short a window on a fast (or a loaded) machine that the
+    # signal could land after the swap, and the run then rightly succeeded.
+    while time.monotonic() < deadline and not list((root / "reports").glob("._site.*.tmp")):
         time.sleep(0.02)
     os.killpg(process.pid, sig)
     try:
