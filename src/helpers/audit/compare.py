@@ -29,7 +29,7 @@ from helpers.audit.pages import (
     status_word,
 )
 from helpers.audit.reference import ROLES, Reference, expected_value, half_up
-from helpers.config import Indicator
+from helpers.config import Indicator, Target
 
 AGREE, DISAGREE, UNATTRIBUTED = "agree", "disagree", "unattributed"
 SIGNED = r"[+−-]?\d[\d.]*(?:,\d+)?"
@@ -298,19 +298,11 @@ class Auditor:
         """One programme's '<value> in <year>: <status> (<movement>)'."""
         match = re.fullmatch(rf"(.+?) in ({YEAR_RE})(?:: (.+?))?(?: \((.+)\))?", text)
         printed = parse_number(match.group(1)) if match else None
-        targets = [t for t in self.project.programmes[key].targets if t.indicator == ind.id]
+        targets = self.targets_of(key, ind)
         if match is None or printed is None or not targets:
             self.unattributed(page, where, text)
             return
-        target = targets[0]
-        self.record(
-            page,
-            f"{where}: jaar",
-            match.group(2),
-            str(target.year),
-            int(match.group(2)) == target.year,
-        )
-        self.number(page, f"{where}: waarde", printed, target.value, ind.unit)
+        self.target_year_and_value(page, where, match.group(2), printed, targets[0], ind)
         status = self.ref.status(key, ind)
         stated = status_word(match.group(3) or "")
         self.record(
@@ -331,10 +323,7 @@ class Auditor:
             indicator = self.labels(key).get(label)
             if indicator is None or key in listed:
                 continue
-            targets = [
-                t for t in self.project.programmes[key].targets if t.indicator == indicator.id
-            ]
-            if targets:
+            if self.targets_of(key, indicator):
                 name = self.project.programmes[key].name
                 self.record(page, f"{label} | {name} (streefwaarde)", "–", "streefwaarde", False)
 
@@ -534,7 +523,7 @@ class Auditor:
     def reason_target(self, page: Page, where: str, text: str, key: str, ind: Indicator) -> str:
         """'(de streefwaarde) (t in T)' and 'nulmeting (B)' in a reason; the text left."""
         for found in re.finditer(rf"\((€ [\d.]+|[\d.,]+%?) in ({YEAR_RE})\)", text):
-            targets = [t for t in self.project.programmes[key].targets if t.indicator == ind.id]
+            targets = self.targets_of(key, ind)
             if not targets:
                 self.unattributed(page, f"{where}: streefwaarde", found.group(0))
                 continue
@@ -907,6 +896,17 @@ class Auditor:
             return
         self.number(page, where, printed, expected, indicator.unit)
 
+    def targets_of(self, key: str, indicator: Indicator) -> list[Target]:
+        """The programme's targets for `indicator`, as the params give them."""
+        return [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
+
+    def target_year_and_value(
+        self, page: Page, where: str, year: str, printed: Printed, target: Target, ind: Indicator
+    ) -> None:
+        """A printed target's year and value against the params' target."""
+        self.record(page, f"{where}: jaar", year, str(target.year), int(year) == target.year)
+        self.number(page, f"{where}: waarde", printed, target.value, ind.unit)
+
     def target_text(
         self,
         page: Page,
@@ -917,7 +917,7 @@ class Auditor:
         with_status: bool = False,
     ) -> None:
         """'74,0% in 2026: ≈ …' or '–': the target of the params, and its status."""
-        targets = [t for t in self.project.programmes[key].targets if t.indicator == indicator.id]
+        targets = self.targets_of(key, indicator)
         status = self.ref.status(key, indicator)
         if text.strip() == MISSING or text.startswith("– geen streefwaarde"):
             self.record(
@@ -933,15 +933,7 @@ class Auditor:
         if not targets or match is None or printed is None:
             self.unattributed(page, where, text)
             return
-        target = targets[0]
-        self.record(
-            page,
-            f"{where}: jaar",
-            match.group(2),
-            str(target.year),
-            int(match.group(2)) == target.year,
-        )
-        self.number(page, f"{where}: waarde", printed, target.value, indicator.unit)
+        self.target_year_and_value(page, where, match.group(2), printed, targets[0], indicator)
         if with_status:
             stated = status_word(text[match.end() :])
             self.record(
