@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,19 @@ def missing_tools() -> list[str]:
     except (ImportError, OSError):
         missing.append("pandoc (pypandoc-binary)")
     return missing
+
+
+def require_tools() -> None:
+    """Skip a test without pandoc or typst, but fail it under CI=true, where both are
+    installed by `make env` and their absence is a broken environment."""
+    import pytest
+
+    missing = missing_tools()
+    if missing:
+        message = f"the Typst proxy needs {', '.join(missing)}: run `make env`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (required when CI=true)")
+        pytest.skip(message)
 
 
 def pandoc() -> str:

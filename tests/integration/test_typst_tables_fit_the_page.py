@@ -11,7 +11,6 @@ reads the PDF's word boxes: no two words may overlap, none may leave the text bl
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -31,12 +30,7 @@ TABLE_RULES = ("overlap", "off-page")
 @pytest.fixture(scope="module")
 def tools() -> None:
     """pandoc and typst (dev dependencies): required in CI, a skip elsewhere."""
-    missing = typst_proxy.missing_tools()
-    if missing:
-        message = f"the Typst proxy needs {', '.join(missing)}: run `make env`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (required when CI=true)")
-        pytest.skip(message)
+    typst_proxy.require_tools()
 
 
 def table_problems(table: str, folder: Path) -> list[Problem]:
