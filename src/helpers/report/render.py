@@ -31,6 +31,12 @@ from helpers.profiles.site import SITE_DIR, profile_count, write_profiles_site
 from helpers.report.escaping import plain_text
 from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.report.first_screen import GoalStatus, programme_statuses
+from helpers.report.print_keep import (
+    KEEP_CSS,
+    TYPST_KEEP,
+    kept_with_what_follows,
+    with_run_ins_fenced,
+)
 from helpers.runtime.io import atomic_dir
 from helpers.runtime.notebooks import (
     FACTSHEET_DIR,
@@ -63,6 +69,7 @@ QUARTO_HELP = (
 # table of synthetic figures (wording.synthetic_note) sticks to the table after it
 # (`block(sticky: true)`, Typst 0.12+), as a paragraph or inside the block of its cell
 # output: it was left alone at a page foot six times (Typst headings are sticky already).
+# So does a run-in heading, a paragraph of bold text alone (fenced by print_keep).
 TYPST_NOTE_STICKS = (
     '#let wm-plain(c) = if c == none { "" } else if c.has("text") { c.text } '
     'else if c.has("children") { c.children.map(wm-plain).join() } '
@@ -70,8 +77,10 @@ TYPST_NOTE_STICKS = (
     'else { "" }\n'
     "#let wm-note(c) = { let t = wm-plain(c).trim(); "
     't.starts-with("SYNTHETISCHE GEGEVENS") and t.len() < 200 }\n'
-    "#show par: it => if wm-note(it.body) { block(sticky: true, it) } else { it }\n"
-    "#show block: it => if not it.sticky and type(it.body) == content and wm-note(it.body) "
+    + TYPST_KEEP
+    + "#let wm-label(c) = wm-note(c) or wm-run-in(c)\n"
+    "#show par: it => if wm-label(it.body) { block(sticky: true, it) } else { it }\n"
+    "#show block: it => if not it.sticky and type(it.body) == content and wm-label(it.body) "
     "{ block(sticky: true, it) } else { it }\n"
 )
 TYPST_HEADER = (
@@ -623,7 +632,7 @@ def quarto_project(
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
-        staged = with_column_widths(document.notebook)
+        staged = with_run_ins_fenced(with_column_widths(document.notebook))
         if document.kind == "report":
             head = 1 if staged.cells and staged.cells[0].cell_type == "raw" else 0
             staged.cells = staged.cells[:head] + print_selection(staged.cells[head:], quarto=True)
@@ -1107,7 +1116,7 @@ def charts_with_captions(body: str) -> str:
 
 
 def _draft_css(document: Document) -> str:
-    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS}.get(document.kind, "")
+    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS + KEEP_CSS}.get(document.kind, "")
     return css + (WATERMARK_CSS if document.draft else "")
 
 
@@ -1241,7 +1250,7 @@ def notebook_html(document: Document) -> str:
     )
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
-    body = without_empty_cells(table_notes(accessible_tables(body)))
+    body = kept_with_what_follows(without_empty_cells(table_notes(accessible_tables(body))))
     if document.kind == "report" and document.slug != JOINT_SLUG:
         body = with_table_of_contents(charts_with_captions(body))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
