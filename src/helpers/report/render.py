@@ -1132,6 +1132,15 @@ SCREEN_ONLY_APPENDICES = (
     "Onderdrukte cellen",
     "Reproduceerbaarheid",
 )
+# Sections whose heading and introduction print but whose tables stay on screen, with
+# a note (`SECTION_PRINT_NOTES`): the composition of the population is context, and
+# without its tables every annual report fits 16 A4 pages in Typst too.
+SECTION_PRINT_NOTES = {
+    "Bevolkingsgroepen": (
+        "Gedrukt staat alleen deze toelichting: de tabellen van de bevolkingsgroepen "
+        "staan in de webversie van dit rapport."
+    ),
+}
 SCREEN_ONLY_TAG = "screen-only"
 PRINT_NOTE = (
     "Gedrukt staan van de bijlagen alleen de bronnen. De definities van de indicatoren, "
@@ -1155,20 +1164,24 @@ def screen_only_cells(cells: list) -> list[int]:
     (the joint report's population pillar), the goals-efforts network diagram (too
     wide for a legible A4 page; the table after it gives the same network) and the
     appendices of SCREEN_ONLY_APPENDICES, from such a `###` heading under `## Bijlagen`
-    to the next `##`/`###` heading."""
+    to the next `##`/`###` heading, and the cells after the heading of a section of
+    SECTION_PRINT_NOTES up to the next `##` heading."""
     marked: list[int] = [
         i for i, cell in enumerate(cells) if _network_figure(cell) or SCREEN_ONLY_TAG in _tags(cell)
     ]
-    appendix = skipping = False
+    appendix = False
+    mode = ""  # "appendix": this cell on is left out; "section": the cells after its heading
     for index, cell in enumerate(cells):
+        opens_section = False
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("## "):
                     appendix = line.startswith(APPENDIX_HEADING)
-                    skipping = False
+                    opens_section = line[3:].strip() in SECTION_PRINT_NOTES
+                    mode = "section" if opens_section else ""
                 elif line.startswith("### ") and appendix:
-                    skipping = line[4:].strip() in SCREEN_ONLY_APPENDICES
-        if skipping:
+                    mode = "appendix" if line[4:].strip() in SCREEN_ONLY_APPENDICES else ""
+        if mode == "appendix" or (mode == "section" and not opens_section):
             marked.append(index)
     return sorted(set(marked))
 
@@ -1197,16 +1210,27 @@ def print_selection(cells: list, quarto: bool) -> list:
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             tags.append(SCREEN_ONLY_TAG)
         result.append(cell)
-        if cell.cell_type == "markdown" and cell.source.startswith(APPENDIX_HEADING):
+        text = _print_note(cell)
+        if text:
             note = nbformat.v4.new_markdown_cell(
-                f'::: {{.content-hidden when-format="html"}}\n{PRINT_NOTE}\n:::'
+                f'::: {{.content-hidden when-format="html"}}\n{text}\n:::'
                 if quarto
-                else f'<p class="wm-print-note">{PRINT_NOTE}</p>'
+                else f'<p class="wm-print-note">{text}</p>'
             )
             result.append(note)
     if fence_open:
         result.append(nbformat.v4.new_markdown_cell(":::"))
     return result
+
+
+def _print_note(cell: nbformat.NotebookNode) -> str:
+    """The note printed after an appendix or section heading that print leaves out."""
+    if cell.cell_type != "markdown":
+        return ""
+    if cell.source.startswith(APPENDIX_HEADING):
+        return PRINT_NOTE
+    heading = cell.source.splitlines()[0] if cell.source else ""
+    return SECTION_PRINT_NOTES.get(heading[3:].strip(), "") if heading.startswith("## ") else ""
 
 
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:

@@ -1,0 +1,103 @@
+"""A run-in heading or table note stays on the page of what it introduces: wrapped with
+it in one unbreakable block in HTML, a sticky block in Typst (issue 26: Chromium left
+*Tellen en vertellen* alone at a page foot)."""
+
+from __future__ import annotations
+
+import io
+
+import nbformat
+import pdfplumber
+import pytest
+
+from helpers.report.print_keep import (
+    KEEP_CSS,
+    kept_with_what_follows,
+    run_ins_fenced,
+    with_run_ins_fenced,
+)
+from helpers.report.render import (
+    SECTION_PRINT_NOTES,
+    TYPST_HEADER,
+    print_selection,
+    screen_only_cells,
+)
+
+OUTPUT = (
+    '<div class="jp-OutputArea-child">\n<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown '
+    'jp-OutputArea-output" data-mime-type="text/markdown">\n{}\n</div>\n</div>\n'
+)
+
+
+def test_a_run_in_and_the_paragraph_after_it_are_one_block():
+    body = '<p class="wm-run-in"><strong>Tellen en vertellen</strong></p>\n<p>Zes verhalen.</p>'
+    kept = kept_with_what_follows(body + "\n<ul><li>een</li></ul>")
+    assert kept.startswith(f'<div class="wm-keep">{body}</div>')
+    assert "break-inside:avoid" in KEEP_CSS
+
+
+def test_a_run_in_alone_in_its_output_is_kept_with_the_next_output():
+    label = OUTPUT.format('<p class="wm-run-in"><strong>Bronnen</strong></p>')
+    table = OUTPUT.format("<table><tr><td>CBS</td></tr></table>")
+    kept = kept_with_what_follows(label + table)
+    assert kept == f'<div class="wm-keep">{label}{table.rstrip()}</div>\n'
+
+
+def test_a_long_block_after_a_run_in_is_not_kept_whole():
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(30))
+    body = f'<p class="wm-run-in"><strong>Logboek</strong></p><table>{rows}</table>'
+    assert kept_with_what_follows(body) == body
+
+
+def test_only_a_paragraph_of_bold_text_alone_is_fenced_for_quarto():
+    text = (
+        "**Tellen en vertellen**\n\n*Zes verhalen.*\n\n**In het kort.** Het ging goed.\n\n**Bron**"
+    )
+    assert run_ins_fenced(text) == (
+        "::: {.wm-run-in}\n**Tellen en vertellen**\n:::\n\n*Zes verhalen.*\n\n"
+        "**In het kort.** Het ging goed.\n\n::: {.wm-run-in}\n**Bron**\n:::"
+    )
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "**Bron**"})]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert "wm-run-in" in with_run_ins_fenced(notebook).cells[0].outputs[0].data["text/markdown"]
+
+
+def _last_line_of_page_one(header: str, lines: int) -> str:
+    typst = pytest.importorskip("typst")
+    filler = "\n\n".join(f"Regel {i} kort." for i in range(lines))
+    # what pandoc's Typst writer makes of the fenced run-in and the paragraph after it
+    source = (
+        header
+        + '#set page(paper: "a4")\n'
+        + filler
+        + "\n\n#block[\n#strong[Tellen en vertellen]\n\n]\n"
+        + "#emph["
+        + "zes verhalen " * 25
+        + "]\n"
+    )
+    with pdfplumber.open(io.BytesIO(typst.compile(source.encode()))) as pdf:
+        return pdf.pages[0].extract_text().splitlines()[-1]
+
+
+def test_typst_moves_a_run_in_at_the_page_foot_with_what_follows():
+    """Compiled by typst: without the header's rule some filler length leaves the
+    run-in last on page 1; with it, none does."""
+    without = {_last_line_of_page_one("", n) for n in range(30, 60)}
+    assert "Tellen en vertellen" in without
+    kept = {_last_line_of_page_one(TYPST_HEADER, n) for n in range(30, 60)}
+    assert "Tellen en vertellen" not in kept
+
+
+def test_a_context_section_prints_its_introduction_and_a_note_not_its_tables():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [
+        md("## Bevolkingsgroepen\n\nDe samenstelling."),
+        code("tabel()"),
+        md("## Bijlagen"),
+        md("### Bronnen"),
+    ]
+    assert screen_only_cells(cells) == [1]
+    printed = print_selection(cells, quarto=True)
+    assert SECTION_PRINT_NOTES["Bevolkingsgroepen"] in printed[1].source
+    assert printed[2].source.startswith("::: {.content-visible")
