@@ -41,10 +41,6 @@ def test_no_table_word_overlaps_another_or_leaves_the_page_in_typst(proxy):
     assert found == {slug: [] for slug in proxy}, found
 
 
-@pytest.mark.xfail(
-    reason="known defect (issue 26): in the demo cycle the proxy prints overvecht and betere_buurten at 17 pages (the print layout of 'De wijk in cijfers' runs to three pages)",  # noqa: E501
-    strict=False,
-)
 def test_every_report_fits_its_page_limit_in_typst(proxy):
     """An annual report and the joint report at most 16 A4 pages (`page_limit`; that the
     rule fails on a too-long PDF is shown in tests/unit/test_print_check_finds_print_defects.py,

@@ -101,3 +101,37 @@ def test_a_context_section_prints_its_introduction_and_a_note_not_its_tables():
     printed = print_selection(cells, quarto=True)
     assert SECTION_PRINT_NOTES["Bevolkingsgroepen"] in printed[1].source
     assert printed[2].source.startswith("::: {.content-visible")
+
+
+def test_a_section_output_that_opens_its_own_section_stays_in_print():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    rivm = code("gezondheid()")
+    rivm.outputs = [
+        nbformat.v4.new_output("display_data", {"text/markdown": "## Gezondheid (RIVM)\n\nTekst"})
+    ]
+    cells = [md("## De wijk naast de gemeente\n\nIndex."), code("index()"), rivm, code("meer()")]
+    assert screen_only_cells(cells) == [1]
+
+
+def test_the_printed_crime_table_keeps_the_base_year_and_the_latest():
+    import pandas as pd
+
+    from helpers.report.print_layout import PRINT_FENCE, SCREEN_FENCE
+    from helpers.report.safety import crime_markdown
+
+    years = [2019, 2020, 2021, 2022, 2023, 2024]
+    table = pd.DataFrame(
+        {
+            "area_name": ["Wijk"] * 6,
+            "year": years,
+            "rate": [50.0 + y - 2019 for y in years],
+            "source": ["47018NED"] * 6,
+        }
+    )
+    text = crime_markdown(table, base_year=2020)
+    screen = text[text.index(SCREEN_FENCE) : text.index(PRINT_FENCE)]
+    printed = text[text.index(PRINT_FENCE) :].split("\n:::\n")[0]
+    assert all(f" {y} |" in screen for y in years)
+    assert [y for y in years if f" {y} |" in printed] == [2020, 2024]
+    assert "Gedrukt staan de jaren 2020 en 2024" in printed
+    assert SCREEN_FENCE not in crime_markdown(table)

@@ -1133,9 +1133,15 @@ SCREEN_ONLY_APPENDICES = (
     "Reproduceerbaarheid",
 )
 # Sections whose heading and introduction print but whose tables stay on screen, with
-# a note (`SECTION_PRINT_NOTES`): the composition of the population is context, and
-# without its tables every annual report fits 16 A4 pages in Typst too.
+# a note (`SECTION_PRINT_NOTES`): the index of the area against its gemeente and the
+# composition of the population are context, and without their tables the annual
+# reports fit 16 A4 pages in Typst too (a section's outputs that open a `##` section of
+# their own, such as the RIVM health estimates, stay in print).
 SECTION_PRINT_NOTES = {
+    "De wijk naast de gemeente": (
+        "Gedrukt staat alleen deze toelichting: de tabel met de index per indicator staat "
+        "in de webversie van dit rapport."
+    ),
     "Bevolkingsgroepen": (
         "Gedrukt staat alleen deze toelichting: de tabellen van de bevolkingsgroepen "
         "staan in de webversie van dit rapport."
@@ -1159,6 +1165,15 @@ def _network_figure(cell: nbformat.NotebookNode) -> bool:
     return False
 
 
+def _outputs_open_a_section(cell: nbformat.NotebookNode) -> bool:
+    for output in cell.get("outputs", []):
+        text = output.get("data", {}).get("text/markdown", "")
+        joined = "".join(text) if isinstance(text, list) else str(text)
+        if any(line.startswith("## ") for line in joined.splitlines()):
+            return True
+    return False
+
+
 def screen_only_cells(cells: list) -> list[int]:
     """Indices of the cells that stay on screen: those the notebook tags `screen-only`
     (the joint report's population pillar), the goals-efforts network diagram (too
@@ -1173,6 +1188,8 @@ def screen_only_cells(cells: list) -> list[int]:
     mode = ""  # "appendix": this cell on is left out; "section": the cells after its heading
     for index, cell in enumerate(cells):
         opens_section = False
+        if mode == "section" and _outputs_open_a_section(cell):
+            mode = ""
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("## "):
