@@ -29,11 +29,23 @@ OUTPUT = (
 )
 
 
-def test_a_run_in_and_the_paragraph_after_it_are_one_block():
-    body = '<p class="wm-run-in"><strong>Tellen en vertellen</strong></p>\n<p>Zes verhalen.</p>'
-    kept = kept_with_what_follows(body + "\n<ul><li>een</li></ul>")
-    assert kept.startswith(f'<div class="wm-keep">{body}</div>')
+def test_a_run_in_is_kept_with_three_lines_of_what_follows():
+    run_in = '<p class="wm-run-in"><strong>Tellen en vertellen</strong></p>'
+    summary = "<p>Zes verhalen.</p>"
+    notes = "<ul><li>" + "Een verhaal. " * 40 + "</li></ul>"
+    rest = "<p>" + "Meer. " * 10 + "</p>"
+    kept = kept_with_what_follows(f"{run_in}\n{summary}\n{notes}\n{rest}")
+    assert kept == f'<div class="wm-keep">{run_in}\n{summary}\n{notes}</div>\n{rest}'
     assert "break-inside:avoid" in KEEP_CSS
+
+
+def test_a_heading_alone_in_its_output_is_kept_with_the_next_outputs():
+    heading = OUTPUT.format('<h3 id="doel">Minder geldzorgen</h3>')
+    text = OUTPUT.format("<p>" + "Moeite met rondkomen. " * 20 + "</p>")
+    kept = kept_with_what_follows(heading + text + text)
+    assert kept == f'<div class="wm-keep">{heading}{text.rstrip()}</div>\n{text}'
+    in_a_cell = '<h2 id="x">Kerncijfers</h2>\n<p>Tekst.</p>'
+    assert kept_with_what_follows(in_a_cell) == in_a_cell
 
 
 def test_a_run_in_alone_in_its_output_is_kept_with_the_next_output():

@@ -1,9 +1,10 @@
 """Keeping a run-in heading or a table note on the page of what it introduces.
 
 A paragraph of bold text alone (*Tellen en vertellen*, *Bronnen van de kerncijfers*, a
-table's bold caption line) and the line above a table of synthetic figures introduce
-the block after them. `break-after: avoid` alone did not hold them in Chromium: it left
-*Tellen en vertellen* as the last line of a printed page. So in HTML the label and the
+table's bold caption line), the line above a table of synthetic figures and a heading a
+notebook output holds alone introduce the block after them. `break-after: avoid` alone
+did not hold them in Chromium: it left *Tellen en vertellen*, and a goal's heading, as
+the last line of a printed page. So in HTML the label and the
 block it introduces are wrapped in one `wm-keep` block that print does not break
 (`KEEP_CSS`), when that block is short enough to move to the next page whole; a longer
 one keeps only `break-after: avoid`. In Typst the label is a sticky block
@@ -19,10 +20,15 @@ from typing import Any
 # third of an A4 page at most, so no page is left half empty by the move.
 KEEP_MAX_CHARS = 900
 KEEP_MAX_ROWS = 8
+KEEP_MIN_CHARS = 360
 KEEP_CLASS = "wm-keep"
 KEEP_CSS = f"@media print{{.{KEEP_CLASS}{{break-inside:avoid}}}}"
 
-_LABEL = re.compile(r'<p class="(?:wm-run-in|wm-table-note)">.*?</p>', flags=re.DOTALL)
+_LABEL = re.compile(
+    r'<p class="(?:wm-run-in|wm-table-note)">.*?</p>'
+    r"|(?P<heading><h(?P<level>[2-4])\b.*?</h(?P=level)>)",
+    flags=re.DOTALL,
+)
 _OPEN_TAG = re.compile(r"\s*<(?P<name>p|ul|ol|blockquote|div|table)\b[^>]*>")
 _OUTPUT_OPEN = re.compile(
     r'<div class="jp-OutputArea-child[^"]*">\s*<div class="jp-RenderedHTMLCommon[^"]*"[^>]*>\s*$'
@@ -58,20 +64,39 @@ def _short_enough(element: str) -> bool:
     return len(text) <= KEEP_MAX_CHARS and len(_ROW.findall(element)) <= KEEP_MAX_ROWS
 
 
+def _kept_end(body: str, end: int) -> int:
+    """Where the blocks kept with a label ending at `end` end: the next block, and the
+    ones after it until they hold KEEP_MIN_CHARS of text (three printed lines, more
+    than the print check's stranded window), all short enough; -1 when the next block
+    is too long."""
+    close, text, first = -1, 0, end
+    while text < KEEP_MIN_CHARS:
+        following = _OPEN_TAG.match(body, end)
+        if not following:
+            break
+        block_end = element_end(body, following.start("name") - 1, following["name"])
+        block = body[following.start() : block_end]
+        if block_end < 0 or not _short_enough(body[first:block_end]):
+            break
+        close = end = block_end
+        text += len(" ".join(_TAGS.sub(" ", block).split()))
+    return close
+
+
 def kept_with_what_follows(body: str) -> str:
     """The page with each run-in heading or table note (`wm-run-in`, `wm-table-note`,
-    marked by `render.table_notes`) and the short block after it wrapped in one
-    `wm-keep` block."""
+    marked by `render.table_notes`), and each heading a notebook output holds alone
+    (a goal's heading in *Ontwikkeling per doel*), and the short block after it wrapped
+    in one `wm-keep` block."""
     spans: list[tuple[int, int]] = []
     for match in _LABEL.finditer(body):
         start, end = _label_unit(body, match)
         if spans and start < spans[-1][1]:
             continue
-        following = _OPEN_TAG.match(body, end)
-        if not following:
-            continue
-        close = element_end(body, following.start("name") - 1, following["name"])
-        if close < 0 or not _short_enough(body[following.start() : close]):
+        if match["heading"] and (start, end) == match.span():
+            continue  # a heading in a markdown cell: `h2+p` in the print CSS holds it
+        close = _kept_end(body, end)
+        if close < 0:
             continue
         spans.append((start, close))
     for start, end in reversed(spans):
