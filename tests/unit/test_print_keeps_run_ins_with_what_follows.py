@@ -12,6 +12,7 @@ import pytest
 
 from helpers.report.print_keep import (
     KEEP_CSS,
+    RUN_IN_FENCE,
     kept_with_what_follows,
     run_ins_fenced,
     with_run_ins_fenced,
@@ -66,8 +67,8 @@ def test_only_a_paragraph_of_bold_text_alone_is_fenced_for_quarto():
         "**Tellen en vertellen**\n\n*Zes verhalen.*\n\n**In het kort.** Het ging goed.\n\n**Bron**"
     )
     assert run_ins_fenced(text) == (
-        "::: {.wm-run-in}\n**Tellen en vertellen**\n:::\n\n*Zes verhalen.*\n\n"
-        "**In het kort.** Het ging goed.\n\n::: {.wm-run-in}\n**Bron**\n:::"
+        f"{RUN_IN_FENCE}\n**Tellen en vertellen**\n:::\n\n*Zes verhalen.*\n\n"
+        f"**In het kort.** Het ging goed.\n\n{RUN_IN_FENCE}\n**Bron**\n:::"
     )
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "**Bron**"})]
@@ -75,15 +76,21 @@ def test_only_a_paragraph_of_bold_text_alone_is_fenced_for_quarto():
     assert "wm-run-in" in with_run_ins_fenced(notebook).cells[0].outputs[0].data["text/markdown"]
 
 
-def _last_line_of_page_one(header: str, lines: int) -> str:
+# What pandoc's Typst writer makes of the fenced run-in (the proxy), and what Quarto's
+# Typst filter makes of a `.block` div with `sticky="true"` (quarto-post/typst.lua).
+PANDOC_RUN_IN = "#block[\n#strong[Tellen en vertellen]\n\n]\n"
+QUARTO_RUN_IN = "#block(\nsticky:true,\n[\n#strong[Tellen en vertellen]\n])\n\n"
+
+
+def _last_line_of_page_one(header: str, lines: int, run_in: str = PANDOC_RUN_IN) -> str:
     typst = pytest.importorskip("typst")
     filler = "\n\n".join(f"Regel {i} kort." for i in range(lines))
-    # what pandoc's Typst writer makes of the fenced run-in and the paragraph after it
     source = (
         header
         + '#set page(paper: "a4")\n'
         + filler
-        + "\n\n#block[\n#strong[Tellen en vertellen]\n\n]\n"
+        + "\n\n"
+        + run_in
         + "#emph["
         + "zes verhalen " * 25
         + "]\n"
@@ -94,11 +101,13 @@ def _last_line_of_page_one(header: str, lines: int) -> str:
 
 def test_typst_moves_a_run_in_at_the_page_foot_with_what_follows():
     """Compiled by typst: without the header's rule some filler length leaves the
-    run-in last on page 1; with it, none does."""
+    run-in last on page 1; with it, none does, in the proxy's form and in Quarto's."""
     without = {_last_line_of_page_one("", n) for n in range(30, 60)}
     assert "Tellen en vertellen" in without
     kept = {_last_line_of_page_one(TYPST_HEADER, n) for n in range(30, 60)}
     assert "Tellen en vertellen" not in kept
+    quarto = {_last_line_of_page_one(TYPST_HEADER, n, QUARTO_RUN_IN) for n in range(30, 60)}
+    assert "Tellen en vertellen" not in quarto
 
 
 def test_a_context_section_prints_its_introduction_and_a_note_not_its_tables():

@@ -104,15 +104,18 @@ def kept_with_what_follows(body: str) -> str:
     return body
 
 
-# Markdown for Quarto: a paragraph of bold text alone, fenced in a `wm-run-in` div,
-# which pandoc's Typst writer makes a `#block`. (A `par` show rule cannot tell bold
-# text: by then `strong` is laid out.)
+# Markdown for Quarto: a paragraph of bold text alone, fenced in a div of the classes
+# `wm-run-in` and `block` with `sticky="true"`: Quarto's Typst filter makes a `.block`
+# div a `#block(sticky: true, …)` (quarto-post/typst.lua); pandoc's Typst writer alone
+# (the proxy) makes it a plain `#block`, which TYPST_KEEP makes sticky. (A `par` show
+# rule cannot tell bold text: by then `strong` is laid out.)
+RUN_IN_FENCE = '::: {.wm-run-in .block sticky="true"}'
 _MARKDOWN_RUN_IN = re.compile(r"(?m)(?:\A|(?<=\n\n))(\*\*[^*\n]+\*\*)[ \t]*(?=\n\n|\n?\Z)")
 
 
 def run_ins_fenced(markdown: str) -> str:
-    """Markdown with each paragraph of bold text alone fenced as `::: {.wm-run-in}`."""
-    return _MARKDOWN_RUN_IN.sub(lambda m: f"::: {{.wm-run-in}}\n{m[1]}\n:::", markdown)
+    """Markdown with each paragraph of bold text alone fenced in RUN_IN_FENCE."""
+    return _MARKDOWN_RUN_IN.sub(lambda m: f"{RUN_IN_FENCE}\n{m[1]}\n:::", markdown)
 
 
 def with_run_ins_fenced(notebook: Any) -> Any:
