@@ -440,10 +440,6 @@ def test_every_report_and_factsheet_prints_legibly_in_chromium(site):
     assert found == {}, found
 
 
-@pytest.mark.xfail(
-    reason="known defect (issue 26): in the fresh-clone CI build Chromium leaves the run-in heading 'Tellen en vertellen' at the foot of betere_buurten p11 (break-after: avoid is not enough before a notes list)",  # noqa: E501
-    strict=False,
-)
 def test_no_document_leaves_a_heading_or_note_at_a_page_foot_in_chromium(site):
     """No heading, table note or callout title is the last line of a printed page, no
     page but the last is half empty, and the joint report is at most 16 pages."""

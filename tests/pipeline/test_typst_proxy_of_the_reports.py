@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import typst_proxy
 
-from helpers.report.print_check import check_pdf
+from helpers.report.print_check import check_pdf, page_limit
 
 TABLE_RULES = ("overlap", "off-page")
 
@@ -36,6 +36,17 @@ def test_the_proxy_prints_each_annual_report_and_the_joint_report(proxy):
 def test_no_table_word_overlaps_another_or_leaves_the_page_in_typst(proxy):
     found = {
         slug: [str(p) for p in check_pdf(pdf) if p.rule in TABLE_RULES]
+        for slug, pdf in proxy.items()
+    }
+    assert found == {slug: [] for slug in proxy}, found
+
+
+def test_every_report_fits_its_page_limit_in_typst(proxy):
+    """An annual report and the joint report at most 16 A4 pages (`page_limit`; that the
+    rule fails on a too-long PDF is shown in tests/unit/test_print_check_finds_print_defects.py,
+    `test_a_half_empty_page_and_too_many_pages_are_found`)."""
+    found = {
+        slug: [str(p) for p in check_pdf(pdf, page_limit(pdf.name)) if p.rule == "pages"]
         for slug, pdf in proxy.items()
     }
     assert found == {slug: [] for slug in proxy}, found

@@ -31,6 +31,12 @@ from helpers.profiles.site import SITE_DIR, profile_count, write_profiles_site
 from helpers.report.escaping import plain_text
 from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.report.first_screen import GoalStatus, programme_statuses
+from helpers.report.print_keep import (
+    KEEP_CSS,
+    TYPST_KEEP,
+    kept_with_what_follows,
+    with_run_ins_fenced,
+)
 from helpers.runtime.io import atomic_dir
 from helpers.runtime.notebooks import (
     FACTSHEET_DIR,
@@ -63,6 +69,7 @@ QUARTO_HELP = (
 # table of synthetic figures (wording.synthetic_note) sticks to the table after it
 # (`block(sticky: true)`, Typst 0.12+), as a paragraph or inside the block of its cell
 # output: it was left alone at a page foot six times (Typst headings are sticky already).
+# So does a run-in heading, a paragraph of bold text alone (fenced by print_keep).
 TYPST_NOTE_STICKS = (
     '#let wm-plain(c) = if c == none { "" } else if c.has("text") { c.text } '
     'else if c.has("children") { c.children.map(wm-plain).join() } '
@@ -70,8 +77,10 @@ TYPST_NOTE_STICKS = (
     'else { "" }\n'
     "#let wm-note(c) = { let t = wm-plain(c).trim(); "
     't.starts-with("SYNTHETISCHE GEGEVENS") and t.len() < 200 }\n'
-    "#show par: it => if wm-note(it.body) { block(sticky: true, it) } else { it }\n"
-    "#show block: it => if not it.sticky and type(it.body) == content and wm-note(it.body) "
+    + TYPST_KEEP
+    + "#let wm-label(c) = wm-note(c) or wm-run-in(c)\n"
+    "#show par: it => if wm-label(it.body) { block(sticky: true, it) } else { it }\n"
+    "#show block: it => if not it.sticky and type(it.body) == content and wm-label(it.body) "
     "{ block(sticky: true, it) } else { it }\n"
 )
 TYPST_HEADER = (
@@ -623,7 +632,7 @@ def quarto_project(
     for document in documents:
         path = folder / f"{document.slug}.ipynb"
         numbered_cell_ids(document.notebook)
-        staged = with_column_widths(document.notebook)
+        staged = with_run_ins_fenced(with_column_widths(document.notebook))
         if document.kind == "report":
             head = 1 if staged.cells and staged.cells[0].cell_type == "raw" else 0
             staged.cells = staged.cells[:head] + print_selection(staged.cells[head:], quarto=True)
@@ -1107,7 +1116,7 @@ def charts_with_captions(body: str) -> str:
 
 
 def _draft_css(document: Document) -> str:
-    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS}.get(document.kind, "")
+    css = {"factsheet": FACTSHEET_CSS, "report": REPORT_CSS + KEEP_CSS}.get(document.kind, "")
     return css + (WATERMARK_CSS if document.draft else "")
 
 
@@ -1123,6 +1132,21 @@ SCREEN_ONLY_APPENDICES = (
     "Onderdrukte cellen",
     "Reproduceerbaarheid",
 )
+# Sections whose heading and introduction print but whose tables stay on screen, with
+# a note (`SECTION_PRINT_NOTES`): the index of the area against its gemeente and the
+# composition of the population are context, and without their tables the annual
+# reports fit 16 A4 pages in Typst too (a section's outputs that open a `##` section of
+# their own, such as the RIVM health estimates, stay in print).
+SECTION_PRINT_NOTES = {
+    "De wijk naast de gemeente": (
+        "Gedrukt staat alleen deze toelichting: de tabel met de index per indicator staat "
+        "in de webversie van dit rapport."
+    ),
+    "Bevolkingsgroepen": (
+        "Gedrukt staat alleen deze toelichting: de tabellen van de bevolkingsgroepen "
+        "staan in de webversie van dit rapport."
+    ),
+}
 SCREEN_ONLY_TAG = "screen-only"
 PRINT_NOTE = (
     "Gedrukt staan van de bijlagen alleen de bronnen. De definities van de indicatoren, "
@@ -1141,25 +1165,40 @@ def _network_figure(cell: nbformat.NotebookNode) -> bool:
     return False
 
 
+def _outputs_open_a_section(cell: nbformat.NotebookNode) -> bool:
+    for output in cell.get("outputs", []):
+        text = output.get("data", {}).get("text/markdown", "")
+        joined = "".join(text) if isinstance(text, list) else str(text)
+        if any(line.startswith("## ") for line in joined.splitlines()):
+            return True
+    return False
+
+
 def screen_only_cells(cells: list) -> list[int]:
     """Indices of the cells that stay on screen: those the notebook tags `screen-only`
     (the joint report's population pillar), the goals-efforts network diagram (too
     wide for a legible A4 page; the table after it gives the same network) and the
     appendices of SCREEN_ONLY_APPENDICES, from such a `###` heading under `## Bijlagen`
-    to the next `##`/`###` heading."""
+    to the next `##`/`###` heading, and the cells after the heading of a section of
+    SECTION_PRINT_NOTES up to the next `##` heading."""
     marked: list[int] = [
         i for i, cell in enumerate(cells) if _network_figure(cell) or SCREEN_ONLY_TAG in _tags(cell)
     ]
-    appendix = skipping = False
+    appendix = False
+    mode = ""  # "appendix": this cell on is left out; "section": the cells after its heading
     for index, cell in enumerate(cells):
+        opens_section = False
+        if mode == "section" and _outputs_open_a_section(cell):
+            mode = ""
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("## "):
                     appendix = line.startswith(APPENDIX_HEADING)
-                    skipping = False
+                    opens_section = line[3:].strip() in SECTION_PRINT_NOTES
+                    mode = "section" if opens_section else ""
                 elif line.startswith("### ") and appendix:
-                    skipping = line[4:].strip() in SCREEN_ONLY_APPENDICES
-        if skipping:
+                    mode = "appendix" if line[4:].strip() in SCREEN_ONLY_APPENDICES else ""
+        if mode == "appendix" or (mode == "section" and not opens_section):
             marked.append(index)
     return sorted(set(marked))
 
@@ -1188,16 +1227,27 @@ def print_selection(cells: list, quarto: bool) -> list:
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             tags.append(SCREEN_ONLY_TAG)
         result.append(cell)
-        if cell.cell_type == "markdown" and cell.source.startswith(APPENDIX_HEADING):
+        text = _print_note(cell)
+        if text:
             note = nbformat.v4.new_markdown_cell(
-                f'::: {{.content-hidden when-format="html"}}\n{PRINT_NOTE}\n:::'
+                f'::: {{.content-hidden when-format="html"}}\n{text}\n:::'
                 if quarto
-                else f'<p class="wm-print-note">{PRINT_NOTE}</p>'
+                else f'<p class="wm-print-note">{text}</p>'
             )
             result.append(note)
     if fence_open:
         result.append(nbformat.v4.new_markdown_cell(":::"))
     return result
+
+
+def _print_note(cell: nbformat.NotebookNode) -> str:
+    """The note printed after an appendix or section heading that print leaves out."""
+    if cell.cell_type != "markdown":
+        return ""
+    if cell.source.startswith(APPENDIX_HEADING):
+        return PRINT_NOTE
+    heading = cell.source.splitlines()[0] if cell.source else ""
+    return SECTION_PRINT_NOTES.get(heading[3:].strip(), "") if heading.startswith("## ") else ""
 
 
 def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
@@ -1241,7 +1291,7 @@ def notebook_html(document: Document) -> str:
     )
     body = _SCRIPT.sub("", body)
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
-    body = without_empty_cells(table_notes(accessible_tables(body)))
+    body = kept_with_what_follows(without_empty_cells(table_notes(accessible_tables(body))))
     if document.kind == "report" and document.slug != JOINT_SLUG:
         body = with_table_of_contents(charts_with_captions(body))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)

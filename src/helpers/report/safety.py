@@ -113,8 +113,11 @@ def _row(role: str, name: str, rates: pd.DataFrame, source: str) -> dict:
     }
 
 
-def crime_markdown(table: pd.DataFrame) -> str:
-    """The table for the report (Dutch), with the source and © line and the caveat."""
+def crime_markdown(table: pd.DataFrame, base_year: int | None = None) -> str:
+    """The table for the report (Dutch), with the source and © line and the caveat.
+    With `base_year` (the annual report) print keeps the base year and the latest
+    (`print_layout.printed_years`), with a line saying where the other years are: every
+    year for three areas ran the printed report past 16 pages."""
     if table.empty:
         return "*Geen politiecijfers in deze monitor.*"
     shown = pd.DataFrame(
@@ -128,9 +131,25 @@ def crime_markdown(table: pd.DataFrame) -> str:
         }
     )
     return (
-        markdown_table(shown)
+        _printed_crime_table(shown, base_year)
         + f"\n\n*{CRIME_ATTRIBUTION} Een streepje: niet gepubliceerd of te weinig inwoners.*"
         + f"\n\n{CRIME_CAVEAT}"
+    )
+
+
+def _printed_crime_table(shown: pd.DataFrame, base_year: int | None) -> str:
+    """Every year on screen; in print only the printed years when `base_year` is given."""
+    from helpers.report.print_layout import print_only, printed_years, screen_only, years_note
+
+    years = sorted({int(y) for y in shown["jaar"]})
+    if base_year is None or len(years) <= 2:
+        return markdown_table(shown)
+    kept = printed_years(years, base_year)
+    printed = shown[shown["jaar"].astype(int).isin(kept)]
+    return (
+        screen_only(markdown_table(shown))
+        + "\n"
+        + print_only(f"{markdown_table(printed)}\n\n{years_note(kept, 'de webversie')}")
     )
 
 
@@ -168,6 +187,7 @@ def report_crime(ctx: ProgrammeContext, folder: Path) -> tuple[str, FigureOutput
         ctx.programme.gemeente,
         ctx.gemeente_name,
         folder / "misdrijven.png",
+        base_year=ctx.base_year,
     )
 
 
@@ -179,6 +199,7 @@ def crime_section(
     gemeente: str,
     gemeente_name: str,
     chart: Path,
+    base_year: int | None = None,
 ) -> tuple[str, FigureOutput | None]:
     """Registered crime of an area (a programme's, or a profiled wijk) beside its
     gemeente: Markdown and a chart written to `chart` (PNG or SVG).
@@ -186,6 +207,7 @@ def crime_section(
     Reads the 47018NED snapshot in data/raw/cbs (fetched with `cbs.crime_table`, or
     the demo's synthetic one), the gemeente's own count from 47013NED where fetched
     (`cbs.crime_gemeente_table`) and the KWB's inhabitants from the harmonised table.
+    With `base_year` (an annual report) print keeps two years of the table.
     """
     from helpers.indicators.harmonise import read_harmonised_kwb
     from helpers.report.plots import figure_output
@@ -231,7 +253,7 @@ def crime_section(
         totals,
     )
     synthetic = snapshot_of(snapshot).synthetic
-    text = crime_markdown(table)
+    text = crime_markdown(table, base_year)
     if synthetic:
         text += "\n\n*Synthetische politiecijfers van de demo, in het formaat van tabel 47018NED.*"
     shown = table[table["rate"].notna()]
