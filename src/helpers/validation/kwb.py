@@ -160,7 +160,7 @@ def kwb_suite(v: Validator, project: Project, paths: Paths, year: int) -> SuiteR
             "programme areas have a published AantalInwoners",
             nl="programmagebieden hebben een gepubliceerd AantalInwoners",
             column=inhabitants,
-            rows=f"code in {members!r}",
+            rows=("code", list(members)),
         ),
     ]
     if over_65:

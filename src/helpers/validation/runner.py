@@ -56,19 +56,27 @@ class Validator:
         *,
         nl: str,
         hide: bool = False,
-        rows: str | None = None,
+        rows: tuple[str, list[Any]] | None = None,
         **kwargs: Any,
     ) -> Any:
         """An expectation of class `kind` whose meta carries severity and rule in words.
 
         `rule` is told in the console and findings.json, `nl` (the same rule in Dutch)
         on the validation page of the report site.
-        `hide` keeps the offending values out of messages (personal data); `rows` is a
-        pandas query limiting the expectation to some rows.
+        `hide` keeps the offending values out of messages (personal data); `rows`, a
+        column and its values, limits the expectation to the rows holding one of them:
+        a GX condition object (a pandas query string is deprecated since GX 1.9 and
+        printed a warning at every run), kept in the meta as the query that `_examples`
+        runs to name what is missing.
         """
-        meta = {"severity": severity, "rule": rule, "regel": nl, "hide_values": hide, "rows": rows}
+        query = None
         if rows:
-            kwargs.update(row_condition=rows, condition_parser="pandas")
+            from great_expectations.expectations.row_conditions import Column
+
+            column, values = rows
+            kwargs["row_condition"] = Column(column).is_in(values)
+            query = f"{column} in {values!r}"
+        meta = {"severity": severity, "rule": rule, "regel": nl, "hide_values": hide, "rows": query}
         return getattr(self.e, kind)(meta=meta, **kwargs)
 
     def validate(self, source: Source, expectations: list[Any]) -> SuiteResult:

@@ -217,7 +217,7 @@ def survey_suite(v: Validator, project: Project, paths: Paths, local: Path) -> S
             nl="elk programmagebied staat in de laatste meting",
             column="gebiedcode",
             value_set=_survey_areas(project, frame),
-            rows=f"jaar == {int(frame['jaar'].max())}",
+            rows=("jaar", [int(frame["jaar"].max())]),
         )
         if frame["jaar"].notna().any()
         else None,
