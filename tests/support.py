@@ -116,6 +116,14 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def copy_built(built: Path, target: Path) -> Path:
+    """A private copy of a built project (DVC cache and git history included) beside
+    ../shared: a test that changes it pays only for the stages its change reruns."""
+    beside_shared(target)
+    shutil.copytree(built, target, symlinks=True)
+    return target
+
+
 def generic_cpu_env() -> dict[str, str]:
     """Overrides that make a process compute like the plainest x86-64 CPU.
 

@@ -1,11 +1,13 @@
-"""One cold build of the demo cycle, shared by every pipeline test that only reads it.
+"""One cold build of the demo cycle, shared by every pipeline test.
 
-A cold `dvc repro` is the costliest thing the suite does (1-2 minutes on 2 cores);
-`test_pipeline.py` and `test_notebook_runs.py` each made their own of the same
-project. The build here is made once per session, the way a researcher types it in a
-fresh shell (`.venv/bin/dvc repro`, PATH=/usr/bin:/bin, umask 027), so it also serves
-the umask and launcher checks. Tests that change a project copy it first
-(`shutil.copytree(root, target, symlinks=True)`); none writes into it.
+A cold `dvc repro` is the costliest thing the suite does (1-2 minutes on 2 cores), so
+it is made once per session, the way a researcher types it in a fresh shell
+(`.venv/bin/dvc repro`, PATH=/usr/bin:/bin, umask 027): it also serves the umask and
+launcher checks. It computes like the plainest x86-64 CPU (`support.generic_cpu_env`),
+while the committed `dvc.lock` is made on the maintainer's own, optimised kernels: so
+every test that compares it with the committed lock, or with a rerun in the default
+environment, compares two BLAS kernels too. Tests read it (`cold_build`) or change a
+private copy (`built_copy`, `support.copy_built`); none writes into it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import VENV_BIN, beside_shared, copy_project
+from support import VENV_BIN, beside_shared, copy_built, copy_project, generic_cpu_env
 from test_stage_commands import plain_env
 
 UMASK = 0o027
@@ -28,7 +30,7 @@ def cold_build(tmp_path_factory) -> tuple[Path, str]:
     result = subprocess.run(
         [".venv/bin/dvc", "repro"],
         cwd=root,
-        env=plain_env(),
+        env={**plain_env(), **generic_cpu_env()},
         capture_output=True,
         text=True,
         timeout=1800,
@@ -37,6 +39,12 @@ def cold_build(tmp_path_factory) -> tuple[Path, str]:
     if result.returncode != 0:
         raise AssertionError(f"cold dvc repro exited {result.returncode}\n{result.stderr[-5000:]}")
     return root, result.stdout + result.stderr
+
+
+@pytest.fixture
+def built_copy(cold_build, tmp_path) -> Path:
+    """A private copy of the cold build, DVC cache and git history included, to change."""
+    return copy_built(cold_build[0], tmp_path / "project")
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 import deduce
 import pytest
 import yaml
-from support import VENV_BIN, copy_project, digests, run
+from support import VENV_BIN, copy_built, digests, run
 from validate_fixtures import write_local_sources
 
 from helpers.config import Paths, load_project
@@ -88,8 +88,8 @@ def _tree_text(root: Path, skip: set[Path]) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("round-three"))
+def built(cold_build, tmp_path_factory) -> Path:
+    root = copy_built(cold_build[0], tmp_path_factory.mktemp("round-three") / "project")
     project = load_project(Paths.from_root(root))
     write_local_sources(project, root / LOCAL)
     cycle = root / "params" / "cycle.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import REVISIONS, VENV_BIN, copy_project, digests, run, stages_run
+from support import REVISIONS, VENV_BIN, digests, run, stages_run
 
 from helpers.runtime.provenance import FREEZE_SUBJECT, inputs_commit
 
@@ -19,10 +19,11 @@ DVC = str(VENV_BIN / "dvc")
 WIJKMONITOR = str(VENV_BIN / "wijkmonitor")
 
 
-def test_close_tag_push_open_next_year_and_restore_the_first_tag(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "project")
+def test_close_tag_push_open_next_year_and_restore_the_first_tag(
+    built_copy: Path, tmp_path: Path
+) -> None:
+    root = built_copy  # a fresh clone after its first `dvc repro` (conftest)
     remote = tmp_path / "archief"
-    run([DVC, "repro"], root, timeout=1800)
     run(["git", "add", "-A"], root)
     # a fresh clone builds what its dvc.lock says: then there is nothing new to commit
     run(["git", "commit", "-qm", "cycle 2024 run", "--allow-empty"], root)

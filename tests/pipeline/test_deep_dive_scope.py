@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import ALWAYS_CHANGED, VENV_BIN, digests, run, stages_run
+from support import ALWAYS_CHANGED, VENV_BIN, copy_built, digests, run, stages_run
 
 pytestmark = pytest.mark.pipeline
 
@@ -32,8 +32,7 @@ def stages_listed(status: str) -> set[str]:
 
 def test_a_new_deep_dive_reruns_only_its_programmes_notebooks(cold_build, tmp_path: Path):
     built, _ = cold_build
-    root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
+    root = copy_built(built, tmp_path / "project")
     processed = root / "data" / "processed"
     before = {name: digests(processed / name) for name in ("indicators", "summaries", "joint")}
     programmes = {key: digests(processed / "programmes" / key) for key in PROGRAMMES}

@@ -33,7 +33,7 @@ import typst
 import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
-from support import VENV_BIN, copy_project, run
+from support import VENV_BIN, copy_built, run
 
 from helpers.config import Paths, load_project
 from helpers.report.exports import TABLES_DIR
@@ -66,8 +66,8 @@ def _hostile(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+def built(cold_build, tmp_path_factory) -> Path:
+    root = copy_built(cold_build[0], tmp_path_factory.mktemp("hostile") / "project")
     _hostile(root)
     # the whole cycle, the statement audit included: a label drawn as markup (a live
     # <img> in a table cell) is also a figure the audit cannot attribute

@@ -14,14 +14,13 @@ shell (`.venv/bin/dvc repro`, PATH=/usr/bin:/bin, umask 027), serves every test 
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
-from support import VENV_BIN, digests, nothing_to_do
+from support import VENV_BIN, copy_built, digests, nothing_to_do
 from test_stage_commands import plain_env
 
 pytestmark = pytest.mark.pipeline
@@ -83,8 +82,7 @@ def test_outputs_follow_the_umask(built):
 
 
 def test_executed_notebooks_record_stable_parameters(built, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
+    root = copy_built(built, tmp_path / "project")
     before = {}
     for path in executed_notebooks(root):
         found = recorded(path)
@@ -111,8 +109,7 @@ def cells(path: Path) -> list[tuple[str, list | None]]:
 def test_interactive_run_writes_figures_to_the_ignored_scratch_folder(built, tmp_path):
     """As JupyterLab runs it: in the notebook's folder, with its own default parameters
     (on a copy: the session's build is shared and stays as the build left it)."""
-    root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
+    root = copy_built(built, tmp_path / "project")
     deep_dives = root / "notebooks" / "deep_dives"
     sh(
         root,
@@ -139,8 +136,7 @@ raise ValueError("kapot: kolom ontbreekt")
 
 
 def test_failing_deep_dive_names_notebook_and_cell_and_keeps_it(built, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
+    root = copy_built(built, tmp_path / "project")
     template = nbformat.read(root / "notebooks/deep_dives/_template.ipynb", as_version=4)
     template.cells.insert(4, nbformat.v4.new_code_cell(FAILING_CELL))
     for number, cell in enumerate(template.cells):

@@ -25,7 +25,6 @@ from support import (
     clean_checkout,
     copy_project,
     digests,
-    generic_cpu_env,
     nothing_to_do,
     pipeline_env,
     run,
@@ -65,15 +64,6 @@ def built(cold_build) -> tuple[Path, str]:
     shared with the other pipeline tests (tests/pipeline/conftest.py): read it, never
     change it (`built_copy` is a private copy)."""
     return cold_build
-
-
-@pytest.fixture
-def built_copy(built, tmp_path) -> Path:
-    """A private copy of the module build, DVC cache included, to change freely."""
-    root, _ = built
-    target = tmp_path / "project"
-    shutil.copytree(root, target, symlinks=True)
-    return target
 
 
 def test_cold_run_builds_every_report(built):
@@ -275,16 +265,24 @@ def test_cycles_compare_with_dvc_metrics_params_and_plots_diff(built_copy, tmp_p
 
 
 def test_two_clean_runs_on_two_blas_kernels_are_byte_identical(built, tmp_path):
-    """The second cold build computes like the plainest x86-64 CPU (support.generic_cpu_env):
-    same tables, figures and reports, so the same `dvc.lock` on any machine."""
+    """Same tables, figures and reports, so the same `dvc.lock`, on any machine.
+
+    The shared cold build computes like the plainest x86-64 CPU (conftest); the
+    committed `dvc.lock` was made by `dvc repro` on the maintainer's optimised kernels
+    (docs/developer.md), so in a clean checkout, as in CI, the two runs are that build
+    and the committed lock. A changed work tree has no committed lock that describes
+    it: a second cold build on this machine's own kernels stands in for it."""
     root, _ = built
-    second = copy_project(tmp_path / "second")
-    run([DVC, "repro"], second, env=generic_cpu_env())
-    first_digests = processed_and_figures(root)
-    assert len([k for k in first_digests if k.endswith(".png")]) >= 8
-    assert processed_and_figures(second) == first_digests
+    figures = [k for k in processed_and_figures(root) if k.endswith(".png")]
+    assert len(figures) >= 8
     outs = lock_outs(root)
     assert {"report:reports/_site", "indicators:data/processed/summaries"} <= set(outs)
+    if clean_checkout():
+        assert lock_outs(REPO) == outs, "regenerate with `make run` and commit dvc.lock"
+        return
+    second = copy_project(tmp_path / "second")
+    run([DVC, "repro"], second)
+    assert processed_and_figures(second) == processed_and_figures(root)
     assert lock_outs(second) == outs
 
 
@@ -317,10 +315,14 @@ def start_repro(root: Path) -> subprocess.Popen:
     )
 
 
-def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
+def test_run_killed_mid_stage_completes_on_restart(built, built_copy):
+    """`kill -9` of `dvc repro` while the notebooks run; the next `dvc repro` completes
+    with the same bytes. The copy's notebook outputs and DVC's run cache are removed
+    first, so the stage must really run (a cold build's first run did the same)."""
     root, _ = built
-    project = copy_project(tmp_path / "killed")
-    process = start_repro(project)
+    shutil.rmtree(built_copy / "data" / "processed" / "programmes")
+    shutil.rmtree(built_copy / ".dvc" / "cache" / "runs", ignore_errors=True)
+    process = start_repro(built_copy)
     seen = ""
     deadline = time.monotonic() + 600
     assert process.stdout is not None
@@ -332,11 +334,16 @@ def test_run_killed_mid_stage_completes_on_restart(built, tmp_path):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert "Running stage 'analyse'" in seen
-    assert not (project / "reports" / "_site" / "index.html").exists()
+    status = run([DVC, "status", "analyse"], built_copy).stdout
+    assert "analyse:" in status, "killed before the stage was done"
 
-    run([DVC, "repro"], project)
-    assert processed_and_figures(project) == processed_and_figures(root)
-    assert (project / "reports" / "_site" / "index.html").is_file()
+    result = run([DVC, "repro"], built_copy)
+    assert "analyse" in ran_stages(result.stdout)
+    assert processed_and_figures(built_copy) == processed_and_figures(root)
+    assert digests(built_copy / "data" / "processed" / "programmes") == digests(
+        root / "data" / "processed" / "programmes"
+    )
+    assert nothing_to_do(run([DVC, "status"], built_copy).stdout)
 
 
 def _outputs_digest(root: Path) -> dict[str, str]:

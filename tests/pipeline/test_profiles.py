@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import REPO, VENV_BIN, copy_project, digests, kwb_long, run
+from support import REPO, VENV_BIN, copy_built, digests, kwb_long, run
 
 from helpers.config import ParamsError, Paths, load_project
 from helpers.config.profiles import ProfileSettings, profile_settings
@@ -160,10 +160,10 @@ def test_small_numbers_are_withheld_in_profiles_as_everywhere(project):
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):
-    """A copy of the project with profiles for every wijk of the four demo gemeenten,
-    built by the real `dvc repro` on two workers."""
-    work = copy_project(tmp_path_factory.mktemp("profiles") / "project")
+def region(cold_build, tmp_path_factory):
+    """A copy of the built project given profiles for every wijk of the four demo
+    gemeenten, then rebuilt by the real `dvc repro` on two workers."""
+    work = copy_built(cold_build[0], tmp_path_factory.mktemp("profiles") / "project")
     (work / "params" / "profiles.yaml").write_text(FOUR_GEMEENTEN, encoding="utf-8")
     run(["git", "commit", "-qam", "profiles of the four gemeenten"], work)
     result = run([DVC, "repro"], work, timeout=3600, env={"WIJKMONITOR_WORKERS": "2"})
