@@ -303,7 +303,11 @@ def test_the_committed_dvc_lock_is_what_a_fresh_clone_builds(built):
 
 
 def start_repro(root: Path) -> subprocess.Popen:
-    """`dvc repro` in its own process group (to signal it whole), output as text lines."""
+    """`dvc repro` in its own process group (to signal it whole), output as text lines.
+
+    With Ctrl-C's default action, as in a researcher's terminal: a test run started in
+    the background of a non-interactive shell (`pytest ... &`) inherits SIGINT ignored,
+    every process below would too, and the Ctrl-C test would see the run finish."""
     return subprocess.Popen(
         [DVC, "repro"],
         cwd=root,
@@ -312,6 +316,7 @@ def start_repro(root: Path) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -502,8 +507,9 @@ def interrupt_during_report(root: Path, sig: signal.Signals) -> str:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         rest, _ = process.communicate()
-    assert process.returncode != 0
-    return seen + (rest or "")
+    output = seen + (rest or "")
+    assert process.returncode != 0, f"{sig.name} did not stop the run:\n{output[-4000:]}"
+    return output
 
 
 def test_interrupted_report_keeps_the_previous_site_and_the_rerun_tidies(built_copy):
