@@ -1,5 +1,6 @@
 """Issue 26: every annual report and the joint report, as Quarto's Typst PDF would print
-them, hold no table whose words overlap or leave the page.
+them, hold no table whose words overlap or leave the page, leave no heading or table
+note at a page foot apart from what it introduces, and fit their page limit.
 
 Quarto is not installed here: `typst_proxy` renders the report stage's own Quarto sources
 with the same table writer (pandoc's Typst writer) and compiler (typst) on the same page
@@ -47,6 +48,18 @@ def test_every_report_fits_its_page_limit_in_typst(proxy):
     `test_a_half_empty_page_and_too_many_pages_are_found`)."""
     found = {
         slug: [str(p) for p in check_pdf(pdf, page_limit(pdf.name)) if p.rule == "pages"]
+        for slug, pdf in proxy.items()
+    }
+    assert found == {slug: [] for slug in proxy}, found
+
+
+def test_no_heading_or_table_note_is_left_at_a_page_foot_in_typst(proxy):
+    """No heading, run-in or synthetic table note among the last lines of a page with
+    fewer than three lines of what it introduces below it (the check's `stranded`; that
+    it fails on such a page, and that the Typst header's rules keep each label with three
+    lines, is shown in tests/unit/test_typst_keeps_three_lines_with_a_heading.py)."""
+    found = {
+        slug: [str(p) for p in check_pdf(pdf) if p.rule == "stranded"]
         for slug, pdf in proxy.items()
     }
     assert found == {slug: [] for slug in proxy}, found

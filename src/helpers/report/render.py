@@ -70,6 +70,26 @@ QUARTO_HELP = (
 # (`block(sticky: true)`, Typst 0.12+), as a paragraph or inside the block of its cell
 # output: it was left alone at a page foot six times (Typst headings are sticky already).
 # So does a run-in heading, a paragraph of bold text alone (fenced by print_keep).
+# A heading, a run-in or a table note keeps three lines of what it introduces on its
+# page: Typst's sticky block keeps only the first line of a paragraph (two, with orphan
+# control), which left a heading over one or two lines at a page foot (the print check's
+# `stranded`), and a table's caption alone, the table on the next page. So a caption
+# sticks to its table, and after each label comes an empty unbreakable block of
+# TYPST_ROOM, taken back by a negative space: the label sticks to it, so both move to
+# the next page when the room is not there, and nothing else moves (a heading's room
+# starts at its own spacing below, a label's room after the block spacing: so measured,
+# no line after them moves). 7 em at 10 pt: a
+# paragraph of two lines, the paragraph gap and the two lines orphan control keeps
+# together (4 em was room enough for one paragraph only: overvecht p13).
+TYPST_ROOM = "7em"
+TYPST_ROOM_AFTER_LABELS = (
+    "#let wm-room(..above) = { block(breakable: false, height: "
+    + TYPST_ROOM
+    + ", below: 0pt, ..above); v(-"
+    + TYPST_ROOM
+    + ") }\n"
+    "#show heading: it => { it; wm-room(above: 0pt) }\n"
+)
 TYPST_NOTE_STICKS = (
     '#let wm-plain(c) = if c == none { "" } else if c.has("text") { c.text } '
     'else if c.has("children") { c.children.map(wm-plain).join() } '
@@ -79,13 +99,15 @@ TYPST_NOTE_STICKS = (
     't.starts-with("SYNTHETISCHE GEGEVENS") and t.len() < 200 }\n'
     + TYPST_KEEP
     + "#let wm-label(c) = wm-note(c) or wm-run-in(c)\n"
-    "#show par: it => if wm-label(it.body) { block(sticky: true, it) } else { it }\n"
-    "#show block: it => if not it.sticky and type(it.body) == content and wm-label(it.body) "
-    "{ block(sticky: true, it) } else { it }\n"
+    "#show par: it => if wm-label(it.body) { block(sticky: true, it); wm-room() } else { it }\n"
+    "#show block: it => if type(it.body) == content and wm-label(it.body) "
+    "{ if it.sticky { it } else { block(sticky: true, it) }; wm-room() } else { it }\n"
 )
 TYPST_HEADER = (
     "#show figure: set block(breakable: true)\n"
-    "#show table.cell: set par(justify: false)\n"
+    "#show figure.caption: set block(sticky: true)\n"
+    + TYPST_ROOM_AFTER_LABELS
+    + "#show table.cell: set par(justify: false)\n"
     "#show table.cell: set text(hyphenate: false, size: 8.5pt)\n" + TYPST_NOTE_STICKS
 )
 
