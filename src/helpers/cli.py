@@ -1,7 +1,10 @@
 """`wijkmonitor <stage>`: what dvc.yaml calls; dispatches to `helpers.stages.<stage>.run`.
 
 `wijkmonitor <stage>` loads and checks all params first, so a broken params file
-stops every stage with the file and key named, before anything is written.
+stops every stage with the file and key named, before anything is written. The one
+exception is a `revisions` run whose params and code did not change since its last full
+run: it replays that run's output (runtime/stage_memo.py) before `helpers.config` (and
+so pydantic) is imported at all, because every `dvc repro` runs it.
 """
 
 from __future__ import annotations
@@ -18,18 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from helpers.config import (
-    ParamsError,
-    ParamsWarning,
-    Paths,
-    Project,
-    load_project,
-)
+from helpers.runtime import stage_memo
 from helpers.runtime.console import log
 from helpers.runtime.io import remove_temporaries
 
 if TYPE_CHECKING:
-    pass
+    from helpers.config import Paths, Project
 
 STAGES = (
     "revisions",
@@ -53,6 +50,7 @@ def stage_runner(stage: str) -> Callable[[Project, Paths, argparse.Namespace], i
 
 def warn_undeclared_programmes(paths: Paths, stage: str, programmes: list[str]) -> None:
     """Warn when dvc.yaml lists programme files for `stage` but not every programme's."""
+    from helpers.config import ParamsWarning
     from helpers.config.stage_params import missing_programme_params
 
     message = missing_programme_params(paths.dvc_yaml, stage, programmes)
@@ -69,6 +67,8 @@ def _show_warning(
     line: str | None = None,
 ) -> None:
     """A ParamsWarning as one readable line (file and key are in the message), no source."""
+    from helpers.config import ParamsWarning
+
     if issubclass(category, ParamsWarning):
         print(f"[wijkmonitor] warning: {message}", file=sys.stderr, flush=True)
     else:
@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_diff(args: argparse.Namespace) -> int:
     """`wijkmonitor diff <tag>`: one Dutch line per changed value (runtime/params_diff.py)."""
+    from helpers.config import Paths
+
     params_diff = importlib.import_module("helpers.runtime.params_diff")
     try:
         return int(params_diff.run(Paths.from_root(args.root).root, args.tag))
@@ -132,6 +134,8 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_cycle(args: argparse.Namespace) -> int:
     """`wijkmonitor cycle close|open`: not a stage, it runs git and DVC. Imported by name,
     as the stages are, so that it is no code dep of every stage (runtime/code_deps.py)."""
+    from helpers.config import Paths
+
     cycle = importlib.import_module("helpers.runtime.cycle")
     paths = Paths.from_root(args.root)
     try:
@@ -243,8 +247,21 @@ def disk_error_message(stage: str, error: OSError, paths: Paths | None) -> str:
     return f"wijkmonitor {stage}: cannot write {where}: {reason}"
 
 
+def replayed(args: argparse.Namespace) -> bool:
+    """True when `args.command` was replayed from its memo (nothing it reads changed).
+
+    Only where DVC runs it, at the project root found from the working folder."""
+    if args.command not in stage_memo.REPLAYABLE or args.root or os.environ.get("WIJKMONITOR_ROOT"):
+        return False
+    return stage_memo.replay(Path.cwd(), args.command)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if replayed(args):
+        return 0
+    from helpers.config import ParamsError, Paths, load_project
+
     warnings.showwarning = _show_warning
     paths: Paths | None = None
     if args.command == "diff":
@@ -258,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = Paths.from_root(args.root)
         tidy_temporaries(paths, args.command, args)
+        if args.command in stage_memo.REPLAYABLE:  # what it reads, before it reads it
+            args.memo_digest = stage_memo.inputs_digest(stage_memo.memo_inputs(paths))
         project = load_project(paths)
         warn_undeclared_programmes(paths, args.command, list(project.cycle.programmes))
         from helpers.validation import params_text
