@@ -9,13 +9,11 @@ so pydantic) is imported at all, because every `dvc repro` runs it.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import importlib
 import os
 import re
 import sys
-import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +24,8 @@ from helpers.runtime.console import log
 from helpers.runtime.io import remove_temporaries
 
 if TYPE_CHECKING:
+    import argparse
+
     from helpers.config import Paths, Project
 
 STAGES = (
@@ -79,6 +79,8 @@ _DEFAULT_SHOW_WARNING = warnings.showwarning
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="wijkmonitor", description="Stages of the wijkmonitor pipeline (see dvc.yaml)."
     )
@@ -247,19 +249,24 @@ def disk_error_message(stage: str, error: OSError, paths: Paths | None) -> str:
     return f"wijkmonitor {stage}: cannot write {where}: {reason}"
 
 
-def replayed(args: argparse.Namespace) -> bool:
-    """True when `args.command` was replayed from its memo (nothing it reads changed).
+def replayed(argv: list[str]) -> bool:
+    """True when `argv` is a bare replayable stage (`revisions`, as dvc.yaml calls it) and
+    it was replayed from its memo: nothing it reads changed (runtime/stage_memo.py).
 
-    Only where DVC runs it, at the project root found from the working folder."""
-    if args.command not in stage_memo.REPLAYABLE or args.root or os.environ.get("WIJKMONITOR_ROOT"):
+    Only where DVC runs it, at the project root found from the working folder; decided
+    before argparse and helpers.config are imported, since every `dvc repro` runs it."""
+    if len(argv) != 1 or argv[0] not in stage_memo.REPLAYABLE:
         return False
-    return stage_memo.replay(Path.cwd(), args.command)
+    if os.environ.get("WIJKMONITOR_ROOT"):
+        return False
+    return stage_memo.replay(Path.cwd(), argv[0])
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if replayed(args):
+    argv = sys.argv[1:] if argv is None else argv
+    if replayed(argv):
         return 0
+    args = build_parser().parse_args(argv)
     from helpers.config import ParamsError, Paths, load_project
 
     warnings.showwarning = _show_warning
@@ -299,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         if found is None and not isinstance(error, (ValueError, FileNotFoundError, RuntimeError)):
             raise
         if os.environ.get("WIJKMONITOR_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         if found is not None:
             print(disk_error_message(args.command, found, paths), file=sys.stderr)
