@@ -27,7 +27,7 @@ VENV_BIN = Path(sys.executable).parent
 # Stages DVC runs at every `dvc repro` (`always_changed` in dvc.yaml): the revision check
 # asks CBS, which is outside the project, and changes nothing when CBS did not revise.
 # DVC names a stage of another dvc.yaml by its file: the revision check is in data/raw/
-REVISIONS = "data/raw/dvc.yaml:revisions"
+REVISIONS = "pipeline/revisions/dvc.yaml:revisions"
 ALWAYS_CHANGED = frozenset({REVISIONS})
 
 

@@ -1,35 +1,32 @@
 """`wijkmonitor <stage>`: what dvc.yaml calls; dispatches to `helpers.stages.<stage>.run`.
 
 `wijkmonitor <stage>` loads and checks all params first, so a broken params file
-stops every stage with the file and key named, before anything is written.
+stops every stage with the file and key named, before anything is written. The one
+exception is a `revisions` run whose params and code did not change since its last full
+run: it replays that run's output (runtime/stage_memo.py) before `helpers.config` (and
+so pydantic) is imported at all, because every `dvc repro` runs it.
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
 import importlib
 import os
 import re
 import sys
-import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from helpers.config import (
-    ParamsError,
-    ParamsWarning,
-    Paths,
-    Project,
-    load_project,
-)
+from helpers.runtime import stage_memo
 from helpers.runtime.console import log
 from helpers.runtime.io import remove_temporaries
 
 if TYPE_CHECKING:
-    pass
+    import argparse
+
+    from helpers.config import Paths, Project
 
 STAGES = (
     "revisions",
@@ -53,6 +50,7 @@ def stage_runner(stage: str) -> Callable[[Project, Paths, argparse.Namespace], i
 
 def warn_undeclared_programmes(paths: Paths, stage: str, programmes: list[str]) -> None:
     """Warn when dvc.yaml lists programme files for `stage` but not every programme's."""
+    from helpers.config import ParamsWarning
     from helpers.config.stage_params import missing_programme_params
 
     message = missing_programme_params(paths.dvc_yaml, stage, programmes)
@@ -69,6 +67,8 @@ def _show_warning(
     line: str | None = None,
 ) -> None:
     """A ParamsWarning as one readable line (file and key are in the message), no source."""
+    from helpers.config import ParamsWarning
+
     if issubclass(category, ParamsWarning):
         print(f"[wijkmonitor] warning: {message}", file=sys.stderr, flush=True)
     else:
@@ -79,6 +79,8 @@ _DEFAULT_SHOW_WARNING = warnings.showwarning
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="wijkmonitor", description="Stages of the wijkmonitor pipeline (see dvc.yaml)."
     )
@@ -121,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_diff(args: argparse.Namespace) -> int:
     """`wijkmonitor diff <tag>`: one Dutch line per changed value (runtime/params_diff.py)."""
+    from helpers.config import Paths
+
     params_diff = importlib.import_module("helpers.runtime.params_diff")
     try:
         return int(params_diff.run(Paths.from_root(args.root).root, args.tag))
@@ -132,6 +136,8 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_cycle(args: argparse.Namespace) -> int:
     """`wijkmonitor cycle close|open`: not a stage, it runs git and DVC. Imported by name,
     as the stages are, so that it is no code dep of every stage (runtime/code_deps.py)."""
+    from helpers.config import Paths
+
     cycle = importlib.import_module("helpers.runtime.cycle")
     paths = Paths.from_root(args.root)
     try:
@@ -243,8 +249,26 @@ def disk_error_message(stage: str, error: OSError, paths: Paths | None) -> str:
     return f"wijkmonitor {stage}: cannot write {where}: {reason}"
 
 
+def replayed(argv: list[str]) -> bool:
+    """True when `argv` is a bare replayable stage (`revisions`, as dvc.yaml calls it) and
+    it was replayed from its memo: nothing it reads changed (runtime/stage_memo.py).
+
+    Only where DVC runs it, at the project root found from the working folder; decided
+    before argparse and helpers.config are imported, since every `dvc repro` runs it."""
+    if len(argv) != 1 or argv[0] not in stage_memo.REPLAYABLE:
+        return False
+    if os.environ.get("WIJKMONITOR_ROOT"):
+        return False
+    return stage_memo.replay(Path.cwd(), argv[0])
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if replayed(argv):
+        return 0
     args = build_parser().parse_args(argv)
+    from helpers.config import ParamsError, Paths, load_project
+
     warnings.showwarning = _show_warning
     paths: Paths | None = None
     if args.command == "diff":
@@ -258,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = Paths.from_root(args.root)
         tidy_temporaries(paths, args.command, args)
+        if args.command in stage_memo.REPLAYABLE:  # what it reads, before it reads it
+            args.memo_digest = stage_memo.inputs_digest(stage_memo.memo_inputs(paths))
         project = load_project(paths)
         warn_undeclared_programmes(paths, args.command, list(project.cycle.programmes))
         from helpers.validation import params_text
@@ -280,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         if found is None and not isinstance(error, (ValueError, FileNotFoundError, RuntimeError)):
             raise
         if os.environ.get("WIJKMONITOR_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         if found is not None:
             print(disk_error_message(args.command, found, paths), file=sys.stderr)

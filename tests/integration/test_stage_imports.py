@@ -17,7 +17,7 @@ from support import REPO
 
 from helpers.runtime.code_deps import notebook_imports, pipeline, stage_deps
 
-DVC = pipeline(REPO)  # dvc.yaml and data/raw/dvc.yaml
+DVC = pipeline(REPO)  # dvc.yaml and pipeline/revisions/dvc.yaml
 DEPS = stage_deps(REPO, DVC)
 
 PROBE = """

@@ -296,10 +296,12 @@ def test_the_committed_dvc_lock_is_what_a_fresh_clone_builds(built):
     committed = (REPO / "dvc.lock").read_text(encoding="utf-8")
     assert lock_outs(root) == lock_outs(REPO), "regenerate with `make run` and commit dvc.lock"
     assert (root / "dvc.lock").read_text(encoding="utf-8") == committed
-    raw_lock = Path("data", "raw", "dvc.lock")  # the revisions stage's own lock file
-    assert (root / raw_lock).read_text(encoding="utf-8") == (REPO / raw_lock).read_text(
+    revisions_lock = Path(
+        "pipeline", "revisions", "dvc.lock"
+    )  # the revisions stage's own lock file
+    assert (root / revisions_lock).read_text(encoding="utf-8") == (REPO / revisions_lock).read_text(
         encoding="utf-8"
-    ), "regenerate with `make run` and commit data/raw/dvc.lock"
+    ), "regenerate with `make run` and commit pipeline/revisions/dvc.lock"
 
 
 def start_repro(root: Path) -> subprocess.Popen:

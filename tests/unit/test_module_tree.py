@@ -109,8 +109,9 @@ def test_a_new_stage_makes_the_picture_stale(tmp_path, picture):
     root = tmp_path / "project"
     for folder in ("src", "notebooks", "params"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "data" / "raw").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "raw" / "dvc.yaml", root / "data" / "raw" / "dvc.yaml")
+    revisions = Path("pipeline", "revisions", "dvc.yaml")
+    (root / revisions.parent).mkdir(parents=True)
+    shutil.copy(REPO / revisions, root / revisions)
     dvc = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))
     dvc["stages"]["extra"] = {"cmd": "sh bin/wijkmonitor report", "deps": ["data/processed/joint"]}
     (root / "dvc.yaml").write_text(yaml.safe_dump(dvc), encoding="utf-8")

@@ -19,8 +19,9 @@ def project_copy(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
-    (root / "data" / "raw").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "raw" / "dvc.yaml", root / "data" / "raw" / "dvc.yaml")
+    revisions = Path("pipeline", "revisions", "dvc.yaml")
+    (root / revisions.parent).mkdir(parents=True)
+    shutil.copy(REPO / revisions, root / revisions)
     shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     return root
@@ -110,9 +111,9 @@ def test_type_checking_imports_are_not_deps(project_copy):
     assert "demo" not in differences(project_copy)
 
 
-def test_the_revisions_stage_in_data_raw_is_checked_too(project_copy):
-    """The stage in data/raw/dvc.yaml (its own lock file) is held to its closure as well."""
-    path = project_copy / "data" / "raw" / "dvc.yaml"
+def test_the_revisions_stage_in_its_own_file_is_checked_too(project_copy):
+    """The stage in pipeline/revisions/dvc.yaml (its own lock file) is held to its closure too."""
+    path = project_copy / "pipeline" / "revisions" / "dvc.yaml"
     text = path.read_text(encoding="utf-8")
     line = "      - src/helpers/sources/cbs_revisions.py\n"
     assert line in text

@@ -50,8 +50,9 @@ class Paths:
 
     @property
     def revisions_dvc_yaml(self) -> Path:
-        """The `revisions` stage, beside the raw data with its own small lock file."""
-        return self.raw / "dvc.yaml"
+        """The `revisions` stage, in a folder of its own with its own small lock file
+        (not under data/raw, which holds raw data only)."""
+        return self.root / "pipeline" / "revisions" / "dvc.yaml"
 
     @property
     def pipeline_files(self) -> tuple[Path, ...]:

@@ -201,7 +201,7 @@ def declared_code_deps(dvc: dict) -> dict[str, list[str]]:
 
 
 def pipeline_files(root: Path) -> tuple[Path, ...]:
-    """Every dvc.yaml of the project at `root` (dvc.yaml and data/raw/dvc.yaml)."""
+    """Every dvc.yaml of the project at `root` (dvc.yaml and pipeline/revisions/dvc.yaml)."""
     from helpers.config.paths import Paths
 
     return Paths(root).pipeline_files

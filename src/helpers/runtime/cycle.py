@@ -6,7 +6,7 @@ commit that holds its inputs, commits the freeze, tags it and pushes the data to
 DVC remote, so that `git checkout <tag> && dvc pull` gives the reports byte for byte
 years later. Opening the next cycle sets its year, turns the revision checks back on and
 writes what the demo needs for a year it has no CBS figure of. Both edit
-`params/cycle.yaml` and `data/raw/dvc.yaml` line by line, so their comments stay.
+`params/cycle.yaml` and `pipeline/revisions/dvc.yaml` line by line, so their comments stay.
 
 Freezing is two switches: `cbs.check_revisions: false` (the `revisions` stage asks CBS
 nothing and the `fetch` stage keeps its snapshots) and `always_changed: false` on the
@@ -26,8 +26,8 @@ from helpers.runtime.provenance import FREEZE_SUBJECT, inputs_commit
 
 UP_TO_DATE = "Data and pipelines are up to date."
 REVISIONS_STAGE = "revisions"
-# how DVC names it: the stage is in data/raw/dvc.yaml (Paths.revisions_dvc_yaml)
-REVISIONS_ADDRESS = f"data/raw/dvc.yaml:{REVISIONS_STAGE}"
+# how DVC names it: the stage is in pipeline/revisions/dvc.yaml (Paths.revisions_dvc_yaml)
+REVISIONS_ADDRESS = f"pipeline/revisions/dvc.yaml:{REVISIONS_STAGE}"
 
 
 class CycleError(RuntimeError):
@@ -252,6 +252,6 @@ def open_year(
     load_project(paths)  # the edited params must still load
     log(
         f"cycle open: peiljaar {year}, years {years}, revision checks on "
-        "(params/cycle.yaml, data/raw/dvc.yaml). Review the programme files (docs/researcher.md), "
-        "commit, and run `dvc repro`."
+        "(params/cycle.yaml, pipeline/revisions/dvc.yaml). Review the programme files "
+        "(docs/researcher.md), commit, and run `dvc repro`."
     )

@@ -31,11 +31,11 @@ from helpers.report.dutch import format_date
 from helpers.runtime.io import plain_yaml, read_yaml_file
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
-# What the pipeline is made from, as git holds it (DVC's pointer files under data/raw).
-INPUT_PATHS = (*COMMITTED_PATHS, "src", "data/raw")
-# The revisions stage's own lock file sits in data/raw but records outputs, not inputs
-# (like dvc.lock): committing it after a run must not change what the reports name.
-NOT_INPUTS = (":(exclude)data/raw/dvc.lock",)
+# What the pipeline is made from, as git holds it (DVC's pointer files under data/raw),
+# with the revisions stage's pipeline file (Paths.revisions_dvc_yaml) but not its lock
+# file: a lock records outputs, so committing it after a run must not change what the
+# reports name.
+INPUT_PATHS = (*COMMITTED_PATHS, "pipeline/revisions/dvc.yaml", "src", "data/raw")
 OWN_STAGE = "report"
 # Stages that read the built reports (the statement audit): downstream of the report,
 # so their state in dvc.lock says nothing about whether the report is final.
@@ -81,7 +81,6 @@ def inputs_commit(root: Path) -> tuple[str, dt.datetime] | None:
             f"--grep={FREEZE_SUBJECT}",
             "--",
             *INPUT_PATHS,
-            *NOT_INPUTS,
         )
         or ""
     ).strip()
@@ -228,7 +227,7 @@ def commit_stamp(root: Path) -> str:
     found = inputs_commit(root)
     if found is None:
         return "geen: het project staat niet in git"
-    changed = uncommitted(root, (*INPUT_PATHS, *NOT_INPUTS))
+    changed = uncommitted(root, INPUT_PATHS)
     if changed:
         shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         return f"geen: gemaakt met niet-vastgelegde wijzigingen ({shown})"

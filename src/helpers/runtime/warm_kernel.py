@@ -1,13 +1,14 @@
 """A papermill engine that keeps one warm kernel per worker process.
 
-Most of a small notebook's cost is starting a kernel and importing pandas, seaborn
-and the helpers (about 2 s of the 4.4 s a programme's notebook costs). For a profile
-of every wijk of a region that start-up would dominate, so this engine starts the
-kernel once per worker and, before each notebook, resets what a notebook can leave
-behind: the user namespace, the execution counter, the working directory,
-matplotlib's figures and settings, pandas' options, and the warning filters and
-once-only registries. Modules stay imported: that is the saving. The helpers keep no
-state between calls and change nothing global on import but matplotlib's backend
+Most of a small notebook's cost is starting a kernel and importing pandas, seaborn and
+the helpers (about 2 s of the 4.4 s a programme's notebook costs). For a profile of
+every wijk of a region that start-up would dominate, and a programme's annual report,
+factsheet and deep dives paid it three times over, so this engine (used by the profiles
+and the analyse stage) starts the kernel once per worker and, before each notebook,
+resets what a notebook can leave behind: the user namespace, the execution counter, the
+working directory, matplotlib's figures and settings, pandas' options, and the warning
+filters and once-only registries. Modules stay imported: that is the saving. The helpers
+keep no state between calls and change nothing global on import but matplotlib's backend
 (which a reset keeps), so a kept `helpers` module behaves as a fresh one.
 
 Every output is still an executed, parametrised notebook; the tests check, on a

@@ -19,9 +19,11 @@ from helpers.runtime.io import atomic_dir, read_yaml_file, write_text_atomic
 from helpers.runtime.notebooks import (
     CYCLE_KEYS_READ,
     FINGERPRINT,
+    NotebookRun,
     programme_notebooks,
     run_notebook,
 )
+from helpers.runtime.warm_kernel import ENGINE
 
 
 def _digest(path: Path) -> str:
@@ -194,7 +196,9 @@ def analyse_programme(root: str, key: str) -> float:
     with atomic_dir(paths.programme_out(key)) as tmp:
         write_tables_for(project, paths, key, tmp)
         for run in programme_notebooks(project, paths, key, tmp):
-            run_notebook(run, paths, key, tmp, paths.programme_out(key))
+            # one warm kernel per worker (runtime/warm_kernel.py), as for the profiles
+            warm = NotebookRun(run.template, run.output, run.parameters, ENGINE)
+            run_notebook(warm, paths, key, tmp, paths.programme_out(key))
         fingerprint.update(output_fingerprint(tmp))
         write_text_atomic(tmp / FINGERPRINT, json.dumps(fingerprint, indent=1, sort_keys=True))
     return time.perf_counter() - started
