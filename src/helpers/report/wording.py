@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.report.dutch import (
     SOURCE_KINDS,
 )
+from helpers.report.print_layout import print_only, screen_only
 
 SIGNIFICANCE = 0.05
 
@@ -141,8 +142,6 @@ def caveat_callout(caveats: list[str]) -> str:
     callout listing them; in print one line (`caveat_line`). Quarto's Typst callout is an
     unbreakable box with a title band and insets, some 60 pt a series: over the goals of
     a large programme that took an annual report past 16 A4 pages (issue 26)."""
-    from helpers.report.print_layout import print_only, screen_only
-
     if not caveats:
         return ""
     items = "\n".join(f"- {c}" for c in caveats)
