@@ -15,10 +15,18 @@ This makes a stand-in from the same sources, to check table layout between rende
 - the same page: A4, the document's margins and 10 pt body text and its
   `include-in-header` Typst rules (TYPST_HEADER, the CONCEPT line), compiled by typst.
 
-What differs: pandoc's default Typst template instead of Quarto's, and none of Quarto's
-Lua filters (callouts are plain blocks, cross-references stay as text, captions are
-pandoc's, figures are placed at their natural size). Page counts and chart sizes are
-therefore only indicative; table cells are laid out by the same writer and compiler.
+- the same callouts: the proxy's Lua filter writes each `callout-<kind>` div as
+  Quarto's callout filter does, `#callout(body: …, title: …, background_color: …)` (the
+  title is the callout's first heading), and QUARTO_CALLOUT defines `callout` as Quarto's
+  `definitions.typ` does: an unbreakable box, the title in regular weight on the kind's
+  colour, the body on white. Pandoc alone prints the title as a heading and the body as
+  loose blocks, some 25 pt shorter a callout and breakable.
+
+What differs: pandoc's default Typst template instead of Quarto's, and Quarto's other
+Lua filters (cross-references stay as text, captions are pandoc's, figures are placed
+at their natural size, callouts have no icon and no figure around them). Page counts
+and chart sizes are therefore only indicative; table cells are laid out by the same
+writer and compiler.
 
 `python tests/typst_proxy.py [ROOT] OUT` writes OUT/<slug>.pdf for each annual report
 and the joint report of a built project and prints the print check's findings.
@@ -74,13 +82,57 @@ def pandoc() -> str:
 
 
 # Quarto's conditional content for a non-HTML format: HTML-only blocks go, the rest stays.
+# And a callout as Quarto's Typst filter writes it: a call of `callout` with its body, its
+# title (the callout's first heading) and the kind's colour (drawn by QUARTO_CALLOUT).
+# Pandoc alone prints the title as a heading and the body as loose blocks, which a page
+# break may part (the proxy's stranded 'Let op bij deze reeks').
 CONDITIONAL_FILTER = """
+local colours = {important = "#f7dddc", warning = "#fcefdc", caution = "#ffe5d0",
+                 tip = "#ccf1e3", note = "#dae6fb"}
+
+local function callout(el, kind)
+  local body = el.content
+  local title = pandoc.Inlines({})
+  if #body > 0 and body[1].t == "Header" then
+    title = body[1].content
+    body = pandoc.Blocks({table.unpack(body, 2)})
+  end
+  local colour = colours[kind] or "#dddddd"
+  local heading = pandoc.write(pandoc.Pandoc({pandoc.Plain(title)}), "typst")
+  local blocks = pandoc.Blocks({pandoc.RawBlock("typst", "#callout(body: [")})
+  blocks:extend(body)
+  blocks:insert(pandoc.RawBlock("typst", '], title: [' .. heading:gsub("%s+$", "")
+    .. '], background_color: rgb("' .. colour .. '"), icon: none, icon_color: black)'))
+  return blocks
+end
+
 function Div(el)
   if el.attributes["when-format"] == "html" then
     if el.classes:includes("content-visible") then return {} end
     if el.classes:includes("content-hidden") then return el.content end
   end
+  for _, class in ipairs(el.classes) do
+    local kind = class:match("^callout%-(%w+)$")
+    if kind then return callout(el, kind) end
+  end
 end
+"""
+
+
+# The `callout` function of Quarto's Typst definitions (src/resources/formats/typst/
+# pandoc/quarto/definitions.typ in quarto-cli), drawn the same: an unbreakable box with a
+# thin rule, the title on the kind's colour in regular weight, the body below on white,
+# 8 pt insets inside 1 pt ones. No icon: Quarto's is a Font Awesome glyph on the title's
+# line, which leaves the box's height as it is. In Quarto the document's
+# `include-in-header` comes after it, as here.
+QUARTO_CALLOUT = """#let callout(body: [], title: [], background_color: luma(221), icon: none,
+  icon_color: black, body_background_color: white) = block(breakable: false, width: 100%,
+  fill: background_color, radius: 2pt,
+  stroke: (paint: icon_color, thickness: 0.5pt, cap: "round"),
+  block(width: 100%, inset: 1pt, below: 0pt,
+    block(width: 100%, inset: 8pt, fill: background_color, title))
+  + if body != [] { block(width: 100%, inset: 1pt,
+    block(width: 100%, inset: 8pt, fill: body_background_color, body)) })
 """
 
 
@@ -137,7 +189,7 @@ def render_pdf(notebook: nbformat.NotebookNode, stem: Path) -> Path:
         + document_markdown(notebook, folder / f"{stem.name}-media"),
         encoding="utf-8",
     )
-    (folder / "header.typ").write_text(header, encoding="utf-8")
+    (folder / "header.typ").write_text(QUARTO_CALLOUT + header, encoding="utf-8")
     (folder / "conditional.lua").write_text(CONDITIONAL_FILTER, encoding="utf-8")
     typ = stem.with_suffix(".typ")
     options = ["-f", "markdown-citations", "-t", "typst", "-s", "-H", "header.typ"]

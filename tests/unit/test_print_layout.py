@@ -13,6 +13,7 @@ from helpers.report.print_layout import (
     year_table,
 )
 from helpers.report.render import callouts_to_html, conditional_to_html
+from helpers.report.wording import caveat_callout
 
 
 def _context() -> pd.DataFrame:
@@ -62,3 +63,32 @@ def test_the_fallback_turns_quarto_conditions_into_screen_and_print_blocks():
     callout = "::: {.callout-note}\n## Let op\n\ntekst\n:::\n"
     assert conditional_to_html(callout) == callout  # a callout is not a condition
     assert '<div class="callout callout-note">' in callouts_to_html(conditional_to_html(callout))
+
+
+CAVEATS = ["Geen meting in 2019, 2021.", "Niet gepubliceerd in 2024 (te kleine aantallen)."]
+
+
+def test_a_series_caveat_is_a_callout_on_screen_and_one_line_in_print():
+    text = caveat_callout(CAVEATS)
+    screen, printed = text.split(PRINT_FENCE)
+    assert screen.startswith(SCREEN_FENCE) and "::: {.callout-caution}" in screen
+    assert "## Let op bij deze reeks" in screen and "- Geen meting in 2019, 2021." in screen
+    assert "callout" not in printed and "\n- " not in printed
+    assert (
+        "*Let op bij deze reeks:* Geen meting in 2019, 2021. Niet gepubliceerd in 2024 "
+        "(te kleine aantallen)." in printed
+    )
+    assert caveat_callout([]) == ""
+
+
+def test_the_fallback_keeps_the_caveat_callout_whole_in_its_screen_block():
+    """The callout's own closing fence must not leave a fence or the callout's box in
+    print, nor the print line on screen."""
+    html = callouts_to_html(conditional_to_html(caveat_callout(CAVEATS)))
+    assert ":::" not in html
+    screen, printed = html.split('<div class="wm-print-only">')
+    assert screen.startswith('<div class="wm-screen-only">')
+    assert '<div class="callout callout-caution">' in screen and "Let op bij deze reeks" in screen
+    assert screen.count("<div") == screen.count("</div>") == 2
+    assert "callout" not in printed and "Let op bij deze reeks:" in printed
+    assert "Let op bij deze reeks:" not in screen

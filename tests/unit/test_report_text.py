@@ -356,7 +356,7 @@ def test_caveats_and_change_sentence_name_breaks_and_gaps(project, full_table, t
     assert any(
         "Breuk in de reeks vanaf 2022" in c for c in report.series_caveats(ctx, "activiteiten")
     )
-    assert report.caveat_callout(caveats).startswith("::: {.callout-caution}")
+    assert "::: {.callout-caution}" in report.caveat_callout(caveats)
     sentence = report.change_sentence(ctx, "ervaren_gezondheid")
     assert "60,0% (95%-interval 58,0% – 62,0%) in 2024" in sentence
     assert "Nulmeting 2020: 55,0% (95%-interval 53,0% – 57,0%)." in sentence

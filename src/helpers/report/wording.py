@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.report.dutch import (
     SOURCE_KINDS,
 )
+from helpers.report.print_layout import print_only, screen_only
 
 SIGNIFICANCE = 0.05
 
@@ -133,12 +134,25 @@ CBS_ATTRIBUTION = (
 )
 
 
+CAVEAT_TITLE = "Let op bij deze reeks"
+
+
 def caveat_callout(caveats: list[str]) -> str:
-    """A Quarto 'caution' callout listing the caveats ('' when there are none)."""
+    """The caveats of a series ('' when there are none): on screen a Quarto 'caution'
+    callout listing them; in print one line (`caveat_line`). Quarto's Typst callout is an
+    unbreakable box with a title band and insets, some 60 pt a series: over the goals of
+    a large programme that took an annual report past 16 A4 pages (issue 26)."""
     if not caveats:
         return ""
     items = "\n".join(f"- {c}" for c in caveats)
-    return f"::: {{.callout-caution}}\n## Let op bij deze reeks\n\n{items}\n:::\n"
+    callout = f"::: {{.callout-caution}}\n## {CAVEAT_TITLE}\n\n{items}\n:::\n"
+    return screen_only(callout) + print_only(caveat_line(caveats))
+
+
+def caveat_line(caveats: list[str]) -> str:
+    """The caveats as the one paragraph print shows: the callout's title as an italic
+    lead-in, then each caveat (each a sentence of its own)."""
+    return f"*{CAVEAT_TITLE}:* " + " ".join(c.strip() for c in caveats)
 
 
 def synthetic_note(synthetic: bool) -> str:
