@@ -61,7 +61,7 @@ next-year: $(STAMP) ## open the next cycle YEAR=<peiljaar> (revision checks on a
 test: $(STAMP) chromium ## lint, the unit tier first, then every other tier (real papermill, DVC, great-expectations, Chromium)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest tests/unit
-	$(BIN)/pytest tests/integration tests/backtests tests/pipeline
+	$(BIN)/pytest --durations=25 tests/integration tests/backtests tests/pipeline
 
 test-fast: $(STAMP) ## the unit tier only (no subprocess, kernel or network): the edit loop
 	$(BIN)/pytest tests/unit
