@@ -459,7 +459,7 @@ def country_table(project, year: int, areas: int, columns: int) -> dict[str, lis
 
 GENERATED_PROGRAMME = """\
 key: {key}
-name: Gegenereerd gebied {name}
+name: Gegenereerd gebied {code}
 gemeente: {gemeente}
 description: Gegenereerd programma voor de benchmark ({code}).
 areas:
@@ -503,7 +503,6 @@ def generated_programmes(project: Path, count: int) -> list[str]:
         (folder / f"{key}.yaml").write_text(
             GENERATED_PROGRAMME.format(
                 key=key,
-                name=region.name,
                 gemeente=region.gemeente,
                 code=region.code,
                 first_year=cycle["cycle"]["years"][0],

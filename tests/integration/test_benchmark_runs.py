@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -44,3 +45,21 @@ def test_the_kernel_yardstick_imports_what_the_annual_report_imports():
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_fan_out_step_generates_programmes_the_params_screen_accepts(tmp_path):
+    """The fan-out step's generated programmes pass loading and the personal-data screen
+    every stage runs first: named after demo buurten, three read as surnames and the
+    step stopped at `wijkmonitor fetch`."""
+    from bench import generated_programmes
+
+    from helpers.validation import params_text
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    keys = generated_programmes(root, 20)
+    paths = Paths.from_root(root)
+    project = load_project(paths)
+    assert sorted(project.cycle.programmes) == sorted(keys) and len(keys) == 20
+    params_text.screen(project, paths)
