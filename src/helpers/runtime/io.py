@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,20 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# Folders no stage reads, left out of every fingerprint as .dvcignore leaves them out of
+# DVC's deps: Python's bytecode caches and JupyterLab's autosaves of an opened notebook.
+IGNORED_DIRS = frozenset({".ipynb_checkpoints", "__pycache__"})
+
+
+def files_under(folder: Path, patterns: Iterable[str] = ("*",)) -> list[Path]:
+    """The files under `folder` matching one of `patterns`, in a stable order, without
+    those in IGNORED_DIRS: what a fingerprint of the folder covers."""
+    if not folder.is_dir():
+        return []
+    found = {p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()}
+    return sorted(p for p in found if not IGNORED_DIRS & set(p.relative_to(folder).parts))
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpers.runtime.console import log
-from helpers.runtime.io import remove_temporaries, write_text_atomic
+from helpers.runtime.io import files_under, remove_temporaries, write_text_atomic
 from helpers.validation.links import links_under
 
 if TYPE_CHECKING:  # imported by the light path: helpers.config would load pydantic
@@ -48,13 +48,11 @@ def memo_file(root: Path, stage: str) -> Path:
 
 
 def _files(inputs: list[Path]) -> list[Path]:
-    """Each input that is a file, and every file under each input that is a folder."""
+    """Each input that is a file, and every file a fingerprint covers under each input
+    that is a folder (the analyse stage's `files_under`)."""
     files: list[Path] = []
     for path in inputs:
-        if path.is_dir():
-            files.extend(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        else:
-            files.append(path)
+        files.extend(files_under(path) if path.is_dir() else [path])
     return sorted(files)
 
 

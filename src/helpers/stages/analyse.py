@@ -8,14 +8,14 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from helpers.config import ParamsError, Paths, Project, load_project
 from helpers.runtime.console import log
 from helpers.runtime.fanout import Job, run_jobs, scheduler_address, worker_count
-from helpers.runtime.io import atomic_dir, read_yaml_file, write_text_atomic
+from helpers.runtime.io import atomic_dir, files_under, read_yaml_file, write_text_atomic
 from helpers.runtime.notebooks import (
     CYCLE_KEYS_READ,
     FINGERPRINT,
@@ -28,17 +28,6 @@ from helpers.runtime.warm_kernel import ENGINE
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-# What .dvcignore leaves out of the deps too: JupyterLab's autosaves of an opened notebook
-IGNORED_DIRS = {".ipynb_checkpoints", "__pycache__"}
-
-
-def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = {p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()}
-    return sorted(p for p in found if not IGNORED_DIRS & set(p.relative_to(folder).parts))
 
 
 def notebook_templates(project: Project, paths: Paths, key: str) -> list[Path]:
@@ -60,17 +49,17 @@ def fingerprint_files(project: Project, paths: Paths, key: str) -> list[Path]:
         paths.params / REPORT_SETTINGS,
         *boundary_files(paths),
         *notebook_templates(project, paths, key),
-        *_files(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
+        *files_under(paths.root / "src" / "helpers", ["*.py", "*.csv"]),
         paths.catalogue_file,
         paths.logbook_file,
         paths.programme_file(key),
         paths.validation_dir / "findings.json",
         paths.processed / "cbs" / "revisions.csv",
         paths.processed / "cbs" / "cbs_long.csv",  # every wijk's figures, for the maps
-        *_files(paths.raw_cbs / CRIME_TABLE, ["*.json"]),  # registered crime
+        *files_under(paths.raw_cbs / CRIME_TABLE, ["*.json"]),  # registered crime
         paths.indicator_table(key),
         paths.summary_table(key),
-        *_files(local / "notes" / key, ["*"]),
+        *files_under(local / "notes" / key, ["*"]),
     ]
     return [p for p in files if p.is_file()]
 
