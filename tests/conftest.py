@@ -59,9 +59,28 @@ def written(written_root, tmp_path) -> Path:
 TIERS = ("unit", "integration", "pipeline", "backtests")
 
 
+def builds_in_its_module(item: pytest.Item) -> bool:
+    """Whether the test uses a module-scoped fixture its own module defines (a project
+    built or a server started once for the module's tests)."""
+    fixtures = getattr(item, "_fixtureinfo", None)
+    if fixtures is None:
+        return False
+    return any(
+        definition.scope in ("module", "class") and definition.baseid == item.nodeid.split("::")[0]
+        for definitions in fixtures.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test with its tier (its folder), so `-m unit` or `-m "not pipeline"` select."""
+    """Mark every test with its tier (its folder), so `-m unit` or `-m "not pipeline"` select.
+
+    `make test` runs the tiers on both cores (`pytest -n 2 --dist loadgroup`): the tests
+    of a module that builds something once for all of them stay on one worker, so it is
+    built once; every other test goes to whichever worker is free."""
     for item in items:
         tier = next((part for part in item.path.parts if part in TIERS), None)
         if tier:
             item.add_marker(getattr(pytest.mark, tier))
+        if builds_in_its_module(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
