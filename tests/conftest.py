@@ -72,6 +72,7 @@ def builds_in_its_module(item: pytest.Item) -> bool:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test with its tier (its folder), so `-m unit` or `-m "not pipeline"` select.
 
