@@ -61,7 +61,7 @@ next-year: $(STAMP) ## open the next cycle YEAR=<peiljaar> (revision checks on a
 # The tests run on both cores (pytest-xdist): a module's tests that share a project it
 # builds once stay on one worker (tests/conftest.py); TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= 2
-XDIST = -n $(TEST_WORKERS) --dist loadgroup
+XDIST = -n $(TEST_WORKERS) --dist loadscope
 
 test: $(STAMP) chromium ## lint, the unit tier first, then every other tier (real papermill, DVC, great-expectations, Chromium)
 	$(MAKE) --no-print-directory lint
