@@ -12,6 +12,7 @@ page carries a CONCEPT watermark and a banner that says why.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -810,16 +811,21 @@ def format_link_names(text: str) -> str:
 # Word on A4 with the report's type: pandoc's own reference document (its styles, which
 # pandoc's Word writer expects) with an A4 page and 2 cm margins (Word otherwise falls
 # back to its own default page, Letter in an American Word), body text at 10 pt like the
-# PDF, table text at 9 pt, Dutch as the proofing language.
+# PDF, table text at 9 pt, Dutch as the proofing language, and Arial for every text: pandoc
+# 3.9's theme names Aptos, which only Word 365 has; elsewhere (LibreOffice, an older Word)
+# a wider font takes its place and the report grew two pages longer. Arial is in every
+# Word, and LibreOffice sets it with Liberation Sans, whose letters are exactly as wide.
 A4_TWIPS = (11906, 16838)
 MARGIN_TWIPS = 1134  # 2 cm
+WORD_FONT = "Arial"
+_THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"')
 _SECTION = re.compile(r"<w:sectPr>(?P<inner>.*?)</w:sectPr>", re.DOTALL)
 _PAGE = re.compile(r"<w:pg(?:Sz|Mar)\b[^>]*/>\s*")
 
 
 def word_reference(default: bytes) -> bytes:
     """Pandoc's default reference.docx turned into the reports' Word reference: A4 with
-    2 cm margins, 10 pt body text, 9 pt tables, Dutch (see A4_TWIPS)."""
+    2 cm margins, 10 pt body text, 9 pt tables, Dutch, Arial (see A4_TWIPS)."""
     import io
     import zipfile
 
@@ -841,6 +847,8 @@ def word_reference(default: bytes) -> bytes:
                 data = _a4_sections(data.decode("utf-8"), page).encode("utf-8")
             elif info.filename == "word/styles.xml":
                 data = _report_styles(data.decode("utf-8")).encode("utf-8")
+            elif info.filename == "word/theme/theme1.xml":
+                data = _THEME_LATIN.sub(rf'\g<1>{WORD_FONT}"', data.decode("utf-8")).encode("utf-8")
             target.writestr(info, data)
     return out.getvalue()
 
@@ -1315,8 +1323,49 @@ def notebook_html(document: Document) -> str:
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     body = kept_with_what_follows(without_empty_cells(table_notes(accessible_tables(body))))
     if document.kind == "report" and document.slug != JOINT_SLUG:
-        body = with_table_of_contents(charts_with_captions(body))
+        body = with_table_of_contents(charts_with_captions(printed_at_drawn_size(body)))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+_PNG_IMAGE = re.compile(r'<img\b(?P<before>[^>]*?)\bsrc="data:image/png;base64,(?P<data>[^"]+)"')
+METRES_PER_INCH = 0.0254
+
+
+def drawn_width_pt(png: bytes) -> float | None:
+    """A PNG's width as drawn, in points: its pixels at the resolution its pHYs chunk
+    records (matplotlib writes the figure's DPI there); None without one."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return None
+    width = int.from_bytes(png[16:20], "big")
+    at = png.find(b"pHYs", 8)
+    if at < 0 or png[at + 12 : at + 13] != b"\x01":  # unit 1: pixels per metre
+        return None
+    per_metre = int.from_bytes(png[at + 4 : at + 8], "big")
+    return width / (per_metre * METRES_PER_INCH) * 72 if per_metre else None
+
+
+def printed_at_drawn_size(body: str) -> str:
+    """Each chart printed at its drawn size (its pixels at its DPI) or the text width,
+    whichever is smaller: the browser sets an image at 96 pixels to the inch, so a chart
+    drawn at 110 printed 15 % larger than drawn, and the programme area's map, too tall
+    for the rest of its page, moved whole to the next and left that one half empty."""
+    widths: set[int] = set()
+
+    def mark(match: re.Match) -> str:
+        try:
+            width = drawn_width_pt(base64.b64decode(match["data"]))
+        except ValueError:
+            width = None
+        if width is None:
+            return match.group(0)
+        widths.add(round(width))
+        return f'<img data-print-width="{round(width)}"' + match.group(0)[len("<img") :]
+
+    body = _PNG_IMAGE.sub(mark, body)
+    if not widths:
+        return body
+    rules = "".join(f'img[data-print-width="{w}"]{{width:{w}pt}}' for w in sorted(widths))
+    return body.replace("</head>", f"<style>@media print{{{rules}}}</style>\n</head>", 1)
 
 
 _TABLE_NOTE = re.compile(r"<p>(?=<strong>SYNTHETISCHE GEGEVENS</strong>)")
