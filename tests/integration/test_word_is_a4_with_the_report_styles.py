@@ -63,6 +63,10 @@ def test_a_report_in_word_is_a4_with_the_report_styles(tmp_path):
     table = re.search(r'<w:style [^>]*w:styleId="Table"[^>]*>.*?</w:style>', styles, re.DOTALL)[0]
     assert re.search(r'<w:sz w:val="18"\s*/>', table), "9 pt table text"
     assert "Aantal inwoners" in document and "17.942.942" in document
+    theme = parts["word/theme/theme1.xml"]
+    for kind in ("major", "minor"):
+        latin = re.search(rf'<a:{kind}Font>\s*<a:latin typeface="([^"]*)"', theme)[1]
+        assert latin == "Arial", f"{kind} font {latin}: not in every Word nor in LibreOffice"
     for formats in (REPORT_FORMATS, FACTSHEET_FORMATS):
         assert formats["docx"] == {"reference-doc": WORD_REFERENCE}
 
