@@ -41,6 +41,7 @@ from typst_proxy import document_markdown, pandoc
 
 from helpers.config import Paths, load_project
 from helpers.report.print_check import Problem, check_pdf, page_limit
+from helpers.report.print_keep import RUN_IN_STYLE
 from helpers.report.render import (
     WORD_REFERENCE,
     front_matter,
@@ -87,8 +88,9 @@ def require_tools() -> None:
 
 
 # Quarto's conditional content for a non-HTML format, and a callout as a bold title line
-# over its body (Quarto's docx callout is a one-cell table holding both).
+# kept with its body (Quarto's docx callout is a one-cell table holding both).
 WORD_FILTER = """
+local title_style = {{"custom-style", "@RUN_IN_STYLE@"}}
 function Div(el)
   if el.attributes["when-format"] == "html" then
     if el.classes:includes("content-visible") then return {} end
@@ -98,13 +100,14 @@ function Div(el)
     if class:match("^callout%-%w+$") then
       local body = el.content
       if #body > 0 and body[1].t == "Header" then
-        body[1] = pandoc.Para({pandoc.Strong(body[1].content)})
+        local title = pandoc.Para({pandoc.Strong(body[1].content)})
+        body[1] = pandoc.Div({title}, pandoc.Attr("", {}, title_style))
       end
       return body
     end
   end
 end
-"""
+""".replace("@RUN_IN_STYLE@", RUN_IN_STYLE)
 
 
 def render_docx(notebook: nbformat.NotebookNode, stem: Path, reference: Path) -> Path:

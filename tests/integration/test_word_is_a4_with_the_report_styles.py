@@ -14,6 +14,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
+from helpers.report.print_keep import RUN_IN_STYLE, run_ins_fenced
 from helpers.report.render import (
     FACTSHEET_FORMATS,
     REPORT_FORMATS,
@@ -27,6 +28,8 @@ REPORT = """# Kerncijfers
 
 Tekst van het rapport.
 
+**Bronnen van de kerncijfers**
+
 | indicator | programmagebied | gemeente | Nederland |
 |---|---|---|---|
 | Aantal inwoners | 28.463 | 361.924 | 17.942.942 |
@@ -35,7 +38,7 @@ Tekst van het rapport.
 
 def docx(tmp_path: Path, reference: Path | None) -> dict[str, str]:
     source = tmp_path / "rapport.md"
-    source.write_text(REPORT, encoding="utf-8")
+    source.write_text(run_ins_fenced(REPORT), encoding="utf-8")
     out = tmp_path / "rapport.docx"
     extra = ["--reference-doc", str(reference)] if reference else []
     subprocess.run([PANDOC, str(source), "-o", str(out), *extra], check=True)
@@ -83,3 +86,20 @@ def test_a_pandoc_without_a_reference_or_a_broken_one_is_a_clear_error(tmp_path)
         archive.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(ValueError, match=r"no word/styles\.xml"):
         word_reference(empty.getvalue())
+
+
+def test_a_run_in_heading_keeps_with_what_follows_in_word(tmp_path):
+    """A paragraph of bold text alone (*Bronnen van de kerncijfers*) gets the reference's
+    run-in style, which Word keeps on the page of the next paragraph; without the
+    reference pandoc makes the style itself, without that rule."""
+    reference = write_word_reference(tmp_path / WORD_REFERENCE, [PANDOC])
+    run_in = re.compile(
+        rf'<w:pStyle w:val="{RUN_IN_STYLE}"\s*/>.*?Bronnen van de kerncijfers', re.DOTALL
+    )
+    style = re.compile(rf'w:styleId="{RUN_IN_STYLE}".*?</w:style>', re.DOTALL)
+    parts = docx(tmp_path, reference)
+    assert run_in.search(parts["word/document.xml"])
+    assert re.search(r"<w:keepNext\s*/>", style.search(parts["word/styles.xml"])[0])
+    bare = docx(tmp_path, None)["word/styles.xml"]
+    made = style.search(bare)
+    assert made and "<w:keepNext" not in made[0]

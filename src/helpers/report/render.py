@@ -34,6 +34,7 @@ from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.report.first_screen import GoalStatus, programme_statuses
 from helpers.report.print_keep import (
     KEEP_CSS,
+    RUN_IN_STYLE,
     TYPST_KEEP,
     kept_with_what_follows,
     with_run_ins_fenced,
@@ -893,9 +894,19 @@ def _report_styles(styles: str) -> str:
         flags=re.DOTALL,
     )
     table = re.compile(r'(<w:style w:type="table"[^>]*w:styleId="Table">.*?)(<w:tblPr>)', re.DOTALL)
-    return table.sub(
+    styles = table.sub(
         r'\g<1><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>\g<2>', styles, count=1
     )
+    return styles.replace("</w:styles>", RUN_IN_WORD_STYLE + "</w:styles>", 1)
+
+
+# A run-in heading (print_keep.RUN_IN_FENCE: a paragraph of bold text alone, such as
+# *Tellen en vertellen*) stays on the page of what it introduces, as a heading does.
+RUN_IN_WORD_STYLE = (
+    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{RUN_IN_STYLE}">'
+    f'<w:name w:val="{RUN_IN_STYLE}"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
+    "<w:pPr><w:keepNext/><w:keepLines/></w:pPr></w:style>"
+)
 
 
 def write_word_reference(path: Path, pandoc: list[str]) -> Path:
