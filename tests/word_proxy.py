@@ -43,7 +43,9 @@ from helpers.config import Paths, load_project
 from helpers.report.print_check import Problem, check_pdf, page_limit
 from helpers.report.print_keep import RUN_IN_STYLE
 from helpers.report.render import (
+    WORD_FILTER,
     WORD_REFERENCE,
+    WORD_RUN_IN_FILTER,
     front_matter,
     quarto_project,
     stage_documents,
@@ -51,6 +53,7 @@ from helpers.report.render import (
 )
 
 LIBREOFFICE = ("soffice", "libreoffice")
+QUARTO_FILTERS = {WORD_FILTER: WORD_RUN_IN_FILTER}  # what the stage writes for Quarto
 
 
 def libreoffice() -> str | None:
@@ -89,7 +92,7 @@ def require_tools() -> None:
 
 # Quarto's conditional content for a non-HTML format, and a callout as a bold title line
 # kept with its body (Quarto's docx callout is a one-cell table holding both).
-WORD_FILTER = """
+PROXY_FILTER = """
 local title_style = {{"custom-style", "@RUN_IN_STYLE@"}}
 function Div(el)
   if el.attributes["when-format"] == "html" then
@@ -124,11 +127,15 @@ def render_docx(notebook: nbformat.NotebookNode, stem: Path, reference: Path) ->
         + document_markdown(notebook, folder / f"{stem.name}-media"),
         encoding="utf-8",
     )
-    (folder / "word.lua").write_text(WORD_FILTER, encoding="utf-8")
+    (folder / "proxy.lua").write_text(PROXY_FILTER, encoding="utf-8")
+    filters = ["-L", "proxy.lua"]
+    for name in matter["format"]["docx"].get("filters", []):  # the document's, as Quarto
+        (folder / name).write_text(QUARTO_FILTERS[name], encoding="utf-8")
+        filters += ["-L", name]
     docx = stem.with_suffix(".docx")
     options = ["-f", "markdown-citations", "-t", "docx", "--reference-doc", str(reference)]
     subprocess.run(
-        [pandoc(), *options, "-L", "word.lua", source.name, "-o", docx.name],
+        [pandoc(), *options, *filters, source.name, "-o", docx.name],
         check=True,
         capture_output=True,
         timeout=300,

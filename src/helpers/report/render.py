@@ -115,6 +115,16 @@ TYPST_HEADER = (
 
 
 WORD_REFERENCE = "referentie.docx"  # written next to the notebooks (word_reference)
+WORD_FILTER = "word-tussenkop.lua"  # written next to the notebooks (WORD_RUN_IN_FILTER)
+# A run-in heading (print_keep.RUN_IN_FENCE) in the reference's run-in style, in Word only.
+WORD_RUN_IN_FILTER = (
+    "function Div(el)\n"
+    '  if FORMAT:match("docx") and el.classes:includes("wm-run-in") then\n'
+    f'    el.attributes["custom-style"] = "{RUN_IN_STYLE}"\n'
+    "    return el\n"
+    "  end\n"
+    "end\n"
+)
 
 
 def _formats(margin_x: str, margin_y: str) -> dict:
@@ -126,7 +136,8 @@ def _formats(margin_x: str, margin_y: str) -> dict:
         "fontsize": "10pt",
         "include-in-header": {"text": TYPST_HEADER},
     }
-    return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
+    docx = {"reference-doc": WORD_REFERENCE, "filters": [WORD_FILTER]}
+    return {"html": "default", "docx": docx, "typst": typst}
 
 
 # 1.5 cm side margins: a text block of 510 pt, as wide as the widest chart (7 in at
@@ -751,6 +762,7 @@ def render_with_quarto(
         folder = Path(tmp)
         quarto_project(documents, project, paths, folder)
         write_word_reference(folder / WORD_REFERENCE, ["quarto", "pandoc"])
+        (folder / WORD_FILTER).write_text(WORD_RUN_IN_FILTER, encoding="utf-8")
         log(f"quarto render: {len(documents)} report(s)")
         result = subprocess.run(
             ["quarto", "render", str(folder)], capture_output=True, text=True, check=False
@@ -901,7 +913,8 @@ def _report_styles(styles: str) -> str:
 
 
 # A run-in heading (print_keep.RUN_IN_FENCE: a paragraph of bold text alone, such as
-# *Tellen en vertellen*) stays on the page of what it introduces, as a heading does.
+# *Tellen en vertellen*; WORD_RUN_IN_FILTER gives it this style) stays on the page of
+# what it introduces, as a heading does.
 RUN_IN_WORD_STYLE = (
     f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{RUN_IN_STYLE}">'
     f'<w:name w:val="{RUN_IN_STYLE}"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
