@@ -12,13 +12,15 @@ Word:
   for every non-HTML format;
 - the same writer and page: pandoc's docx writer (Quarto's Word writer is pandoc) with
   the reference document the report stage writes for Quarto (`write_word_reference`:
-  A4, its margins, 10 pt body and 9 pt table text), which also gives pandoc the text
-  width it fits a wider image to;
+  A4, its margins, Arial, 10 pt body and 9 pt table text), which also gives pandoc the
+  text width it fits a wider image to, and the Lua filters the document's `docx` format
+  lists (`render.WORD_RUN_IN_FILTER`: the run-in style);
 - a real layout: LibreOffice Writer (`soffice --headless --convert-to pdf`) sets the
   pages as a word processor does, and the print check reads the PDF's word boxes.
 
 What differs: Quarto's Lua filters (cross-references stay text, no table of contents; a
-callout is its title as a bold line over its body, where Quarto draws a one-cell table),
+callout is its title as a bold line in the run-in style over its body, where Quarto
+draws a one-cell table),
 and LibreOffice is not Word (line breaks and page breaks may fall a line apart). Page
 counts are therefore indicative; tables, page size and chart sizes are the writer's own.
 
