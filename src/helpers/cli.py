@@ -158,7 +158,7 @@ def stage_outputs(paths: Paths, stage: str) -> list[Path]:
     """
     import yaml
 
-    from helpers.runtime.io import plain_yaml
+    from helpers.runtime.yaml_io import plain_yaml
 
     entry = None
     for file in paths.pipeline_files:
