@@ -796,15 +796,19 @@ def gap_alt_text(gaps: list[tuple[int, float]], title: str, unit: str, gemeente:
 
 
 def tight_layout(fig: Figure, bottom: float = 0.0) -> None:
-    """`fig.tight_layout(rect=(0, bottom, 1, 1))` for one row of panels, measured once.
+    """`fig.tight_layout(rect=(0, bottom, 1, 1))`, measured once for one row of panels.
 
     Given a rect, matplotlib measures every panel twice, the second time only to apply
     the rect; for one row of panels that second pass adds `bottom` to the first pass's
     bottom margin and changes nothing else. The measuring is most of a chart's cost.
+    Panels in several rows (none drawn so far) get matplotlib's own two passes.
     """
+    specs = [ax.get_subplotspec() for ax in fig.axes]
+    if not bottom or any(spec is None or spec.get_geometry()[0] > 1 for spec in specs):
+        fig.tight_layout(rect=(0, bottom, 1, 1) if bottom else None)
+        return
     fig.tight_layout()
-    if bottom:
-        fig.subplots_adjust(bottom=fig.subplotpars.bottom + bottom)
+    fig.subplots_adjust(bottom=fig.subplotpars.bottom + bottom)
 
 
 def tight_box(fig: Figure) -> Bbox:
