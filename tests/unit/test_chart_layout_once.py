@@ -9,6 +9,7 @@ import io
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from helpers.report import plots
 
@@ -37,9 +38,9 @@ def params(fig: Figure) -> tuple[float, ...]:
     return (p.left, p.right, p.bottom, p.top, p.wspace, p.hspace)
 
 
-def png(fig: Figure, **savefig: object) -> bytes:
+def png(fig: Figure, box: Bbox | str) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=plots.DPI, metadata={"Software": None}, **savefig)
+    fig.savefig(buffer, format="png", dpi=plots.DPI, metadata={"Software": None}, bbox_inches=box)
     plt.close(fig)
     return buffer.getvalue()
 
@@ -70,4 +71,4 @@ def test_a_chart_laid_out_and_cropped_once_is_the_same_png() -> None:
     theirs, ours = panels(), panels()
     theirs.tight_layout(rect=(0, BOTTOM, 1, 1))
     plots.tight_layout(ours, bottom=BOTTOM)
-    assert png(ours, bbox_inches=plots.tight_box(ours)) == png(theirs, bbox_inches="tight")
+    assert png(ours, plots.tight_box(ours)) == png(theirs, "tight")
