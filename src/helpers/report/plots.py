@@ -23,6 +23,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -235,19 +236,21 @@ def area_series(rows: pd.DataFrame, measured: Sequence[int]) -> AreaSeries:
     which the indicator is not measured at all (between survey waves) are no gap.
     """
     rows = rows.sort_values("year")
+    # the years as one array, read once: the joint report cuts 700 areas
+    years = rows["year"].astype(int).to_numpy()
     withheld_years = (
-        {int(y) for y in rows.loc[rows["suppressed"].fillna(False).astype(bool), "year"]}
+        {int(y) for y in years[rows["suppressed"].fillna(False).astype(bool).to_numpy()]}
         if "suppressed" in rows.columns
         else set()
     )
     shown = _published_mask(rows).to_numpy()
-    published = sorted(int(y) for y in rows.loc[shown, "year"])
-    flagged = {int(y) for y in rows.loc[_is_break(rows).to_numpy(), "year"]}
+    published = sorted(int(y) for y in years[shown])
+    flagged = {int(y) for y in years[_is_break(rows).to_numpy()]}
     name = str(rows["area_name"].iloc[0])
     role = str(rows["area_role"].iloc[0])
     if not published:
         return AreaSeries(role, name, [], [], [])
-    last_row = int(rows["year"].max())
+    last_row = int(years.max())
     segments: list[list[int]] = [[]]
     events: list[tuple] = []
     for year in sorted({int(y) for y in measured} | set(published)):
@@ -262,7 +265,7 @@ def area_series(rows: pd.DataFrame, measured: Sequence[int]) -> AreaSeries:
             events.append(("gap", year, year in withheld_years))
             segments.append([])
     kept = rows.loc[shown]
-    pieces = [kept[kept["year"].astype(int).isin(s)] for s in segments if s]
+    pieces = [kept[np.isin(years[shown], s)] for s in segments if s]
     breaks = [int(e[1]) for e in events if e[0] == "break"]
     return AreaSeries(role, name, pieces, events, breaks)
 
