@@ -21,7 +21,9 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import yaml
@@ -48,6 +50,9 @@ from helpers.runtime.notebooks import (
 )
 from helpers.runtime.provenance import draft_reasons
 from helpers.runtime.reproducible import numbered_cell_ids
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 JOINT_SLUG = "gezamenlijk"
 FACTSHEET_SUFFIX = "-factsheet"
@@ -1325,17 +1330,23 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     return notebook
 
 
-def notebook_html(document: Document) -> str:
-    """Standalone HTML of one staged notebook: outputs only, images embedded."""
+@cache
+def _html_exporter() -> HTMLExporter:
+    """One exporter for every page of a run: each new one loads and compiles its
+    templates again (as the profiles site, which keeps one per worker)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(_fallback_notebook(document))
+
+
+def notebook_html(document: Document) -> str:
+    """Standalone HTML of one staged notebook: outputs only, images embedded."""
+    body, _ = _html_exporter().from_notebook_node(_fallback_notebook(document))
     body = re.sub(
         r"<title>.*?</title>",
         f"<title>{html.escape(document.title)}</title>",
