@@ -263,24 +263,8 @@ def replayed(argv: list[str]) -> bool:
     return stage_memo.replay(Path.cwd(), argv[0])
 
 
-UNUSED_AT_IMPORT = ("rfc3987_syntax",)
-"""Optional modules a stage's libraries import but never use: jsonschema (imported by
-nbformat, papermill and great_expectations) compiles the IRI grammar of `rfc3987_syntax`
-for a format checker at import, 0.8 s of CPU in every stage that reads a notebook or
-validates. No stage validates with a format checker (neither do nbformat, papermill,
-nbconvert, great_expectations or DVC), so the grammar is never used."""
-
-
-def skip_unused_imports() -> None:
-    """Mark `UNUSED_AT_IMPORT` as absent, so the libraries' optional imports skip them
-    (as where they are not installed); the stage's worker processes fork from this one."""
-    for name in UNUSED_AT_IMPORT:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    skip_unused_imports()
     if replayed(argv):
         return 0
     skip_unused_optional_imports()

@@ -1,5 +1,5 @@
 """The stage entry point marks optional modules nothing in a stage uses as absent
-(`cli.UNUSED_AT_IMPORT`): jsonschema then imports without compiling the IRI grammar of
+(`runtime.optional_imports.SKIPPED`): jsonschema then imports without compiling the IRI grammar of
 `rfc3987_syntax`, which only its "iri" format checkers use."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from helpers import cli
+from helpers.runtime import optional_imports
 
 IRI_FORMATS = {"iri", "iri-reference"}
 
@@ -40,11 +40,11 @@ def test_no_notebook_schema_uses_a_format_the_skipped_grammar_checks() -> None:
         assert not formats_in(json.loads(path.read_text(encoding="utf-8"))) & IRI_FORMATS, path
 
 
-@pytest.mark.parametrize("name", cli.UNUSED_AT_IMPORT)
+@pytest.mark.parametrize("name", optional_imports.SKIPPED)
 def test_a_skipped_module_imports_as_absent(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, name, sys.modules.get(name))  # restored afterwards
     del sys.modules[name]
-    cli.skip_unused_imports()
+    optional_imports.skip_unused_optional_imports()
     assert sys.modules[name] is None
     with pytest.raises(ImportError):
         importlib.import_module(name)
