@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from helpers.runtime import stage_memo
 from helpers.runtime.console import log
 from helpers.runtime.io import remove_temporaries
+from helpers.runtime.optional_imports import skip_unused_optional_imports
 
 if TYPE_CHECKING:
     import argparse
@@ -158,7 +159,7 @@ def stage_outputs(paths: Paths, stage: str) -> list[Path]:
     """
     import yaml
 
-    from helpers.runtime.io import plain_yaml
+    from helpers.runtime.yaml_io import plain_yaml
 
     entry = None
     for file in paths.pipeline_files:
@@ -266,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if replayed(argv):
         return 0
+    skip_unused_optional_imports()
     args = build_parser().parse_args(argv)
     from helpers.config import ParamsError, Paths, load_project
 

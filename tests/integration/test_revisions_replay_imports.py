@@ -1,7 +1,7 @@
 """The `revisions` command a no-op `dvc repro` runs replays its last run without
-importing pydantic or pandas (runtime/stage_memo.py), and imports them again, in the
-full run, as soon as a params file changed. Run as DVC runs it: `sh bin/wijkmonitor
-revisions` at the project root."""
+importing pydantic, pandas or PyYAML (runtime/stage_memo.py), and imports them again,
+in the full run, as soon as a params file changed. Run as DVC runs it: `sh
+bin/wijkmonitor revisions` at the project root."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from support import REPO
 
 from helpers.config import Paths
 
-HEAVY = ("pydantic", "pandas", "helpers.config.models")
+HEAVY = ("pydantic", "pandas", "yaml", "helpers.config.models")
 
 
 def revisions(root: Path) -> tuple[str, set[str]]:

@@ -251,7 +251,7 @@ def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_p
     revision: only the `revisions` stage reruns, CBS is not asked, the snapshot stays the
     first release, `dvc status` says up to date, and even a forced fetch downloads nothing.
     Opened again, the next `dvc repro` takes the revision in."""
-    from helpers.runtime.cycle import set_check_revisions, set_revisions_always_changed
+    from helpers.runtime.cycle import set_check_revisions, set_revisions_watch
 
     dvc = [str(VENV_BIN / "dvc"), "repro", "harmonise"]
     root = copy_project(tmp_path / "project")
@@ -264,7 +264,7 @@ def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_p
         before = digests(snapshot)
         server.tables = revised  # CBS publishes its revision ...
         set_check_revisions(root / "params" / "cycle.yaml", on=False)  # ... as we freeze
-        set_revisions_always_changed(Paths(root).revisions_dvc_yaml, on=False)
+        set_revisions_watch(Paths(root).revisions_dvc_yaml, on=False)
         asked = len(server.requests)
         result = run(dvc, root, timeout=1200)
         assert stages_run(result.stdout) == {REVISIONS}, "the switch fetches nothing"
@@ -277,7 +277,7 @@ def test_freezing_fetches_nothing_and_keeps_a_newer_revision_out(releases, tmp_p
         assert digests(snapshot) == before
         assert snapshot_of(snapshot).modified == "2024-08-16T02:00:00"
         set_check_revisions(root / "params" / "cycle.yaml", on=True)
-        set_revisions_always_changed(Paths(root).revisions_dvc_yaml, on=True)
+        set_revisions_watch(Paths(root).revisions_dvc_yaml, on=True)
         result = run(dvc, root, timeout=1200)
         assert stages_run(result.stdout) == {REVISIONS, "fetch", "harmonise"}
     assert snapshot_of(snapshot).modified == REVISED, "opened again, the revision comes in"

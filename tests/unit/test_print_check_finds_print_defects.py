@@ -28,11 +28,15 @@ LEFT = 56.7
 BODY = "De cijfers staan naast de verhalen van bewoners en professionals in de wijk zelf."
 
 
-class Page:
-    """One A4 page; text placed by its top-left corner in points from the page's top."""
+LETTER = (612.0, 792.0)
 
-    def __init__(self, dpi: float = 72) -> None:
-        self.figure = Figure(figsize=(A4[0] / 72, A4[1] / 72), dpi=dpi)
+
+class Page:
+    """One A4 page (or `size`); text placed by its top-left corner in points from the
+    page's top."""
+
+    def __init__(self, dpi: float = 72, size: tuple[float, float] = A4) -> None:
+        self.figure = Figure(figsize=(size[0] / 72, size[1] / 72), dpi=dpi)
 
     def text(self, x: float, y: float, words: str, size: float = 10, **style) -> Page:
         self.figure.text(
@@ -183,6 +187,16 @@ def test_a_half_empty_page_and_too_many_pages_are_found():
     assert found == {1: {"half-empty"}, 3: {"pages"}}
     assert page_limit("overvecht.pdf") == PageLimit(1, 16)
     assert page_limit("gezamenlijk.pdf").maximum == 16
+
+
+def test_a_page_that_is_not_a4_is_found_either_way_up_is_not():
+    """A Word file without a page size prints on Letter in LibreOffice (the Quarto 1.10
+    render's .docx files did): named once, at the first such page."""
+    letter = Page(size=LETTER).body(80, 700)
+    landscape = Page(size=(A4[1], A4[0])).body(80, 560)
+    problems = check_pdf(pdf(Page().body(), letter, landscape, Page(size=LETTER).body()))
+    assert [(p.page, p.rule) for p in problems] == [(2, "page-size")]
+    assert "2 page(s) of 612 x 792 pt, not A4" in str(problems[0])
 
 
 def test_the_watermark_over_the_text_is_no_overlap():

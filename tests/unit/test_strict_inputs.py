@@ -16,7 +16,7 @@ import pytest
 from support import REPO
 
 from helpers.config import ParamsError, Paths, load_project
-from helpers.runtime.io import YamlError, load_yaml_text, read_yaml_file
+from helpers.runtime.yaml_io import YamlError, load_yaml_text, read_yaml_file
 from helpers.sources.local import (
     SourceError,
     read_note_items,

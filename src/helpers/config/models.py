@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from helpers.config.paths import Paths
-from helpers.runtime.io import YamlError, read_yaml_file
+from helpers.runtime.yaml_io import YamlError, read_yaml_file
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 GemeenteCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
@@ -725,7 +725,7 @@ def _describe(error: ValidationError, path: Path) -> str:
 
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file strictly, naming file, line and key on a syntax error, a key
-    given twice or an impossible date (helpers.runtime.io.read_yaml_file)."""
+    given twice or an impossible date (helpers.runtime.yaml_io.read_yaml_file)."""
     if not path.is_file():
         raise ParamsError(f"{path}: file not found")
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from helpers.runtime.io import plain_yaml
+from helpers.runtime.yaml_io import plain_yaml
 
 PROGRAMME_DIR = "params/programmes/"
 

@@ -70,10 +70,9 @@ def own_trend_series(
     (with `keep_gaps`, withheld or missing years stay as blank rows, see `indicator_series`;
     `roles` adds Nederland for the joint report)."""
     parts = []
+    own = table[table["indicator_id"].eq(indicator_id)]  # once, not per programme
     for key in project.cycle.programmes:
-        rows = indicator_series(
-            table[table["programme"].eq(key)], indicator_id, keep_gaps=keep_gaps
-        )
+        rows = indicator_series(own[own["programme"].eq(key)], indicator_id, keep_gaps=keep_gaps)
         rows = rows[rows["area_role"].isin(list(roles))]
         parts.append(rows.assign(programme_name=project.programmes[key].name))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

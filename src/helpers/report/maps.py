@@ -36,7 +36,14 @@ from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from helpers.config.report import BoundarySource, boundary_sources
-from helpers.report.plots import DPI, OKABE_ITO, SYNTHETIC_MARK, FigureOutput
+from helpers.report.plots import (
+    DPI,
+    OKABE_ITO,
+    SYNTHETIC_MARK,
+    FigureOutput,
+    tight_box,
+    tight_layout,
+)
 from helpers.sources.boundaries import LAYER_WORDS, RD_NEW, level_prefixes, read_boundaries
 
 if TYPE_CHECKING:
@@ -215,7 +222,10 @@ def map_output(fig: Figure, path: Path, alt: str) -> FigureOutput:
             )
     else:
         fig.savefig(
-            path, dpi=DPI, metadata={"Software": None, "Description": alt}, bbox_inches="tight"
+            path,
+            dpi=DPI,
+            metadata={"Software": None, "Description": alt},
+            bbox_inches=tight_box(fig),
         )
     plt.close(fig)
     return FigureOutput(path, alt)
@@ -735,7 +745,7 @@ def _finished(fig: Figure, caption: str, synthetic: bool, mark_height: float) ->
     reserved = _caption(fig, caption)
     if synthetic:
         _synthetic_mark(fig, 0.5, mark_height, size=22)
-    fig.tight_layout(rect=(0, reserved, 1, 1))
+    tight_layout(fig, bottom=reserved)
     return fig
 
 

@@ -16,7 +16,9 @@ reads every character's box, font and size with pdfplumber and reports, per page
   what it introduces on the next page (a table's bold header followed by
   a row of its table is not, nor a callout's title in a box that closes on the page);
 - `half-empty`: a page other than the last whose content ends above its middle;
-- `pages`: more pages than the document may have (`page_limit`).
+- `pages`: more pages than the document may have (`page_limit`);
+- `page-size`: a page that is not A4 (either way up): a Word file without a page size
+  prints on the word processor's default, Letter in an American Word or LibreOffice.
 
 The large CONCEPT watermark (a diagonal overlay in Chromium, a spaced line at the top of
 the page in Typst) and a bare page number are left out before comparing boxes.
@@ -45,6 +47,8 @@ REPORT_MAX_PAGES = 16
 FACTSHEET_PAGES = 2
 EDGE_TOLERANCE_PT = 2.5  # Typst hangs punctuation and hyphens about 1.8 pt into the margin
 HALF = 0.5
+A4_PT = (595.28, 841.89)
+PAGE_SIZE_TOLERANCE_PT = 2.0
 
 
 @dataclass(frozen=True)
@@ -235,11 +239,27 @@ def check_pdf(source: Path | str | bytes, limit: PageLimit | None = None) -> lis
         for number, (page, chars) in enumerate(zip(pages, per_page, strict=True), start=1):
             layout = Layout(body, left, foot, number == len(pages))
             problems += _page_problems(number, page, chars, layout)
+        problems += _page_size_problems(pages)
         if limit and not limit.minimum <= len(pages) <= limit.maximum:
             problems.append(
                 Problem(len(pages), "pages", f"{len(pages)} pages, expected {limit.describe()}")
             )
     return problems
+
+
+def _is_a4(page) -> bool:
+    size = sorted((float(page.width), float(page.height)))
+    return all(abs(a - b) <= PAGE_SIZE_TOLERANCE_PT for a, b in zip(size, A4_PT, strict=True))
+
+
+def _page_size_problems(pages: list) -> list[Problem]:
+    """One problem for the pages that are not A4, named at the first of them."""
+    wrong = [number for number, page in enumerate(pages, start=1) if not _is_a4(page)]
+    if not wrong:
+        return []
+    first = pages[wrong[0] - 1]
+    size = f"{float(first.width):.0f} x {float(first.height):.0f} pt"
+    return [Problem(wrong[0], "page-size", f"{len(wrong)} page(s) of {size}, not A4")]
 
 
 @dataclass(frozen=True)

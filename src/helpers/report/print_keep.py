@@ -108,7 +108,11 @@ def kept_with_what_follows(body: str) -> str:
 # `wm-run-in` and `block` with `sticky="true"`: Quarto's Typst filter makes a `.block`
 # div a `#block(sticky: true, …)` (quarto-post/typst.lua); pandoc's Typst writer alone
 # (the proxy) makes it a plain `#block`, which TYPST_KEEP makes sticky. (A `par` show
-# rule cannot tell bold text: by then `strong` is laid out.)
+# rule cannot tell bold text: by then `strong` is laid out.) In Word the div's paragraph
+# gets RUN_IN_STYLE (render.WORD_RUN_IN_FILTER), which the Word reference keeps with the
+# next paragraph, as Word keeps a heading. (Not as an attribute of this div: Quarto's
+# Typst filter writes every attribute of a `.block` div as an argument of `#block`.)
+RUN_IN_STYLE = "Tussenkop"
 RUN_IN_FENCE = '::: {.wm-run-in .block sticky="true"}'
 _MARKDOWN_RUN_IN = re.compile(r"(?m)(?:\A|(?<=\n\n))(\*\*[^*\n]+\*\*)[ \t]*(?=\n\n|\n?\Z)")
 

@@ -12,6 +12,7 @@ page carries a CONCEPT watermark and a banner that says why.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -20,7 +21,9 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import yaml
@@ -33,6 +36,7 @@ from helpers.report.exports import DUTCH_EXCEL, TABLES_DIR
 from helpers.report.first_screen import GoalStatus, programme_statuses
 from helpers.report.print_keep import (
     KEEP_CSS,
+    RUN_IN_STYLE,
     TYPST_KEEP,
     kept_with_what_follows,
     with_run_ins_fenced,
@@ -46,6 +50,9 @@ from helpers.runtime.notebooks import (
 )
 from helpers.runtime.provenance import draft_reasons
 from helpers.runtime.reproducible import numbered_cell_ids
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 JOINT_SLUG = "gezamenlijk"
 FACTSHEET_SUFFIX = "-factsheet"
@@ -113,6 +120,16 @@ TYPST_HEADER = (
 
 
 WORD_REFERENCE = "referentie.docx"  # written next to the notebooks (word_reference)
+WORD_FILTER = "word-tussenkop.lua"  # written next to the notebooks (WORD_RUN_IN_FILTER)
+# A run-in heading (print_keep.RUN_IN_FENCE) in the reference's run-in style, in Word only.
+WORD_RUN_IN_FILTER = (
+    "function Div(el)\n"
+    '  if FORMAT:match("docx") and el.classes:includes("wm-run-in") then\n'
+    f'    el.attributes["custom-style"] = "{RUN_IN_STYLE}"\n'
+    "    return el\n"
+    "  end\n"
+    "end\n"
+)
 
 
 def _formats(margin_x: str, margin_y: str) -> dict:
@@ -124,7 +141,8 @@ def _formats(margin_x: str, margin_y: str) -> dict:
         "fontsize": "10pt",
         "include-in-header": {"text": TYPST_HEADER},
     }
-    return {"html": "default", "docx": {"reference-doc": WORD_REFERENCE}, "typst": typst}
+    docx = {"reference-doc": WORD_REFERENCE, "filters": [WORD_FILTER]}
+    return {"html": "default", "docx": docx, "typst": typst}
 
 
 # 1.5 cm side margins: a text block of 510 pt, as wide as the widest chart (7 in at
@@ -749,6 +767,7 @@ def render_with_quarto(
         folder = Path(tmp)
         quarto_project(documents, project, paths, folder)
         write_word_reference(folder / WORD_REFERENCE, ["quarto", "pandoc"])
+        (folder / WORD_FILTER).write_text(WORD_RUN_IN_FILTER, encoding="utf-8")
         log(f"quarto render: {len(documents)} report(s)")
         result = subprocess.run(
             ["quarto", "render", str(folder)], capture_output=True, text=True, check=False
@@ -810,16 +829,21 @@ def format_link_names(text: str) -> str:
 # Word on A4 with the report's type: pandoc's own reference document (its styles, which
 # pandoc's Word writer expects) with an A4 page and 2 cm margins (Word otherwise falls
 # back to its own default page, Letter in an American Word), body text at 10 pt like the
-# PDF, table text at 9 pt, Dutch as the proofing language.
+# PDF, table text at 9 pt, Dutch as the proofing language, and Arial for every text: pandoc
+# 3.9's theme names Aptos, which only Word 365 has; elsewhere (LibreOffice, an older Word)
+# a wider font takes its place and the report grew two pages longer. Arial is in every
+# Word, and LibreOffice sets it with Liberation Sans, whose letters are exactly as wide.
 A4_TWIPS = (11906, 16838)
 MARGIN_TWIPS = 1134  # 2 cm
+WORD_FONT = "Arial"
+_THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"')
 _SECTION = re.compile(r"<w:sectPr>(?P<inner>.*?)</w:sectPr>", re.DOTALL)
 _PAGE = re.compile(r"<w:pg(?:Sz|Mar)\b[^>]*/>\s*")
 
 
 def word_reference(default: bytes) -> bytes:
     """Pandoc's default reference.docx turned into the reports' Word reference: A4 with
-    2 cm margins, 10 pt body text, 9 pt tables, Dutch (see A4_TWIPS)."""
+    2 cm margins, 10 pt body text, 9 pt tables, Dutch, Arial (see A4_TWIPS)."""
     import io
     import zipfile
 
@@ -841,6 +865,8 @@ def word_reference(default: bytes) -> bytes:
                 data = _a4_sections(data.decode("utf-8"), page).encode("utf-8")
             elif info.filename == "word/styles.xml":
                 data = _report_styles(data.decode("utf-8")).encode("utf-8")
+            elif info.filename == "word/theme/theme1.xml":
+                data = _THEME_LATIN.sub(rf'\g<1>{WORD_FONT}"', data.decode("utf-8")).encode("utf-8")
             target.writestr(info, data)
     return out.getvalue()
 
@@ -885,9 +911,20 @@ def _report_styles(styles: str) -> str:
         flags=re.DOTALL,
     )
     table = re.compile(r'(<w:style w:type="table"[^>]*w:styleId="Table">.*?)(<w:tblPr>)', re.DOTALL)
-    return table.sub(
+    styles = table.sub(
         r'\g<1><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>\g<2>', styles, count=1
     )
+    return styles.replace("</w:styles>", RUN_IN_WORD_STYLE + "</w:styles>", 1)
+
+
+# A run-in heading (print_keep.RUN_IN_FENCE: a paragraph of bold text alone, such as
+# *Tellen en vertellen*; WORD_RUN_IN_FILTER gives it this style) stays on the page of
+# what it introduces, as a heading does.
+RUN_IN_WORD_STYLE = (
+    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{RUN_IN_STYLE}">'
+    f'<w:name w:val="{RUN_IN_STYLE}"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
+    "<w:pPr><w:keepNext/><w:keepLines/></w:pPr></w:style>"
+)
 
 
 def write_word_reference(path: Path, pandoc: list[str]) -> Path:
@@ -1293,17 +1330,23 @@ def _fallback_notebook(document: Document) -> nbformat.NotebookNode:
     return notebook
 
 
-def notebook_html(document: Document) -> str:
-    """Standalone HTML of one staged notebook: outputs only, images embedded."""
+@cache
+def _html_exporter() -> HTMLExporter:
+    """One exporter for every page of a run: each new one loads and compiles its
+    templates again (as the profiles site, which keeps one per worker)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(_fallback_notebook(document))
+
+
+def notebook_html(document: Document) -> str:
+    """Standalone HTML of one staged notebook: outputs only, images embedded."""
+    body, _ = _html_exporter().from_notebook_node(_fallback_notebook(document))
     body = re.sub(
         r"<title>.*?</title>",
         f"<title>{html.escape(document.title)}</title>",
@@ -1315,8 +1358,49 @@ def notebook_html(document: Document) -> str:
     body = re.sub(r"<html lang=\"[^\"]*\"", '<html lang="nl"', body, count=1)
     body = kept_with_what_follows(without_empty_cells(table_notes(accessible_tables(body))))
     if document.kind == "report" and document.slug != JOINT_SLUG:
-        body = with_table_of_contents(charts_with_captions(body))
+        body = with_table_of_contents(charts_with_captions(printed_at_drawn_size(body)))
     return body.replace("</head>", f"<style>{CSS}{_draft_css(document)}</style>\n</head>", 1)
+
+
+_PNG_IMAGE = re.compile(r'<img\b(?P<before>[^>]*?)\bsrc="data:image/png;base64,(?P<data>[^"]+)"')
+METRES_PER_INCH = 0.0254
+
+
+def drawn_width_pt(png: bytes) -> float | None:
+    """A PNG's width as drawn, in points: its pixels at the resolution its pHYs chunk
+    records (matplotlib writes the figure's DPI there); None without one."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return None
+    width = int.from_bytes(png[16:20], "big")
+    at = png.find(b"pHYs", 8)
+    if at < 0 or png[at + 12 : at + 13] != b"\x01":  # unit 1: pixels per metre
+        return None
+    per_metre = int.from_bytes(png[at + 4 : at + 8], "big")
+    return width / (per_metre * METRES_PER_INCH) * 72 if per_metre else None
+
+
+def printed_at_drawn_size(body: str) -> str:
+    """Each chart printed at its drawn size (its pixels at its DPI) or the text width,
+    whichever is smaller: the browser sets an image at 96 pixels to the inch, so a chart
+    drawn at 110 printed 15 % larger than drawn, and the programme area's map, too tall
+    for the rest of its page, moved whole to the next and left that one half empty."""
+    widths: set[int] = set()
+
+    def mark(match: re.Match) -> str:
+        try:
+            width = drawn_width_pt(base64.b64decode(match["data"]))
+        except ValueError:
+            width = None
+        if width is None:
+            return match.group(0)
+        widths.add(round(width))
+        return f'<img data-print-width="{round(width)}"' + match.group(0)[len("<img") :]
+
+    body = _PNG_IMAGE.sub(mark, body)
+    if not widths:
+        return body
+    rules = "".join(f'img[data-print-width="{w}"]{{width:{w}pt}}' for w in sorted(widths))
+    return body.replace("</head>", f"<style>@media print{{{rules}}}</style>\n</head>", 1)
 
 
 _TABLE_NOTE = re.compile(r"<p>(?=<strong>SYNTHETISCHE GEGEVENS</strong>)")

@@ -10,7 +10,8 @@ writes what the demo needs for a year it has no CBS figure of. Both edit
 
 Freezing is two switches: `cbs.check_revisions: false` (the `revisions` stage asks CBS
 nothing and the `fetch` stage keeps its snapshots) and `always_changed: false` on the
-`revisions` stage, so that `dvc status` of a frozen cycle says it is up to date. No
+`revisions` stage, so that `dvc status` of a frozen cycle says it is up to date (with
+its output cached again, so that the archive holds it: `set_revisions_watch`). No
 stage but `revisions` declares the switch, so flipping it fetches nothing.
 """
 
@@ -107,15 +108,28 @@ def set_check_revisions(cycle_file: Path, on: bool) -> None:
     cycle_file.write_text(text, encoding="utf-8")
 
 
-def set_revisions_always_changed(dvc_yaml: Path, on: bool) -> None:
-    """`always_changed` of the `revisions` stage: true asks CBS at every `dvc repro`."""
+def set_revisions_watch(dvc_yaml: Path, on: bool) -> None:
+    """Switch the `revisions` stage between watching CBS and frozen.
+
+    Watching (on): `always_changed: true`, CBS asked at every `dvc repro`, and its output
+    `cache: false`, as DVC rewrites it at every run (no copy into the cache and no link
+    back: part of what a no-op `dvc repro` costs beyond `dvc status`). Frozen (off):
+    `always_changed: false` and `cache: true`, so that `dvc push` archives the output
+    with the cycle and `dvc pull` of its tag gives it back."""
     text = dvc_yaml.read_text(encoding="utf-8")
     start = text.index(f"\n  {REVISIONS_STAGE}:\n")
+    where = f"{dvc_yaml}: stage {REVISIONS_STAGE}"
     block = set_yaml_line(
         text[start:],
         r"^(    always_changed:) *(true|false)\b",
         rf"\1 {'true' if on else 'false'}",
-        f"{dvc_yaml}: stage {REVISIONS_STAGE}, key always_changed",
+        f"{where}, key always_changed",
+    )
+    block = set_yaml_line(
+        block,
+        r"^(          cache:) *(true|false)\b",
+        rf"\1 {'false' if on else 'true'}",
+        f"{where}, key cache of its output",
     )
     dvc_yaml.write_text(text[:start] + block, encoding="utf-8")
 
@@ -159,7 +173,7 @@ def close(root: Path, tag: str, log: Callable[[str], None] = print) -> None:
         )
     log(f"cycle close: freezing the CBS snapshots (nothing is fetched); reports name {found[0]}")
     set_check_revisions(paths.cycle_file, on=False)
-    set_revisions_always_changed(paths.revisions_dvc_yaml, on=False)
+    set_revisions_watch(paths.revisions_dvc_yaml, on=False)
     repro = _run([dvc, "repro"], root, "dvc repro of the frozen cycle")
     ran = set(re.findall(r"Running stage '([^']+)'", repro))
     if ran - {REVISIONS_ADDRESS}:
@@ -248,7 +262,7 @@ def open_year(
             log(f"cycle open: demo Nederland {year}: {figure} inhabitants (extrapolated)")
     paths.cycle_file.write_text(text, encoding="utf-8")
     set_check_revisions(paths.cycle_file, on=True)
-    set_revisions_always_changed(paths.revisions_dvc_yaml, on=True)
+    set_revisions_watch(paths.revisions_dvc_yaml, on=True)
     load_project(paths)  # the edited params must still load
     log(
         f"cycle open: peiljaar {year}, years {years}, revision checks on "

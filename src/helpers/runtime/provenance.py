@@ -28,7 +28,7 @@ import pandas as pd
 
 from helpers.config import Paths, Project
 from helpers.report.dutch import format_date
-from helpers.runtime.io import plain_yaml, read_yaml_file
+from helpers.runtime.yaml_io import plain_yaml, read_yaml_file
 
 COMMITTED_PATHS = ("params", "dvc.yaml", "notebooks")
 # What the pipeline is made from, as git holds it (DVC's pointer files under data/raw),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers.runtime.io import YamlError, read_yaml_file
+from helpers.runtime.yaml_io import YamlError, read_yaml_file
 from helpers.validation import privacy
 
 SURVEY_STEM = "survey/gezondheidsmonitor"

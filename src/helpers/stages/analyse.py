@@ -15,7 +15,7 @@ from typing import Any
 from helpers.config import ParamsError, Paths, Project, load_project
 from helpers.runtime.console import log
 from helpers.runtime.fanout import Job, run_jobs, scheduler_address, worker_count
-from helpers.runtime.io import atomic_dir, files_under, read_yaml_file, write_text_atomic
+from helpers.runtime.io import atomic_dir, files_under, write_text_atomic
 from helpers.runtime.notebooks import (
     CYCLE_KEYS_READ,
     FINGERPRINT,
@@ -24,6 +24,7 @@ from helpers.runtime.notebooks import (
     run_notebook,
 )
 from helpers.runtime.warm_kernel import ENGINE
+from helpers.runtime.yaml_io import read_yaml_file
 
 
 def _digest(path: Path) -> str:

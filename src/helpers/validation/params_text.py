@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.config import ParamsError, Paths, Project
-from helpers.runtime.io import read_yaml_file
+from helpers.runtime.yaml_io import read_yaml_file
 from helpers.validation import deidentify, privacy
 
 # The configured contact is published as given (the params model checks its form).
