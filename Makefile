@@ -58,13 +58,18 @@ next-year: $(STAMP) ## open the next cycle YEAR=<peiljaar> (revision checks on a
 	@test -n "$(YEAR)" || { echo "make next-year YEAR=<peiljaar> [KWB=<table id>]"; exit 2; }
 	$(BIN)/wijkmonitor cycle open $(YEAR) $(if $(KWB),--kwb-table $(KWB))
 
+# The tests run on both cores (pytest-xdist): a module's tests that share a project it
+# builds once stay on one worker (tests/conftest.py); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist loadscope
+
 test: $(STAMP) chromium libreoffice ## lint, the unit tier first, then every other tier (real papermill, DVC, great-expectations, Chromium, LibreOffice)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest tests/unit
-	$(BIN)/pytest --durations=25 tests/integration tests/backtests tests/pipeline
+	$(BIN)/pytest $(XDIST) tests/unit
+	$(BIN)/pytest $(XDIST) --durations=25 tests/integration tests/backtests tests/pipeline
 
 test-fast: $(STAMP) ## the unit tier only (no subprocess, kernel or network): the edit loop
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest $(XDIST) tests/unit
 
 chromium: ## headless Chromium for the report tests (Debian package, installed when root)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \

@@ -8,7 +8,9 @@ tests/backtests/ (indicator tables against an independent reference)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,35 @@ def written(written_root, tmp_path) -> Path:
 
 
 TIERS = ("unit", "integration", "pipeline", "backtests")
+
+
+BUILT_ONCE = re.compile(r"""scope=["'](?:module|class)["']""")
+
+
+@cache
+def builds_once(module: str) -> bool:
+    """Whether a test module has a fixture made once for its tests (a project built, a
+    server started): module- or class-scoped, defined in the module itself."""
+    path = REPO / module
+    return path.is_file() and BUILT_ONCE.search(path.read_text(encoding="utf-8")) is not None
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`make test` runs the tiers on both cores (`pytest -n 2 --dist loadscope`): the tests
+    of a module that builds something once stay together on one worker, so it is built
+    once; every other test goes alone to whichever worker is free. (pytest-xdist's
+    `xdist_group` marks do nothing under pytest 9: its loadgroup rewrites a node id
+    attribute pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWhatModulesBuild(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return module if builds_once(module) else nodeid
+
+    return ByWhatModulesBuild(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

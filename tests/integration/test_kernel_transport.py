@@ -4,7 +4,9 @@ unencrypted TCP on the console. Real papermill, nbclient, jupyter_client and ipy
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -29,7 +31,17 @@ def _sockets() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("wijkmonitor-kernel-*")}
 
 
-def test_a_notebook_runs_over_ipc_with_a_quiet_console(notebook, tmp_path, capfd):
+@pytest.fixture
+def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The kernel's socket files in a temporary folder of this test's own: the suite's
+    other worker (`make test` runs two) starts and stops kernels of its own meanwhile."""
+    folder = Path(tempfile.mkdtemp(prefix="wk-"))  # short: a socket path has 107 bytes
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_notebook_runs_over_ipc_with_a_quiet_console(notebook, tmp_path, capfd, private_tmp):
     before = _sockets()
     executed = execute_notebook(notebook, tmp_path / "out.ipynb", {})
     assert executed.cells[0].outputs[0]["data"]["text/plain"] == "42"
