@@ -231,19 +231,23 @@ def proxy_pdfs(root: Path, out: Path, slugs: tuple[str, ...] = ()) -> dict[str, 
 
 
 def findings(pdf: Path) -> list[Problem]:
-    """The print check's findings for one proxy PDF."""
+    """The print check's findings for one printed PDF (page limit from its name)."""
     return check_pdf(pdf, page_limit(pdf.name))
 
 
-def main(argv: list[str]) -> int:
-    root = Path(argv[0]) if len(argv) > 1 else Path.cwd()
-    pdfs = proxy_pdfs(root, Path(argv[-1]))
+def print_findings(pdfs: dict[str, Path]) -> int:
+    """Each PDF's findings on standard output, as the proxies' command lines show them."""
     for slug, pdf in pdfs.items():
         problems = findings(pdf)
         print(f"{slug}.pdf: {len(problems)} problem(s)")
         for problem in problems:
             print(f"  {problem}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[0]) if len(argv) > 1 else Path.cwd()
+    return print_findings(proxy_pdfs(root, Path(argv[-1])))
 
 
 if __name__ == "__main__":

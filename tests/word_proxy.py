@@ -39,10 +39,9 @@ from pathlib import Path
 
 import nbformat
 import yaml
-from typst_proxy import document_markdown, pandoc
+from typst_proxy import document_markdown, pandoc, print_findings
 
 from helpers.config import Paths, load_project
-from helpers.report.print_check import Problem, check_pdf, page_limit
 from helpers.report.print_keep import RUN_IN_STYLE
 from helpers.report.render import (
     WORD_FILTER,
@@ -208,19 +207,9 @@ def word_pdfs(root: Path, out: Path, slugs: tuple[str, ...] = ()) -> dict[str, P
     return to_pdf(list(files.values()), out)
 
 
-def findings(pdf: Path) -> list[Problem]:
-    """The print check's findings for one printed Word file (page limit from its name)."""
-    return check_pdf(pdf, page_limit(pdf.name))
-
-
 def main(argv: list[str]) -> int:
     root = Path(argv[0]) if len(argv) > 1 else Path.cwd()
-    for slug, pdf in word_pdfs(root, Path(argv[-1])).items():
-        problems = findings(pdf)
-        print(f"{slug}.pdf: {len(problems)} problem(s)")
-        for problem in problems:
-            print(f"  {problem}")
-    return 0
+    return print_findings(word_pdfs(root, Path(argv[-1])))
 
 
 if __name__ == "__main__":
