@@ -50,28 +50,37 @@ from helpers.report.print_check import Problem, check_pdf, page_limit
 from helpers.report.render import cell_options, front_matter, quarto_project, stage_documents
 
 
-def missing_tools() -> list[str]:
-    """What the proxy needs and this environment lacks: pandoc (pypandoc-binary) and
-    typst (the typst Python package), both dev dependencies."""
-    missing = [] if importlib.util.find_spec("typst") else ["typst (Python package)"]
+def missing_pandoc() -> list[str]:
+    """["pandoc (pypandoc-binary)"] where pypandoc-binary's pandoc cannot run, else []."""
     try:
         pandoc()
     except (ImportError, OSError):
-        missing.append("pandoc (pypandoc-binary)")
-    return missing
+        return ["pandoc (pypandoc-binary)"]
+    return []
 
 
-def require_tools() -> None:
-    """Skip a test without pandoc or typst, but fail it under CI=true, where both are
-    installed by `make env` and their absence is a broken environment."""
+def missing_tools() -> list[str]:
+    """What the proxy needs and this environment lacks: pandoc (pypandoc-binary) and
+    typst (the typst Python package), both dev dependencies."""
+    typst = [] if importlib.util.find_spec("typst") else ["typst (Python package)"]
+    return typst + missing_pandoc()
+
+
+def skip_or_fail_without(missing: list[str], message: str) -> None:
+    """Skip a test when a tool it needs is missing, but fail it under CI=true, where
+    `make test` installs every tool and its absence is a broken environment."""
     import pytest
 
-    missing = missing_tools()
     if missing:
-        message = f"the Typst proxy needs {', '.join(missing)}: run `make env`"
+        message = message.format(missing=", ".join(missing))
         if os.environ.get("CI") == "true":
             pytest.fail(message + " (required when CI=true)")
         pytest.skip(message)
+
+
+def require_tools() -> None:
+    """Skip a test without pandoc or typst (`make env` installs both); fail it in CI."""
+    skip_or_fail_without(missing_tools(), "the Typst proxy needs {missing}: run `make env`")
 
 
 def pandoc() -> str:

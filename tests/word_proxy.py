@@ -30,7 +30,6 @@ every document of a built project and prints the print check's findings.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +38,13 @@ from pathlib import Path
 
 import nbformat
 import yaml
-from typst_proxy import document_markdown, pandoc, print_findings
+from typst_proxy import (
+    document_markdown,
+    missing_pandoc,
+    pandoc,
+    print_findings,
+    skip_or_fail_without,
+)
 
 from helpers.config import Paths, load_project
 from helpers.report.print_keep import RUN_IN_STYLE
@@ -70,25 +75,13 @@ def libreoffice() -> str | None:
 def missing_tools() -> list[str]:
     """What the proxy needs and this environment lacks: pandoc (pypandoc-binary, a dev
     dependency) and LibreOffice (`make libreoffice`)."""
-    missing = [] if libreoffice() else ["LibreOffice (make libreoffice)"]
-    try:
-        pandoc()
-    except (ImportError, OSError):
-        missing.append("pandoc (pypandoc-binary)")
-    return missing
+    office = [] if libreoffice() else ["LibreOffice (make libreoffice)"]
+    return office + missing_pandoc()
 
 
 def require_tools() -> None:
-    """Skip a test without pandoc or LibreOffice, but fail it under CI=true, where
-    `make test` installs both and their absence is a broken environment."""
-    import pytest
-
-    missing = missing_tools()
-    if missing:
-        message = f"the Word proxy needs {', '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (required when CI=true)")
-        pytest.skip(message)
+    """Skip a test without pandoc or LibreOffice (`make test` installs both); fail it in CI."""
+    skip_or_fail_without(missing_tools(), "the Word proxy needs {missing}")
 
 
 # Quarto's conditional content for a non-HTML format, and a callout as a bold title line
