@@ -186,18 +186,25 @@ def typst_options(notebook: nbformat.NotebookNode) -> tuple[dict, str]:
     return metadata, (options.get("include-in-header") or {}).get("text", "")
 
 
-def render_pdf(notebook: nbformat.NotebookNode, stem: Path) -> Path:
-    """`stem`.pdf: the notebook through pandoc's Typst writer, compiled by typst."""
-    folder = stem.parent
-    metadata, header = typst_options(notebook)
+def markdown_source(notebook: nbformat.NotebookNode, stem: Path, metadata: dict) -> Path:
+    """`stem`.md: the Markdown Quarto hands pandoc (`document_markdown`, media beside it)
+    under a YAML block of `metadata`."""
     source = stem.with_suffix(".md")
     source.write_text(
         "---\n"
         + yaml.safe_dump(metadata, allow_unicode=True)
         + "---\n\n"
-        + document_markdown(notebook, folder / f"{stem.name}-media"),
+        + document_markdown(notebook, stem.parent / f"{stem.name}-media"),
         encoding="utf-8",
     )
+    return source
+
+
+def render_pdf(notebook: nbformat.NotebookNode, stem: Path) -> Path:
+    """`stem`.pdf: the notebook through pandoc's Typst writer, compiled by typst."""
+    folder = stem.parent
+    metadata, header = typst_options(notebook)
+    source = markdown_source(notebook, stem, metadata)
     (folder / "header.typ").write_text(QUARTO_CALLOUT + header, encoding="utf-8")
     (folder / "conditional.lua").write_text(CONDITIONAL_FILTER, encoding="utf-8")
     typ = stem.with_suffix(".typ")

@@ -37,9 +37,8 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import yaml
 from typst_proxy import (
-    document_markdown,
+    markdown_source,
     missing_pandoc,
     pandoc,
     print_findings,
@@ -113,14 +112,7 @@ def render_docx(notebook: nbformat.NotebookNode, stem: Path, reference: Path) ->
     matter = front_matter(notebook)
     metadata = {key: matter.get(key, "") for key in ("title", "subtitle")}
     metadata["lang"] = matter.get("lang", "nl")
-    source = stem.with_suffix(".md")
-    source.write_text(
-        "---\n"
-        + yaml.safe_dump(metadata, allow_unicode=True)
-        + "---\n\n"
-        + document_markdown(notebook, folder / f"{stem.name}-media"),
-        encoding="utf-8",
-    )
+    source = markdown_source(notebook, stem, metadata)
     (folder / "proxy.lua").write_text(PROXY_FILTER, encoding="utf-8")
     filters = ["-L", "proxy.lua"]
     for name in matter["format"]["docx"].get("filters", []):  # the document's, as Quarto
